@@ -80,7 +80,7 @@ function lex(src: string): Tok[] {
   const reEid = new RegExp(`^(?:${B}:${B}:${B}:${B}:${B}:${B}|${B}-${B}-${B}-${B}-${B}-${B}|${B}\\.${B}\\.${B}\\.${B}\\.${B}\\.${B}|[0-9A-Fa-f]{12}|[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4})(?![\\w:.-])`);
   const reHid = new RegExp(`^${N}(?:\\.${N}){1,3}(?![\\w-])`);
   const reHid6 = /^(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|\d+\.\d+\.\d+\.\d+)(?![\w:.])/;
-  const reNum = new RegExp(`^${N}(?![\\w.:-])`);
+  const reNum = new RegExp(`^${N}(?![\\w.-])`);
   const reId = /^[A-Za-z0-9](?:[-_.A-Za-z0-9]*[.A-Za-z0-9])?/;
   while (i < src.length) {
     const c = src[i]!;
@@ -96,7 +96,13 @@ function lex(src: string): Tok[] {
       i += 2;
       continue;
     }
-    if ('()[]:=<>!&|+-*/%^'.includes(c) && !(c === '-' && false)) {
+    const v6 = reHid6.exec(rest);
+    if (c === ':' && v6 && v6[0].includes('::')) {
+      toks.push({ k: 'hid6', s: v6[0], v: 0, col });
+      i += v6[0].length;
+      continue;
+    }
+    if ('()[]:=<>!&|+-*/%^'.includes(c)) {
       // a leading digit-less '-' is an operator; '\' names handled below
       if (!(/[0-9A-Fa-f]/.test(c))) {
         toks.push({ k: 'op', s: c, v: 0, col });
