@@ -76,7 +76,7 @@ export function genPackets(count: number, seed: number, consts: number[]): Uint8
     if (l3 < 5) {
       push16(0x0800);
       const ihl = r() % 4 === 0 ? 5 + (r() % 3) : 5;
-      const proto = pick([6, 17, 1, 2, 132, 47, 50, 51, 103, 112, u8()]);
+      const proto = pick([6, 6, 6, 17, 17, 17, 1, 2, 132, 47, 50, 51, 103, 112, u8()]);
       b.push(0x40 | ihl, u8());
       push16(u16());
       push16(r() & 0xffff);
@@ -92,7 +92,7 @@ export function genPackets(count: number, seed: number, consts: number[]): Uint8
       push32(0x60000000);
       push16(r() % 200);
       const frag = r() % 4 === 0;
-      const proto = pick([6, 17, 58, 132, 0, 43, u8()]);
+      const proto = pick([6, 6, 17, 17, 58, 132, 0, 43, u8()]);
       b.push(frag ? 44 : proto, u8());
       for (let i = 0; i < 2; i++) {
         if (r() % 3 === 0) {
