@@ -82,7 +82,7 @@ describe(`filter compiler vs ${meta.tool} (${meta.libpcap})`, () => {
   it('generated packets exercise both verdicts of typical filters', () => {
     for (const expr of ['tcp port 80', 'host 10.0.0.1', 'vlan and udp', 'ip6 and tcp']) {
       const prog = compileFilter(expr).program!;
-      const pk = genPackets(2000, 3, constantsOf(prog.map((f) => f.k)));
+      const pk = genPackets(6000, 3, constantsOf(prog.map((f) => f.k)));
       const acc = pk.filter((p) => run(prog, { kind: 'skb', frame: p }).ret !== 0).length;
       expect(acc, expr).toBeGreaterThan(10);
       expect(pk.length - acc, expr).toBeGreaterThan(20);
