@@ -1,0 +1,129 @@
+// Every .data file of ../shared/conformance/bpf_conformance (tests and negative/), of
+// ../shared/conformance/ubpf, and of our own worker/conformance/cases/, one Vitest test per file, all
+// through runner.ts. Execution uses worker/vm/raw.ts's runRaw when that module exists; until then the
+// files that need execution are reported as skipped and only assembly and load checks run.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseDataFile, type Flavour } from './datafile';
+import { checkNegative, EXCLUDED, negativeExpectation, runDataFile, type Executor, type Outcome } from './runner';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../..');
+const corpusRoot = path.resolve(repoRoot, '../shared/conformance');
+
+const rawPath = path.resolve(here, '../vm/raw.ts');
+let exec: Executor | null = null;
+if (existsSync(rawPath)) {
+  const mod = (await import(/* @vite-ignore */ pathToFileURL(rawPath).href)) as { runRaw?: unknown };
+  if (typeof mod.runRaw === 'function') exec = mod.runRaw as Executor;
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : e.name.endsWith('.data') ? [path.join(dir, e.name)] : []))
+    .sort();
+}
+
+function load(file: string, flavour: Flavour, rel: string): Outcome {
+  const df = parseDataFile(readFileSync(file, 'utf8'), {
+    flavour, file: rel,
+    readInclude: (name) => {
+      const p = path.resolve(path.dirname(file), name);
+      return existsSync(p) ? readFileSync(p, 'utf8') : null;
+    },
+  });
+  return runDataFile(df, { exec });
+}
+
+const NEEDS_VM = 'execution needs the VM';
+const tally: Record<string, { pass: number; skip: number; excluded: number; total: number }> = {};
+function count(corpus: string, o: 'pass' | 'skip' | 'excluded'): void {
+  const t = (tally[corpus] ??= { pass: 0, skip: 0, excluded: 0, total: 0 });
+  t.total++;
+  if (o === 'pass') t.pass++;
+  else if (o === 'skip') t.skip++;
+  else t.excluded++;
+}
+
+afterAll(() => {
+  const lines = Object.entries(tally).map(([c, t]) => `  ${c}: ${t.total} files, ${t.pass} pass, ${t.excluded} excluded, ${t.skip} skipped (${exec ? 'with' : 'without'} the VM)`);
+  const ex = Object.entries(EXCLUDED).map(([f, why]) => `  ${f}: ${why}`);
+  console.log(`conformance summary:\n${lines.join('\n')}\nexcluded files:\n${ex.join('\n')}`);
+});
+
+/** Registers one test per positive file: it must pass. */
+function positive(corpus: string, dir: string, flavour: Flavour, relBase: string, files: string[]): void {
+  for (const f of files) {
+    const rel = path.join(relBase, path.relative(dir, f));
+    const name = path.relative(dir, f);
+    if (EXCLUDED[rel]) {
+      count(corpus, 'excluded');
+      it.skip(`${name} — excluded: ${EXCLUDED[rel]}`, () => {});
+      continue;
+    }
+    const o = load(f, flavour, rel);
+    if (o.status === 'skip' && o.reason.startsWith(NEEDS_VM)) {
+      count(corpus, 'skip');
+      it.skip(`${name} — ${o.reason}`, () => {});
+      continue;
+    }
+    // Passing results are counted when the test runs, so the tally reflects what was checked.
+    it(name, () => {
+      expect(o.status, o.reason).toBe('pass');
+      count(corpus, 'pass');
+    });
+  }
+}
+
+const bpfDir = path.join(corpusRoot, 'bpf_conformance');
+describe.skipIf(!existsSync(bpfDir))('bpf_conformance corpus (tests/)', () => {
+  if (!existsSync(bpfDir)) {
+    console.log(`skipping: ${bpfDir} does not exist`);
+    return;
+  }
+  const files = readdirSync(bpfDir).filter((n) => n.endsWith('.data')).map((n) => path.join(bpfDir, n)).sort();
+  it('holds the 313 test files the README counts', () => {
+    expect(files.length).toBe(313);
+  });
+  positive('bpf_conformance', bpfDir, 'bpf_conformance', 'bpf_conformance', files);
+});
+
+const negDir = path.join(bpfDir, 'negative');
+describe.skipIf(!existsSync(negDir))('bpf_conformance corpus (negative/)', () => {
+  if (!existsSync(negDir)) return;
+  for (const f of walk(negDir)) {
+    const name = path.basename(f);
+    const exp = negativeExpectation(name);
+    const o = load(f, 'bpf_conformance', `bpf_conformance/negative/${name}`);
+    if (exp && exp.kind === 'mismatch' && o.status === 'skip' && o.reason.startsWith(NEEDS_VM)) {
+      count('bpf_conformance negative', 'skip');
+      it.skip(`${name} — ${o.reason}`, () => {});
+      continue;
+    }
+    it(`${name} (${exp?.kind ?? 'no expectation'})`, () => {
+      expect(exp, `no expected outcome is recorded for ${name}`).not.toBeNull();
+      expect(checkNegative(exp!, o)).toBeNull();
+      count('bpf_conformance negative', 'pass');
+    });
+  }
+});
+
+const ubpfDir = path.join(corpusRoot, 'ubpf');
+describe.skipIf(!existsSync(ubpfDir))('ubpf corpus', () => {
+  if (!existsSync(ubpfDir)) {
+    console.log(`skipping: ${ubpfDir} does not exist`);
+    return;
+  }
+  const files = walk(ubpfDir);
+  it('holds the 83 .data files the README counts', () => {
+    expect(files.length).toBe(83);
+  });
+  positive('ubpf', ubpfDir, 'ubpf', 'ubpf', files);
+});
+
+const casesDir = path.join(here, 'cases');
+describe('bpfplay cases (worker/conformance/cases)', () => {
+  positive('bpfplay cases', casesDir, 'ubpf', 'cases', walk(casesDir));
+});
