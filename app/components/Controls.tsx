@@ -1,0 +1,96 @@
+// The debugger controls: Run, Step back, Step, Run to breakpoint, Reset, previous/next packet, the
+// animation speed; each with its keyboard shortcut in the tooltip (shortcuts work everywhere, the
+// editor included, via the window-level handler in useShortcuts).
+import { useEffect } from 'react';
+import { useStore } from '../store';
+
+export const SHORTCUTS = {
+  run: { key: 'F5', label: 'F5' },
+  stop: { key: 'Escape', label: 'Esc' },
+  step: { key: 'F10', label: 'F10' },
+  back: { key: 'F10', shift: true, label: 'Shift+F10' },
+  toBreak: { key: 'F8', label: 'F8' },
+  reset: { key: 'F5', shift: true, label: 'Shift+F5' },
+  nextPacket: { key: 'F7', label: 'F7' },
+  prevPacket: { key: 'F7', shift: true, label: 'Shift+F7' },
+  share: { key: 's', alt: true, label: 'Alt+S' },
+} as const;
+
+export function useShortcuts(onShare: () => void): void {
+  useEffect(() => {
+    const h = (e: KeyboardEvent) => {
+      const s = useStore.getState();
+      const k = e.key;
+      let handled = true;
+      if (k === 'F5' && e.shiftKey) void s.reset();
+      else if (k === 'F5') (s.playing ? s.stop() : s.play());
+      else if (k === 'F10' && e.shiftKey) void s.stepBy(-1);
+      else if (k === 'F10') void s.stepBy(1);
+      else if (k === 'F8') void s.runToBreakpoint();
+      else if (k === 'F7' && e.shiftKey) void s.selectPacket(Math.max(0, s.cursor.packet - 1));
+      else if (k === 'F7') void s.selectPacket(s.cursor.packet + 1);
+      else if (e.altKey && (k === 's' || k === 'S')) onShare();
+      else if (k === 'Escape' && s.playing) s.stop();
+      else handled = false;
+      if (handled) e.preventDefault();
+    };
+    window.addEventListener('keydown', h, true);
+    return () => window.removeEventListener('keydown', h, true);
+  }, [onShare]);
+}
+
+const SPEEDS = [
+  { v: 2, label: '2 steps/s' },
+  { v: 8, label: '8 steps/s' },
+  { v: 30, label: '30 steps/s' },
+  { v: 0, label: 'instant' },
+];
+
+export function Controls() {
+  const frame = useStore((s) => s.frame);
+  const playing = useStore((s) => s.playing);
+  const speed = useStore((s) => s.speed);
+  const packetCount = useStore((s) => (s.packets ?? s.samples).length);
+  const cursor = useStore((s) => s.cursor);
+  const a = useStore.getState();
+  const can = frame !== null;
+  return (
+    <div className="controls" role="toolbar" aria-label="Debugger">
+      {playing ? (
+        <button type="button" className="primary" onClick={() => a.stop()} title={`Stop (${SHORTCUTS.stop.label})`}>Stop</button>
+      ) : (
+        <button type="button" className="primary" disabled={!can} onClick={() => a.play()} title={`Run: animate to the next breakpoint or the end (${SHORTCUTS.run.label})`}>
+          <span aria-hidden>▶</span> Run
+        </button>
+      )}
+      <button type="button" disabled={!can || frame.step <= frame.firstStep} onClick={() => void a.stepBy(-1)} title={`Step back (${SHORTCUTS.back.label})`} aria-label="Step back"><span aria-hidden>⟲</span> Back</button>
+      <button type="button" disabled={!can || frame.step >= frame.total} onClick={() => void a.stepBy(1)} title={`Step (${SHORTCUTS.step.label})`} aria-label="Step"><span aria-hidden>↷</span> Step</button>
+      <button type="button" disabled={!can} onClick={() => void a.runToBreakpoint()} title={`Run to breakpoint (${SHORTCUTS.toBreak.label})`} aria-label="Run to breakpoint"><span aria-hidden>⏭</span></button>
+      <button type="button" disabled={!can} onClick={() => void a.reset()} title={`Reset to the first step (${SHORTCUTS.reset.label})`} aria-label="Reset"><span aria-hidden>⏮</span></button>
+      <span className="sep" />
+      <button type="button" disabled={cursor.packet <= 0} onClick={() => void a.selectPacket(cursor.packet - 1)} title={`Previous packet (${SHORTCUTS.prevPacket.label})`} aria-label="Previous packet">◂ pkt</button>
+      <span className="pktpos" aria-live="polite">{packetCount ? `${cursor.packet + 1}/${packetCount}` : '0/0'}</span>
+      <button type="button" disabled={cursor.packet >= packetCount - 1} onClick={() => void a.selectPacket(cursor.packet + 1)} title={`Next packet (${SHORTCUTS.nextPacket.label})`} aria-label="Next packet">pkt ▸</button>
+      <label className="speed" title="Animation speed for Run">
+        <span className="vh">Speed</span>
+        <select aria-label="Speed" value={speed} onChange={(e) => a.setSpeed(Number(e.target.value))}>
+          {SPEEDS.map((s) => <option key={s.v} value={s.v}>{s.label}</option>)}
+        </select>
+      </label>
+    </div>
+  );
+}
+
+export function Timeline() {
+  const frame = useStore((s) => s.frame);
+  const stepTo = useStore((s) => s.stepTo);
+  if (!frame) return <div className="timeline empty">No run to step through.</div>;
+  return (
+    <div className="timeline">
+      <input type="range" aria-label="Timeline" min={frame.firstStep} max={frame.total} value={frame.step}
+        onChange={(e) => void stepTo(Number(e.target.value))} />
+      <span className="tl-pos" data-testid="step-pos">step {frame.step}/{frame.total}</span>
+      <span className="tl-explain" aria-live="polite">{frame.done ? (frame.fault ? `Fault: ${frame.fault}` : `Returned ${frame.retval} — ${frame.verdict}`) : frame.explain}</span>
+    </div>
+  );
+}

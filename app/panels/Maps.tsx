@@ -1,0 +1,57 @@
+// Maps: every map of the program as a key/value table at the step shown, with the entries the step
+// changed highlighted; before a run the initial contents can be edited.
+import { useState } from 'react';
+import { Panel } from '../components/Panel';
+import { useStore } from '../store';
+import type { MapEntryView, MapView } from '../../worker/api/types';
+
+function spaced(hex: string): string {
+  return hex.replace(/(..)(?=.)/g, '$1 ');
+}
+
+function MapTable({ m }: { m: MapView }) {
+  const setMapEntries = useStore((s) => s.setMapEntries);
+  const overrides = useStore((s) => s.mapOverrides[m.name]);
+  const [key, setKey] = useState('');
+  const [value, setValue] = useState('');
+  const add = () => {
+    const k = key.replace(/\s/g, '').toLowerCase();
+    const v = value.replace(/\s/g, '').toLowerCase();
+    if (k.length !== m.keySize * 2 || v.length !== m.valueSize * 2 || !/^[0-9a-f]*$/.test(k + v)) return;
+    const base: MapEntryView[] = (overrides ?? []).filter((e) => e.key !== k);
+    setMapEntries(m.name, [...base, { key: k, value: v }]);
+    setKey('');
+    setValue('');
+  };
+  return (
+    <div className="map">
+      <h3>{m.name} <span className="dim">{m.type} · key {m.keySize} B · value {m.valueSize} B · max {m.maxEntries}</span></h3>
+      <table className="kv">
+        <thead><tr><th>key</th><th>value</th></tr></thead>
+        <tbody>
+          {m.entries.length === 0 ? <tr><td colSpan={2} className="empty">empty</td></tr> : m.entries.map((e) => (
+            <tr key={e.key} className={m.changed.includes(e.key) ? 'changed' : undefined}>
+              <td>{spaced(e.key)}</td><td>{spaced(e.value)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="kv-add" onSubmit={(ev) => { ev.preventDefault(); add(); }}>
+        <input aria-label={`New key for ${m.name} (hex)`} placeholder={`key (${m.keySize} bytes hex)`} value={key} onChange={(e) => setKey(e.target.value)} />
+        <input aria-label={`New value for ${m.name} (hex)`} placeholder={`value (${m.valueSize} bytes hex)`} value={value} onChange={(e) => setValue(e.target.value)} />
+        <button type="submit">Set initial</button>
+      </form>
+    </div>
+  );
+}
+
+export function Maps() {
+  const frame = useStore((s) => s.frame);
+  const build = useStore((s) => s.build);
+  const maps = frame?.maps.length ? frame.maps : build?.maps ?? [];
+  return (
+    <Panel name="Maps" className="p-maps">
+      {maps.length === 0 ? <p className="empty">This program defines no maps.</p> : maps.map((m) => <MapTable key={m.name} m={m} />)}
+    </Panel>
+  );
+}

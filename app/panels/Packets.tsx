@@ -1,0 +1,194 @@
+// Packets: the input list with each packet's verdict, return value, kept length and instructions
+// executed (virtualised, so 10,000 packets stay fast); the selected packet as a decoded tree plus a
+// hex dump in which the bytes the current instruction reads or writes are highlighted; pcap/pcapng
+// open (button or drag-and-drop onto the page), export, hex paste, progress and cancel.
+import { useMemo, useRef, useState, type UIEvent } from 'react';
+import { Panel } from '../components/Panel';
+import { bytesToHex, hex2, hexToBytes } from '../components/format';
+import { useStore } from '../store';
+import type { ByteRange, PacketLayer } from '../../worker/api/types';
+
+const ROW_H = 24;
+
+function PacketList() {
+  const packets = useStore((s) => s.packets ?? s.samples);
+  const verdicts = useStore((s) => s.verdicts);
+  const selected = useStore((s) => s.cursor.packet);
+  const selectPacket = useStore((s) => s.selectPacket);
+  const [scroll, setScroll] = useState(0);
+  const height = 168;
+  const first = Math.max(0, Math.floor(scroll / ROW_H) - 4);
+  const last = Math.min(packets.length, first + Math.ceil(height / ROW_H) + 8);
+  const rows = [];
+  for (let i = first; i < last; i++) {
+    const p = packets[i]!;
+    const v = verdicts[i];
+    rows.push(
+      <div role="row" key={i} aria-selected={i === selected} className={`prow${i === selected ? ' sel' : ''}`} style={{ top: i * ROW_H }}
+        onClick={() => void selectPacket(i)} data-testid={`packet-${i}`}>
+        <span role="cell" className="c-idx">{i + 1}</span>
+        <span role="cell" className="c-name" title={p.name}>{p.name}</span>
+        <span role="cell" className="c-len">{p.hex.length / 2}</span>
+        <span role="cell" className={`c-verdict v-${v?.verdictClass ?? 'none'}`}>{v ? v.verdict : '…'}</span>
+        <span role="cell" className="c-ret">{v?.retval ?? ''}</span>
+        <span role="cell" className="c-insns">{v ? v.insns : ''}</span>
+      </div>,
+    );
+  }
+  const onScroll = (e: UIEvent<HTMLDivElement>) => setScroll(e.currentTarget.scrollTop);
+  return (
+    <div className="plist" role="table" aria-label="Packet verdicts" aria-rowcount={packets.length}>
+      <div role="row" className="prow phead">
+        <span role="columnheader" className="c-idx">#</span>
+        <span role="columnheader" className="c-name">packet</span>
+        <span role="columnheader" className="c-len">len</span>
+        <span role="columnheader" className="c-verdict">verdict</span>
+        <span role="columnheader" className="c-ret">ret</span>
+        <span role="columnheader" className="c-insns">insns</span>
+      </div>
+      <div className="pscroll" style={{ height }} onScroll={onScroll} tabIndex={0}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') { e.preventDefault(); void selectPacket(Math.min(packets.length - 1, selected + 1)); }
+          if (e.key === 'ArrowUp') { e.preventDefault(); void selectPacket(Math.max(0, selected - 1)); }
+        }}>
+        <div style={{ height: packets.length * ROW_H, position: 'relative' }}>{rows}</div>
+      </div>
+    </div>
+  );
+}
+
+function inRanges(i: number, ranges: ByteRange[]): 'read' | 'write' | null {
+  for (const r of ranges) if (i >= r.start && i < r.start + r.len) return r.kind;
+  return null;
+}
+
+function layerAt(i: number, layers: PacketLayer[]): number {
+  for (let k = layers.length - 1; k >= 0; k--) {
+    const l = layers[k]!;
+    if (i >= l.offset && i < l.offset + l.length) return k;
+  }
+  return -1;
+}
+
+function HexDump({ bytes, original, access, layers, hover }: { bytes: Uint8Array; original: Uint8Array; access: ByteRange[]; layers: PacketLayer[]; hover: [number, number] | null }) {
+  const rows = [];
+  for (let o = 0; o < bytes.length; o += 16) {
+    const cells = [];
+    for (let i = o; i < Math.min(o + 16, bytes.length); i++) {
+      const a = inRanges(i, access);
+      const li = layerAt(i, layers);
+      const diff = original[i] !== bytes[i];
+      const hv = hover && i >= hover[0] && i < hover[0] + hover[1];
+      cells.push(
+        <span key={i} className={`hb l${li % 6}${a ? ` acc-${a}` : ''}${diff ? ' diff' : ''}${hv ? ' hv' : ''}`} title={`offset ${i}`}>{hex2(bytes[i]!)}</span>,
+      );
+    }
+    rows.push(<div key={o} className="hrow"><span className="hoff">{o.toString(16).padStart(4, '0')}</span>{cells}</div>);
+  }
+  return <div className="hexdump" aria-label="Packet bytes">{rows}</div>;
+}
+
+function PacketDetailView() {
+  const detail = useStore((s) => s.detail);
+  const frame = useStore((s) => s.frame);
+  const [hover, setHover] = useState<[number, number] | null>(null);
+  if (!detail) return <p className="empty">Select a packet.</p>;
+  const bytes = frame?.packetBytes && frame.packet === detail.index ? frame.packetBytes : detail.bytes;
+  return (
+    <div className="pdetail">
+      <div className="ptree" aria-label="Decoded packet">
+        <div className="psum">{detail.summary}</div>
+        {detail.layers.map((l, k) => (
+          <details key={k} open className={`layer l${k % 6}`}>
+            <summary onMouseEnter={() => setHover([l.offset, l.length])} onMouseLeave={() => setHover(null)}>{l.name} <span className="dim">[{l.offset}, +{l.length}]</span></summary>
+            <ul>
+              {l.fields.map((f, j) => (
+                <li key={j} onMouseEnter={() => setHover([f.offset, f.length])} onMouseLeave={() => setHover(null)}>
+                  <span className="fname">{f.name}</span> <span className="fval">{f.value}</span> <span className="dim">@{f.offset}</span>
+                </li>
+              ))}
+            </ul>
+          </details>
+        ))}
+      </div>
+      <HexDump bytes={bytes} original={detail.bytes} access={frame?.packet === detail.index ? frame.access : []} layers={detail.layers} hover={hover} />
+    </div>
+  );
+}
+
+function PasteHex() {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  const [bad, setBad] = useState(false);
+  const packets = useStore((s) => s.packets ?? s.samples);
+  const setPackets = useStore((s) => s.setPackets);
+  if (!open) return <button type="button" onClick={() => setOpen(true)} title="Add a packet from hex bytes">Add hex…</button>;
+  return (
+    <form className="paste" onSubmit={(e) => {
+      e.preventDefault();
+      const b = hexToBytes(text);
+      if (!b || b.length === 0) { setBad(true); return; }
+      setPackets([...packets, { name: `pasted ${packets.length + 1}`, hex: bytesToHex(b) }]);
+      setOpen(false); setText(''); setBad(false);
+    }}>
+      <textarea aria-label="Packet bytes in hex" value={text} onChange={(e) => setText(e.target.value)} placeholder="ff ff ff ff ff ff 00 11 22 …" rows={3} />
+      {bad ? <span className="err">Not hex bytes.</span> : null}
+      <button type="submit">Add packet</button>
+      <button type="button" onClick={() => setOpen(false)}>Cancel</button>
+    </form>
+  );
+}
+
+export function Packets() {
+  const progress = useStore((s) => s.progress);
+  const cancelRun = useStore((s) => s.cancelRun);
+  const importCapture = useStore((s) => s.importCapture);
+  const exportCapture = useStore((s) => s.exportCapture);
+  const packetsSet = useStore((s) => s.packets);
+  const setPackets = useStore((s) => s.setPackets);
+  const verdicts = useStore((s) => s.verdicts);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const counts = useMemo(() => {
+    let keep = 0, drop = 0, fault = 0;
+    for (const v of verdicts) {
+      if (v.verdictClass === 'drop') drop++;
+      else if (v.verdictClass === 'fault') fault++;
+      else keep++;
+    }
+    return { keep, drop, fault };
+  }, [verdicts]);
+  const tools = (
+    <>
+      <input ref={fileRef} type="file" accept=".pcap,.pcapng,.cap" hidden aria-label="Open capture file"
+        onChange={async (e) => {
+          const f = e.target.files?.[0];
+          if (f) await importCapture(f.name, new Uint8Array(await f.arrayBuffer()));
+          e.target.value = '';
+        }} />
+      <button type="button" onClick={() => fileRef.current?.click()} title="Open a pcap or pcapng file (or drop one on the page)">Open pcap…</button>
+      <button type="button" title="Save the packets as a pcap file" onClick={async () => {
+        const bytes = await exportCapture();
+        if (!bytes) return;
+        const url = URL.createObjectURL(new Blob([bytes.slice().buffer], { type: 'application/vnd.tcpdump.pcap' }));
+        const a = document.createElement('a');
+        a.href = url; a.download = 'bpfplay.pcap'; a.click();
+        setTimeout(() => URL.revokeObjectURL(url), 1000);
+      }}>Export</button>
+      <PasteHex />
+      {packetsSet ? <button type="button" onClick={() => setPackets(null)} title="Go back to the sample traffic">Samples</button> : null}
+    </>
+  );
+  return (
+    <Panel name="Packets" className="p-packets" tools={tools}
+      title={verdicts.length ? `${counts.keep} kept · ${counts.drop} dropped${counts.fault ? ` · ${counts.fault} faulted` : ''}` : undefined}>
+      {progress ? (
+        <div className="progress" role="status">
+          <progress max={progress.total} value={progress.done} aria-label="Run progress" /> {progress.done}/{progress.total}
+          <button type="button" onClick={cancelRun}>Cancel</button>
+        </div>
+      ) : null}
+      <PacketList />
+      <PacketDetailView />
+    </Panel>
+  );
+}

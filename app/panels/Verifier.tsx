@@ -1,0 +1,68 @@
+// Verifier: the verdict, the first error with a jump to its line, the log in the kernel's format and
+// the abstract state the verifier saw at each instruction. Assembler errors show here too.
+import { Panel } from '../components/Panel';
+import { useStore } from '../store';
+import { revealLine } from '../editor/bridge';
+
+export function Verifier() {
+  const build = useStore((s) => s.build);
+  const report = useStore((s) => s.report);
+  const caps = useStore((s) => s.caps);
+  const unpriv = useStore((s) => s.unpriv);
+  const setUnpriv = useStore((s) => s.setUnpriv);
+  const errors = build?.diagnostics.filter((d) => d.severity === 'error') ?? [];
+  const tools = (
+    <label className="check" title="Verify as an unprivileged user (stricter rules)">
+      <input type="checkbox" checked={unpriv} onChange={(e) => setUnpriv(e.target.checked)} /> unprivileged
+    </label>
+  );
+  return (
+    <Panel name="Verifier" className="p-verifier" tools={tools}>
+      {build && !build.ok ? (
+        <div className="verdict rejected" role="status">
+          <strong>Does not assemble</strong>
+          <ul className="diags">
+            {errors.map((d, i) => (
+              <li key={i}>
+                {d.line !== null ? <button type="button" className="link" onClick={() => revealLine(d.line!)}>line {d.line}{d.col !== null ? `:${d.col}` : ''}</button> : null}{' '}
+                <span className="msg">{d.message}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : report ? (
+        <>
+          <div className={`verdict ${report.accepted ? 'accepted' : 'rejected'}`} role="status">
+            <strong>{report.accepted ? 'Accepted' : 'Rejected'}</strong> <span className="dim">processed {report.processed} insns</span>
+            {report.error ? (
+              <div className="verr">
+                <button type="button" className="link" onClick={() => report.error?.line && revealLine(report.error.line)}>
+                  insn {report.error.insn}{report.error.line ? ` (line ${report.error.line})` : ''}
+                </button>{' '}
+                <code className="msg">{report.error.message}</code>
+              </div>
+            ) : null}
+          </div>
+          <details className="vlog" open={!report.accepted}>
+            <summary>Log (kernel format)</summary>
+            <pre>{report.log}</pre>
+          </details>
+          {report.states.length ? (
+            <details className="vstates">
+              <summary>Abstract state per instruction</summary>
+              <table>
+                <tbody>
+                  {report.states.map((s, i) => (
+                    <tr key={i}><th>{s.insn}</th><td>{s.text}</td></tr>
+                  ))}
+                </tbody>
+              </table>
+            </details>
+          ) : null}
+        </>
+      ) : (
+        <p className="empty">{caps && !caps.verify ? 'The verifier is not part of this build yet.' : build?.dialect === 'cbpf' ? 'Classic BPF is checked by bpf_check_classic (errors appear above as assembler errors).' : 'Not verified yet.'}</p>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,380 @@
+// The engine facade: the one typed surface the browser app reaches through comlink (worker/entry.ts).
+// Plain synchronous TypeScript over the engine modules (asm, vm, verifier, progtypes, packets, cbpf);
+// every function takes and returns plain data (worker/api/types.ts) named for what the UI shows.
+// It keeps one session (the last built program, the packets, the recorded run of the selected
+// packet) so the UI fetches only the frame it shows. It does not own any semantics: assembling,
+// verifying and executing are the modules'; it never throws across the boundary (errors are values).
+
+import { HELPER_NAMES } from '../helpers/ids.generated';
+import { ISA } from '../isa/opcodes';
+import { PROG_TYPE_NAMES, PROG_TYPES, verdictName, type ProgTypeName } from '../progtypes/table';
+import { EXAMPLES } from '../examples/index.generated';
+import type { ExampleFile } from '../examples/types';
+import type {
+  BuildRequest, BuildResult, ByteRange, Capabilities, DiagnosticView, Dialect, ExampleMeta, InsnView, LanguageInfo,
+  MapEntryView, PacketDetail, PacketInput, PacketVerdict, ProgTypeView, RegView, StepFrame, VerifierReport,
+} from './types';
+import type { Diagnostic } from '../util/diag';
+import { detectCbpf, parseTcpdumpD, parseTcpdumpDd, parseTcpdumpDdd, bpfImage, type CbpfParse } from '../cbpf/formats';
+import { parseBpfAsm } from '../cbpf/bpfasm';
+import { checkClassic } from '../cbpf/check';
+import { initState, step as cbpfStep, run as cbpfRun, socketVerdict, type CbpfEffect, type SkbContext } from '../cbpf/interp';
+import type { SockFilter } from '../cbpf/insn';
+
+export * from './types';
+
+const LLVM_KEYWORDS: { name: string; doc: string }[] = [
+  { name: 'goto', doc: 'Jump: `goto label` (JA), `if rX <op> rY|imm goto label` (JMP), `if wX … goto` (JMP32).' },
+  { name: 'if', doc: 'Conditional jump. Unsigned ops: == != > >= < <= &; signed: s> s>= s< s<=.' },
+  { name: 'call', doc: 'Call a helper by name or id (`call bpf_map_lookup_elem`), or a bpf-to-bpf subprogram (`call label`).' },
+  { name: 'callx', doc: 'Indirect call through a register (cpu v4 extension; not accepted by the Linux verifier).' },
+  { name: 'exit', doc: 'Return from the program or subprogram; r0 holds the return value.' },
+  { name: 'll', doc: '`rX = imm ll`: a 64-bit immediate load (ld_imm64, two instruction slots).' },
+  { name: 'lock', doc: '`lock *(u64 *)(rX + off) += rY`: an atomic read-modify-write (BPF_ATOMIC).' },
+  { name: 'skb', doc: '`r0 = *(u16 *)skb[12]`: legacy LD_ABS/LD_IND packet load, big-endian, through the skb in r6.' },
+  { name: 'be16', doc: 'Convert to big-endian (byte swap on little-endian hosts), 16 bits.' },
+  { name: 'be32', doc: 'Convert to big-endian, 32 bits.' },
+  { name: 'be64', doc: 'Convert to big-endian, 64 bits.' },
+  { name: 'le16', doc: 'Convert to little-endian (truncate on little-endian hosts), 16 bits.' },
+  { name: 'le32', doc: 'Convert to little-endian, 32 bits.' },
+  { name: 'le64', doc: 'Convert to little-endian, 64 bits (no-op on little-endian hosts).' },
+  { name: 'bswap16', doc: 'Unconditional byte swap, 16 bits (cpu v4).' },
+  { name: 'bswap32', doc: 'Unconditional byte swap, 32 bits (cpu v4).' },
+  { name: 'bswap64', doc: 'Unconditional byte swap, 64 bits (cpu v4).' },
+  { name: 'atomic_fetch_add', doc: 'Atomic add returning the old value.' },
+  { name: 'atomic_fetch_and', doc: 'Atomic and returning the old value.' },
+  { name: 'atomic_fetch_or', doc: 'Atomic or returning the old value.' },
+  { name: 'atomic_fetch_xor', doc: 'Atomic xor returning the old value.' },
+  { name: 'xchg', doc: 'Atomic exchange returning the old value.' },
+  { name: 'cmpxchg', doc: 'Atomic compare-and-exchange: compares with r0, returns the old value in r0.' },
+  { name: 'may_goto', doc: 'A bounded-loop escape hatch (BPF_JCOND): jumps when the loop budget is exhausted.' },
+  { name: 'gotol', doc: 'Long jump with a 32-bit offset (JMP32 | JA, cpu v4).' },
+];
+
+const CBPF_MNEMONICS = [
+  'ld', 'ldi', 'ldh', 'ldb', 'ldx', 'ldxi', 'ldxb', 'st', 'stx', 'jmp', 'ja', 'jeq', 'jneq', 'jne', 'jlt', 'jle', 'jgt',
+  'jge', 'jset', 'add', 'sub', 'mul', 'div', 'mod', 'neg', 'and', 'or', 'xor', 'lsh', 'rsh', 'tax', 'txa', 'ret',
+];
+
+function toMeta(e: ExampleFile): ExampleMeta {
+  return {
+    id: e.id, section: e.section, title: e.title, type: e.type, dialect: e.dialect ?? 'llvm',
+    summary: e.summary ?? '', task: e.task ?? null, expect: e.expect ?? null,
+  };
+}
+
+function isProgType(name: string): name is ProgTypeName {
+  return (PROG_TYPE_NAMES as readonly string[]).includes(name);
+}
+
+const PACKET_TYPES = new Set<string>([
+  'socket_filter', 'sched_cls', 'sched_act', 'xdp', 'cgroup_skb', 'lwt_in', 'lwt_out', 'lwt_xmit', 'sk_skb',
+]);
+
+
+// ---- conversions ------------------------------------------------------------------------------
+
+function diagView(d: Diagnostic): DiagnosticView {
+  return {
+    severity: d.severity, message: d.message, line: d.loc.line ?? null, col: d.loc.col ?? null,
+    endCol: d.loc.endCol ?? null, insn: d.loc.insn ?? null, code: d.code ?? null,
+  };
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16) || 0;
+  return out;
+}
+
+function bytesToHex(b: Uint8Array, sep = ''): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += (i && sep ? sep : '') + b[i]!.toString(16).padStart(2, '0');
+  return s;
+}
+
+// ---- the session ------------------------------------------------------------------------------
+
+/** A recorded run of one packet that the UI can look at step by step. */
+interface DebugSession {
+  packet: number;
+  /** Number of steps taken; frames go from 0 (before the first instruction) to total (after the last). */
+  total: number;
+  firstStep: number;
+  /** The source line of the instruction about to run at each step (for breakpoints). */
+  lineAt(step: number): number | null;
+  frame(step: number): StepFrame;
+}
+
+type Built =
+  | { kind: 'cbpf'; filters: SockFilter[]; lines: (number | null)[]; insns: InsnView[] }
+  | { kind: 'none' };
+
+interface Session {
+  progType: string;
+  built: Built;
+  packets: Uint8Array[];
+  names: string[];
+  maps: Record<string, MapEntryView[]>;
+  maxInsns: number;
+  debug: DebugSession | null;
+}
+
+const session: Session = { progType: 'socket_filter', built: { kind: 'none' }, packets: [], names: [], maps: {}, maxInsns: 1_000_000, debug: null };
+
+function fmtHex(v: number): string {
+  return `0x${(v >>> 0).toString(16)}`;
+}
+
+// ---- classic BPF --------------------------------------------------------------------------------
+
+function parseClassic(text: string): CbpfParse {
+  const form = detectCbpf(text);
+  switch (form) {
+    case 'tcpdump-d': return parseTcpdumpD(text);
+    case 'tcpdump-dd': return parseTcpdumpDd(text);
+    case 'tcpdump-ddd': return parseTcpdumpDdd(text);
+    case 'bpf_asm':
+    case false:
+      return parseBpfAsm(text);
+  }
+}
+
+function buildClassic(source: string): BuildResult {
+  const parsed = parseClassic(source);
+  const diagnostics = parsed.diagnostics.map(diagView);
+  if (!parsed.filters) {
+    session.built = { kind: 'none' };
+    return { ok: false, dialect: 'cbpf', diagnostics, insns: [], maps: [], translated: null };
+  }
+  const lines = parsed.filters.map((_, i) => parsed.lines?.[i] ?? null);
+  const check = checkClassic(parsed.filters);
+  for (const d of check.diagnostics) {
+    const v = diagView(d);
+    if (v.line === null && v.insn !== null) v.line = lines[v.insn] ?? null;
+    diagnostics.push(v);
+  }
+  const insns: InsnView[] = parsed.filters.map((f, i) => ({
+    index: i, line: lines[i] ?? null, text: bpfImage(f, i).replace(/^\(\d+\)\s*/, ''),
+    bytes: `${f.code.toString(16).padStart(4, '0')} ${f.jt.toString(16).padStart(2, '0')} ${f.jf.toString(16).padStart(2, '0')} ${(f.k >>> 0).toString(16).padStart(8, '0')}`,
+  }));
+  const ok = check.ok && !diagnostics.some((d) => d.severity === 'error');
+  session.built = ok ? { kind: 'cbpf', filters: parsed.filters, lines, insns } : { kind: 'none' };
+  return { ok, dialect: 'cbpf', diagnostics, insns, maps: [], translated: null };
+}
+
+function classicCtx(frame: Uint8Array): SkbContext {
+  // A socket filter on an AF_PACKET socket: the data starts at the Ethernet header.
+  return { kind: 'skb', frame, dataOff: 0, netOff: 14, ifindex: 1 };
+}
+
+function classicVerdict(index: number, filters: SockFilter[], frame: Uint8Array, maxInsns: number): PacketVerdict {
+  const r = cbpfRun(filters, classicCtx(frame), maxInsns);
+  if (r.ret === null) return { index, retval: '0', verdict: 'fault', verdictClass: 'fault', keptLen: null, insns: r.steps, fault: r.fault ?? 'fault' };
+  const v = socketVerdict(r.ret, frame.length);
+  return {
+    index, retval: String(r.ret >>> 0), verdict: v.accept ? (v.keep < frame.length ? `keep ${v.keep} bytes` : 'keep all') : 'drop',
+    verdictClass: v.accept ? 'keep' : 'drop', keptLen: v.accept ? v.keep : 0, insns: r.steps, fault: null,
+  };
+}
+
+function classicDebug(packet: number, filters: SockFilter[], lines: (number | null)[], insns: InsnView[], frame: Uint8Array, maxInsns: number): DebugSession {
+  const ctx = classicCtx(frame);
+  const st = initState(ctx);
+  const states = [{ pc: st.pc, A: st.A, X: st.X, M: st.M.slice(), ret: st.ret, fault: st.fault }];
+  const effects: CbpfEffect[] = [];
+  let abort: string | null = null;
+  while (st.ret === null && st.fault === null && effects.length < maxInsns) {
+    const e = cbpfStep(filters, st, ctx);
+    effects.push(e);
+    if (e.abort) abort = e.abort;
+    states.push({ pc: st.pc, A: st.A, X: st.X, M: st.M.slice(), ret: st.ret, fault: st.fault });
+  }
+  const total = effects.length;
+  return {
+    packet, total, firstStep: 0,
+    lineAt: (n) => {
+      const s = states[n];
+      return s && s.ret === null && s.fault === null ? lines[s.pc] ?? null : null;
+    },
+    frame: (n) => {
+      const s = states[n]!;
+      const prev = n > 0 ? states[n - 1]! : null;
+      const done = s.ret !== null || s.fault !== null;
+      const next = effects[n];
+      const access: ByteRange[] = [];
+      if (next?.read && next.read.at !== null) access.push({ start: next.read.at, len: next.read.size, kind: 'read' });
+      const reg = (name: string, v: number, before: number | undefined): RegView => ({
+        name, value: BigInt(v >>> 0), changed: before !== undefined && before !== v, kind: null, abstract: null,
+      });
+      const regs: RegView[] = [reg('A', s.A, prev?.A), reg('X', s.X, prev?.X)];
+      s.M.forEach((m, i) => regs.push(reg(`M[${i}]`, m, prev?.M[i])));
+      const pc = done ? null : s.pc;
+      const insnText = pc !== null ? insns[pc]?.text ?? '' : '';
+      let verdict: string | null = null;
+      if (s.ret !== null) verdict = socketVerdict(s.ret, frame.length).name;
+      return {
+        packet, step: n, total, firstStep: 0, pc, line: pc !== null ? lines[pc] ?? null : null, insnText,
+        explain: pc !== null ? explainClassic(filters[pc]!, next) : s.fault ? `Stopped: ${s.fault}` : `Returned ${s.ret} (${verdict})${abort ? ` — ${abort}` : ''}`,
+        regs, stack: [], maps: [], access, packetBytes: frame, output: [], done,
+        retval: s.ret !== null ? String(s.ret >>> 0) : null, verdict, fault: s.fault,
+      };
+    },
+  };
+}
+
+function explainClassic(f: SockFilter, e: CbpfEffect | undefined): string {
+  const text = bpfImage(f, e?.pc ?? 0).replace(/^\(\d+\)\s*/, '').replace(/\s+/g, ' ');
+  if (!e) return text;
+  const parts = [text];
+  if (e.read) parts.push(e.read.ancillary ? `reads ${e.read.ancillary}` : `reads ${e.read.size} byte${e.read.size > 1 ? 's' : ''} at packet offset ${e.read.off}${e.read.value !== null ? ` = ${fmtHex(e.read.value)}` : ''}`);
+  if (e.A[0] !== e.A[1]) parts.push(`A becomes ${fmtHex(e.A[1])}`);
+  if (e.X[0] !== e.X[1]) parts.push(`X becomes ${fmtHex(e.X[1])}`);
+  if (e.mem) parts.push(`M[${e.mem.index}] becomes ${fmtHex(e.mem.after)}`);
+  if (e.nextPc !== e.pc + 1 && e.ret === undefined) parts.push(`jumps to ${e.nextPc}`);
+  if (e.ret !== undefined) parts.push(`returns ${e.ret >>> 0}`);
+  if (e.abort) parts.push(e.abort);
+  return parts.join(' — ');
+}
+
+export const engine = {
+  /** Liveness probe for the watchdog. */
+  ping(): string {
+    return 'pong';
+  },
+
+  progTypes(): ProgTypeView[] {
+    return PROG_TYPE_NAMES.map((name) => {
+      const t = PROG_TYPES[name];
+      return {
+        name, title: t.kernelEnum, description: `${t.attach} Return value: ${t.ret.meaning}`,
+        verdicts: Object.entries(t.ret.verdicts).map(([value, n]) => ({ value, name: n })),
+        packetBased: PACKET_TYPES.has(name),
+      };
+    });
+  },
+
+  verdictName(progType: string, retval: bigint): string {
+    return isProgType(progType) ? verdictName(progType, retval) : String(retval);
+  },
+
+  examples(): ExampleMeta[] {
+    return EXAMPLES.map(toMeta);
+  },
+
+  example(id: string): { meta: ExampleMeta; source: string } | null {
+    const e = EXAMPLES.find((x) => x.id === id);
+    return e ? { meta: toMeta(e), source: e.source } : null;
+  },
+
+  languageInfo(): LanguageInfo {
+    const seen = new Set<string>();
+    const ubpfMnemonics: { name: string; doc: string }[] = [];
+    for (const r of ISA) {
+      if (!r.ubpf || seen.has(r.ubpf)) continue;
+      seen.add(r.ubpf);
+      ubpfMnemonics.push({ name: r.ubpf, doc: r.doc });
+    }
+    const helpers = HELPER_NAMES.map((name, id) => ({ id, name: `bpf_${name}`, proto: null, doc: null })).slice(1);
+    const ctxFields: LanguageInfo['ctxFields'] = [];
+    for (const name of PROG_TYPE_NAMES) {
+      for (const f of PROG_TYPES[name].ctx.fields)
+        ctxFields.push({ progType: name, name: f.name, offset: f.off, size: f.size, doc: `${f.ctype} ${f.name}: ${f.doc}` });
+    }
+    return { ubpfMnemonics, llvmKeywords: LLVM_KEYWORDS, cbpfMnemonics: CBPF_MNEMONICS, helpers, ctxFields };
+  },
+
+  defaultDialect(): Dialect {
+    return 'llvm';
+  },
+
+  capabilities(): Capabilities {
+    return { assemble: false, run: false, verify: false, cbpf: true, packets: false, pcap: false };
+  },
+
+  /** The default traffic set (TCP, UDP, ICMP, ARP, IPv6, …) as hex frames. */
+  samplePackets(): PacketInput[] {
+    return [];
+  },
+
+  build(req: BuildRequest): BuildResult {
+    session.progType = req.progType;
+    session.debug = null;
+    const dialect: Dialect = req.dialect === 'auto' ? (detectCbpf(req.source) ? 'cbpf' : 'llvm') : req.dialect;
+    if (dialect === 'cbpf') return buildClassic(req.source);
+    session.built = { kind: 'none' };
+    return {
+      ok: false, dialect, insns: [], maps: [], translated: null,
+      diagnostics: [{ severity: 'error', message: 'The eBPF assembler is not part of this build yet.', line: 1, col: 1, endCol: null, insn: null, code: 'engine.missing' }],
+    };
+  },
+
+  setInputs(inputs: { packets: PacketInput[]; maps: Record<string, MapEntryView[]>; maxInsns: number }): void {
+    session.packets = inputs.packets.map((p) => hexToBytes(p.hex));
+    session.names = inputs.packets.map((p) => p.name);
+    session.maps = inputs.maps;
+    session.maxInsns = Math.max(1, Math.min(inputs.maxInsns, 1e12));
+    session.debug = null;
+  },
+
+  verify(_opts: { unpriv: boolean }): VerifierReport | null {
+    return null;
+  },
+
+  /** Runs packets [from, from+count) on the fast path; calls onProgress(done) now and then. */
+  runPackets(from: number, count: number, onProgress?: (done: number) => void): PacketVerdict[] {
+    const out: PacketVerdict[] = [];
+    const b = session.built;
+    const end = Math.min(session.packets.length, from + count);
+    for (let i = from; i < end; i++) {
+      if (b.kind === 'cbpf') out.push(classicVerdict(i, b.filters, session.packets[i]!, session.maxInsns));
+      if (onProgress && (i - from) % 256 === 255) onProgress(i - from + 1);
+    }
+    return out;
+  },
+
+  /** Records the run of one packet for stepping; returns the step range. */
+  debugOpen(packet: number): { total: number; firstStep: number } {
+    const b = session.built;
+    const frame = session.packets[packet];
+    session.debug = null;
+    if (!frame) return { total: 0, firstStep: 0 };
+    if (b.kind === 'cbpf') session.debug = classicDebug(packet, b.filters, b.lines, b.insns, frame, Math.min(session.maxInsns, 1 << 20));
+    const d = session.debug;
+    return d ? { total: d.total, firstStep: d.firstStep } : { total: 0, firstStep: 0 };
+  },
+
+  frame(step: number): StepFrame | null {
+    const d = session.debug;
+    if (!d) return null;
+    return d.frame(Math.max(d.firstStep, Math.min(step, d.total)));
+  },
+
+  /** The first step after `from` whose instruction is on one of the lines, or null. */
+  findBreakpoint(from: number, lines: number[]): number | null {
+    const d = session.debug;
+    if (!d || lines.length === 0) return null;
+    const set = new Set(lines);
+    for (let n = from + 1; n <= d.total; n++) {
+      const l = d.lineAt(n);
+      if (l !== null && set.has(l)) return n;
+    }
+    return null;
+  },
+
+  packetDetail(i: number): PacketDetail | null {
+    const bytes = session.packets[i];
+    if (!bytes) return null;
+    return { index: i, name: session.names[i] ?? `packet ${i}`, bytes, current: bytes, layers: [], summary: `${bytes.length} bytes` };
+  },
+
+  readCapture(_bytes: Uint8Array): { packets: PacketInput[]; error: string | null } {
+    return { packets: [], error: 'Reading capture files is not part of this build yet.' };
+  },
+
+  writeCapture(_packets: PacketInput[]): Uint8Array | null {
+    return null;
+  },
+};
+
+export type EngineApi = typeof engine;

@@ -1,0 +1,214 @@
+// The plain-data shapes that cross the worker boundary (structured clone: primitives, arrays,
+// Uint8Array, bigint), named for what the UI shows. No behaviour lives here.
+// It does not describe engine internals: the facade (worker/api/engine.ts) converts to these.
+
+export type Dialect = 'llvm' | 'ubpf' | 'cbpf';
+export type DialectChoice = Dialect | 'auto';
+
+export interface DiagnosticView {
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** 1-based source position when known. */
+  line: number | null;
+  col: number | null;
+  endCol: number | null;
+  insn: number | null;
+  code: string | null;
+}
+
+/** One instruction of the built program as the disassembly view shows it. */
+export interface InsnView {
+  index: number;
+  /** 1-based source line, or null. */
+  line: number | null;
+  text: string;
+  /** 8 or 16 bytes as hex, space separated. */
+  bytes: string;
+}
+
+export interface MapEntryView {
+  key: string; // hex
+  value: string; // hex
+}
+
+export interface MapView {
+  name: string;
+  type: string;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  entries: MapEntryView[];
+  /** Keys (hex) changed by the step shown. */
+  changed: string[];
+}
+
+export interface BuildRequest {
+  source: string;
+  dialect: DialectChoice;
+  progType: string;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  dialect: Dialect;
+  diagnostics: DiagnosticView[];
+  insns: InsnView[];
+  maps: MapView[];
+  /** For classic BPF: the kernel's eBPF translation, line to line (classic index per eBPF insn). */
+  translated: InsnView[] | null;
+}
+
+export interface ProgTypeView {
+  name: string;
+  title: string;
+  description: string;
+  /** Return value -> verdict name, e.g. 1 -> 'XDP_DROP'. */
+  verdicts: { value: string; name: string }[];
+  packetBased: boolean;
+}
+
+export interface PacketInput {
+  name: string;
+  /** Frame bytes as hex (compact, no spaces). */
+  hex: string;
+}
+
+/** The outcome of one packet (or event) through the program. */
+export interface PacketVerdict {
+  index: number;
+  /** Return value, 32-bit as the kernel reports it (decimal). */
+  retval: string;
+  /** Verdict name ('keep 54 bytes', 'drop', 'XDP_PASS', …). */
+  verdict: string;
+  /** Coarse class for colouring and exercises. */
+  verdictClass: 'keep' | 'drop' | 'pass' | 'other' | 'fault';
+  /** Bytes kept by a socket filter, or null. */
+  keptLen: number | null;
+  insns: number;
+  fault: string | null;
+}
+
+export interface RunProgress {
+  done: number;
+  total: number;
+}
+
+export interface RegView {
+  name: string;
+  /** Full 64-bit value, or null when not initialised. */
+  value: bigint | null;
+  changed: boolean;
+  /** What the value is (pointer kind, region) when the VM knows, e.g. 'ctx', 'stack', 'pkt'. */
+  kind: string | null;
+  /** The verifier's abstract value at this instruction (type, tnum, bounds), when available. */
+  abstract: string | null;
+}
+
+export interface StackSlotView {
+  /** Offset from r10, e.g. -8 for the slot at r10-8 .. r10-1. */
+  offset: number;
+  /** 8 bytes, lowest address first; null where never written. */
+  bytes: (number | null)[];
+  state: 'invalid' | 'written' | 'partial' | 'spill';
+  changed: boolean;
+  note: string | null;
+}
+
+export interface ByteRange {
+  start: number;
+  len: number;
+  kind: 'read' | 'write';
+}
+
+export interface PacketField {
+  name: string;
+  offset: number;
+  length: number;
+  value: string;
+}
+
+export interface PacketLayer {
+  name: string;
+  offset: number;
+  length: number;
+  fields: PacketField[];
+}
+
+export interface PacketDetail {
+  index: number;
+  name: string;
+  bytes: Uint8Array;
+  /** Bytes after the step shown (differs from bytes after packet writes). */
+  current: Uint8Array;
+  layers: PacketLayer[];
+  summary: string;
+}
+
+/** Everything the panels show for one step of one packet's run. */
+export interface StepFrame {
+  packet: number;
+  step: number;
+  total: number;
+  /** History cut: steps before this index are no longer reachable. */
+  firstStep: number;
+  pc: number | null;
+  line: number | null;
+  insnText: string;
+  explain: string;
+  regs: RegView[];
+  stack: StackSlotView[];
+  maps: MapView[];
+  access: ByteRange[];
+  packetBytes: Uint8Array | null;
+  output: string[];
+  done: boolean;
+  retval: string | null;
+  verdict: string | null;
+  fault: string | null;
+}
+
+export interface VerifierStateView {
+  insn: number;
+  line: number | null;
+  text: string;
+}
+
+export interface VerifierReport {
+  accepted: boolean;
+  error: { insn: number; line: number | null; message: string } | null;
+  processed: number;
+  log: string;
+  states: VerifierStateView[];
+  /** Instructions on the path that led to the error. */
+  errorPath: number[];
+}
+
+export interface ExampleMeta {
+  id: string;
+  section: string;
+  title: string;
+  type: string;
+  dialect: Dialect;
+  summary: string;
+  task: string | null;
+  expect: Record<string, string> | null;
+}
+
+export interface LanguageInfo {
+  /** Mnemonics and their one-line docs (from the ISA table), per dialect. */
+  ubpfMnemonics: { name: string; doc: string }[];
+  llvmKeywords: { name: string; doc: string }[];
+  cbpfMnemonics: string[];
+  helpers: { id: number; name: string; proto: string | null; doc: string | null }[];
+  ctxFields: { progType: string; name: string; offset: number; size: number; doc: string }[];
+}
+
+/** Which engine parts this build has, so the UI can say what is not available. */
+export interface Capabilities {
+  assemble: boolean;
+  run: boolean;
+  verify: boolean;
+  cbpf: boolean;
+  packets: boolean;
+  pcap: boolean;
+}
