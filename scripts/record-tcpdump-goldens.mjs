@@ -67,7 +67,8 @@ const img = execFileSync(path.join(dir, 'img'), { encoding: 'utf8' });
 const imgLines = [JSON.stringify({ meta: true, tool: `libpcap ${libpcapVersion} bpf_image()`, n: 7, jt: 1, jf: 2 })];
 for (const l of img.split('\n')) {
   if (!l) continue;
-  const [code, k, image] = l.split('\t');
+  const [code, k, ...rest] = l.split('\t');
+  const image = rest.join('\t'); // conditional jumps contain a tab themselves
   imgLines.push(JSON.stringify({ code: Number(code), k: Number(k), image }));
 }
 writeFileSync(path.join(out, 'bpf-image.jsonl'), imgLines.join('\n') + '\n');

@@ -20,9 +20,8 @@ interface Tok {
 }
 
 const EXT = new Map<string, Ancillary | 'len'>();
-for (const a of ANCILLARY) for (const n of [a.asm, ...a.asmAliases]) EXT.set(n, a);
+for (const a of ANCILLARY) for (const n of [a.asm, ...a.asmAliases]) if (n) EXT.set(n, a);
 EXT.set('len', 'len');
-EXT.set('pktlen', 'len');
 
 function parseNumber(t: string): number | null {
   let neg = false;
@@ -127,14 +126,14 @@ class Cursor {
   /** `x` or `%x` (reg 'x') / `a` or `%a` */
   isReg(r: 'x' | 'a'): boolean {
     const t = this.peek();
-    if (t?.kind === 'ident' && t.text === r) return true;
+    if (t?.kind === 'ident' && t.text.toLowerCase() === r) return true;
     const t2 = this.toks[this.i + 1];
-    return !!t && t.kind === 'punct' && t.text === '%' && t2?.kind === 'ident' && t2.text === r;
+    return !!t && t.kind === 'punct' && t.text === '%' && t2?.kind === 'ident' && t2.text.toLowerCase() === r;
   }
   reg(r: 'x' | 'a'): void {
     if (this.isPunct('%')) this.i++;
     const t = this.ident();
-    if (t.text !== r) throw new ParseError(t.col, `expected ${r}`);
+    if (t.text.toLowerCase() !== r) throw new ParseError(t.col, `expected ${r}`);
   }
   end(): void {
     const t = this.peek();
@@ -170,7 +169,7 @@ function parseInsn(mn: Tok, c: Cursor, p: Pending): void {
     const t = c.peek();
     if (t?.kind === 'ext') {
       c.next();
-      const e = EXT.get(t.text);
+      const e = EXT.get(t.text.toLowerCase());
       if (!e) throw new ParseError(t.col, `unknown extension "#${t.text}"`);
       if (e === 'len') {
         if (!allowWide) throw new ParseError(t.col, `#len needs ld or ldx`);
@@ -178,9 +177,9 @@ function parseInsn(mn: Tok, c: Cursor, p: Pending): void {
       } else set(BPF_CLASS.LD | size | BPF_MODE.ABS, SKF_AD_OFF + e.off);
       return;
     }
-    if (t?.kind === 'ident' && EXT.has(t.text) && t.text !== 'x' && t.text !== 'M') {
+    if (t?.kind === 'ident' && EXT.has(t.text.toLowerCase())) {
       c.next();
-      const e = EXT.get(t.text)!;
+      const e = EXT.get(t.text.toLowerCase())!;
       if (e === 'len') {
         if (!allowWide) throw new ParseError(t.col, `len needs ld or ldx`);
         set(BPF_CLASS.LD | BPF_SIZE.W | BPF_MODE.LEN);
@@ -192,7 +191,7 @@ function parseInsn(mn: Tok, c: Cursor, p: Pending): void {
       set(BPF_CLASS.LD | BPF_MODE.IMM, c.num());
       return;
     }
-    if (allowWide && t?.kind === 'ident' && t.text === 'M') {
+    if (allowWide && t?.kind === 'ident' && t.text.toUpperCase() === 'M') {
       c.next();
       c.punct('[');
       const n = c.num();
@@ -249,14 +248,14 @@ function parseInsn(mn: Tok, c: Cursor, p: Pending): void {
       break;
     case 'ldx': {
       const t = c.peek();
-      if (t?.kind === 'ext' || (t?.kind === 'ident' && (t.text === 'len' || t.text === 'pktlen'))) {
+      if (t?.kind === 'ext' || (t?.kind === 'ident' && t.text.toLowerCase() === 'len')) {
         c.next();
-        if (EXT.get(t.text) !== 'len') throw new ParseError(t.col, `ldx takes #len, #k, M[k] or 4*([k]&0xf), not #${t.text}`);
+        if (EXT.get(t.text.toLowerCase()) !== 'len') throw new ParseError(t.col, `ldx takes #len, #k, M[k] or 4*([k]&0xf), not #${t.text}`);
         set(BPF_CLASS.LDX | BPF_SIZE.W | BPF_MODE.LEN);
       } else if (c.isPunct('#')) {
         c.next();
         set(BPF_CLASS.LDX | BPF_MODE.IMM, c.num());
-      } else if (t?.kind === 'ident' && t.text === 'M') {
+      } else if (t?.kind === 'ident' && t.text.toUpperCase() === 'M') {
         c.next();
         c.punct('[');
         const n = c.num();
@@ -271,7 +270,7 @@ function parseInsn(mn: Tok, c: Cursor, p: Pending): void {
     case 'st':
     case 'stx': {
       const t = c.peek();
-      if (!(t?.kind === 'ident' && t.text === 'M')) throw new ParseError(c.colHere(), `expected M[k]`);
+      if (!(t?.kind === 'ident' && t.text.toUpperCase() === 'M')) throw new ParseError(c.colHere(), `expected M[k]`);
       c.next();
       c.punct('[');
       const n = c.num();
@@ -341,14 +340,21 @@ function parseInsn(mn: Tok, c: Cursor, p: Pending): void {
   c.end();
 }
 
+/** Replaces C comments by spaces, keeping line and column positions. */
+function blankBlockComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '));
+}
+
 /** Parses bpf_asm source into struct sock_filter instructions. */
 export function parseBpfAsm(text: string): CbpfParse & { labels: Record<string, number> } {
   const diagnostics: Diagnostic[] = [];
   const pend: Pending[] = [];
   const labels: Record<string, number> = {};
   const labelTok: Record<string, { line: number; col: number }> = {};
-  text.split(/\r?\n/).forEach((raw, li) => {
+  const src = blankBlockComments(text);
+  src.split(/\r?\n/).forEach((raw0, li) => {
     const line = li + 1;
+    const raw = raw0.startsWith('#') ? '' : raw0; // bpf_exp.l: `^#.*` is a comment
     const { toks, error } = tokenize(raw);
     if (error) {
       diagnostics.push(err(error.msg, { line, col: error.col, endCol: error.col + 1 }, 'cbpf.asm'));
@@ -394,10 +400,7 @@ export function parseBpfAsm(text: string): CbpfParse & { labels: Record<string, 
         diagnostics.push(err(`insn #${pc} jumps to insn #${target}, which is out of range (${kind} must be 0..255 instructions forward)`, { line: p.line, col: t.col, endCol: t.col + t.text.length }, 'cbpf.label'));
         return null;
       }
-      if (kind === 'k' && delta < 0) {
-        diagnostics.push(err(`insn #${pc} jumps backwards to insn #${target}`, { line: p.line, col: t.col, endCol: t.col + t.text.length }, 'cbpf.label'));
-        return null;
-      }
+      // bpf_asm stores a backward `jmp` as a wrapped u32 (the kernel's checker then rejects it).
       return delta;
     };
     if (p.ja) p.filter.k = (resolve(p.ja, 'k') ?? 0) >>> 0;
@@ -446,7 +449,7 @@ export function formatBpfAsm(fs: readonly SockFilter[]): { text: string; unexpre
         case 'ld': {
           if (row.mode === 'ABS') {
             const a = ancillaryByK(k);
-            body = `${row.mnemonic} ${a ? '#' + a.asm : `[${kstr(k)}]`}`;
+            body = `${row.mnemonic} ${a?.asm ? '#' + a.asm : `[${kstr(k)}]`}`;
           } else if (row.mode === 'IND') body = `${row.mnemonic} [x + ${kstr(k)}]`;
           else if (row.mode === 'LEN') body = 'ld #len';
           else if (row.mode === 'IMM') body = `ld #${kstr(k)}`;

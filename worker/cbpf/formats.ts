@@ -78,7 +78,7 @@ function imageParts(f: SockFilter, n: number): { op: string; operand: string } {
 export function bpfImage(f: SockFilter, n: number): string {
   const { op, operand } = imageParts(f, n);
   const num = String(n).padStart(3, '0');
-  if ((f.code & 7) === BPF_CLASS.JMP && (f.code & 0xf0) !== 0 && cbpfRow(f.code))
+  if ((f.code & 7) === BPF_CLASS.JMP && (f.code & 0xf0) !== 0)
     return `(${num}) ${op.padEnd(8)} ${operand.padEnd(16)} jt ${n + 1 + f.jt}\tjf ${n + 1 + f.jf}`;
   return `(${num}) ${op.padEnd(8)} ${operand}`;
 }
@@ -127,6 +127,7 @@ export function parseTcpdumpD(text: string): CbpfParse {
   const diagnostics: Diagnostic[] = [];
   const filters: SockFilter[] = [];
   const lines: number[] = [];
+  let seq = 0;
   for (const ln of contentLines(text)) {
     const at = (col: number, msg: string, endCol?: number): void => {
       diagnostics.push(err(msg, { line: ln.no, col: ln.indent + col, endCol: endCol === undefined ? undefined : ln.indent + endCol }, 'cbpf.parse'));
@@ -137,7 +138,8 @@ export function parseTcpdumpD(text: string): CbpfParse {
       continue;
     }
     const n = Number(m[1]);
-    if (n !== filters.length) at(2, `instruction number ${n} out of sequence (expected ${filters.length})`, 2 + m[1]!.length);
+    if (n !== seq) at(2, `instruction number ${n} out of sequence (expected ${seq})`, 2 + m[1]!.length);
+    seq = n + 1;
     const op = m[2]!;
     let rest = m[3]!;
     const opCol = ln.text.indexOf(op, m[1]!.length + 2) + 1;

@@ -38,9 +38,9 @@ export interface Ancillary {
   kernelName: string;
   /** offset n (the load's k is SKF_AD_OFF + n) */
   off: number;
-  /** bpf_asm extension name (tools/bpf/bpf_exp.l) */
-  asm: string;
-  /** bpf_asm's aliases */
+  /** bpf_asm extension name (tools/bpf/bpf_exp.l), null when bpf_asm has none */
+  asm: string | null;
+  /** bpf_asm's other names for it */
   asmAliases: string[];
   /** libpcap's bpf_image() name: `ld [proto]` */
   pcap: string;
@@ -48,21 +48,21 @@ export interface Ancillary {
 }
 
 export const ANCILLARY: readonly Ancillary[] = [
-  { kernelName: 'PROTOCOL', off: 0, asm: 'proto', asmAliases: ['protocol'], pcap: 'proto', doc: 'skb->protocol (network byte order value, e.g. 0x0800)' },
-  { kernelName: 'PKTTYPE', off: 4, asm: 'type', asmAliases: ['pkttype'], pcap: 'type', doc: 'skb->pkt_type (PACKET_HOST=0, BROADCAST=1, MULTICAST=2, OTHERHOST=3, OUTGOING=4)' },
-  { kernelName: 'IFINDEX', off: 8, asm: 'ifidx', asmAliases: ['ifindex'], pcap: 'ifidx', doc: 'skb->dev->ifindex' },
+  { kernelName: 'PROTOCOL', off: 0, asm: 'proto', asmAliases: [], pcap: 'proto', doc: 'skb->protocol (network byte order value, e.g. 0x0800)' },
+  { kernelName: 'PKTTYPE', off: 4, asm: 'type', asmAliases: [], pcap: 'type', doc: 'skb->pkt_type (PACKET_HOST=0, BROADCAST=1, MULTICAST=2, OTHERHOST=3, OUTGOING=4)' },
+  { kernelName: 'IFINDEX', off: 8, asm: 'ifidx', asmAliases: [], pcap: 'ifidx', doc: 'skb->dev->ifindex' },
   { kernelName: 'NLATTR', off: 12, asm: 'nla', asmAliases: [], pcap: 'nla', doc: 'offset of netlink attribute of type X in the payload from offset A (0 if none)' },
   { kernelName: 'NLATTR_NEST', off: 16, asm: 'nlan', asmAliases: [], pcap: 'nlan', doc: 'nested netlink attribute lookup (__nla_find inside the attribute at A)' },
   { kernelName: 'MARK', off: 20, asm: 'mark', asmAliases: [], pcap: 'mark', doc: 'skb->mark' },
-  { kernelName: 'QUEUE', off: 24, asm: 'queue', asmAliases: ['queue_mapping'], pcap: 'queue', doc: 'skb->queue_mapping' },
+  { kernelName: 'QUEUE', off: 24, asm: 'queue', asmAliases: [], pcap: 'queue', doc: 'skb->queue_mapping' },
   { kernelName: 'HATYPE', off: 28, asm: 'hatype', asmAliases: [], pcap: 'hatype', doc: 'skb->dev->type (ARPHRD_*)' },
-  { kernelName: 'RXHASH', off: 32, asm: 'rxhash', asmAliases: ['hash'], pcap: 'rxhash', doc: 'skb->hash' },
+  { kernelName: 'RXHASH', off: 32, asm: 'rxhash', asmAliases: [], pcap: 'rxhash', doc: 'skb->hash' },
   { kernelName: 'CPU', off: 36, asm: 'cpu', asmAliases: [], pcap: 'cpu', doc: 'raw_smp_processor_id()' },
-  { kernelName: 'ALU_XOR_X', off: 40, asm: 'xor_x', asmAliases: [], pcap: 'xor_x', doc: 'A ^= X (an ALU operation in load form)' },
-  { kernelName: 'VLAN_TAG', off: 44, asm: 'vlan_tci', asmAliases: ['vlan_tag'], pcap: 'vlan_tci', doc: 'skb_vlan_tag_get(skb): the accelerated VLAN TCI' },
+  { kernelName: 'ALU_XOR_X', off: 40, asm: null, asmAliases: [], pcap: 'xor_x', doc: 'A ^= X (an ALU operation in load form)' },
+  { kernelName: 'VLAN_TAG', off: 44, asm: 'vlan_tci', asmAliases: [], pcap: 'vlan_tci', doc: 'skb_vlan_tag_get(skb): the accelerated VLAN TCI' },
   { kernelName: 'VLAN_TAG_PRESENT', off: 48, asm: 'vlan_avail', asmAliases: ['vlan_pr'], pcap: 'vlanp', doc: 'skb_vlan_tag_present(skb): 1 if an accelerated VLAN tag is present' },
   { kernelName: 'PAY_OFFSET', off: 52, asm: 'poff', asmAliases: [], pcap: 'poff', doc: 'payload offset after the flow-dissected transport header' },
-  { kernelName: 'RANDOM', off: 56, asm: 'rand', asmAliases: ['random'], pcap: 'random', doc: 'get_random_u32()' },
+  { kernelName: 'RANDOM', off: 56, asm: 'rand', asmAliases: [], pcap: 'random', doc: 'get_random_u32()' },
   { kernelName: 'VLAN_TPID', off: 60, asm: 'vlan_tpid', asmAliases: [], pcap: 'vlan_tpid', doc: 'skb->vlan_proto' },
 ];
 /** SKF_AD_MAX: first offset past the last ancillary field. */
