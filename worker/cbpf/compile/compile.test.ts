@@ -69,8 +69,8 @@ describe(`filter compiler vs ${meta.tool} (${meta.libpcap})`, () => {
       const theirs = parseTcpdumpD(g.d).filters!;
       const pk = genPackets(400, g.expr.length * 7919 + 1, constantsOf([...theirs, ...ours].map((f) => f.k)));
       for (const p of pk) {
-        const a = run(ours, { kind: 'skb', frame: p }).ret;
-        const b = run(theirs, { kind: 'skb', frame: p }).ret;
+        const a: number | null = run(ours, { kind: 'skb', frame: p }).ret;
+        const b: number | null = run(theirs, { kind: 'skb', frame: p }).ret;
         if (a !== b) expect.fail(`${g.expr}: bpfplay ${a} vs tcpdump ${b} on ${Buffer.from(p).toString('hex')}`);
         checked++;
       }
