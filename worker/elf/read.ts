@@ -263,7 +263,8 @@ function readElfInner(bytes: Uint8Array, diags: Diagnostic[]): ElfReadResult {
       const p = linkProgram(cs, f, code, secs, maps, mapAt, diags);
       p.license = license;
       p.section = cs.sec.name;
-      const t = progTypeForSection(cs.sec.name);
+      // libbpf's SEC_DEF("kprobe+") etc.: the bare prefix ('kprobe', 'tracepoint') names the type too.
+      const t = progTypeForSection(cs.sec.name) ?? progTypeForSection(`${cs.sec.name}/`);
       if (t) p.progType = t;
       else diags.push(warn(`section ${cs.sec.name}: no known program type for this section name`, { byteOffset: cs.sec.headerOffset }, 'elf.progtype'));
       programs.push(p);
