@@ -212,7 +212,8 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
     addSec({ name, type: SHT.PROGBITS, flags: SHF.ALLOC | SHF.EXECINSTR, data: slotsToBytes(s.slots), align: 8 });
     if (s.rels.length) relFor.push({ target: name, rels: s.rels });
   }
-  const lic = new TextEncoder().encode(`${license ?? 'GPL'}\0`);
+  const licText = `${license ?? 'GPL'}\0`;
+  const lic = Uint8Array.from(licText, (c) => c.charCodeAt(0) & 0xff);
   addSec({ name: 'license', type: SHT.PROGBITS, flags: SHF.WRITE | SHF.ALLOC, data: lic, align: 1 });
   const userMaps = maps.map((m, i) => ({ m, i })).filter((x) => !dataMaps[x.i]);
   const MAPDEF_SIZE = 40; // five `int (*)[N]` pointers (type, key_size, value_size, max_entries, map_flags)
