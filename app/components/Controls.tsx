@@ -4,6 +4,20 @@
 import { useEffect } from 'react';
 import { useStore } from '../store';
 
+const ICONS: Record<string, string> = {
+  run: 'M7 5l12 7-12 7z',
+  stop: 'M7 7h10v10H7z',
+  back: 'M9 14L4 9l5-5M4 9h10a6 6 0 010 12h-3',
+  step: 'M15 14l5-5-5-5M20 9H10a6 6 0 000 12h3',
+  toBreak: 'M5 5l8 7-8 7zM17 5v14',
+  reset: 'M19 5l-8 7 8 7zM7 5v14',
+};
+
+function Icon({ name }: { name: keyof typeof ICONS }) {
+  const filled = name === 'run' || name === 'stop';
+  return <svg className={`ico${filled ? ' fill' : ''}`} viewBox="0 0 24 24" aria-hidden="true"><path d={ICONS[name]} /></svg>;
+}
+
 export const SHORTCUTS = {
   run: { key: 'F5', label: 'F5' },
   stop: { key: 'Escape', label: 'Esc' },
@@ -57,16 +71,16 @@ export function Controls() {
   return (
     <div className="controls" role="toolbar" aria-label="Debugger">
       {playing ? (
-        <button type="button" className="primary" onClick={() => a.stop()} title={`Stop (${SHORTCUTS.stop.label})`}>Stop</button>
+        <button type="button" className="primary" onClick={() => a.stop()} title={`Stop (${SHORTCUTS.stop.label})`}><Icon name="stop" /> Stop</button>
       ) : (
         <button type="button" className="primary" disabled={!can} onClick={() => a.play()} title={`Run: animate to the next breakpoint or the end (${SHORTCUTS.run.label})`}>
-          <span aria-hidden>▶</span> Run
+          <Icon name="run" /> Run
         </button>
       )}
-      <button type="button" disabled={!can || frame.step <= frame.firstStep} onClick={() => void a.stepBy(-1)} title={`Step back (${SHORTCUTS.back.label})`} aria-label="Step back"><span aria-hidden>⟲</span> Back</button>
-      <button type="button" disabled={!can || frame.step >= frame.total} onClick={() => void a.stepBy(1)} title={`Step (${SHORTCUTS.step.label})`} aria-label="Step"><span aria-hidden>↷</span> Step</button>
-      <button type="button" disabled={!can} onClick={() => void a.runToBreakpoint()} title={`Run to breakpoint (${SHORTCUTS.toBreak.label})`} aria-label="Run to breakpoint"><span aria-hidden>⏭</span></button>
-      <button type="button" disabled={!can} onClick={() => void a.reset()} title={`Reset to the first step (${SHORTCUTS.reset.label})`} aria-label="Reset"><span aria-hidden>⏮</span></button>
+      <button type="button" disabled={!can || frame.step <= frame.firstStep} onClick={() => void a.stepBy(-1)} title={`Step back (${SHORTCUTS.back.label})`} aria-label="Step back"><Icon name="back" /> Back</button>
+      <button type="button" disabled={!can || frame.step >= frame.total} onClick={() => void a.stepBy(1)} title={`Step (${SHORTCUTS.step.label})`} aria-label="Step"><Icon name="step" /> Step</button>
+      <button type="button" disabled={!can} onClick={() => void a.runToBreakpoint()} title={`Run to breakpoint (${SHORTCUTS.toBreak.label})`} aria-label="Run to breakpoint"><Icon name="toBreak" /></button>
+      <button type="button" disabled={!can} onClick={() => void a.reset()} title={`Reset to the first step (${SHORTCUTS.reset.label})`} aria-label="Reset"><Icon name="reset" /></button>
       <span className="sep" />
       <button type="button" disabled={cursor.packet <= 0} onClick={() => void a.selectPacket(cursor.packet - 1)} title={`Previous packet (${SHORTCUTS.prevPacket.label})`} aria-label="Previous packet">◂ pkt</button>
       <span className="pktpos" aria-live="polite">{packetCount ? `${cursor.packet + 1}/${packetCount}` : '0/0'}</span>

@@ -12,7 +12,7 @@ import { EXAMPLES } from '../examples/index.generated';
 import type { ExampleFile } from '../examples/types';
 import type {
   BuildRequest, BuildResult, ByteRange, Capabilities, DiagnosticView, Dialect, ExampleMeta, InsnView, LanguageInfo,
-  MapEntryView, PacketDetail, PacketInput, PacketVerdict, ProgTypeView, RegView, StepFrame, VerifierReport,
+  MapEntryView, PacketDetail, PacketInput, PacketLayer, PacketVerdict, ProgTypeView, RegView, StepFrame, VerifierReport,
 } from './types';
 import type { Diagnostic } from '../util/diag';
 import { detectCbpf, parseTcpdumpD, parseTcpdumpDd, parseTcpdumpDdd, bpfImage, type CbpfParse } from '../cbpf/formats';
@@ -20,6 +20,10 @@ import { parseBpfAsm } from '../cbpf/bpfasm';
 import { checkClassic } from '../cbpf/check';
 import { initState, step as cbpfStep, run as cbpfRun, socketVerdict, type CbpfEffect, type SkbContext } from '../cbpf/interp';
 import type { SockFilter } from '../cbpf/insn';
+import { SAMPLES, buildSample } from '../packets/samples';
+import { decodePacket } from '../packets/decode';
+import { readCapture, writePcap } from '../packets/pcap';
+import { formatDiagnostic } from '../util/diag';
 
 export * from './types';
 
@@ -91,6 +95,13 @@ function bytesToHex(b: Uint8Array, sep = ''): string {
   let s = '';
   for (let i = 0; i < b.length; i++) s += (i && sep ? sep : '') + b[i]!.toString(16).padStart(2, '0');
   return s;
+}
+
+/** A list label for a frame: the decoder's one-line summary without the Ethernet addresses. */
+function packetName(frame: Uint8Array): string {
+  const s = decodePacket(frame).summary;
+  const t = s.replace(/^Ethernet [0-9a-f:]+ > [0-9a-f:]+,?\s*/, '');
+  return t || s || `${frame.length} bytes`;
 }
 
 // ---- the session ------------------------------------------------------------------------------
@@ -289,12 +300,17 @@ export const engine = {
   },
 
   capabilities(): Capabilities {
-    return { assemble: false, run: false, verify: false, cbpf: true, packets: false, pcap: false };
+    return { assemble: false, run: false, verify: false, cbpf: true, packets: true, pcap: true };
   },
 
   /** The default traffic set (TCP, UDP, ICMP, ARP, IPv6, …) as hex frames. */
   samplePackets(): PacketInput[] {
-    return [];
+    const out: PacketInput[] = [];
+    for (const sample of SAMPLES) {
+      const b = buildSample(sample.id);
+      for (const f of b?.frames ?? []) out.push({ name: packetName(f), hex: bytesToHex(f) });
+    }
+    return out;
   },
 
   build(req: BuildRequest): BuildResult {
@@ -365,15 +381,29 @@ export const engine = {
   packetDetail(i: number): PacketDetail | null {
     const bytes = session.packets[i];
     if (!bytes) return null;
-    return { index: i, name: session.names[i] ?? `packet ${i}`, bytes, current: bytes, layers: [], summary: `${bytes.length} bytes` };
+    const d = decodePacket(bytes);
+    const layers: PacketLayer[] = d.layers.map((l) => ({
+      name: l.summary ? `${l.name.toUpperCase()} — ${l.summary}` : l.name.toUpperCase(), offset: l.start, length: l.end - l.start,
+      fields: d.fields.filter((f) => f.layer === l.name && f.start >= l.start && f.end <= Math.max(l.end, f.start + 1))
+        .map((f) => ({ name: f.name, offset: f.start, length: f.end - f.start, value: f.ok === false ? `${f.value} (bad, expected ${f.expected ?? '?'})` : f.value })),
+    }));
+    const rest = d.fields.filter((f) => f.layer === 'payload');
+    for (const f of rest) layers.push({ name: 'Payload', offset: f.start, length: f.end - f.start, fields: [{ name: 'data', offset: f.start, length: f.end - f.start, value: f.value }] });
+    const notes = d.diagnostics.map((x) => formatDiagnostic(x));
+    return { index: i, name: session.names[i] ?? `packet ${i}`, bytes, current: bytes, layers, summary: `${bytes.length} bytes · ${d.summary}${notes.length ? ` · ${notes.join('; ')}` : ''}` };
   },
 
-  readCapture(_bytes: Uint8Array): { packets: PacketInput[]; error: string | null } {
-    return { packets: [], error: 'Reading capture files is not part of this build yet.' };
+  readCapture(bytes: Uint8Array): { packets: PacketInput[]; error: string | null } {
+    const r = readCapture(bytes);
+    if (!r.capture) return { packets: [], error: r.diagnostics.map((x) => formatDiagnostic(x)).join('; ') || 'not a capture file' };
+    return { packets: r.capture.packets.map((p) => ({ name: packetName(p.data), hex: bytesToHex(p.data) })), error: null };
   },
 
-  writeCapture(_packets: PacketInput[]): Uint8Array | null {
-    return null;
+  writeCapture(packets: PacketInput[]): Uint8Array | null {
+    return writePcap(packets.map((p, i) => {
+      const data = hexToBytes(p.hex);
+      return { tsSec: 1_700_000_000 + i, tsNsec: 0, origLen: data.length, data };
+    }));
   },
 };
 

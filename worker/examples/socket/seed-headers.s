@@ -1,4 +1,4 @@
-# {"title": "Keep only the headers", "type": "socket_filter", "dialect": "llvm", "packets": "sample", "summary": "A socket filter that keeps the Ethernet + IPv4 + TCP/UDP headers of each packet and drops everything else.", "expect": {"tcp": "keep", "udp": "keep", "icmp": "drop", "arp": "drop", "ipv6": "drop"}}
+# {"title": "Keep only the headers", "type": "socket_filter", "dialect": "llvm", "packets": "sample", "summary": "A socket filter that keeps the Ethernet + IPv4 + TCP/UDP headers of each packet and drops everything else.", "expect": {"tcp": "keep", "udp": "keep", "icmp": "drop", "arp": "drop", "ip6": "drop"}}
 # A socket filter returns how many bytes of the packet to keep: 0 drops it.
 # On an AF_PACKET socket the filter sees the Ethernet header first.
 # LD_ABS/LD_IND read big-endian packet data through the skb in r6;

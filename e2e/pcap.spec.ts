@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { expect, openApp, shot, test } from './fixtures';
+
+// A capture written by `tcpdump -w` on loopback (recorded by the packets module's script).
+const PCAP = 'testdata/pcap/kernel-lo.pcap';
+
+test('import a pcap with the file picker and see the verdicts', async ({ page }) => {
+  await openApp(page, './#example/tcpdump-tcp');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Open pcap…' }).click();
+  await (await chooser).setFiles(PCAP);
+  await expect(page.getByRole('status').filter({ hasText: 'Opened kernel-lo.pcap' })).toBeVisible();
+  await expect(page.getByTestId('packet-0')).toContainText(/keep|drop/);
+  await shot(page, 'pcap');
+});
+
+test('drop a pcap onto the page', async ({ page }) => {
+  await openApp(page, './#example/tcpdump-tcp');
+  const data = [...readFileSync(PCAP)];
+  const dt = await page.evaluateHandle((bytes) => {
+    const t = new DataTransfer();
+    t.items.add(new File([new Uint8Array(bytes)], 'dropped.pcap'));
+    return t;
+  }, data);
+  await page.dispatchEvent('body', 'dragover', { dataTransfer: dt });
+  await page.dispatchEvent('body', 'drop', { dataTransfer: dt });
+  await expect(page.getByRole('status').filter({ hasText: 'Opened dropped.pcap' })).toBeVisible();
+});
