@@ -6,7 +6,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { decodeSlots } from '../isa/insn';
+import { ISA } from '../isa/opcodes';
 import { parseDataFile, type Flavour } from './datafile';
+import { UBPF_PROFILE } from './validate';
 import { checkNegative, EXCLUDED, negativeExpectation, runDataFile, type Executor, type Outcome } from './runner';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -126,4 +129,17 @@ describe.skipIf(!existsSync(ubpfDir))('ubpf corpus', () => {
 const casesDir = path.join(here, 'cases');
 describe('bpfplay cases (worker/conformance/cases)', () => {
   positive('bpfplay cases', casesDir, 'ubpf', 'cases', walk(casesDir));
+});
+
+describe('bpfplay cases cover the instruction set', () => {
+  it('every ISA row the conformance runtime supports appears in some case', () => {
+    const used = new Set<string>();
+    for (const f of walk(casesDir)) {
+      const o = load(f, 'ubpf', path.relative(here, f));
+      expect(o.program, `${f}: ${o.reason}`).toBeDefined();
+      for (const i of decodeSlots(o.program!.slots).insns) if (i) used.add(i.row.id);
+    }
+    const required = ISA.filter((r) => UBPF_PROFILE.rowSupported(r) && !(r.kind === 'ldimm64' && r.src !== 0)).map((r) => r.id);
+    expect(required.filter((id) => !used.has(id))).toEqual([]);
+  });
 });
