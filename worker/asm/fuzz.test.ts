@@ -53,7 +53,7 @@ const VALID_LLVM = [
 
 const TOKENS = ['mov', 'add32', 'ldxw', 'stxdw', 'lddw', 'lock', 'fetch', 'call', 'local', 'exit', 'ja', 'jeq', '.map', '.raw',
   '%r0', '%r10', '%r11', '%r99', 'r1', 'w2', '[%r1+4]', '[%r1-0x10000]', '[', ']', '+', '-', '0x', '0xffffffff', '-2147483649',
-  '1', ',', ':', 'lbl:', 'lbl', '=', '*(u32 *)', '(r10 - 8)', 'goto', 'if', 'll', '#', ';', '//', '\n', ' ', '\t', 'map_value(m)+4',
+  '1', ',', ':', 'lbl:', 'lbl', '=', '*(u32 *)', '(r10 - 8)', 'goto', 'if', 'll', '#', ';', '//', '\n', ' ', '\t', 'map_value(m)+4', 'map_value(m, 4)', 'map_fd(m)',
   'key=4', 'value=8', 'entries=1', 'hash', 'm'];
 const tokenText = fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }).map((t) => t.join(' '));
 

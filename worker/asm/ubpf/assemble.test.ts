@@ -74,7 +74,7 @@ describe('assembleUbpf encodings (bpf_conformance rules, RFC 9669 section 3)', (
   });
 
   it('defines maps and references them from lddw', () => {
-    const r = assembleUbpf('.map counters array key=4 value=8 entries=16\n.map h hash key=8 value=8 entries=4 flags=1\nlddw %r1, h\nlddw %r2, map_value(counters)+8\nexit');
+    const r = assembleUbpf('.map counters array key=4 value=8 entries=16\n.map h hash key=8 value=8 entries=4 flags=1\nlddw %r1, h\nlddw %r2, map_value(counters)+8\nlddw %r3, map_value(counters, 8)\nlddw %r4, map_fd(h)\nexit');
     expect(r.diagnostics).toEqual([]);
     const p = r.program!;
     expect(p.maps.map((m) => [m.name, m.type, m.keySize, m.valueSize, m.maxEntries, m.flags])).toEqual([
@@ -87,6 +87,8 @@ describe('assembleUbpf encodings (bpf_conformance rules, RFC 9669 section 3)', (
       { opcode: 0x18, dst: 2, src: 2, off: 0, imm: 0 },
       { opcode: 0, dst: 0, src: 0, off: 0, imm: 8 },
     ]);
+    expect(p.slots.slice(4, 6)).toEqual(p.slots.slice(2, 4).map((s, k) => (k === 0 ? { ...s, dst: 3 } : s)));
+    expect(p.slots[6]).toEqual({ ...p.slots[0]!, dst: 4 });
   });
 });
 

@@ -7,8 +7,9 @@
 // bare decimal jump offsets, and three directives:
 //   .map NAME TYPE key=K value=V entries=N [flags=F]   a map; `lddw %r1, NAME` loads its address
 //                                                      (ld_imm64 src 1, imm = map index);
-//                                                      `lddw %r1, map_value(NAME)+OFF` points into its
-//                                                      value (src 2, imm = map index, second imm = OFF)
+//                                                      `lddw %r1, map_value(NAME, OFF)` points into its
+//                                                      value (src 2, imm = map index, second imm = OFF);
+//                                                      the same forms as the llvm dialect's map_fd/map_value
 //   .raw 0xU64 ...                                     raw instruction slots (as in a `-- raw` section),
 //                                                      for shapes the dialect has no mnemonic for
 // It does not check program semantics (worker/verifier) nor load-time structure (jump bounds, ...).
@@ -432,16 +433,15 @@ function ldimm64(ctx: Ctx, dst: number, t: Tok): Slot[] {
     const u = BigInt.asUintN(64, p.v);
     return pair(0, Number(BigInt.asIntN(32, u)), Number(BigInt.asIntN(32, u >> 32n)));
   }
-  const mv = /^map_value\(([A-Za-z_]\w*)\)(?:([+-])(.+))?$/.exec(t.text);
+  // map_value(NAME), map_value(NAME, OFF) (as the llvm dialect writes it) or map_value(NAME)+OFF.
+  const mv = /^map_value\(([A-Za-z_]\w*)(?:,([^)]*))?\)(?:([+-])(.+))?$/.exec(t.text);
   if (mv) {
     const idx = mapIndex(ctx, mv[1]!, t);
-    let off = 0;
-    if (mv[3] !== undefined) {
-      const o = parseInt({ text: mv[3], col: t.col });
-      if (!o || o.v < 0n || o.v > 0x7fffffffn) throw new LineError(`Invalid map value offset: ${mv[2]}${mv[3]}`, t, 'asm.number');
-      off = Number(o.v) * (mv[2] === '-' ? -1 : 1);
-    }
-    return pair(2, idx, off);
+    if (mv[2] !== undefined && mv[4] !== undefined) throw new LineError(`Invalid map value offset: ${t.text} (give the offset once)`, t, 'asm.number');
+    const offText = mv[2] ?? (mv[4] !== undefined ? mv[4] : '0');
+    const o = parseInt({ text: offText, col: t.col });
+    if (!o || o.v < 0n || o.v > 0x7fffffffn) throw new LineError(`Invalid map value offset: ${mv[3] === '-' ? '-' : ''}${offText} (expected 0 to 2147483647)`, t, 'asm.number');
+    return pair(2, idx, Number(o.v));
   }
   const fd = /^(?:map_fd\(([A-Za-z_]\w*)\)|([A-Za-z_]\w*))$/.exec(t.text);
   if (fd) return pair(1, mapIndex(ctx, (fd[1] ?? fd[2])!, t), 0);

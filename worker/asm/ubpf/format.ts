@@ -65,7 +65,7 @@ export function formatInsnUbpf(i: Insn, p?: Program): string {
       const map = p?.maps[i.imm];
       if (i.pseudo === 0) return `lddw ${r(i.dst)}, 0x${i.value.toString(16)}`;
       if (i.pseudo === 1 && map && i.imm2 === 0) return `lddw ${r(i.dst)}, ${map.name}`;
-      if (i.pseudo === 2 && map) return `lddw ${r(i.dst)}, map_value(${map.name})${i.imm2 === 0 ? '' : (i.imm2 < 0 ? '-' : '+') + Math.abs(i.imm2)}`;
+      if (i.pseudo === 2 && map && i.imm2 >= 0) return `lddw ${r(i.dst)}, map_value(${map.name}${i.imm2 === 0 ? '' : `, ${i.imm2}`})`;
       return raw(i, i.row.id);
     }
     case 'ldx':
