@@ -44,12 +44,29 @@ function ProgTypeBar() {
       </label>
       {info ? (
         <details className="ptdesc">
-          <summary>{info.title}</summary>
-          <p>{info.description}</p>
+          <summary aria-label="About this program type" title="About this program type">?</summary>
+          <p><strong>{info.title}</strong><br />{info.description}</p>
           {info.verdicts.length ? <p className="dim">Verdicts: {info.verdicts.map((v) => `${v.value} = ${v.name}`).join(', ')}</p> : null}
         </details>
       ) : null}
     </div>
+  );
+}
+
+function FilterBox() {
+  const compile = useStore((s) => s.compileFilter);
+  const [expr, setExpr] = useState('tcp port 80');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <form className="filterbox" onSubmit={async (e) => {
+      e.preventDefault();
+      setError(await compile(expr));
+    }}>
+      <label className="lbl" htmlFor="filter-expr">tcpdump filter</label>
+      <input id="filter-expr" aria-label="Filter expression" value={expr} onChange={(e) => setExpr(e.target.value)} spellCheck={false} />
+      <button type="submit" title="Compile the expression to classic BPF as tcpdump -d prints it">Compile</button>
+      {error ? <span className="err">{error}</span> : null}
+    </form>
   );
 }
 
@@ -97,6 +114,7 @@ export function App() {
   const [share, setShare] = useState<string | null>(null);
   const [showDisasm, setShowDisasm] = useState(true);
   const [drag, setDrag] = useState(false);
+  const isClassic = useStore((s) => s.dialect === 'cbpf' || (s.dialect === 'auto' && s.build?.dialect === 'cbpf'));
 
   const onShare = useCallback(() => {
     const link = useStore.getState().shareLink();
@@ -169,6 +187,7 @@ export function App() {
         <section className="p-editor" aria-label="Program">
           <div className="ed-tabs">
             <span className="ed-title">Source</span>
+            {isClassic ? <FilterBox /> : null}
             <label className="check"><input type="checkbox" checked={showDisasm} onChange={(e) => setShowDisasm(e.target.checked)} /> disassembly</label>
           </div>
           <div className={`ed-split${showDisasm ? ' with-disasm' : ''}`}>

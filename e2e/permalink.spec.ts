@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Journeys: share a link and open it in a fresh page; a hostile link; a link above 100 KB; reload
 // restores the draft. Deep links are built with the production codec.
 import { encodePermalink } from '../app/permalink/codec';

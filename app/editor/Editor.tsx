@@ -112,6 +112,7 @@ export default function Editor() {
         if (st.presentation !== prev.presentation) ed.updateOptions({ fontSize: st.presentation ? 20 : 13.5, lineHeight: st.presentation ? 30 : 20 });
       }));
       host.current.dataset.ready = 'true';
+      performance.mark('bpfplay:editor-ready');
     });
     return () => {
       disposed = true;

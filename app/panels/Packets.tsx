@@ -96,6 +96,7 @@ function PacketDetailView() {
   const bytes = frame?.packetBytes && frame.packet === detail.index ? frame.packetBytes : detail.bytes;
   return (
     <div className="pdetail">
+      <HexDump bytes={bytes} original={detail.bytes} access={frame?.packet === detail.index ? frame.access : []} layers={detail.layers} hover={hover} />
       <div className="ptree" aria-label="Decoded packet">
         <div className="psum">{detail.summary}</div>
         {detail.layers.map((l, k) => (
@@ -111,7 +112,6 @@ function PacketDetailView() {
           </details>
         ))}
       </div>
-      <HexDump bytes={bytes} original={detail.bytes} access={frame?.packet === detail.index ? frame.access : []} layers={detail.layers} hover={hover} />
     </div>
   );
 }

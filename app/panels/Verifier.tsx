@@ -30,6 +30,10 @@ export function Verifier() {
             ))}
           </ul>
         </div>
+      ) : build?.dialect === 'cbpf' && build.ok ? (
+        <div className="verdict accepted" role="status">
+          <strong>Accepted</strong> <span className="dim">by the classic checker (bpf_check_classic): forward jumps in range, a return last, M[] written before read</span>
+        </div>
       ) : report ? (
         <>
           <div className={`verdict ${report.accepted ? 'accepted' : 'rejected'}`} role="status">

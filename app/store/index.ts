@@ -23,6 +23,7 @@ export interface SourceSlice {
   setProgType(t: string): void;
   toggleBreakpoint(line: number): void;
   loadExample(id: string): Promise<boolean>;
+  compileFilter(expr: string): Promise<string | null>;
 }
 
 export interface BuildSlice {
@@ -148,6 +149,14 @@ const createSourceSlice = (set: Set, get: Get): SourceSlice => ({
   toggleBreakpoint(line) {
     const b = get().breakpoints;
     set({ breakpoints: b.includes(line) ? b.filter((x) => x !== line) : [...b, line].sort((x, y) => x - y) });
+  },
+  async compileFilter(expr) {
+    const r = await call('compiling the filter', (e) => e.compileFilter(expr));
+    if (!r.listing) return r.diagnostics.map((d) => `${d.col !== null ? `col ${d.col}: ` : ''}${d.message}`).join('; ') || 'cannot compile';
+    const header = `# tcpdump -d '${expr.replace(/'/g, "'\\''")}'\n`;
+    set({ source: header + r.listing, dialect: 'cbpf', cursor: { packet: get().cursor.packet, step: 0 } });
+    await get().rebuild();
+    return null;
   },
   async loadExample(id) {
     const ex = await call('opening an example', (e) => e.example(id));

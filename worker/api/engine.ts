@@ -15,7 +15,8 @@ import type {
   MapEntryView, PacketDetail, PacketInput, PacketLayer, PacketVerdict, ProgTypeView, RegView, StepFrame, VerifierReport,
 } from './types';
 import type { Diagnostic } from '../util/diag';
-import { detectCbpf, parseTcpdumpD, parseTcpdumpDd, parseTcpdumpDdd, bpfImage, type CbpfParse } from '../cbpf/formats';
+import { compileFilter } from '../cbpf/compile/index';
+import { detectCbpf, formatDump, parseTcpdumpD, parseTcpdumpDd, parseTcpdumpDdd, bpfImage, type CbpfParse } from '../cbpf/formats';
 import { parseBpfAsm } from '../cbpf/bpfasm';
 import { checkClassic } from '../cbpf/check';
 import { initState, step as cbpfStep, run as cbpfRun, socketVerdict, type CbpfEffect, type SkbContext } from '../cbpf/interp';
@@ -323,6 +324,12 @@ export const engine = {
       ok: false, dialect, insns: [], maps: [], translated: null,
       diagnostics: [{ severity: 'error', message: 'The eBPF assembler is not part of this build yet.', line: 1, col: 1, endCol: null, insn: null, code: 'engine.missing' }],
     };
+  },
+
+  /** A pcap-filter expression compiled to classic BPF, as the `tcpdump -d` listing. */
+  compileFilter(expr: string): { listing: string | null; diagnostics: DiagnosticView[] } {
+    const r = compileFilter(expr);
+    return { listing: r.program ? formatDump(r.program, '-d') : null, diagnostics: r.diagnostics.map(diagView) };
   },
 
   setInputs(inputs: { packets: PacketInput[]; maps: Record<string, MapEntryView[]>; maxInsns: number }): void {

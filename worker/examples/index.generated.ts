@@ -90,5 +90,39 @@ export const EXAMPLES: readonly ExampleFile[] = [
     "dialect": "cbpf",
     "summary": "The first BPF most people see: the classic filter tcpdump compiles for 'tcp'. It accepts IPv4 TCP (protocol 6 at byte 23) and IPv6 TCP (next header 6 at byte 20, or after a fragment header, 0x2c, at byte 54); ret #262144 keeps the whole packet (the snap length), ret #0 drops it.",
     "source": "# {\"title\": \"tcpdump -d 'tcp'\", \"type\": \"socket_filter\", \"dialect\": \"cbpf\", \"summary\": \"The first BPF most people see: the classic filter tcpdump compiles for 'tcp'. It accepts IPv4 TCP (protocol 6 at byte 23) and IPv6 TCP (next header 6 at byte 20, or after a fragment header, 0x2c, at byte 54); ret #262144 keeps the whole packet (the snap length), ret #0 drops it.\"}\n(000) ldh      [12]\n(001) jeq      #0x800           jt 2\tjf 4\n(002) ldb      [23]\n(003) jeq      #0x6             jt 10\tjf 11\n(004) jeq      #0x86dd          jt 5\tjf 11\n(005) ldb      [20]\n(006) jeq      #0x6             jt 10\tjf 7\n(007) jeq      #0x2c            jt 8\tjf 11\n(008) ldb      [54]\n(009) jeq      #0x6             jt 10\tjf 11\n(010) ret      #262144\n(011) ret      #0\n"
+  },
+  {
+    "id": "classic-dns",
+    "section": "exercises",
+    "title": "Exercise: catch DNS queries (classic)",
+    "type": "socket_filter",
+    "dialect": "cbpf",
+    "task": "Change this filter so it keeps only UDP packets to port 53 (DNS queries) and drops everything else. Hint: type an expression in the tcpdump filter box and press Compile.",
+    "summary": "A first exercise with pass/fail checks: edit a classic filter until the verdicts match.",
+    "expect": {
+      "UDP 53000 > 53": "keep",
+      "UDP 53 > 53000": "drop",
+      "TCP 40000 > 80": "drop",
+      "ICMP echo request": "drop",
+      "ARP who-has": "drop"
+    },
+    "source": "# {\"title\": \"Exercise: catch DNS queries (classic)\", \"type\": \"socket_filter\", \"dialect\": \"cbpf\", \"task\": \"Change this filter so it keeps only UDP packets to port 53 (DNS queries) and drops everything else. Hint: type an expression in the tcpdump filter box and press Compile.\", \"summary\": \"A first exercise with pass/fail checks: edit a classic filter until the verdicts match.\", \"expect\": {\"UDP 53000 > 53\": \"keep\", \"UDP 53 > 53000\": \"drop\", \"TCP 40000 > 80\": \"drop\", \"ICMP echo request\": \"drop\", \"ARP who-has\": \"drop\"}}\n(000) ldh      [12]\n(001) jeq      #0x800           jt 2\tjf 5\n(002) ldb      [23]\n(003) jeq      #0x11            jt 4\tjf 5\n(004) ret      #262144\n(005) ret      #0\n"
+  },
+  {
+    "id": "drop-dns",
+    "section": "exercises",
+    "title": "Exercise: drop DNS to port 53",
+    "type": "socket_filter",
+    "dialect": "llvm",
+    "task": "Drop every UDP packet to port 53; keep all other packets whole (return -1 keeps everything).",
+    "summary": "Edit an eBPF socket filter until the pass/fail checks turn green.",
+    "expect": {
+      "UDP 53000 > 53": "drop",
+      "UDP 53 > 53000": "keep",
+      "TCP 40000 > 80": "keep",
+      "ICMP echo request": "keep",
+      "ARP who-has": "keep"
+    },
+    "source": "# {\"title\": \"Exercise: drop DNS to port 53\", \"type\": \"socket_filter\", \"dialect\": \"llvm\", \"task\": \"Drop every UDP packet to port 53; keep all other packets whole (return -1 keeps everything).\", \"summary\": \"Edit an eBPF socket filter until the pass/fail checks turn green.\", \"expect\": {\"UDP 53000 > 53\": \"drop\", \"UDP 53 > 53000\": \"keep\", \"TCP 40000 > 80\": \"keep\", \"ICMP echo request\": \"keep\", \"ARP who-has\": \"keep\"}}\n# Starter code: keeps every packet. Read the EtherType, the IPv4 protocol\n# and the UDP destination port with LD_ABS (r6 must hold the context).\n\tr6 = r1\n\tr0 = *(u16 *)skb[12]        # EtherType\n\tif r0 != 0x800 goto keep\n\t# your code here: check the protocol (byte 23) and the destination port\nkeep:\n\tr0 = -1                     # keep the whole packet\n\texit\n"
   }
 ];
