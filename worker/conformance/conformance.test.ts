@@ -136,8 +136,8 @@ describe('bpfplay cases cover the instruction set', () => {
     const used = new Set<string>();
     for (const f of walk(casesDir)) {
       const o = load(f, 'ubpf', path.relative(here, f));
-      expect(o.program, `${f}: ${o.reason}`).toBeDefined();
-      for (const i of decodeSlots(o.program!.slots).insns) if (i) used.add(i.row.id);
+      if (!o.program) continue; // assembler-error cases
+      for (const i of decodeSlots(o.program.slots).insns) if (i) used.add(i.row.id);
     }
     const required = ISA.filter((r) => UBPF_PROFILE.rowSupported(r) && !(r.kind === 'ldimm64' && r.src !== 0)).map((r) => r.id);
     expect(required.filter((id) => !used.has(id))).toEqual([]);
