@@ -1,0 +1,271 @@
+// Records the LLVM goldens that worker/asm/llvm/*.test.ts and worker/asm/disasm.test.ts read.
+// It writes assembly text covering every ISA row that llvm-mc-19 accepts (llvm19: true) with edge and
+// seeded-random operand values, runs the real tools on it and stores what they print:
+//   <name>.s               the source (each line ends with `# <row id>` where it covers one row)
+//   <name>.hex             the .text bytes from `llvm-mc-19 -triple bpfel -mcpu=v4 -filetype=obj`, one
+//                          instruction per line (ld_imm64 lines hold 16 bytes)
+//   <name>.objdump.txt     `llvm-objdump-19 -d` of that object
+//   <name>.objdump-v4.txt  `llvm-objdump-19 -d --mcpu=v4` of that object
+//   rejects.jsonl          inputs llvm-mc-19 rejects, with its first error line
+// Every file starts with a header line naming the tool version. Re-run with:
+//   npx tsx scripts/record-llvm-goldens.ts
+// Never edit the outputs by hand.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ISA, type IsaRow } from '../worker/isa/opcodes';
+
+const OUT = path.resolve(import.meta.dirname, '../worker/asm/goldens/llvm');
+const MC = 'llvm-mc-19';
+const OBJDUMP = 'llvm-objdump-19';
+const OBJCOPY = 'llvm-objcopy-19';
+
+// ---- seeded random numbers (mulberry32) -----------------------------------------------------
+let seed = 0x1bf5eed;
+function rand(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const randInt = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+
+/** A number as source text: decimal or hex, as the writer of a .s file might. */
+function num(n: number | bigint): string {
+  const b = BigInt(n);
+  if (rand() < 0.5) return b.toString();
+  return b < 0n ? `-0x${(-b).toString(16)}` : `0x${b.toString(16)}`;
+}
+
+const IMM32 = [0, -1, 1, 0x7fffffff, -0x80000000, 0xffffffff, 0x7fff, -0x8000, 0x80000000];
+const OFF16 = [0, -1, 1, 0x7fff, -0x8000, 8, -8];
+const imm32 = (i: number): number => (i < IMM32.length ? IMM32[i]! : randInt(-0x80000000, 0x7fffffff));
+const off16 = (i: number): number => (i < OFF16.length ? OFF16[i]! : randInt(-0x8000, 0x7fff));
+const reg = (i: number, k: number): number => (i * 3 + k * 7) % 11;
+
+function mem(base: number, off: number): string {
+  return off < 0 ? `(r${base} - ${num(-off)})` : `(r${base} + ${num(off)})`;
+}
+function target(off: number): string {
+  return off < 0 ? `-${num(-off)}` : `+${num(off)}`;
+}
+
+const ALU_TOK: Record<string, string> = {
+  add: '+=', sub: '-=', mul: '*=', div: '/=', sdiv: 's/=', or: '|=', and: '&=', lsh: '<<=', rsh: '>>=',
+  mod: '%=', smod: 's%=', xor: '^=', arsh: 's>>=', mov: '=',
+};
+const COND_TOK: Record<string, string> = {
+  jeq: '==', jgt: '>', jge: '>=', jset: '&', jne: '!=', jsgt: 's>', jsge: 's>=', jlt: '<', jle: '<=', jslt: 's<', jsle: 's<=',
+};
+const ATOMIC_TOK: Record<string, string> = { add: '+=', or: '|=', and: '&=', xor: '^=' };
+
+/** The llvm-mc text of row `r` for the i-th set of operand values, or null when i is past the row's variants. */
+function rowText(r: IsaRow, i: number): string | null {
+  const d = reg(i, 0);
+  const s = reg(i, 1);
+  const R = r.is64 === false ? 'w' : 'r';
+  const uN = `u${(r.size ?? 8) * 8}`;
+  const narrowReg = (n: number): string => (r.size !== 8 && rand() < 0.5 ? 'w' : 'r') + n;
+  switch (r.kind) {
+    case 'alu':
+      if (r.aluOp === 'neg') return i < 11 ? `${R}${i} = -${R}${i}` : null;
+      if (r.aluOp === 'movsx') return i < 11 ? `${R}${d} = (s${r.off})${R}${s}` : null;
+      if (r.aluOp === 'addr_space_cast') {
+        const vals = [[0, 1], [1, 0], [0, 0], [0xffff, 0x7fff], [3, 0xffff]];
+        return i < vals.length ? `r${d} = addr_space_cast(r${s}, ${num(vals[i]![0]!)}, ${num(vals[i]![1]!)})` : null;
+      }
+      if (r.srcX) return i < 11 ? `${R}${d} ${ALU_TOK[r.aluOp!]} ${R}${s}` : null;
+      return i < 12 ? `${R}${d} ${ALU_TOK[r.aluOp!]} ${num(imm32(i))}` : null;
+    case 'endian':
+      return i < 11 ? `r${i} = ${r.endian}${r.bits} r${i}` : null;
+    case 'jmp': {
+      if (i >= 11) return null;
+      const rhs = r.srcX ? `${R}${s}` : num(imm32(i));
+      return `if ${R}${d} ${COND_TOK[r.cond!]} ${rhs} goto ${target(off16(i))}`;
+    }
+    case 'ja':
+      return i < 8 ? `${r.is64 ? 'goto' : 'gotol'} ${target(off16(i))}` : null;
+    case 'may_goto':
+      return i < 8 ? `may_goto ${target(off16(i))}` : null;
+    case 'call':
+      if (r.id === 'call') return i < 8 ? `call ${num(i < 4 ? [0, 1, 212, -1][i]! : randInt(0, 0x7fffffff))}` : null;
+      return null; // call_local: needs a label, see LABELS below
+    case 'callx':
+      return i < 11 ? `callx r${i}` : null;
+    case 'exit':
+      return i < 1 ? 'exit' : null;
+    case 'ldimm64': {
+      if (r.src === 0) {
+        const v = [0n, -1n, 0x123n, 0x7fffffffffffffffn, -0x8000000000000000n, 0xffffffffffffffffn, 0x100000000n, 0xffffffffn];
+        if (i < v.length) return `r${reg(i, 0)} = ${num(v[i]!)} ll`;
+        return i < 12 ? `r${reg(i, 0)} = ${num(BigInt(randInt(0, 0xffffffff)) * 0x100000000n + BigInt(randInt(0, 0xffffffff)))} ll` : null;
+      }
+      return i < 6 ? `ld_pseudo r${d}, ${r.src}, ${num(imm32(i))}` : null;
+    }
+    case 'ldx': {
+      if (i >= 11) return null;
+      const sx = (r.opcode & 0xe0) === 0x80;
+      return `${sx ? 'r' + d : narrowReg(d)} = *(${sx ? 's' : 'u'}${r.size! * 8} *)${mem(s, off16(i))}`;
+    }
+    case 'st':
+      return i < 11 ? `*(${uN} *)${mem(d, off16(i))} = ${num(imm32(i))}` : null;
+    case 'stx':
+      return i < 11 ? `*(${uN} *)${mem(d, off16(i))} = ${narrowReg(s)}` : null;
+    case 'atomic': {
+      if (i >= 9) return null;
+      const w = r.size === 8 ? 'r' : 'w';
+      const m = mem(d, off16(i));
+      const op = r.atomicOp!;
+      if (op in ATOMIC_TOK) return `lock *(${uN} *)${m} ${ATOMIC_TOK[op]} ${w}${s}`;
+      if (op.startsWith('fetch_')) return `${w}${s} = atomic_${op}((${uN} *)${m}, ${w}${s})`;
+      const sfx = r.size === 8 ? '_64' : '32_32';
+      if (op === 'xchg') return `${w}${s} = xchg${sfx}(${m.slice(1, -1)}, ${w}${s})`;
+      if (op === 'cmpxchg') return `${w}0 = cmpxchg${sfx}(${m.slice(1, -1)}, ${w}0, ${w}${s})`;
+      return null;
+    }
+    case 'ldpkt':
+      if ((r.opcode & 0xe0) === 0x20) return i < 8 ? `r0 = *(${uN} *)skb[${num(imm32(i))}]` : null;
+      return i < 11 ? `r0 = *(${uN} *)skb[r${i}]` : null;
+  }
+}
+
+interface Golden {
+  name: string;
+  lines: string[];
+}
+
+function shapes(): Golden {
+  const lines: string[] = [];
+  for (const r of ISA) {
+    if (!r.llvm19) continue;
+    let n = 0;
+    for (let i = 0; ; i++) {
+      const t = rowText(r, i);
+      if (t === null) break;
+      lines.push(`${t} # ${r.id}`);
+      n++;
+    }
+    if (n === 0 && r.id !== 'call_local') throw new Error(`no llvm text for row ${r.id}`);
+  }
+  return { name: 'shapes', lines };
+}
+
+/** A program with labels: local calls, label jumps in both directions, gotol far away, objdump's <sym+off>. */
+function labels(): Golden {
+  const l: string[] = [];
+  l.push('prog:');
+  l.push('r0 = 0 # mov64_imm');
+  l.push('if r1 == 0x5 goto LBB0_3 # jeq_imm');
+  l.push('if w1 s> w2 goto LBB0_2 # jsgt32_reg');
+  l.push('call sub1 # call_local');
+  l.push('call sub2 # call_local');
+  l.push('goto +1 # ja');
+  l.push('LBB0_2:');
+  l.push('r0 += 1 # add64_imm');
+  l.push('gotol LBB0_far # ja32');
+  l.push('may_goto LBB0_3 # may_goto');
+  l.push('LBB0_3:');
+  l.push('r1 = 0x1234567890 ll # lddw');
+  l.push('if r0 s< r1 goto LBB0_2 # jslt_reg');
+  l.push('goto .Ltmp1 # ja');
+  l.push('r0 = 3 # mov64_imm');
+  l.push('.Ltmp1:');
+  l.push('exit # exit');
+  l.push('sub1:');
+  l.push('r0 = 1 # mov64_imm');
+  l.push('call sub2 # call_local');
+  l.push('exit # exit');
+  l.push('sub2: r0 = 2 # mov64_imm');
+  l.push('exit # exit');
+  for (let i = 0; i < 5000; i++) l.push(`r${i % 10} += ${i} # add64_imm`);
+  l.push('LBB0_far:');
+  l.push('gotol prog # ja32');
+  l.push('exit # exit');
+  return { name: 'labels', lines: l };
+}
+
+const REJECTS = [
+  'r1 = *(u32 *)(r2 + 0x8000)',
+  'goto +0x8000',
+  'gotol +100000',
+  'r1 = 18446744073709551616 ll',
+  'w1 = (s32)w2',
+  'r1 = (s8)w2',
+  'r1 = -r2',
+  'r1 = be16 w1',
+  'w1 = be16 w1',
+  'if r1 > w2 goto +1',
+  'r1 = ~r1',
+  'r0 = *(u64 *)skb[1]',
+  'r0 = *(u16 *)skb[r1 + 4]',
+  'r1 = *(u32 *)(r2 + -5)',
+  'r1 = *(u32 *)(r2)',
+  'r1 = atomic_fetch_add((u32 *)(r2 + 0), r1)',
+  'r1 == 2',
+  'r1 += ',
+  'foo r1',
+  'lock *(u16 *)(r1 + 0) += r2',
+  'r1 = *(u128 *)(r1 + 0)',
+  'call',
+  'exit 1',
+];
+
+function toolVersion(): string {
+  const v = execFileSync(MC, ['--version'], { encoding: 'utf8' });
+  return /LLVM version [^\s]+/.exec(v)?.[0] ?? v.split('\n')[0]!;
+}
+
+function run(g: Golden, dir: string, header: string): void {
+  const src = path.join(dir, `${g.name}.s`);
+  const obj = path.join(dir, `${g.name}.o`);
+  const bin = path.join(dir, `${g.name}.bin`);
+  writeFileSync(src, g.lines.join('\n') + '\n');
+  execFileSync(MC, ['-triple', 'bpfel', '-mcpu=v4', '-filetype=obj', src, '-o', obj]);
+  execFileSync(OBJCOPY, ['-O', 'binary', '--only-section=.text', obj, bin]);
+  const bytes = readFileSync(bin);
+  // One hex line per instruction, using the source lines to know which are ld_imm64.
+  const hex: string[] = [];
+  let o = 0;
+  while (o < bytes.length) {
+    const n = bytes[o] === 0x18 ? 16 : 8;
+    hex.push([...bytes.subarray(o, o + n)].map((b) => b.toString(16).padStart(2, '0')).join(' '));
+    o += n;
+  }
+  const dump = execFileSync(OBJDUMP, ['-d', obj], { encoding: 'utf8', cwd: dir });
+  const dumpV4 = execFileSync(OBJDUMP, ['-d', '--mcpu=v4', obj], { encoding: 'utf8', cwd: dir });
+  const h = (what: string): string => `# ${what} -- ${header}; generated by scripts/record-llvm-goldens.ts, do not edit\n`;
+  writeFileSync(path.join(OUT, `${g.name}.s`), h(`${MC} -triple bpfel -mcpu=v4 input`) + g.lines.join('\n') + '\n');
+  writeFileSync(path.join(OUT, `${g.name}.hex`), h(`${MC} -triple bpfel -mcpu=v4 -filetype=obj, .text bytes`) + hex.join('\n') + '\n');
+  writeFileSync(path.join(OUT, `${g.name}.objdump.txt`), h(`${OBJDUMP} -d`) + dump.replace(`${obj}`, `${g.name}.o`));
+  writeFileSync(path.join(OUT, `${g.name}.objdump-v4.txt`), h(`${OBJDUMP} -d --mcpu=v4`) + dumpV4.replace(`${obj}`, `${g.name}.o`));
+  console.log(`${g.name}: ${g.lines.filter((l) => !/^\s*[\w.]+:\s*$/.test(l)).length} source lines, ${hex.length} instructions`);
+}
+
+function main(): void {
+  mkdirSync(OUT, { recursive: true });
+  const version = toolVersion();
+  const header = `Debian ${version}`;
+  const dir = mkdtempSync(path.join(tmpdir(), 'llvm-goldens-'));
+  try {
+    run(shapes(), dir, header);
+    run(labels(), dir, header);
+    const rej: string[] = [];
+    for (const line of REJECTS) {
+      const f = path.join(dir, 'rej.s');
+      writeFileSync(f, line + '\n');
+      const p = spawnSync(MC, ['-triple', 'bpfel', '-mcpu=v4', '-filetype=obj', f, '-o', path.join(dir, 'rej.o')], { encoding: 'utf8' });
+      const first = (p.stderr ?? '').split('\n').find((x) => x.includes('error:'));
+      const msg = first ? first.replace(/^.*?rej\.s:/, '') : null;
+      rej.push(JSON.stringify({ input: line, rejected: p.status !== 0, error: p.status !== 0 ? (msg ?? `exit ${p.status ?? p.signal}`) : null }));
+    }
+    writeFileSync(path.join(OUT, 'rejects.jsonl'), `# ${MC} -triple bpfel -mcpu=v4 on each input -- ${header}; generated by scripts/record-llvm-goldens.ts, do not edit\n` + rej.join('\n') + '\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();

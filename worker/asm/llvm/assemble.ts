@@ -1,0 +1,633 @@
+// Assembler for the LLVM / kernel C-like BPF dialect, byte-exact with `llvm-mc-19 -triple bpfel
+// -mcpu=v4` on every shape it accepts (goldens in worker/asm/goldens/llvm). Steps: lex.ts (comments,
+// tokens) -> parse.ts (statement -> operands) -> rowFor (the ISA table row with those operands) ->
+// encodeRow (the slot fields, RFC 9669 section 3) -> label, call and map fixups.
+//
+// It also takes what `clang-19 -target bpf -S` prints for a simple program: sections (the first code
+// section other than .text is the program, .text subprograms are appended after it, as libbpf does),
+// legacy `maps` section definitions (struct bpf_map_def: type, key, value, entries, flags), the
+// `license` section, and it skips BTF/DWARF sections and the usual directives. bpfplay's own
+// directives: `.map NAME TYPE key=K value=V entries=N [flags=F]` and `.license "GPL"`.
+// `r1 = NAME ll` loads a map (ld_imm64 src 1, imm = map index), `r1 = map_value(NAME, OFF) ll` points
+// into its value (src 2). `.8byte 0x...` in a code section is one raw slot (what the disassembler
+// prints for undecodable slots).
+// It does not check program semantics (worker/verifier). Never throws: every problem is a located
+// diagnostic, and the program is null when there is an error.
+
+import { HELPER_NAMES } from '../../helpers/ids.generated';
+import type { Slot } from '../../isa/insn';
+import { ISA, type IsaRow } from '../../isa/opcodes';
+import type { MapDef, Program, ProgramResult, SrcPos } from '../../isa/program';
+import { bugDiagnostic, err, warn, type Diagnostic, type Severity } from '../../util/diag';
+import { lexLine, stripComments, type Tok } from './lex';
+import { ParseError, parseLine, type ParsedInsn, type Target } from './parse';
+import { MAP_TYPE_NAMES as MAP_TYPES } from '../../elf/format';
+
+/** The ISA row that encodes these operands, or null (a bug: every ParsedInsn has a row). */
+export function rowFor(p: ParsedInsn): IsaRow | null {
+  return ISA.find((r) => rowMatches(r, p)) ?? null;
+}
+
+function rowMatches(r: IsaRow, p: ParsedInsn): boolean {
+  switch (p.kind) {
+    case 'alu':
+      return r.kind === 'alu' && r.is64 === p.is64 && r.aluOp === p.op && r.srcX === (p.src !== undefined) &&
+        (p.op !== 'movsx' || r.off === p.off);
+    case 'endian':
+      return r.kind === 'endian' && r.endian === p.op && r.bits === p.bits;
+    case 'jmp':
+      return r.kind === 'jmp' && r.is64 === p.is64 && r.cond === p.cond && r.srcX === (p.src !== undefined);
+    case 'ja':
+      return r.kind === 'ja' && r.is64 === !p.long;
+    case 'may_goto':
+      return r.kind === 'may_goto';
+    case 'call':
+      return r.kind === 'call' && r.src === (p.callKind === 'kfunc' ? 2 : p.callKind === 'helper' ? 0 : 1);
+    case 'callx':
+      return r.kind === 'callx';
+    case 'exit':
+      return r.kind === 'exit';
+    case 'ldimm64':
+      return r.kind === 'ldimm64' && r.src === p.pseudo;
+    case 'ldmap':
+      return r.kind === 'ldimm64' && r.src === (p.value ? 2 : 1);
+    case 'ldx':
+      return r.kind === 'ldx' && r.size === p.size && ((r.opcode & 0xe0) === 0x80) === p.sx;
+    case 'st':
+      return r.kind === 'st' && r.size === p.size;
+    case 'stx':
+      return r.kind === 'stx' && r.size === p.size;
+    case 'atomic':
+      return r.kind === 'atomic' && r.size === p.size && r.atomicOp === p.op;
+    case 'ldpkt':
+      return r.kind === 'ldpkt' && r.size === p.size && ((r.opcode & 0xe0) === 0x20) === (p.mode === 'abs');
+  }
+}
+
+/** Fills a slot from a row and operand values: discriminator fields come from the row, the rest from the operands. */
+export function encodeRow(r: IsaRow, v: { dst?: number; src?: number; off?: number; imm?: number }): Slot {
+  return {
+    opcode: r.opcode,
+    dst: r.dst === 'none' ? 0 : (v.dst ?? 0),
+    src: r.srcField === 'fixed' ? (r.src ?? 0) : r.srcField === 'reg' ? (v.src ?? 0) : 0,
+    off: r.offField === 'fixed' ? (r.off ?? 0) : r.offField === 'zero' ? 0 : (v.off ?? 0),
+    imm: r.immField === 'fixed' ? (r.imm ?? 0) : r.immField === 'zero' ? 0 : (v.imm ?? 0),
+  };
+}
+
+interface Section {
+  name: string;
+  code: boolean;
+  slots: Slot[];
+  pos: (SrcPos | null)[];
+}
+
+interface Fixup {
+  section: Section;
+  /** Slot index within the section. */
+  slot: number;
+  line: number;
+  insn: ParsedInsn;
+  target?: Target;
+}
+
+interface DataSym {
+  name: string;
+  section: Section;
+  bytes: number[];
+  line: number;
+  col: number;
+}
+
+interface LabelDef {
+  section: Section;
+  slot: number;
+  line: number;
+  col: number;
+}
+
+const DATA_SECTIONS = /^(\.?maps|license|version|\.data|\.rodata|\.bss|\.BTF|\.debug|\.rel|\.llvm|\.eh_frame|\.note|\.comment|\.kconfig|\.ksyms|\.addrsig|\.struct_ops)/;
+const SKIPPED_SECTIONS = /^(\.BTF|\.debug|\.llvm|\.eh_frame|\.note|\.comment|\.addrsig|\.rel)/;
+const IGNORED_DIRECTIVES = new Set([
+  '.globl', '.global', '.local', '.weak', '.hidden', '.protected', '.internal', '.p2align', '.align', '.balign',
+  '.type', '.size', '.file', '.loc', '.ident', '.addrsig', '.addrsig_sym', '.cfi_sections', '.cfi_startproc',
+  '.cfi_endproc', '.cfi_def_cfa', '.cfi_offset', '.set', '.equ', '.uleb128', '.sleb128', '.loc_mark_labeled',
+]);
+const DATA_SIZES: Record<string, number> = {
+  '.byte': 1, '.short': 2, '.hword': 2, '.2byte': 2, '.long': 4, '.int': 4, '.4byte': 4, '.quad': 8, '.8byte': 8,
+};
+
+class Asm {
+  line = 0;
+  diags: Diagnostic[] = [];
+  sections: Section[] = [];
+  cur: Section;
+  labels = new Map<string, LabelDef>();
+  data = new Map<string, DataSym>();
+  curData: DataSym | null = null;
+  fixups: Fixup[] = [];
+  maps: MapDef[] = [];
+  mapLoc = new Map<string, { line: number; col: number }>();
+  license: string | undefined;
+  explicitSection = false;
+  skippedNoted = new Set<string>();
+
+  constructor() {
+    this.cur = this.section('.text', true);
+  }
+
+  section(name: string, code: boolean): Section {
+    let s = this.sections.find((x) => x.name === name);
+    if (!s) {
+      s = { name, code, slots: [], pos: [] };
+      this.sections.push(s);
+    }
+    return s;
+  }
+
+  diag(sev: Severity, msg: string, tok: Tok | null, code: string, col?: number): void {
+    const loc = tok ? { line: this.line, col: tok.col, endCol: tok.col + Math.max(1, tok.text.length) } : { line: this.line, col: col ?? 1 };
+    this.diags.push(sev === 'error' ? err(msg, loc, code) : sev === 'warning' ? warn(msg, loc, code) : { severity: sev, message: msg, loc, code });
+  }
+
+  run(text: string): void {
+    const lines = text.split('\n');
+    const cs = { inBlock: false };
+    for (let i = 0; i < lines.length; i++) {
+      this.line = i + 1;
+      const raw = lines[i]!.replace(/\r$/, '');
+      const clean = stripComments(raw, cs);
+      if (!clean.trim()) continue;
+      const lx = lexLine(clean);
+      if ('error' in lx) {
+        this.diag('error', lx.error, null, 'asm.lex', lx.col);
+        continue;
+      }
+      try {
+        for (const st of parseLine(lx.toks)) this.statement(st);
+      } catch (e) {
+        if (e instanceof ParseError) this.diag('error', e.message, e.tok, 'asm.syntax', e.col);
+        else throw e;
+      }
+    }
+    if (cs.inBlock) this.diag('error', "unterminated '/*' comment", null, 'asm.lex', 1);
+  }
+
+  statement(st: ReturnType<typeof parseLine>[number]): void {
+    switch (st.kind) {
+      case 'label': {
+        if (this.labels.has(st.name) || this.data.has(st.name)) {
+          this.diag('error', `label ${st.name} is already defined`, st.tok, 'asm.label');
+          return;
+        }
+        if (this.cur.code) {
+          this.labels.set(st.name, { section: this.cur, slot: this.cur.slots.length, line: this.line, col: st.tok.col });
+        } else {
+          const d: DataSym = { name: st.name, section: this.cur, bytes: [], line: this.line, col: st.tok.col };
+          this.data.set(st.name, d);
+          this.curData = d;
+        }
+        return;
+      }
+      case 'directive':
+        this.directive(st.name, st.tok, st.args);
+        return;
+      case 'insn':
+        this.insn(st.insn, st.tok);
+        return;
+    }
+  }
+
+  insn(p: ParsedInsn, tok: Tok): void {
+    if (!this.cur.code) {
+      if (SKIPPED_SECTIONS.test(this.cur.name)) return;
+      this.diag('error', `instruction in data section ${this.cur.name}`, tok, 'asm.section');
+      return;
+    }
+    const row = rowFor(p);
+    if (!row) {
+      this.diag('error', `internal error (a bpfplay bug): no opcode table row for ${p.kind}`, tok, 'bug');
+      return;
+    }
+    const s = this.cur;
+    const at = s.slots.length;
+    const pos = { line: this.line, col: tok.col };
+    const push = (slot: Slot): void => {
+      s.slots.push(slot);
+      s.pos.push(s.pos.length === at ? pos : null);
+    };
+    switch (p.kind) {
+      case 'alu':
+        push(encodeRow(row, { dst: p.dst, src: p.src, off: p.off, imm: p.imm }));
+        return;
+      case 'endian':
+        push(encodeRow(row, { dst: p.dst }));
+        return;
+      case 'jmp':
+        push(encodeRow(row, { dst: p.dst, src: p.src, imm: p.imm, off: p.target.kind === 'off' ? p.target.value : 0 }));
+        if (p.target.kind === 'label') this.fixups.push({ section: s, slot: at, line: this.line, insn: p, target: p.target });
+        return;
+      case 'ja':
+      case 'may_goto': {
+        const v = p.target.kind === 'off' ? p.target.value : 0;
+        push(encodeRow(row, p.kind === 'ja' && p.long ? { imm: v } : { off: v }));
+        if (p.target.kind === 'label') this.fixups.push({ section: s, slot: at, line: this.line, insn: p, target: p.target });
+        return;
+      }
+      case 'call':
+        if (p.callKind === 'helper') push(encodeRow(row, { imm: p.imm }));
+        else if (p.callKind === 'kfunc') push(encodeRow(row, { imm: p.imm, off: p.off }));
+        else if (p.callKind === 'local') {
+          push(encodeRow(row, { imm: p.target.kind === 'off' ? p.target.value : 0 }));
+          if (p.target.kind === 'label') this.fixups.push({ section: s, slot: at, line: this.line, insn: p, target: p.target });
+        } else {
+          push(encodeRow(row, {}));
+          this.fixups.push({ section: s, slot: at, line: this.line, insn: p });
+        }
+        return;
+      case 'callx':
+        push(encodeRow(row, { dst: p.dst }));
+        return;
+      case 'exit':
+        push(encodeRow(row, {}));
+        return;
+      case 'ldimm64':
+        push(encodeRow(row, { dst: p.dst, imm: p.imm }));
+        push({ opcode: 0, dst: 0, src: 0, off: 0, imm: p.imm2 });
+        return;
+      case 'ldmap':
+        push(encodeRow(row, { dst: p.dst }));
+        push({ opcode: 0, dst: 0, src: 0, off: 0, imm: p.off });
+        this.fixups.push({ section: s, slot: at, line: this.line, insn: p });
+        return;
+      case 'ldx':
+        push(encodeRow(row, { dst: p.dst, src: p.src, off: p.off }));
+        return;
+      case 'st':
+        push(encodeRow(row, { dst: p.dst, off: p.off, imm: p.imm }));
+        return;
+      case 'stx':
+      case 'atomic':
+        push(encodeRow(row, { dst: p.dst, src: p.src, off: p.off }));
+        return;
+      case 'ldpkt':
+        push(encodeRow(row, { src: p.src, imm: p.imm }));
+        return;
+    }
+  }
+
+  directive(name: string, tok: Tok, args: Tok[]): void {
+    if (name === '.text') {
+      this.cur = this.section('.text', true);
+      this.curData = null;
+      return;
+    }
+    if (name === '.data' || name === '.bss' || name === '.rodata') {
+      this.cur = this.section(name, false);
+      this.curData = null;
+      return;
+    }
+    if (name === '.section' || name === '.pushsection') {
+      const n = args[0];
+      if (!n || (n.kind !== 'ident' && n.kind !== 'str')) {
+        this.diag('error', 'expected a section name after .section', n ?? null, 'asm.directive', tok.col + tok.text.length + 1);
+        return;
+      }
+      // Names like `kprobe/sys_write` arrive as several tokens: join up to the first ','.
+      let secName = '';
+      let k = 0;
+      if (n.kind === 'str') {
+        secName = n.str!;
+        k = 1;
+      } else {
+        for (; k < args.length && args[k]!.text !== ','; k++) secName += args[k]!.text;
+      }
+      const flagsTok = args[k]?.text === ',' ? args[k + 1] : undefined;
+      const flags = flagsTok?.kind === 'str' ? flagsTok.str! : null;
+      const code = flags !== null ? flags.includes('x') : !DATA_SECTIONS.test(secName);
+      this.cur = this.section(secName, code);
+      this.curData = null;
+      if (code) this.explicitSection = true;
+      if (SKIPPED_SECTIONS.test(secName) && !this.skippedNoted.has(secName)) {
+        this.skippedNoted.add(secName);
+        this.diag('info', `section ${secName} skipped (BTF and debug information are not used by the playground)`, n, 'asm.section');
+      }
+      return;
+    }
+    if (name === '.previous' || name === '.popsection') {
+      this.diag('warning', `${name} is not supported; use .section`, tok, 'asm.directive');
+      return;
+    }
+    if (name === '.map') {
+      this.mapDirective(tok, args);
+      return;
+    }
+    if (name === '.license') {
+      const s = args[0];
+      if (!s || s.kind !== 'str' || args.length > 1) {
+        this.diag('error', 'expected a string after .license, e.g. .license "GPL"', s ?? null, 'asm.directive', tok.col + tok.text.length + 1);
+        return;
+      }
+      this.license = s.str!;
+      return;
+    }
+    if (IGNORED_DIRECTIVES.has(name) || name.startsWith('.cfi_')) return;
+    if (name in DATA_SIZES || name === '.ascii' || name === '.asciz' || name === '.string' || name === '.zero' || name === '.space') {
+      this.dataDirective(name, tok, args);
+      return;
+    }
+    this.diag('warning', `unknown directive ${name} ignored`, tok, 'asm.directive');
+  }
+
+  dataDirective(name: string, tok: Tok, args: Tok[]): void {
+    const s = this.cur;
+    if (!s.code && SKIPPED_SECTIONS.test(s.name)) return;
+    const vals = splitArgs(args);
+    if (s.code) {
+      // Raw instruction slots: `.8byte 0x...` / `.quad ...`, one slot each.
+      if (name !== '.8byte' && name !== '.quad') {
+        this.diag('error', `${name} in code section ${s.name}: only .8byte/.quad raw instruction slots are allowed here`, tok, 'asm.directive');
+        return;
+      }
+      for (const v of vals) {
+        const n = argInt(v);
+        if (n === null) {
+          this.diag('error', `expected a number after ${name}`, v[0] ?? tok, 'asm.directive');
+          return;
+        }
+        if (n < -(1n << 63n) || n >= 1n << 64n) {
+          this.diag('error', `immediate ${n} out of range for a 64-bit operand`, v[0]!, 'asm.number');
+          return;
+        }
+        const b = new Uint8Array(8);
+        new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, n), true);
+        const off = (b[2]! | (b[3]! << 8)) << 16 >> 16;
+        const imm = b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24);
+        s.pos.push({ line: this.line, col: v[0]!.col });
+        s.slots.push({ opcode: b[0]!, dst: b[1]! & 15, src: b[1]! >> 4, off, imm });
+      }
+      return;
+    }
+    const d = this.curData;
+    if (!d) return; // data with no symbol: nothing refers to it
+    if (name === '.ascii' || name === '.asciz' || name === '.string') {
+      for (const v of vals) {
+        const t = v[0];
+        if (!t || t.kind !== 'str' || v.length !== 1) {
+          this.diag('error', `expected a string after ${name}`, t ?? tok, 'asm.directive');
+          return;
+        }
+        for (const ch of t.str!) d.bytes.push(ch.charCodeAt(0) & 0xff);
+        if (name !== '.ascii') d.bytes.push(0);
+      }
+      return;
+    }
+    if (name === '.zero' || name === '.space') {
+      const n = vals[0] ? argInt(vals[0]) : null;
+      if (n === null || n < 0n || n > 1n << 20n) {
+        this.diag('error', `expected a byte count after ${name}`, args[0] ?? tok, 'asm.directive');
+        return;
+      }
+      for (let i = 0; i < Number(n); i++) d.bytes.push(0);
+      return;
+    }
+    const size = DATA_SIZES[name]!;
+    for (const v of vals) {
+      const n = argInt(v);
+      if (n === null) return; // symbolic expressions (e.g. .Lfunc_end0-prog) are not data we use
+      let u = BigInt.asUintN(size * 8, n);
+      for (let i = 0; i < size; i++) {
+        d.bytes.push(Number(u & 0xffn));
+        u >>= 8n;
+      }
+    }
+  }
+
+  mapDirective(tok: Tok, args: Tok[]): void {
+    const usage = '.map NAME TYPE key=K value=V entries=N [flags=F]';
+    const nameTok = args[0];
+    const typeTok = args[1];
+    if (!nameTok || nameTok.kind !== 'ident' || !/^[A-Za-z_]\w*$/.test(nameTok.text)) {
+      this.diag('error', `expected a map name: ${usage}`, nameTok ?? null, 'asm.directive', tok.col + tok.text.length + 1);
+      return;
+    }
+    if (this.maps.some((m) => m.name === nameTok.text)) {
+      this.diag('error', `map ${nameTok.text} is already defined`, nameTok, 'asm.directive');
+      return;
+    }
+    if (!typeTok || typeTok.kind !== 'ident') {
+      this.diag('error', `expected a map type after the name (hash, array, percpu_hash, lru_hash, ringbuf, prog_array, ...): ${usage}`, typeTok ?? null, 'asm.directive', nameTok.col + nameTok.text.length + 1);
+      return;
+    }
+    const type = typeTok.text.toLowerCase().replace(/^bpf_map_type_/, '');
+    if (!MAP_TYPES.includes(type) || type === 'unspec') {
+      this.diag('error', `unknown map type ${typeTok.text} (expected one of ${MAP_TYPES.slice(1).join(', ')})`, typeTok, 'asm.directive');
+      return;
+    }
+    const vals: Record<string, number> = {};
+    let i = 2;
+    while (i < args.length) {
+      const k = args[i]!;
+      const eq = args[i + 1];
+      if (k.kind !== 'ident' || !['key', 'value', 'entries', 'flags'].includes(k.text) || eq?.text !== '=') {
+        this.diag('error', `expected key=, value=, entries= or flags=: ${usage}`, k, 'asm.directive');
+        return;
+      }
+      const v = args[i + 2];
+      const n = v?.kind === 'num' ? v.value! : null;
+      if (n === null || n > 0xffffffffn) {
+        this.diag('error', `expected an unsigned 32-bit number after ${k.text}=`, v ?? eq, 'asm.directive');
+        return;
+      }
+      if (k.text in vals) {
+        this.diag('error', `${k.text}= given twice`, k, 'asm.directive');
+        return;
+      }
+      vals[k.text] = Number(n);
+      i += 3;
+    }
+    for (const k of ['key', 'value', 'entries']) {
+      if (!(k in vals)) {
+        this.diag('error', `missing ${k}=: ${usage}`, tok, 'asm.directive');
+        return;
+      }
+    }
+    this.maps.push({
+      name: nameTok.text, type, keySize: vals.key!, valueSize: vals.value!, maxEntries: vals.entries!, flags: vals.flags ?? 0,
+      loc: { line: this.line, col: nameTok.col },
+    });
+  }
+
+  /** Legacy `maps` section symbols (struct bpf_map_def) become maps, in definition order, after `.map` ones. */
+  legacyMaps(): void {
+    for (const d of this.data.values()) {
+      if (d.section.name !== 'maps' && !d.section.name.startsWith('maps/')) continue;
+      if (d.bytes.length < 16) continue;
+      const u32 = (o: number): number => (d.bytes[o]! | (d.bytes[o + 1]! << 8) | (d.bytes[o + 2]! << 16) | (d.bytes[o + 3]! << 24)) >>> 0;
+      if (this.maps.some((m) => m.name === d.name)) continue;
+      this.maps.push({
+        name: d.name, type: MAP_TYPES[u32(0)] ?? `unknown_${u32(0)}`, keySize: u32(4), valueSize: u32(8), maxEntries: u32(12),
+        flags: d.bytes.length >= 20 ? u32(16) : 0, loc: { line: d.line, col: d.col },
+      });
+    }
+    for (const d of this.data.values()) {
+      if (d.section.name === 'license' && this.license === undefined) {
+        const z = d.bytes.indexOf(0);
+        this.license = String.fromCharCode(...d.bytes.slice(0, z < 0 ? d.bytes.length : z));
+      }
+    }
+  }
+
+  /** Orders code sections into one program and patches jumps, calls and map references. */
+  finish(): Program | null {
+    this.legacyMaps();
+    const code = this.sections.filter((s) => s.code && s.slots.length > 0);
+    const progSecs = code.filter((s) => s.name !== '.text');
+    const main = progSecs[0] ?? code[0] ?? this.section('.text', true);
+    const order = [main, ...code.filter((s) => s !== main && s.name === '.text')];
+    for (const s of progSecs.slice(1)) {
+      this.diags.push(warn(`section ${s.name} ignored: one program per text (the program is section ${main.name})`, { line: this.firstLine(s) }, 'asm.section'));
+    }
+    const base = new Map<Section, number>();
+    let n = 0;
+    for (const s of order) {
+      base.set(s, n);
+      n += s.slots.length;
+    }
+    const slots: Slot[] = order.flatMap((s) => s.slots.map((x) => ({ ...x })));
+    const sourceMap: (SrcPos | null)[] = order.flatMap((s) => s.pos);
+    const labels: Record<string, number> = {};
+    for (const [name, l] of this.labels) {
+      const b = base.get(l.section);
+      if (b !== undefined) labels[name] = b + l.slot;
+    }
+    const funcs: Record<number, string> = {};
+    for (const f of this.fixups) {
+      const b = base.get(f.section);
+      if (b === undefined) continue;
+      const pc = b + f.slot;
+      const at = (col: number, text: string): { line: number; col: number; endCol: number } => ({ line: f.line, col, endCol: col + text.length });
+      const p = f.insn;
+      if (p.kind === 'ldmap') {
+        const idx = this.maps.findIndex((m) => m.name === p.name);
+        if (idx < 0) {
+          const d = this.data.get(p.name);
+          const why = d
+            ? d.section.name === '.maps'
+              ? `${p.name} is a BTF-defined map (section .maps), which needs BTF; declare it with .map ${p.name} TYPE key=K value=V entries=N`
+              : `${p.name} is global data (section ${d.section.name}), which the playground does not support in assembly text`
+            : `unknown map ${p.name} (declare it with .map ${p.name} TYPE key=K value=V entries=N)`;
+          this.diags.push(err(why, at(p.tok.col, p.tok.text), 'asm.map'));
+          continue;
+        }
+        slots[pc]!.imm = idx;
+        continue;
+      }
+      let name: string;
+      let tok: Tok;
+      if (p.kind === 'call' && p.callKind === 'name') {
+        name = p.name;
+        tok = p.tok;
+        const m = /^(.*)#(\d+)$/.exec(name);
+        if (m) {
+          // Kernel log form `bpf_map_lookup_elem#1`: the number is the helper id.
+          const id = Number(m[2]);
+          if (id > 0x7fffffff) {
+            this.diags.push(err(`helper id ${m[2]} out of range`, at(tok.col, tok.text), 'asm.number'));
+            continue;
+          }
+          slots[pc] = { opcode: slots[pc]!.opcode, dst: 0, src: 0, off: 0, imm: id };
+          continue;
+        }
+        if (!this.labels.has(name)) {
+          const id = helperId(name);
+          if (id === null) {
+            this.diags.push(err(`undefined label or helper ${name}`, at(tok.col, tok.text), 'asm.label'));
+            continue;
+          }
+          slots[pc] = { ...slots[pc]!, src: 0, imm: id };
+          continue;
+        }
+        slots[pc]!.src = 1; // a local (bpf-to-bpf) call
+      } else if (f.target?.kind === 'label') {
+        name = f.target.name;
+        tok = f.target.tok;
+      } else continue;
+      const l = this.labels.get(name);
+      if (!l) {
+        this.diags.push(err(`undefined label ${name}`, at(tok.col, tok.text), 'asm.label'));
+        continue;
+      }
+      const lb = base.get(l.section);
+      const isCall = p.kind === 'call';
+      if (lb === undefined || (!isCall && l.section !== f.section)) {
+        this.diags.push(err(`label ${name} is in section ${l.section.name}, not in this section`, at(tok.col, tok.text), 'asm.label'));
+        continue;
+      }
+      const delta = lb + l.slot - (pc + 1);
+      if (isCall) {
+        slots[pc]!.imm = delta;
+        funcs[lb + l.slot] = name;
+      } else if (p.kind === 'ja' && p.long) {
+        slots[pc]!.imm = delta;
+      } else {
+        if (delta < -0x8000 || delta > 0x7fff) {
+          this.diags.push(err(`jump offset ${delta} does not fit in 16 bits; use gotol`, at(tok.col, tok.text), 'asm.range'));
+          continue;
+        }
+        slots[pc]!.off = delta;
+      }
+    }
+    if (this.diags.some((d) => d.severity === 'error')) return null;
+    const program: Program = { slots, maps: this.maps, labels, sourceMap, origin: 'llvm' };
+    if (Object.keys(funcs).length) program.funcs = funcs;
+    if (this.license !== undefined) program.license = this.license;
+    if (this.explicitSection) program.section = main.name;
+    return program;
+  }
+
+  firstLine(s: Section): number | undefined {
+    return s.pos.find((p) => p !== null)?.line;
+  }
+}
+
+/** Helper id by name, with or without the bpf_ prefix. */
+export function helperId(name: string): number | null {
+  const n = name.startsWith('bpf_') ? name.slice(4) : name;
+  const i = HELPER_NAMES.indexOf(n);
+  return i > 0 ? i : null;
+}
+
+function splitArgs(args: Tok[]): Tok[][] {
+  const out: Tok[][] = [];
+  let cur: Tok[] = [];
+  for (const t of args) {
+    if (t.text === ',') {
+      out.push(cur);
+      cur = [];
+    } else cur.push(t);
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+function argInt(v: Tok[]): bigint | null {
+  if (v.length === 1 && v[0]!.kind === 'num') return v[0]!.value!;
+  if (v.length === 2 && v[0]!.text === '-' && v[1]!.kind === 'num') return -v[1]!.value!;
+  return null;
+}
+
+/** Assembles LLVM-dialect text into a Program. */
+export function assembleLlvm(text: string): ProgramResult {
+  const a = new Asm();
+  let program: Program | null = null;
+  try {
+    a.run(text);
+    program = a.finish();
+  } catch (e) {
+    a.diags.push(bugDiagnostic(e, { line: a.line }));
+    program = null;
+  }
+  if (a.diags.some((d) => d.severity === 'error')) program = null;
+  return { program, diagnostics: a.diags };
+}
