@@ -2,28 +2,15 @@
 // mutations of valid programs into the assemblers. Whatever the input, nothing may throw, and every
 // input gives either a program (and no error) or at least one error diagnostic with a location.
 // The ELF reader is fuzzed by its owner (worker/elf).
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBytes, decodeSlots, encodeInsn, type Slot } from '../isa/insn';
 import { ISA } from '../isa/opcodes';
 import type { ProgramResult } from '../isa/program';
+import { assemble } from './index';
+import { assembleLlvm } from './llvm/assemble';
 import { assembleUbpf } from './ubpf/assemble';
 import { formatInsnUbpf } from './ubpf/format';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-type Assembler = (text: string) => ProgramResult;
-async function optional(file: string, name: string): Promise<Assembler | null> {
-  const p = path.resolve(here, file);
-  if (!existsSync(p)) return null;
-  const mod = (await import(/* @vite-ignore */ pathToFileURL(p).href)) as Record<string, unknown>;
-  const f = mod[name];
-  return typeof f === 'function' ? (f as Assembler) : null;
-}
-const assembleLlvm = await optional('llvm/assemble.ts', 'assembleLlvm');
-const assembleAuto = await optional('index.ts', 'assemble');
 
 const RUNS = 3000;
 
@@ -92,22 +79,23 @@ describe('decodeBytes fuzz', () => {
   });
 });
 
-const assemblers: [string, Assembler | null, string[]][] = [
+type Assembler = (text: string) => ProgramResult;
+const assemblers: [string, Assembler, string[]][] = [
   ['assembleUbpf', assembleUbpf, VALID_UBPF],
   ['assembleLlvm', assembleLlvm, VALID_LLVM],
-  ['assemble (auto)', assembleAuto, [...VALID_UBPF, ...VALID_LLVM]],
+  ['assemble (auto)', (t) => assemble(t), [...VALID_UBPF, ...VALID_LLVM]],
 ];
 for (const [name, asm, seeds] of assemblers) {
-  describe.skipIf(!asm)(`${name} fuzz`, () => {
+  describe(`${name} fuzz`, () => {
     it('random unicode text', () => {
-      fc.assert(fc.property(fc.string({ maxLength: 200, unit: 'binary' }), (t) => holdsContract(asm!(t))), { numRuns: RUNS });
+      fc.assert(fc.property(fc.string({ maxLength: 200, unit: 'binary' }), (t) => holdsContract(asm(t))), { numRuns: RUNS });
     });
     it('random token soup', () => {
-      fc.assert(fc.property(tokenText, (t) => holdsContract(asm!(t))), { numRuns: RUNS });
+      fc.assert(fc.property(tokenText, (t) => holdsContract(asm(t))), { numRuns: RUNS });
     });
     it('random mutations of valid programs', () => {
-      for (const s of seeds) expect(asm!(s).program, s).not.toBeNull();
-      fc.assert(fc.property(mutated(seeds), (t) => holdsContract(asm!(t))), { numRuns: RUNS });
+      for (const s of seeds) expect(asm(s).program, s).not.toBeNull();
+      fc.assert(fc.property(mutated(seeds), (t) => holdsContract(asm(t))), { numRuns: RUNS });
     });
   });
 }
