@@ -3,7 +3,7 @@
 // BPF_PROG_TEST_RUN (`bpftool prog run`, many at once through `bpftool --batch`), and always cleans up
 // its pins under /sys/fs/bpf/bpfplay-*. It never touches anything else in bpffs.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bpftoolPath } from '../worker/testing/kernel';
@@ -54,18 +54,8 @@ export function loadAll(objPath: string, dir: string): LoadResult {
 
 /** Removes a pin or a directory of pins (only under bpffs, only bpfplay-* paths). */
 export function unpin(p: string): void {
-  if (!p.startsWith(`${BPFFS}/bpfplay-`)) return;
-  try {
-    if (!existsSync(p)) return;
-    try {
-      for (const f of readdirSync(p)) unlinkSync(path.join(p, f));
-      rmSync(p, { recursive: true, force: true });
-    } catch {
-      unlinkSync(p);
-    }
-  } catch {
-    /* already gone */
-  }
+  if (!p.startsWith(`${BPFFS}/bpfplay-`) || p.includes('..')) return;
+  rmSync(p, { recursive: true, force: true });
 }
 
 export function makeDir(p: string): void {

@@ -1,0 +1,202 @@
+// The kernel-differential harness (Node side): runs generated programs (worker/kdiff/gen.ts) through the
+// real kernel — bpfplay's own ELF writer, `bpftool prog loadall` (many programs per object), one
+// `bpftool --batch` of `prog run` (BPF_PROG_TEST_RUN) — and through bpfplay's VM, and compares the 32-bit
+// return value and the packet bytes after the run. Any disagreement is reported with llvm-objdump-19's
+// disassembly of the program. Pins live under /sys/fs/bpf/bpfplay-kdiff-* and are always removed.
+//
+// Run by hand: npx tsx scripts/kdiff-run.ts [--seed N] [--count N] [--json]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeElfObject } from '../worker/elf/write';
+import { generateCases, type Flavour, type KdiffCase } from '../worker/kdiff/gen';
+import { ensureBpffs, loadAll, makeDir, pinPath, runBatch, unpin } from './kdiff-bpftool';
+
+export interface Outcome {
+  retval: number | null;
+  dataOut: Uint8Array | null;
+  error?: string;
+}
+
+export interface KernelRun {
+  outcomes: Outcome[];
+  /** Programs the kernel refused to load, with the end of the verifier log. */
+  rejected: { id: number; log: string }[];
+  loadMs: number;
+  runMs: number;
+}
+
+export type VmRunner = (c: KdiffCase) => Outcome;
+
+const SECTION: Record<Flavour, string> = { xdp: 'xdp', sched_cls: 'tc', socket_filter: 'socket' };
+const PER_OBJECT = 100;
+
+/** Loads and runs every case in the kernel. Never leaves pins behind. */
+export function runInKernel(cases: readonly KdiffCase[]): KernelRun {
+  const err = ensureBpffs();
+  if (err) return { outcomes: cases.map(() => ({ retval: null, dataOut: null, error: err })), rejected: [], loadMs: 0, runMs: 0 };
+  const work = mkdtempSync(path.join(os.tmpdir(), 'bpfplay-kdiff-'));
+  const pinRoot = pinPath('kdiff');
+  const outcomes: Outcome[] = cases.map(() => ({ retval: null, dataOut: null, error: 'not run' }));
+  const rejected: { id: number; log: string }[] = [];
+  let loadMs = 0;
+  let runMs = 0;
+  try {
+    makeDir(pinRoot);
+    const loaded: { idx: number; pin: string }[] = [];
+    const t0 = Date.now();
+    const groups = new Map<Flavour, number[]>();
+    cases.forEach((c, i) => groups.set(c.flavour, [...(groups.get(c.flavour) ?? []), i]));
+    let objN = 0;
+    for (const [flavour, idxs] of groups) {
+      for (let s = 0; s < idxs.length; s += PER_OBJECT) {
+        const chunk = idxs.slice(s, s + PER_OBJECT);
+        const tryLoad = (members: number[]): boolean => {
+          const dir = path.join(pinRoot, `o${objN++}`);
+          const obj = path.join(work, `o${objN}.o`);
+          const w = writeElfObject(members.map((i) => ({ program: cases[i]!.program, section: SECTION[flavour], name: cases[i]!.name })));
+          writeFileSync(obj, w.bytes);
+          const r = loadAll(obj, dir);
+          if (r.ok) for (const i of members) loaded.push({ idx: i, pin: path.join(dir, cases[i]!.name) });
+          else if (members.length === 1) rejected.push({ id: cases[members[0]!]!.id, log: r.log.split('\n').filter((l) => !l.startsWith('libbpf: loaded kernel BTF')).slice(-25).join('\n') });
+          return r.ok;
+        };
+        if (!tryLoad(chunk)) {
+          // Find the culprits one by one, then load the rest together.
+          const good = chunk.filter((i) => tryLoadAlone(i));
+          function tryLoadAlone(i: number): boolean {
+            const before = rejected.length;
+            const dir = path.join(pinRoot, `probe${objN++}`);
+            const obj = path.join(work, `probe${objN}.o`);
+            writeFileSync(obj, writeElfObject([{ program: cases[i]!.program, section: SECTION[flavour], name: cases[i]!.name }]).bytes);
+            const r = loadAll(obj, dir);
+            unpin(dir);
+            if (!r.ok) rejected.push({ id: cases[i]!.id, log: r.log.split('\n').filter((l) => !l.startsWith('libbpf: loaded kernel BTF')).slice(-25).join('\n') });
+            return r.ok && rejected.length === before;
+          }
+          if (good.length) tryLoad(good);
+        }
+      }
+    }
+    loadMs = Date.now() - t0;
+    const t1 = Date.now();
+    const reqs = loaded.map(({ idx, pin }) => {
+      const dataIn = path.join(work, `${idx}.in`);
+      writeFileSync(dataIn, cases[idx]!.data);
+      return { pin, dataIn, dataOut: path.join(work, `${idx}.out`) };
+    });
+    // bpftool --batch stops at the first failing command: rerun the remainder after a failure.
+    let start = 0;
+    while (start < reqs.length) {
+      const res = runBatch(reqs.slice(start), work);
+      let advanced = 0;
+      for (const r of res) {
+        const { idx } = loaded[start + advanced]!;
+        if (r.retval === null) {
+          outcomes[idx] = { retval: null, dataOut: null, error: r.error };
+          advanced++;
+          break;
+        }
+        const out = reqs[start + advanced]!.dataOut;
+        outcomes[idx] = { retval: r.retval, dataOut: existsSync(out) ? new Uint8Array(readFileSync(out)) : null };
+        advanced++;
+      }
+      start += Math.max(1, advanced);
+    }
+    runMs = Date.now() - t1;
+  } finally {
+    unpin(pinRoot);
+    rmSync(work, { recursive: true, force: true });
+  }
+  return { outcomes, rejected, loadMs, runMs };
+}
+
+/** llvm-objdump-19's disassembly of one case (for disagreement reports); falls back to raw slots. */
+export function disassemble(c: KdiffCase): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bpfplay-kdiff-dis-'));
+  try {
+    const obj = path.join(dir, `${c.name}.o`);
+    writeFileSync(obj, writeElfObject([{ program: c.program, section: SECTION[c.flavour], name: c.name }]).bytes);
+    const r = spawnSync('llvm-objdump-19', ['-d', '-r', '--no-show-raw-insn', obj], { encoding: 'utf8' });
+    if (r.status === 0) return r.stdout.split('\n').slice(3).join('\n');
+  } catch {
+    /* fall through */
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return c.program.slots.map((s, i) => `${i}: op=0x${s.opcode.toString(16)} dst=${s.dst} src=${s.src} off=${s.off} imm=${s.imm}`).join('\n');
+}
+
+const hex = (b: Uint8Array | null): string => (b ? Buffer.from(b).toString('hex') : 'null');
+
+export interface Comparison {
+  total: number;
+  agree: number;
+  disagree: { id: number; flavour: Flavour; kernel: Outcome; vm: Outcome }[];
+  rejected: { id: number; log: string }[];
+  kernelErrors: { id: number; error: string }[];
+  loadMs: number;
+  runMs: number;
+  vmMs: number;
+}
+
+export function compare(cases: readonly KdiffCase[], vm: VmRunner): Comparison {
+  const k = runInKernel(cases);
+  const t = Date.now();
+  const disagree: Comparison['disagree'] = [];
+  const kernelErrors: Comparison['kernelErrors'] = [];
+  let agree = 0;
+  cases.forEach((c, i) => {
+    const ko = k.outcomes[i]!;
+    if (ko.retval === null) {
+      if (!k.rejected.some((r) => r.id === c.id)) kernelErrors.push({ id: c.id, error: ko.error ?? 'unknown' });
+      return;
+    }
+    const vo = vm(c);
+    if (vo.retval === ko.retval && hex(vo.dataOut) === hex(ko.dataOut)) agree++;
+    else disagree.push({ id: c.id, flavour: c.flavour, kernel: ko, vm: vo });
+  });
+  return { total: cases.length, agree, disagree, rejected: k.rejected, kernelErrors, loadMs: k.loadMs, runMs: k.runMs, vmMs: Date.now() - t };
+}
+
+/** A readable report of every disagreement (retval, first differing packet byte, disassembly). */
+export function formatDisagreements(cases: readonly KdiffCase[], cmp: Comparison, limit = 5): string {
+  const out: string[] = [];
+  for (const d of cmp.disagree.slice(0, limit)) {
+    const c = cases.find((x) => x.id === d.id)!;
+    const kd = d.kernel.dataOut;
+    const vd = d.vm.dataOut;
+    let firstDiff = -1;
+    if (kd && vd) for (let i = 0; i < Math.max(kd.length, vd.length); i++) if (kd[i] !== vd[i]) { firstDiff = i; break; }
+    out.push(
+      `case ${c.id} (${c.flavour}, ${c.program.slots.length} slots): kernel retval ${d.kernel.retval} vm retval ${d.vm.retval}` +
+        (d.vm.error ? ` (vm: ${d.vm.error})` : '') +
+        (firstDiff >= 0 ? `; packet differs first at byte ${firstDiff} (kernel ${kd![firstDiff]} vm ${vd![firstDiff]}; lengths ${kd!.length}/${vd!.length})` : '') +
+        `\ndata_in ${hex(c.data)}\n${disassemble(c)}`,
+    );
+  }
+  if (cmp.disagree.length > limit) out.push(`… and ${cmp.disagree.length - limit} more`);
+  return out.join('\n\n');
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const get = (k: string, d: number): number => {
+    const i = args.indexOf(k);
+    return i >= 0 ? Number(args[i + 1]) : d;
+  };
+  const seed = get('--seed', 1);
+  const count = get('--count', 1000);
+  const cases = generateCases(seed, count);
+  const t = Date.now();
+  const k = runInKernel(cases);
+  const ok = k.outcomes.filter((o) => o.retval !== null).length;
+  console.log(`kernel: ${ok}/${count} ran, ${k.rejected.length} rejected, load ${k.loadMs} ms, run ${k.runMs} ms, total ${Date.now() - t} ms`);
+  for (const r of k.rejected.slice(0, 3)) {
+    console.log(`-- rejected case ${r.id}:\n${r.log}`);
+    console.log(disassemble(cases.find((c) => c.id === r.id)!));
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) main();

@@ -1,0 +1,422 @@
+// The kernel-differential program generator: from a seed, programs that the Linux verifier accepts and
+// that exercise every instruction class with edge operands — ALU/ALU64 (every op, K and X, shifts by
+// register beyond the width, div/mod by zero through registers, sdiv/smod, movsx), byte swaps, ld_imm64,
+// JMP/JMP32 (every condition, ja and gotol), stack stores/loads at every size incl. sign-extending loads,
+// atomics of every kind on the stack, bpf-to-bpf calls, bounded loops, and packet reads/writes (XDP and
+// sched_cls with data/data_end guards; LD_ABS/LD_IND in sched_cls and socket_filter).
+// Instruction shapes come from the one opcode table (worker/isa/opcodes.ts). Each program ends by
+// dumping every scratch register and the stack area into the packet (where the type may write it) and
+// folding them into r0, so the return value and packet output expose any difference in execution.
+// It does not run anything (the harness does: scripts/kdiff-run.ts) and needs no kernel.
+
+import type { Slot } from '../isa/insn';
+import { ISA, type IsaRow } from '../isa/opcodes';
+import type { Program } from '../isa/program';
+
+export type Flavour = 'xdp' | 'sched_cls' | 'socket_filter';
+
+export interface KdiffCase {
+  id: number;
+  /** Function name in the object: `k<seed>_<id>` shortened to fit the kernel's 15-char program names. */
+  name: string;
+  flavour: Flavour;
+  program: Program;
+  /** Packet given to BPF_PROG_TEST_RUN (data_in). */
+  data: Uint8Array;
+  /** ISA row ids the program contains (for coverage reporting). */
+  rows: string[];
+}
+
+/** Bytes 0..BODY_AREA of the packet are read and written by the body; the epilogue dumps state after it. */
+export const BODY_AREA = 64;
+export const STACK_AREA = 64; // fp-64 .. fp-1, initialised in the prologue
+const DUMP_SLOTS = 9 + STACK_AREA / 8; // at most 9 scratch registers (socket_filter) + 8 stack slots
+export const MIN_PACKET = BODY_AREA + DUMP_SLOTS * 8; // 200
+
+// ---- seeded random numbers (splitmix32-style, deterministic across platforms) ----
+export class Rng {
+  private s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
+  u32(): number {
+    this.s = (this.s + 0x9e3779b9) >>> 0;
+    let z = this.s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  }
+  int(n: number): number {
+    return this.u32() % n;
+  }
+  range(lo: number, hi: number): number {
+    return lo + this.int(hi - lo + 1);
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(xs.length)]!;
+  }
+  chance(p: number): boolean {
+    return this.u32() / 0x1_0000_0000 < p;
+  }
+}
+
+const EDGE64: readonly bigint[] = [
+  0n, 1n, 2n, 3n, 7n, 31n, 32n, 33n, 63n, 64n, 65n, 255n, 0x7fffn, 0x8000n, 0xffffn, 0x7fffffffn, 0x80000000n, 0xffffffffn,
+  0x100000000n, 0x7fffffffffffffffn, 0x8000000000000000n, 0xffffffffffffffffn, 0xfffffffffffffffen, 0xffffffff80000000n,
+  0x00000000ffffff80n, 0xffffffffffffff80n, 0x0123456789abcdefn, 0xfedcba9876543210n,
+];
+const EDGE32: readonly number[] = [0, 1, -1, 2, 7, 31, 32, 63, 64, 0x7fffffff, -0x80000000, 0x7fff, -0x8000, 0xff, 0x80, -2, 0x12345678];
+
+function rand64(r: Rng): bigint {
+  if (r.chance(0.6)) return r.pick(EDGE64);
+  const v = (BigInt(r.u32()) << 32n) | BigInt(r.u32());
+  return r.chance(0.3) ? v & 0xffffn : v;
+}
+function rand32(r: Rng): number {
+  return r.chance(0.6) ? r.pick(EDGE32) : r.u32() | 0;
+}
+
+// ---- opcode table rows by use ----
+const rowsOf = (f: (x: IsaRow) => boolean): IsaRow[] => ISA.filter(f);
+const ALU_ROWS = rowsOf((x) => x.kind === 'alu' && x.aluOp !== 'addr_space_cast');
+const ENDIAN_ROWS = rowsOf((x) => x.kind === 'endian');
+const JMP_ROWS = rowsOf((x) => x.kind === 'jmp');
+const JA_ROWS = rowsOf((x) => x.kind === 'ja');
+const LDX_ROWS = rowsOf((x) => x.kind === 'ldx');
+const ST_ROWS = rowsOf((x) => x.kind === 'st');
+const STX_ROWS = rowsOf((x) => x.kind === 'stx');
+const ATOMIC_ROWS = rowsOf((x) => x.kind === 'atomic');
+const LDPKT_ROWS = rowsOf((x) => x.kind === 'ldpkt');
+const row = (id: string): IsaRow => {
+  const x = ISA.find((y) => y.id === id);
+  if (!x) throw new Error(`opcode table has no row ${id}`);
+  return x;
+};
+const R = {
+  mov64i: row('mov64_imm'), mov64r: row('mov64_reg'), add64i: row('add64_imm'), add64r: row('add64_reg'), sub64i: row('sub64_imm'),
+  mul64i: row('mul64_imm'), xor64r: row('xor64_reg'), rsh64i: row('rsh64_imm'), ldxw: row('ldxw'), ldxdw: row('ldxdw'),
+  stxdw: row('stxdw'), lddw: ISA.find((y) => y.kind === 'ldimm64' && (y.src ?? 0) === 0)!, call: ISA.find((y) => y.kind === 'call' && y.src === 1)!,
+  exit: row('exit'), jgt64r: ISA.find((y) => y.kind === 'jmp' && y.cond === 'jgt' && y.is64 && y.srcX)!,
+  jne64i: ISA.find((y) => y.kind === 'jmp' && y.cond === 'jne' && y.is64 && !y.srcX)!,
+  jne32i: ISA.find((y) => y.kind === 'jmp' && y.cond === 'jne' && !y.is64 && !y.srcX)!,
+};
+
+/** A small assembler with forward labels. */
+class Code {
+  slots: Slot[] = [];
+  rows = new Set<string>();
+  private fix: { at: number; label: number; field: 'off' | 'imm' }[] = [];
+  private labels: number[] = [];
+  emit(r: IsaRow, f: Partial<Slot> = {}): number {
+    this.rows.add(r.id);
+    const s: Slot = { opcode: r.opcode, dst: f.dst ?? 0, src: f.src ?? r.src ?? 0, off: f.off ?? r.off ?? 0, imm: f.imm ?? r.imm ?? 0 };
+    this.slots.push(s);
+    return this.slots.length - 1;
+  }
+  lddw(dst: number, v: bigint): void {
+    const u = BigInt.asUintN(64, v);
+    this.rows.add(R.lddw.id);
+    this.slots.push({ opcode: R.lddw.opcode, dst, src: 0, off: 0, imm: Number(BigInt.asIntN(32, u & 0xffffffffn)) });
+    this.slots.push({ opcode: 0, dst: 0, src: 0, off: 0, imm: Number(BigInt.asIntN(32, u >> 32n)) });
+  }
+  newLabel(): number {
+    this.labels.push(-1);
+    return this.labels.length - 1;
+  }
+  place(l: number): void {
+    this.labels[l] = this.slots.length;
+  }
+  /** Jump-like instruction whose target is a label (patched at the end). */
+  jumpTo(r: IsaRow, label: number, f: Partial<Slot> = {}): void {
+    const at = this.emit(r, f);
+    const field = r.kind === 'ja' && !r.is64 ? 'imm' : r.kind === 'call' ? 'imm' : 'off';
+    this.fix.push({ at, label, field });
+  }
+  finish(): Slot[] {
+    for (const { at, label, field } of this.fix) {
+      const t = this.labels[label]!;
+      if (t < 0) throw new Error('unplaced label');
+      this.slots[at]![field] = t - (at + 1);
+    }
+    return this.slots;
+  }
+}
+
+interface Ctx {
+  r: Rng;
+  c: Code;
+  flavour: Flavour;
+  scratch: number[];
+  subs: number[]; // labels of sub-programs
+  called: Set<number>;
+  depth: number;
+}
+
+function setConst(x: Ctx, dst: number): void {
+  if (x.r.chance(0.5)) x.c.lddw(dst, rand64(x.r));
+  else x.c.emit(R.mov64i, { dst, imm: rand32(x.r) });
+}
+
+/** One ALU or byte-swap instruction on scratch registers with an operand the verifier accepts. */
+function genAlu(x: Ctx, regs: readonly number[]): void {
+  const { r, c } = x;
+  if (r.chance(0.12)) {
+    c.emit(r.pick(ENDIAN_ROWS), { dst: r.pick(regs) });
+    return;
+  }
+  const a = r.pick(ALU_ROWS);
+  const dst = r.pick(regs);
+  if (a.srcX) {
+    c.emit(a, { dst, src: r.pick(regs) });
+    return;
+  }
+  const width = a.is64 ? 64 : 32;
+  let imm = 0;
+  switch (a.aluOp) {
+    case 'lsh': case 'rsh': case 'arsh':
+      imm = r.chance(0.3) ? r.pick([0, 1, width - 1, width / 2]) : r.int(width);
+      break;
+    case 'div': case 'mod': case 'sdiv': case 'smod':
+      imm = rand32(r) || r.pick([1, -1, 3, 0x7fffffff, -0x80000000]);
+      break;
+    case 'neg':
+      imm = 0;
+      break;
+    default:
+      imm = rand32(r);
+  }
+  c.emit(a, { dst, imm });
+}
+
+/** Aligned offset of a `size`-byte access in the initialised stack area (fp-64 .. fp-1). */
+function stackOff(r: Rng, size: number): number {
+  return -STACK_AREA + size * r.int(STACK_AREA / size);
+}
+
+function genStack(x: Ctx, regs: readonly number[]): void {
+  const { r, c } = x;
+  const k = r.int(4);
+  if (k === 0) {
+    const s = r.pick(ST_ROWS);
+    c.emit(s, { dst: 10, off: stackOff(r, s.size!), imm: rand32(r) });
+  } else if (k === 1) {
+    const s = r.pick(STX_ROWS);
+    c.emit(s, { dst: 10, src: r.pick(regs), off: stackOff(r, s.size!) });
+  } else {
+    const l = r.pick(LDX_ROWS);
+    c.emit(l, { dst: r.pick(regs), src: 10, off: stackOff(r, l.size!) });
+  }
+}
+
+function genAtomic(x: Ctx, regs: readonly number[]): void {
+  const { r, c } = x;
+  const a = r.pick(ATOMIC_ROWS);
+  const off = stackOff(r, a.size!);
+  const val = r.pick(regs.filter((q) => q !== 0));
+  if (a.atomicOp === 'load_acquire') c.emit(a, { dst: r.pick(regs), src: 10, off });
+  else if (a.atomicOp === 'store_release') c.emit(a, { dst: 10, src: r.pick(regs), off });
+  else c.emit(a, { dst: 10, src: a.atomicOp === 'cmpxchg' ? val : r.pick(regs), off });
+}
+
+function genPacket(x: Ctx, regs: readonly number[]): void {
+  const { r, c } = x;
+  const k = r.int(3);
+  if (k === 0) {
+    const l = r.pick(LDX_ROWS);
+    c.emit(l, { dst: r.pick(regs), src: 7, off: r.int(BODY_AREA - l.size! + 1) });
+  } else if (k === 1) {
+    const s = r.pick(STX_ROWS);
+    c.emit(s, { dst: 7, src: r.pick(regs), off: r.int(BODY_AREA - s.size! + 1) });
+  } else {
+    const s = r.pick(ST_ROWS);
+    c.emit(s, { dst: 7, off: r.int(BODY_AREA - s.size! + 1), imm: rand32(r) });
+  }
+}
+
+/** r1..r5 are clobbered by calls and legacy packet loads: give them values again. */
+function reinitArgs(x: Ctx): void {
+  for (let q = 1; q <= 5; q++) if (x.r.chance(0.5)) x.c.emit(R.mov64r, { dst: q, src: 0 });
+  else setConst(x, q);
+}
+
+function genLdPkt(x: Ctx, pktLen: number): void {
+  const { r, c } = x;
+  const l = r.pick(LDPKT_ROWS);
+  // socket_filter sees the packet from the network header (test_run pulls the Ethernet header).
+  const visible = x.flavour === 'socket_filter' ? pktLen - 14 : pktLen;
+  const oob = r.chance(0.01);
+  const maxOff = visible - l.size!;
+  if (l.id.startsWith('ldabs')) c.emit(l, { imm: oob ? maxOff + 1 + r.int(8) : r.int(maxOff + 1) });
+  else {
+    const idx = r.pick(x.scratch.filter((q) => q !== 0 && (q < 1 || q > 5)).concat([1, 2, 3, 4, 5]));
+    const base = r.int(Math.max(1, maxOff >> 1));
+    c.emit(R.mov64i, { dst: idx, imm: base });
+    c.emit(l, { src: idx, imm: oob ? maxOff - base + 1 + r.int(8) : r.int(maxOff - base + 1) });
+  }
+  reinitArgs(x);
+}
+
+function genCall(x: Ctx): void {
+  const { r, c } = x;
+  for (let q = 1; q <= 5; q++) c.emit(R.mov64r, { dst: q, src: r.pick(x.scratch) });
+  const target = r.pick(x.subs);
+  x.called.add(target);
+  c.jumpTo(R.call, target);
+  reinitArgs(x);
+}
+
+function genLoop(x: Ctx, regs: readonly number[]): void {
+  const { r, c } = x;
+  const cnt = r.pick(regs.filter((q) => q !== 0));
+  const body = regs.filter((q) => q !== cnt);
+  c.emit(R.mov64i, { dst: cnt, imm: r.range(1, 6) });
+  const top = c.slots.length;
+  for (let i = r.range(1, 3); i > 0; i--) genAlu(x, body);
+  if (r.chance(0.3)) genStack(x, body);
+  c.emit(R.sub64i, { dst: cnt, imm: 1 });
+  const jr = r.chance(0.5) ? R.jne64i : R.jne32i;
+  const at = c.emit(jr, { dst: cnt, imm: 0 });
+  c.slots[at]!.off = top - (at + 1);
+}
+
+function genBlock(x: Ctx, pktLen: number, depth: number): void {
+  const { r, c } = x;
+  const regs = x.scratch;
+  const w = r.int(100);
+  if (w < 35) genAlu(x, regs);
+  else if (w < 42) setConst(x, r.pick(regs));
+  else if (w < 52) genStack(x, regs);
+  else if (w < 60) genAtomic(x, regs);
+  else if (w < 70 && x.flavour !== 'socket_filter') genPacket(x, regs);
+  else if (w < 70 && x.flavour !== 'xdp') genLdPkt(x, pktLen);
+  else if (w < 82 && depth < 3) {
+    // Conditional forward jump over a few blocks; sometimes an if/else with ja / gotol.
+    const j = r.pick(JMP_ROWS);
+    const skip = c.newLabel();
+    c.jumpTo(j, skip, j.srcX ? { dst: r.pick(regs), src: r.pick(regs) } : { dst: r.pick(regs), imm: rand32(r) });
+    for (let i = r.range(1, 3); i > 0; i--) genBlock(x, pktLen, depth + 1);
+    if (r.chance(0.4)) {
+      const end = c.newLabel();
+      c.jumpTo(r.pick(JA_ROWS), end);
+      c.place(skip);
+      for (let i = r.range(1, 2); i > 0; i--) genBlock(x, pktLen, depth + 1);
+      c.place(end);
+    } else c.place(skip);
+  } else if (w < 88 && x.subs.length) genCall(x);
+  else if (w < 94 && depth < 2) genLoop(x, regs);
+  else genAlu(x, regs);
+}
+
+/** A sub-program: f(r1..r5) -> r0 using only its arguments and its own stack; may call deeper ones. */
+function genSub(x: Ctx, index: number): void {
+  const { r, c } = x;
+  const regs = [0, 1, 2, 3, 4, 5];
+  c.emit(R.mov64r, { dst: 0, src: r.pick([1, 2, 3, 4, 5]) });
+  c.emit(R.stxdw, { dst: 10, src: r.pick(regs), off: -8 });
+  for (let i = r.range(2, 10); i > 0; i--) {
+    if (r.chance(0.15)) c.emit(r.pick(LDX_ROWS.filter((l) => l.size! <= 8)), { dst: r.pick(regs), src: 10, off: -8 });
+    else if (r.chance(0.1)) c.emit(r.pick(ATOMIC_ROWS.filter((a) => a.size === 8 && a.atomicOp !== 'cmpxchg' && a.atomicOp !== 'load_acquire' && a.atomicOp !== 'store_release')), { dst: 10, src: r.pick([1, 2, 3, 4, 5]), off: -8 });
+    else genAlu(x, regs);
+  }
+  const deeper = x.subs.slice(index + 1);
+  if (deeper.length && r.chance(0.3)) {
+    c.emit(R.mov64r, { dst: 1, src: 0 });
+    c.jumpTo(R.call, r.pick(deeper));
+  }
+  c.emit(R.exit);
+}
+
+export function generateCase(seed: number, id: number): KdiffCase {
+  const r = new Rng((seed * 0x9e3779b1) ^ (id * 0x85ebca6b) ^ 0x5bd1e995);
+  const flavour: Flavour = r.pick(['xdp', 'xdp', 'sched_cls', 'sched_cls', 'socket_filter']);
+  const scratch = flavour === 'socket_filter' ? [0, 1, 2, 3, 4, 5, 7, 8, 9] : [0, 1, 2, 3, 4, 5, 9];
+  const c = new Code();
+  const nSubs = r.chance(0.35) ? r.range(1, 3) : 0;
+  const x: Ctx = { r, c, flavour, scratch, subs: Array.from({ length: nSubs }, () => c.newLabel()), called: new Set(), depth: 0 };
+  const pktLen = MIN_PACKET + r.int(57);
+  const data = new Uint8Array(pktLen);
+  for (let i = 0; i < pktLen; i++) data[i] = r.chance(0.2) ? r.pick([0, 0xff, 0x80, 0x7f]) : r.int(256);
+
+  // Prologue: r6 = ctx; packet flavours: r7 = data, r8 = data_end, and one bounds check for the whole packet use.
+  const short = c.newLabel();
+  c.emit(R.mov64r, { dst: 6, src: 1 });
+  if (flavour !== 'socket_filter') {
+    const [dOff, eOff] = flavour === 'xdp' ? [0, 4] : [76, 80]; // xdp_md.data/data_end, __sk_buff.data/data_end
+    c.emit(R.ldxw, { dst: 7, src: 6, off: dOff });
+    c.emit(R.ldxw, { dst: 8, src: 6, off: eOff });
+    c.emit(R.mov64r, { dst: 1, src: 7 });
+    c.emit(R.add64i, { dst: 1, imm: MIN_PACKET });
+    c.jumpTo(R.jgt64r, short, { dst: 1, src: 8 });
+  }
+  for (const q of scratch) {
+    // Some registers start as values the verifier cannot know (read from the packet).
+    if (flavour !== 'socket_filter' && r.chance(0.3)) {
+      const l = r.pick(LDX_ROWS);
+      c.emit(l, { dst: q, src: 7, off: r.int(BODY_AREA - l.size! + 1) });
+    } else setConst(x, q);
+  }
+  for (let o = -STACK_AREA; o < 0; o += 8) c.emit(R.stxdw, { dst: 10, src: r.pick(scratch), off: o });
+
+  for (let n = r.range(8, 40); n > 0; n--) genBlock(x, pktLen, 0);
+  // The verifier rejects unreachable code: call every sub-program at least once.
+  for (const l of x.subs)
+    if (!x.called.has(l)) {
+      for (let q = 1; q <= 5; q++) c.emit(R.mov64r, { dst: q, src: r.pick(scratch) });
+      x.called.add(l);
+      c.jumpTo(R.call, l);
+      reinitArgs(x);
+    }
+
+  // Epilogue: dump registers and stack into the packet; fold everything into r0.
+  const dumpRegs = scratch.filter((q) => q !== 1);
+  if (flavour !== 'socket_filter') {
+    dumpRegs.forEach((q, i) => c.emit(R.stxdw, { dst: 7, src: q, off: BODY_AREA + 8 * i }));
+    c.emit(R.stxdw, { dst: 7, src: 1, off: BODY_AREA + 8 * dumpRegs.length });
+    for (let o = 0; o < STACK_AREA / 8; o++) {
+      c.emit(R.ldxdw, { dst: 1, src: 10, off: -STACK_AREA + 8 * o });
+      c.emit(R.stxdw, { dst: 7, src: 1, off: BODY_AREA + 8 * (dumpRegs.length + 1 + o) });
+    }
+  }
+  const fold = (q: number): void => {
+    c.emit(R.mul64i, { dst: 0, imm: 0x01000193 });
+    c.emit(R.xor64r, { dst: 0, src: q });
+  };
+  dumpRegs.filter((q) => q !== 0).forEach(fold);
+  for (let o = 0; o < STACK_AREA / 8; o++) {
+    c.emit(R.ldxdw, { dst: 1, src: 10, off: -STACK_AREA + 8 * o });
+    fold(1);
+  }
+  c.emit(R.mov64r, { dst: 1, src: 0 });
+  c.emit(R.rsh64i, { dst: 1, imm: 32 });
+  c.emit(R.xor64r, { dst: 0, src: 1 });
+  c.emit(R.exit);
+  if (flavour !== 'socket_filter') {
+    c.place(short);
+    c.emit(R.mov64i, { dst: 0, imm: 0xdead });
+    c.emit(R.exit);
+  }
+
+  const funcs: Record<number, string> = {};
+  const name = `k${id}`;
+  funcs[0] = name;
+  x.subs.forEach((l, i) => {
+    c.place(l);
+    funcs[c.slots.length] = `${name}_s${i}`;
+    genSub(x, i);
+  });
+  const slots = c.finish();
+  const progType = flavour;
+  return {
+    id, name, flavour, data, rows: [...c.rows].sort(),
+    program: { slots, maps: [], labels: {}, funcs, origin: 'bytes', progType, license: 'GPL' },
+  };
+}
+
+export function generateCases(seed: number, count: number): KdiffCase[] {
+  return Array.from({ length: count }, (_, i) => generateCase(seed, i));
+}
+
+/** Opcode-table rows the generator is meant to cover (all but helper calls, exit variants it cannot verify, …). */
+export const COVERABLE_ROWS: readonly string[] = [
+  ...ALU_ROWS, ...ENDIAN_ROWS, ...JMP_ROWS, ...JA_ROWS, ...LDX_ROWS, ...ST_ROWS, ...STX_ROWS, ...ATOMIC_ROWS, ...LDPKT_ROWS,
+].map((x) => x.id);
