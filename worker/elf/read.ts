@@ -185,6 +185,10 @@ function readElfInner(bytes: Uint8Array, diags: Diagnostic[]): ElfReadResult {
       diags.push(err(`.BTF: ${e.message}`, { byteOffset: e.byteOffset }, 'elf.btf'));
     }
   }
+  // CO-RE field relocations (.BTF.ext core_relo) are not applied: say so rather than run wrong offsets.
+  const ext = secs.find((s) => s.name === '.BTF.ext');
+  if (usable(ext) && ext.size >= 32 && r.u16(ext.offset) === 0xeb9f && r.u32(ext.offset + 4) >= 32 && r.u32(ext.offset + 28) > 0)
+    diags.push(warn('.BTF.ext has CO-RE relocations, which bpfplay does not apply: field offsets stay as compiled', { byteOffset: ext.offset + 28 }, 'elf.core'));
   const mapsSec = secs.find((s) => s.name === '.maps');
   if (usable(mapsSec)) {
     if (!btf) diags.push(err('.maps needs BTF to describe its maps, but the object has no usable .BTF section', { byteOffset: mapsSec.headerOffset }, 'elf.maps'));
