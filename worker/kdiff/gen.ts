@@ -167,7 +167,18 @@ function genAlu(x: Ctx, regs: readonly number[]): void {
   const a = r.pick(ALU_ROWS);
   const dst = r.pick(regs);
   if (a.srcX) {
-    c.emit(a, { dst, src: r.pick(regs) });
+    const src = r.pick(regs);
+    // Make the edge cases certain, not just likely: divisors 0 and -1 (with INT_MIN dividends), shift
+    // amounts at and beyond the operand width (the kernel masks them).
+    if (src !== dst && r.chance(0.3)) {
+      if (a.aluOp === 'div' || a.aluOp === 'mod' || a.aluOp === 'sdiv' || a.aluOp === 'smod') {
+        c.emit(R.mov64i, { dst: src, imm: r.pick([0, 0, -1, 1]) });
+        if (r.chance(0.5)) c.lddw(dst, r.pick([0x8000000000000000n, 0x80000000n, 0xffffffff80000000n]));
+      } else if (a.aluOp === 'lsh' || a.aluOp === 'rsh' || a.aluOp === 'arsh') {
+        c.emit(R.mov64i, { dst: src, imm: r.pick([31, 32, 33, 63, 64, 65, 127, -1, 0x7fffffff]) });
+      }
+    }
+    c.emit(a, { dst, src });
     return;
   }
   const width = a.is64 ? 64 : 32;
