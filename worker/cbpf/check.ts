@@ -89,8 +89,9 @@ export function checkLoadAndStores(fs: readonly SockFilter[]): CheckResult {
 /** struct seccomp_data: nr (0), arch (4), instruction_pointer (8, u64), args[6] (16.., u64 each) = 64 bytes. */
 export const SECCOMP_DATA_SIZE = 64;
 
-/** seccomp_check_filter(): after bpf_check_classic(), only aligned 32-bit loads inside
- * struct seccomp_data, LEN (rewritten to an immediate), and no packet-relative forms. */
+/** seccomp_check_filter(): after bpf_check_classic(), an allow-list — 32-bit loads of aligned
+ * struct seccomp_data words, LEN (rewritten to the immediate 64), and the codes below; no packet-relative
+ * forms (H/B/IND/MSH loads) and no BPF_MOD. */
 export function checkSeccomp(fs: readonly SockFilter[]): CheckResult {
   const base = checkClassic(fs);
   if (!base.ok) return base;
@@ -98,13 +99,21 @@ export function checkSeccomp(fs: readonly SockFilter[]): CheckResult {
     const f = fs[pc]!;
     const row = cbpfRow(f.code)!;
     const fail = (m: string): CheckResult => ({ ok: false, errno: -22, diagnostics: [at(pc, `insn ${pc}: ${m}`, 'cbpf.seccomp')] });
-    if (row.kind === 'ld' && row.mode === 'ABS') {
-      if (row.size !== 4) return fail(`${row.mnemonic}: seccomp filters may only load 32-bit words of struct seccomp_data`);
+    if (f.code === 0x20) {
       const k = f.k >>> 0;
-      if (k & 3 || k >= SECCOMP_DATA_SIZE) return fail(`ld [${k | 0}] is not an aligned 32-bit field of struct seccomp_data (0..60, multiple of 4)`);
-    } else if ((row.kind === 'ld' || row.kind === 'ldx') && (row.mode === 'IND' || row.mode === 'MSH')) {
-      return fail(`${row.mnemonic} with ${row.mode === 'IND' ? '[x + k]' : '4*([k]&0xf)'} is not allowed in seccomp filters`);
+      if (k >= SECCOMP_DATA_SIZE || k & 3) return fail(`ld [${k | 0}] is not an aligned 32-bit word of struct seccomp_data (0..60, a multiple of 4)`);
+      continue;
     }
+    if (!SECCOMP_ALLOWED.has(f.code)) return fail(`${row.mnemonic} (code 0x${f.code.toString(16)}) is not allowed in seccomp filters`);
   }
   return base;
 }
+
+/** The codes seccomp_check_filter() lets through unchanged (besides ld [k] and the two LEN loads). */
+const SECCOMP_ALLOWED = new Set<number>([
+  0x80, 0x81, // ld/ldx #len (become immediates)
+  0x06, 0x16, // ret k, ret a
+  0x04, 0x0c, 0x14, 0x1c, 0x24, 0x2c, 0x34, 0x3c, 0x54, 0x5c, 0x44, 0x4c, 0xa4, 0xac, 0x64, 0x6c, 0x74, 0x7c, 0x84, // ALU without mod
+  0x00, 0x01, 0x07, 0x87, 0x60, 0x61, 0x02, 0x03, // ld/ldx imm, tax, txa, ld/ldx M[], st, stx
+  0x05, 0x15, 0x1d, 0x35, 0x3d, 0x25, 0x2d, 0x45, 0x4d, // jumps
+]);
