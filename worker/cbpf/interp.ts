@@ -369,7 +369,8 @@ export function step(prog: readonly SockFilter[], st: CbpfState, ctx: CbpfContex
       break;
     }
     case 'ja':
-      eff.nextPc = pc + 1 + k;
+      // k is signed here so that libpcap's protochain loop (a backward ja, which the kernel rejects) runs
+      eff.nextPc = pc + 1 + (k | 0);
       break;
     case 'jmp': {
       const s = row.src === 'x' ? st.X : k;

@@ -3,8 +3,9 @@
 // conditional jump) whose `sense` says which edge is still open; gen_and/gen_or/gen_not/backpatch
 // wire them exactly as libpcap does, and scratch registers M[] are allocated in the same rotation
 // (alloc_reg). The optimizer (optimize.ts) and the linearizer then run on this graph.
-// Not supported (reported as located errors): protochain, gateway, DECnet/ATM/802.11/PF primitives,
-// host names needing DNS.
+// Not supported (reported as located errors): gateway, DECnet/ATM/802.11/PF primitives, host names
+// needing DNS. `protochain` builds libpcap's backward-jumping loop and turns the optimizer off, as
+// libpcap does (the result is not a program the kernel accepts: it jumps backwards).
 
 import { FilterError, type Arth, type Dir, type Expr, type IdTok, type Proto, type Qual } from './parse';
 
@@ -12,6 +13,9 @@ export const NOP = -1;
 export interface Stmt {
   code: number;
   k: number; // u32
+  /** block-local jump targets inside a statement list (only protochain's loop uses them) */
+  jt?: Stmt;
+  jf?: Stmt;
 }
 export interface Edge {
   id: number;
@@ -102,6 +106,8 @@ export class Gen {
   labelStackDepth = 0;
   vlanStackDepth = 0;
   pppoe = false;
+  /** set by protochain: libpcap then skips the optimizer for the whole expression */
+  noOptimize = false;
   constructor(readonly snaplen: number) {}
 
   allocReg(col: number): number {
@@ -663,7 +669,7 @@ export class Gen {
       case 'gateway':
         throw new FilterError("'gateway' requires a name", col);
       case 'protochain':
-        throw new FilterError("'protochain' is not supported by bpfplay's compiler", col);
+        return this.protochain(v, q.proto, col);
     }
   }
 
@@ -723,9 +729,93 @@ export class Gen {
       }
       case 'gateway':
         throw new FilterError("'gateway' is not supported by bpfplay's compiler (it needs host name resolution)", col);
-      case 'protochain':
-        throw new FilterError("'protochain' is not supported by bpfplay's compiler", col);
+      case 'protochain': {
+        const v = IP_PROTO_NAMES[name];
+        if (v === undefined) throw new FilterError(`unknown protocol: ${name}`, col);
+        return this.protochain(v, q.proto, col);
+      }
     }
+  }
+
+  /** gen_protochain(): walk IPv6 extension headers / AH in a loop until protocol v (or none). */
+  protochain(v: number, proto: Proto, col: number): Block {
+    const reg2 = this.allocReg(col);
+    if (proto === 'default') {
+      const b0 = this.protochain(v, 'ip', col);
+      const b = this.protochain(v, 'ip6', col);
+      this.or(b0, b);
+      return b;
+    }
+    if (proto !== 'ip' && proto !== 'ip6') throw new FilterError("bad protocol applied for 'protochain'", col);
+    this.noOptimize = true;
+    const nl = this.offLinkpl + this.offNl;
+    const s: Stmt[] = [];
+    const add = (code: number, k = 0): Stmt => {
+      const x = st(code, k);
+      s.push(x);
+      return x;
+    };
+    let b0: Block;
+    if (proto === 'ip') {
+      b0 = this.linktype(ETHERTYPE.IP);
+      add(LD | ABS | B, nl + 9);
+      add(LDX | MSH | B, nl);
+    } else {
+      b0 = this.linktype(ETHERTYPE.IPV6);
+      add(LD | ABS | B, nl + 6);
+      add(LDX | IMM, 40);
+    }
+    const again = s.length;
+    const fix5 = add(JMP | JEQ, v);
+    const fix2 = add(JMP | JEQ, 59); // IPPROTO_NONE
+    fix5.jf = fix2;
+    let fix3: Stmt | null = null;
+    if (proto === 'ip6') {
+      const v6: Stmt[] = [];
+      let prev = fix2;
+      for (const nh of [0, 60, 43, 44]) { // HOPOPTS, DSTOPTS, ROUTING, FRAGMENT
+        const j = add(JMP | JEQ, nh);
+        prev.jf = j;
+        prev = j;
+        v6.push(j);
+      }
+      fix3 = prev;
+      const v6advance = add(LD | IND | B, nl);
+      add(ST, reg2);
+      add(LD | IND | B, nl + 1);
+      add(ALU | ADD, 1);
+      add(ALU | MUL, 8);
+      add(ALU | ADD | X);
+      add(MISC | TAX);
+      add(LD | MEM, reg2);
+      add(JMP, again - s.length - 1);
+      for (const j of v6) j.jt = v6advance;
+    } else {
+      fix2.jf = add(ALU | ADD, 0);
+    }
+    const ahcheck = add(JMP | JEQ, 51); // IPPROTO_AH
+    if (fix3) fix3.jf = ahcheck;
+    ahcheck.jt = add(MISC | TXA);
+    add(LD | IND | B, nl);
+    add(ST, reg2);
+    add(MISC | TXA);
+    add(ALU | ADD, 1);
+    add(MISC | TAX);
+    add(LD | IND | B, nl);
+    add(ALU | ADD, 2);
+    add(ALU | MUL, 4);
+    add(MISC | TAX);
+    add(LD | MEM, reg2);
+    add(JMP, again - s.length - 1);
+    const end = add(ALU | ADD, 0);
+    fix2.jt = end;
+    ahcheck.jf = end;
+    fix5.jt = end;
+    const b = newBlock(JMP | JEQ, v);
+    b.stmts = s;
+    this.freeReg(reg2);
+    this.and(b0, b);
+    return b;
   }
 
   vlan(n: number | null, col: number): Block {

@@ -28,7 +28,7 @@ export function compileFilter(expr: string, opts: CompileOptions = {}): FilterRe
     let root;
     if (!ast) root = newBlock(0x06, snaplen);
     else root = gen.finish(gen.genExpr(ast));
-    if (opts.optimize !== false) {
+    if (opts.optimize !== false && !gen.noOptimize) {
       root = optimize(root);
       if (root.s.code === 0x06 && root.s.k === 0)
         return { program: null, diagnostics: [err('expression rejects all packets', { line: 1, col: 1, endCol: expr.length + 1 }, 'filter.rejects')] };

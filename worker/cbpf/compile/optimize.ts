@@ -745,11 +745,21 @@ export function linearize(root: Block): SockFilter[] {
       ftail -= sl + 1 + p.longjt + p.longjf;
       let dst = ftail;
       p.offset = dst;
-      for (const s of p.stmts) {
-        if (s.code === NOP) continue;
-        fp[dst] = { code: s.code, jt: 0, jf: 0, k: u32(s.k) };
+      const live = p.stmts.filter((s) => s.code !== NOP);
+      live.forEach((s, off) => {
+        const ins = { code: s.code, jt: 0, jf: 0, k: u32(s.k) };
+        // block-local conditional jumps (protochain); libpcap leaves the one at slen - 2 unfilled
+        if (cls(s.code) === JMP && s.code !== JMP && off !== sl - 2) {
+          const t = s.jt ? live.indexOf(s.jt) : -1;
+          const f = s.jf ? live.indexOf(s.jf) : -1;
+          if (t < 0 || f < 0) throw new OptError(`no destination found for block-local relative jump: off=${off}`);
+          if (t - off - 1 >= 256 || f - off - 1 >= 256) throw new OptError(`out-of-range jump for block-local relative jump: off=${off}`);
+          ins.jt = t - off - 1;
+          ins.jf = f - off - 1;
+        }
+        fp[dst] = ins;
         dst++;
-      }
+      });
       const d = fp[dst]!;
       d.code = p.s.code;
       d.k = u32(p.s.k);
