@@ -20,13 +20,44 @@ const tcpdumpVersion = /tcpdump version (\S+)/.exec(vtext)?.[1];
 const libpcapVersion = /libpcap version (\S+)/.exec(vtext)?.[1];
 if (!tcpdumpVersion) throw new Error(`cannot run ${tcpdump}: ${vtext}`);
 
-const corpus = readFileSync(path.join(out, 'filter-corpus.txt'), 'utf8')
+const corpus0 = readFileSync(path.join(out, 'filter-corpus.txt'), 'utf8')
   .split('\n')
   .filter((l) => l.trim() !== '' && !l.startsWith('#'));
+const corpus = [...corpus0];
+
+// Plus seeded random combinations of primitives (and/or/not/parentheses), to exercise the optimizer.
+const PRIMS = [
+  'tcp', 'udp', 'icmp', 'ip', 'ip6', 'arp', 'vlan', 'icmp6', 'sctp', 'port 80', 'port 53', 'src port 22', 'dst port 443',
+  'tcp port 80', 'udp port 53', 'host 10.0.0.1', 'src host 10.0.0.2', 'dst host 192.168.1.1', 'net 10.0.0.0/8',
+  'src net 172.16.0.0/12', 'host 2001:db8::1', 'ether host 00:11:22:33:44:55', 'ether broadcast', 'ether multicast',
+  'len > 100', 'len < 60', 'greater 200', 'less 1000', 'ip[0] & 0xf > 5', 'tcp[tcpflags] & tcp-syn != 0',
+  'tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn', 'icmp[icmptype] == icmp-echo', 'ip[6:2] & 0x1fff = 0', 'udp[8] = 1',
+  'portrange 1000-2000', 'ip proto 47', 'ip6 proto 58', 'ether proto 0x88cc', 'ip multicast', 'ip[8] < 64',
+  'tcp[0:2] > 1023', 'ip[2:2] - ((ip[0]&0xf)<<2) > 40', 'vlan 10', 'mpls', 'ip6 multicast', 'arp[7] = 2',
+];
+let seed = 20251125;
+const rnd = (n) => {
+  seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0;
+  return seed % n;
+};
+function genExpr(depth) {
+  if (depth <= 0 || rnd(3) === 0) return (rnd(5) === 0 ? 'not ' : '') + PRIMS[rnd(PRIMS.length)];
+  const a = genExpr(depth - 1);
+  const b = genExpr(depth - 1);
+  const op = rnd(2) ? 'and' : 'or';
+  const e = `${a} ${op} ${b}`;
+  return rnd(3) === 0 ? `(${e})` : rnd(6) === 0 ? `not (${e})` : e;
+}
+const generated = [];
+for (let i = 0; i < 400; i++) {
+  const e = genExpr(1 + rnd(4));
+  if (!corpus.includes(e) && !generated.includes(e)) generated.push(e);
+}
+corpus.push(...generated);
 
 const lines = [JSON.stringify({ meta: true, tool: `tcpdump ${tcpdumpVersion}`, libpcap: `libpcap ${libpcapVersion}`, linktype: 'EN10MB', snaplen: 262144, command: 'tcpdump -y EN10MB -d|-dd|-ddd EXPR' })];
 for (const expr of corpus) {
-  const rec = { expr };
+  const rec = generated.includes(expr) ? { expr, generated: true } : { expr };
   for (const flag of ['-d', '-dd', '-ddd']) {
     const r = spawnSync(tcpdump, ['-y', 'EN10MB', flag, expr], { encoding: 'utf8' });
     if (r.status !== 0) {
@@ -38,7 +69,7 @@ for (const expr of corpus) {
   lines.push(JSON.stringify(rec));
 }
 writeFileSync(path.join(out, 'tcpdump-goldens.jsonl'), lines.join('\n') + '\n');
-console.log(`tcpdump-goldens.jsonl: ${corpus.length} expressions (${tcpdumpVersion}, libpcap ${libpcapVersion})`);
+console.log(`tcpdump-goldens.jsonl: ${corpus0.length} hand-written + ${generated.length} generated expressions (${tcpdumpVersion}, libpcap ${libpcapVersion})`);
 
 // bpf_image() for every code, through libpcap itself.
 const dir = mkdtempSync(path.join(tmpdir(), 'bpfimage-'));
