@@ -204,8 +204,15 @@ export function disassemble(p: Program, opts: { syntax?: Syntax; labels?: boolea
         if (!made.has(t)) made.set(t, isCall ? `func_${t}` : `LBB0_${t}`);
       }
     }
+    // Only slots where an instruction starts (or the end) can carry a label; a jump into the second
+    // half of an ld_imm64 keeps its numeric offset.
+    const starts = new Set<number>([p.slots.length]);
+    for (let pc = 0; pc < p.slots.length; pc++) {
+      starts.add(pc);
+      if (dec.insns[pc]?.kind === 'ldimm64') pc++;
+    }
     const labelFor = (slot: number): string | undefined => {
-      if (!useLabels) return undefined;
+      if (!useLabels || !starts.has(slot)) return undefined;
       const own = names.get(slot);
       if (own && LABEL_NAME.test(own) && !/^[rw]\d+$/.test(own)) return own;
       return made.get(slot);

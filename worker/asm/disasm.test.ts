@@ -1,0 +1,188 @@
+// The disassembler against llvm-objdump-19 (goldens recorded by scripts/record-llvm-goldens.ts, Debian
+// LLVM 19.1.7), the round trip disassemble -> assembleLlvm over every ISA row, and fuzzing.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeSlots, slotsToBytes, type Slot } from '../isa/insn';
+import { ISA, type IsaRow } from '../isa/opcodes';
+import { programFromBytes, type Program } from '../isa/program';
+import { formatDiagnostic } from '../util/diag';
+import { disassemble, disassembleText, formatInsnLlvm, objdumpText } from './disasm';
+import { assembleLlvm } from './llvm/assemble';
+import { assembleUbpf } from './ubpf/assemble';
+
+const GOLDENS = path.resolve(import.meta.dirname, 'goldens/llvm');
+const read = (f: string): string => readFileSync(path.join(GOLDENS, f), 'utf8');
+const body = (text: string): string[] => text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('# '));
+
+function goldenProgram(name: string): Program {
+  const bytes = Uint8Array.from(body(read(`${name}.hex`)).join(' ').split(' ').map((h) => parseInt(h, 16)));
+  const p = programFromBytes(bytes);
+  // Symbols: the labels of the source (what llvm-mc keeps in the object's symbol table).
+  const asm = assembleLlvm(read(`${name}.s`));
+  p.labels = asm.program!.labels;
+  return p;
+}
+
+/** objdump's listing from the "Disassembly of section" line on. */
+function listing(file: string): string {
+  const g = read(file);
+  return g.slice(g.indexOf('Disassembly of section'));
+}
+
+/** The instruction lines of a listing: pc -> text without the `<sym+off>` annotation. */
+function objdumpInsns(file: string): Map<number, string> {
+  const m = new Map<number, string>();
+  for (const l of listing(file).split('\n')) {
+    const r = /^\s+(\d+):\t[0-9a-f ]+\t(.*)$/.exec(l);
+    if (r) m.set(Number(r[1]), r[2]!.replace(/ <[^<> ]+>$/, ''));
+  }
+  return m;
+}
+
+describe('llvm-objdump-19 goldens (text-exact)', () => {
+  for (const name of ['shapes', 'labels']) {
+    it(`objdumpText(${name}) is llvm-objdump-19 -d --mcpu=v4`, () => {
+      expect(read(`${name}.objdump-v4.txt`).split('\n')[0]).toMatch(/llvm-objdump-19 -d --mcpu=v4 -- Debian LLVM version 19\./);
+      expect(objdumpText(goldenProgram(name))).toBe(listing(`${name}.objdump-v4.txt`));
+    });
+    it(`objdumpText(${name}, generic) is plain llvm-objdump-19 -d`, () => {
+      expect(objdumpText(goldenProgram(name), { mcpu: 'generic' })).toBe(listing(`${name}.objdump.txt`));
+    });
+  }
+
+  it('formatInsnLlvm prints what objdump prints, except where objdump loses bits (local calls)', () => {
+    let compared = 0;
+    for (const name of ['shapes', 'labels']) {
+      const p = goldenProgram(name);
+      const want = objdumpInsns(`${name}.objdump-v4.txt`);
+      const dec = decodeSlots(p.slots);
+      expect(dec.diagnostics).toEqual([]);
+      for (const i of dec.insns) {
+        if (!i) continue;
+        const w = want.get(i.pc);
+        expect(w, `pc ${i.pc}`).toBeDefined();
+        if (i.kind === 'call' && i.callKind === 'local') {
+          expect(formatInsnLlvm(i, undefined, { objdump: true })).toBe(w);
+          expect(formatInsnLlvm(i)).toBe(`call pc${i.imm < 0 ? '-' : '+'}${Math.abs(i.imm)}`);
+        } else {
+          expect(formatInsnLlvm(i), `pc ${i.pc}`).toBe(w);
+        }
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(6000);
+  });
+
+  it('an instruction objdump cannot decode is <unknown>; ours is a located .8byte line', () => {
+    const p = programFromBytes(Uint8Array.from([0xff, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0]));
+    expect(objdumpText(p)).toBe('Disassembly of section .text:\n\n0000000000000000 <.text>:\n       0:\tff 00 00 00 00 00 00 00\t<unknown>\n       1:\t95 00 00 00 00 00 00 00\texit\n');
+    const d = disassemble(p);
+    expect(d.lines[0]).toMatchObject({ pc: 0, text: '.8byte 0x00000000000000ff', error: 'unknown opcode 0xff' });
+    expect(d.diagnostics.map(formatDiagnostic)).toEqual(['insn 0: unknown opcode 0xff']);
+    const back = assembleLlvm(disassembleText(p));
+    expect([...slotsToBytes(back.program!.slots)]).toEqual([...slotsToBytes(p.slots)]);
+  });
+});
+
+/** A random valid slot (or two, for ld_imm64) of the row. */
+function slotArb(r: IsaRow): fc.Arbitrary<Slot[]> {
+  const reg = fc.integer({ min: 0, max: 10 });
+  const s16 = fc.integer({ min: -0x8000, max: 0x7fff });
+  const s32 = fc.oneof(fc.integer({ min: -0x80000000, max: 0x7fffffff }), fc.constantFrom(0, -1, 1, 0x7fffffff, -0x80000000, 0x7fff, -0x8000));
+  return fc.record({ dst: reg, src: reg, off: s16, imm: s32, imm2: s32 }).map((v) => {
+    const s: Slot = {
+      opcode: r.opcode,
+      dst: r.dst === 'none' ? 0 : v.dst,
+      src: r.srcField === 'fixed' ? r.src ?? 0 : r.srcField === 'reg' ? v.src : 0,
+      off: r.offField === 'fixed' ? r.off ?? 0 : r.offField === 'zero' ? 0 : v.off,
+      imm: r.immField === 'fixed' ? r.imm ?? 0 : r.immField === 'zero' ? 0 : v.imm,
+    };
+    return r.kind === 'ldimm64' ? [s, { opcode: 0, dst: 0, src: 0, off: 0, imm: v.imm2 }] : [s];
+  });
+}
+
+function program(slots: Slot[], extra: Partial<Program> = {}): Program {
+  return { slots, maps: [], labels: {}, origin: 'bytes', ...extra };
+}
+
+describe('round trip: disassemble -> assembleLlvm gives the same bytes', () => {
+  for (const r of ISA) {
+    it(`${r.id}${r.llvm19 ? '' : ' (not in llvm-mc-19: bpfplay syntax)'}`, () => {
+      fc.assert(
+        fc.property(fc.array(slotArb(r), { minLength: 1, maxLength: 4 }), fc.boolean(), (insns, labels) => {
+          const p = program(insns.flat());
+          const text = labels ? disassembleText(p) : disassemble(p, { labels: false }).lines.map((l) => l.text).join('\n');
+          const back = assembleLlvm(text);
+          expect(back.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), text).toEqual([]);
+          expect(back.program!.slots, text).toEqual(p.slots);
+        }),
+        { numRuns: 60 },
+      );
+    });
+  }
+
+  it('map references print by name and come back to the same map index', () => {
+    const src = '.map counts hash key=4 value=8 entries=16\n.map arr array key=4 value=64 entries=1\nr1 = counts ll\nr2 = map_value(arr, 16) ll\nr3 = arr ll\nexit\n';
+    const p = assembleLlvm(src).program!;
+    const d = disassemble(p);
+    expect(d.lines.map((l) => l.text)).toEqual(['r1 = counts ll', 'r2 = map_value(arr, 0x10) ll', 'r3 = arr ll', 'exit']);
+    const back = assembleLlvm(disassembleText(p)).program!;
+    expect(back.slots).toEqual(p.slots);
+    expect(back.maps).toEqual(p.maps.map((m) => ({ ...m, loc: back.maps.find((b) => b.name === m.name)!.loc })));
+  });
+
+  it('labels: the program\'s own names, made-up ones for the rest, calls by function name', () => {
+    const p = assembleLlvm('prog: r0 = 0\nif r1 == 0 goto out\ncall sub\ngoto +0\nout: exit\nsub: r0 = 1\nexit\n').program!;
+    const d = disassemble(p);
+    expect(d.lines.map((l) => (l.label ? `${l.label}: ` : '') + l.text)).toEqual([
+      'prog: r0 = 0x0', 'if r1 == 0x0 goto out', 'call sub', 'goto out', 'out: exit', 'sub: r0 = 0x1', 'exit',
+    ]);
+    const q = program(p.slots.slice(0, 5));
+    expect(disassemble(q).lines.map((l) => (l.label ? `${l.label}: ` : '') + l.text)).toEqual([
+      'r0 = 0x0', 'if r1 == 0x0 goto LBB0_4', 'call func_5', 'goto LBB0_4', 'LBB0_4: exit', 'func_5: ',
+    ]);
+  });
+});
+
+describe('labels inside an ld_imm64', () => {
+  it('a jump into the second half of an ld_imm64 keeps its offset', () => {
+    const p = assembleLlvm('goto +1\nr1 = 0x1 ll\nexit\n').program!;
+    p.labels = { mid: 2 };
+    const text = disassembleText(p);
+    expect(text).toContain('goto +0x1');
+    expect(assembleLlvm(text).program!.slots).toEqual(p.slots);
+  });
+});
+
+describe('ubpf syntax', () => {
+  it('disassembles in the ubpf dialect and assembleUbpf reads it back', () => {
+    const p = assembleLlvm('r0 = 1\nif r0 > 3 goto +1\nr0 = *(u32 *)(r1 + 4)\nlock *(u64 *)(r10 - 8) += r1\nexit\n').program!;
+    const d = disassemble(p, { syntax: 'ubpf' });
+    expect(d.lines[0]!.text).toBe('mov %r0, 1');
+    const back = assembleUbpf(d.lines.map((l) => (l.label ? `${l.label}:\n` : '') + l.text).join('\n'));
+    expect(back.diagnostics.filter((x) => x.severity === 'error').map(formatDiagnostic)).toEqual([]);
+    expect(back.program!.slots).toEqual(p.slots);
+  });
+});
+
+describe('fuzz: random bytes never crash the disassembler', () => {
+  it('disassemble and objdumpText', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 96 }), (bytes) => {
+        const p = programFromBytes(bytes);
+        const d = disassemble(p);
+        expect(d.diagnostics.every((x) => x.code !== 'bug')).toBe(true);
+        expect(d.lines.filter((l) => l.text !== '').length).toBeLessThanOrEqual(p.slots.length);
+        objdumpText(p);
+        objdumpText(p, { mcpu: 'generic' });
+        // Whatever decodes also assembles back to the same bytes.
+        const back = assembleLlvm(disassembleText(p));
+        if (back.program) expect(back.program.slots).toEqual(p.slots);
+        else expect(back.diagnostics.map(formatDiagnostic)).toEqual([]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
