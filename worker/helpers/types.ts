@@ -69,6 +69,8 @@ export type HelperResult =
   | bigint
   | { fault: string }
   | { exit: bigint }
+  /** bpf_tail_call: a program index (>= 0) to jump to, -1 for an empty prog_array slot (the attempt still
+   * counts towards MAX_TAIL_CALL_CNT, as in the kernel), -2 for an index past max_entries (not counted). */
   | { tailCall: number };
 
 export interface HelperDef {

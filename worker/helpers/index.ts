@@ -1,0 +1,8 @@
+// Imports every helper group so that each registers itself (worker/helpers/types.ts describes the registry).
+// Other helper groups add one line here.
+import './ubpf';
+import './kernel';
+import './printk';
+
+export * from './types';
+export { formatPrintk } from './printk';

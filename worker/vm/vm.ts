@@ -1,0 +1,465 @@
+// The VM: builds the machine from an environment, steps it with full effect records, undoes steps,
+// seeks through checkpoints, and runs it fast without records. API documentation: worker/vm/index.ts.
+
+import type { Program } from '../isa/program';
+import { createMap, type MapImpl } from '../maps/types';
+import '../maps/index';
+import '../helpers/index';
+import { helperSet as getHelperSet, type HelperDef, type HelperSetName, type OutputEvent } from '../helpers/types';
+import { bugDiagnostic, err, type Diagnostic } from '../util/diag';
+import { mapPtrAddr, mapValueBase } from './compile';
+import { DEFAULT_BUDGET, Machine, type Done, type Frame, type HelperCall, type MapChange } from './machine';
+import { MAX_BPF_STACK, MAX_CALL_FRAMES, Memory, framePointer, STACK_TOP, VmFault, join64, type MemWrite, type RegionSpec } from './memory';
+import { o } from './ops64';
+import { Ops } from './compile';
+
+export interface VmEnv {
+  program: Program;
+  /** Programs a tail call can reach; index 0 must be `program` (default: [program]). prog_array values index this list. */
+  programs?: Program[];
+  /** Regions besides the stack (ctx, packet, packet_meta, mem, ...). Their byte arrays are used in place. */
+  regions?: RegionSpec[];
+  /** The region whose base address goes in r1 (default 'ctx' when present, else none). */
+  ctxRegion?: string;
+  /** Initial register values (r1-r9); r10 is always the frame pointer. */
+  initialRegs?: Partial<Record<number, bigint>>;
+  helperSet?: HelperSetName;
+  /** Helpers to use instead of the registered set (tests). */
+  helpers?: ReadonlyMap<number, HelperDef>;
+  /** Map instances, one per program.maps entry (shared by all programs). Created from the definitions when absent. */
+  maps?: MapImpl[];
+  /** Instruction budget (default 1,000,000). */
+  budget?: number;
+  seed?: number;
+  /** Virtual clock at the start, in ns (default 1,000,000,000). */
+  startTimeNs?: bigint;
+  cpu?: number;
+  /** The program type's context object, for helpers. */
+  ctx?: unknown;
+  /** The region LD_ABS/LD_IND read (default 'packet'). */
+  ldAbsRegion?: string;
+  /** History bound for back-step records, in estimated bytes (default 64 MiB). */
+  historyBytes?: number;
+  /** Steps between checkpoints (default 1,024). */
+  checkpointEvery?: number;
+}
+
+export interface RegChange {
+  reg: number;
+  before: bigint;
+  after: bigint;
+}
+
+export interface StepRecord {
+  /** Number of this step (0 = the first instruction executed). */
+  step: number;
+  prog: number;
+  pc: number;
+  nextProg: number;
+  nextPc: number;
+  /** Registers the instruction reads, with their values. */
+  reads: { reg: number; value: bigint }[];
+  /** Registers whose value changed. */
+  writes: RegChange[];
+  mem: MemWrite[];
+  maps: MapChange[];
+  helper: HelperCall | null;
+  outputs: OutputEvent[];
+  /** Call depth before and after (0 = main function). */
+  depthBefore: number;
+  depthAfter: number;
+  /** Set when this step ended the run. */
+  done: Done | null;
+  /** Internal undo data. */
+  undo: Undo;
+}
+
+interface Undo {
+  R: Int32Array;
+  n: number;
+  prog: number;
+  frames: Frame[];
+  mayGoto: number;
+  tailCalls: number;
+  prng: number;
+  outputs: number;
+  /** Replaying from a checkpoint is needed (map structure changed). */
+  replay: boolean;
+}
+
+interface Checkpoint {
+  step: number;
+  R: Int32Array;
+  pc: number;
+  n: number;
+  prog: number;
+  frames: Frame[];
+  mayGoto: number;
+  tailCalls: number;
+  prng: number;
+  outputs: number;
+  done: Done | null;
+  regions: Map<string, Uint8Array>;
+  maps: unknown[];
+}
+
+export interface RunResult {
+  /** Full 64-bit r0 (0 on a fault). */
+  r0: bigint;
+  /** Low 32 bits of r0, unsigned (what BPF_PROG_TEST_RUN reports as retval). */
+  retval: number;
+  /** Instructions executed (a faulting instruction is not counted). */
+  insns: number;
+  fault: null | { insn: number; message: string };
+  outputs: OutputEvent[];
+  maps: MapImpl[];
+}
+
+export interface VmState {
+  prog: number;
+  pc: number;
+  regs: bigint[];
+  depth: number;
+  steps: number;
+  insns: number;
+  done: Done | null;
+  outputs: OutputEvent[];
+}
+
+const DEFAULT_START_NS = 1_000_000_000n;
+
+interface Built {
+  machine: Machine;
+  writable: { name: string; bytes: Uint8Array }[];
+}
+
+function build(env: VmEnv): Built | Diagnostic[] {
+  const diags: Diagnostic[] = [];
+  const program = env.program;
+  const programs = env.programs && env.programs.length > 0 ? env.programs : [program];
+  let maps = env.maps;
+  if (!maps) {
+    maps = [];
+    for (const d of program.maps) {
+      const m = createMap(d);
+      if ('severity' in m) diags.push(m);
+      else maps.push(m);
+    }
+    if (diags.length) return diags;
+  }
+  const mem = new Memory();
+  try {
+    for (let k = 0; k < MAX_CALL_FRAMES; k++) {
+      mem.add({ name: k === 0 ? 'stack' : `stack${k}`, kind: 'stack', base: framePointer(k) - BigInt(MAX_BPF_STACK), bytes: new Uint8Array(MAX_BPF_STACK) });
+    }
+    for (const r of env.regions ?? []) mem.add(r);
+    maps.forEach((m, i) => {
+      mem.add({ name: `map:${m.def.name}#${i}`, kind: 'map', base: mapPtrAddr(i), bytes: new Uint8Array(64), readable: false, writable: false });
+      if (m.valuesAccessible && m.valueArea.length > 0) {
+        mem.add({
+          name: `map:${m.def.name}`, kind: 'map_value', base: mapValueBase(i), bytes: m.valueArea,
+          writable: (m.def.flags & (1 << 7)) === 0, readable: (m.def.flags & (1 << 8)) === 0, elemStride: m.valueStride, elemSize: m.def.valueSize,
+        });
+      }
+    });
+  } catch (e) {
+    return [err(`memory layout: ${e instanceof Error ? e.message : String(e)}`, {}, 'vm.layout')];
+  }
+  const ctxName = env.ctxRegion ?? (mem.get('ctx') ? 'ctx' : undefined);
+  const ctxR = ctxName ? mem.get(ctxName) : undefined;
+  if (ctxName && !ctxR) return [err(`ctx region '${ctxName}' is not among the regions`, {}, 'vm.layout')];
+  const setName = env.helperSet ?? 'kernel';
+  const machine = new Machine({
+    programs, mem, maps, helpers: env.helpers ?? getHelperSet(setName), helperSet: setName,
+    budget: env.budget ?? DEFAULT_BUDGET, seed: env.seed ?? 0, startTimeNs: env.startTimeNs ?? DEFAULT_START_NS,
+    cpu: env.cpu ?? 0, ctx: env.ctx ?? null, ctxAddr: ctxR ? ctxR.base : 0n, ldAbsRegion: env.ldAbsRegion ?? 'packet',
+  });
+  if (ctxR) machine.setReg(1, ctxR.base);
+  for (const [k, v] of Object.entries(env.initialRegs ?? {})) {
+    const r = Number(k);
+    if (r >= 0 && r <= 9 && v !== undefined) machine.setReg(r, v);
+  }
+  machine.setReg(10, STACK_TOP);
+  const writable = mem.regions.filter((r) => r.writable && r.kind !== 'map_value').map((r) => ({ name: r.name, bytes: r.bytes }));
+  return { machine, writable };
+}
+
+function resultOf(m: Machine): RunResult {
+  const d = m.done;
+  if (d && d.kind === 'exit') {
+    return { r0: d.r0, retval: Number(d.r0 & 0xffffffffn), insns: m.S.n, fault: null, outputs: m.outputs, maps: m.maps };
+  }
+  const fault = d && d.kind === 'fault' ? { insn: d.insn, message: d.message } : { insn: m.S.pc, message: 'the run did not finish' };
+  return { r0: 0n, retval: 0, insns: m.S.n, fault, outputs: m.outputs, maps: m.maps };
+}
+
+/**
+ * Runs the program to completion without step records, through generated code (see compile.ts).
+ * Never throws: bad environments come back as a fault at insn -1.
+ */
+export function runFast(env: VmEnv): RunResult {
+  const b = build(env);
+  if (Array.isArray(b)) {
+    return { r0: 0n, retval: 0, insns: 0, fault: { insn: -1, message: b.map((d) => d.message).join('; ') }, outputs: [], maps: env.maps ?? [] };
+  }
+  return runMachineFast(b.machine);
+}
+
+/** Runs an already-built machine to the end on the fast path. */
+export function runMachineFast(m: Machine): RunResult {
+  const S = m.S;
+  while (!m.done) {
+    const comp = m.comp[m.prog]!;
+    try {
+      comp.blocks()(m.R, S, m.mem, Ops, o, m.budget);
+    } catch (e) {
+      if (e instanceof VmFault) {
+        const pc = e.insn;
+        S.n = S.n - comp.blockLen[comp.blockOf[pc]!]! + comp.prefix[pc]!;
+        S.pc = pc;
+        m.done = { kind: 'fault', insn: pc, message: e.message };
+        break;
+      }
+      m.done = { kind: 'fault', insn: S.pc, message: `internal error (a bpfplay bug): ${e instanceof Error ? e.message : String(e)}` };
+      break;
+    }
+    m.execOne();
+  }
+  return resultOf(m);
+}
+
+/** Registers each instruction kind reads (for step records). */
+function readsOf(m: Machine): number[] {
+  const comp = m.comp[m.prog]!;
+  const i = comp.insns[m.S.pc];
+  if (!i) return [];
+  switch (i.kind) {
+    case 'alu': return i.op === 'mov' || i.op === 'movsx' ? (i.srcX ? [i.src] : []) : i.op === 'neg' || !i.srcX ? [i.dst] : [i.dst, i.src];
+    case 'endian': return [i.dst];
+    case 'jmp': return i.srcX ? [i.dst, i.src] : [i.dst];
+    case 'ldx': return [i.src];
+    case 'st': return [i.dst];
+    case 'stx': return [i.dst, i.src];
+    case 'atomic':
+      if (i.op === 'load_acquire') return [i.src];
+      return i.op === 'cmpxchg' ? [i.dst, i.src, 0] : [i.dst, i.src];
+    case 'call': return i.callKind === 'helper' ? [1, 2, 3, 4, 5] : [];
+    case 'callx': return [i.dst];
+    case 'exit': return [0];
+    case 'ldpkt': return i.mode === 'ind' ? [i.src] : [];
+    default: return [];
+  }
+}
+
+function framesCopy(f: Frame[]): Frame[] {
+  return f.map((x) => ({ ...x, saved: x.saved.slice() }));
+}
+
+export class Vm {
+  private history: StepRecord[] = [];
+  private historyBytesUsed = 0;
+  private checkpoints: Checkpoint[] = [];
+  private steps = 0;
+  /** Steps before this one have no record any more (history was cut). */
+  private firstRecorded = 0;
+  readonly maxHistoryBytes: number;
+  readonly checkpointEvery: number;
+
+  constructor(readonly machine: Machine, private writable: { name: string; bytes: Uint8Array }[], env: VmEnv) {
+    this.maxHistoryBytes = env.historyBytes ?? 64 * 1024 * 1024;
+    this.checkpointEvery = env.checkpointEvery ?? 1024;
+    this.checkpoints.push(this.checkpoint());
+  }
+
+  get stepCount(): number {
+    return this.steps;
+  }
+  get done(): Done | null {
+    return this.machine.done;
+  }
+  get memory(): Memory {
+    return this.machine.mem;
+  }
+  get maps(): MapImpl[] {
+    return this.machine.maps;
+  }
+
+  state(): VmState {
+    const m = this.machine;
+    const regs: bigint[] = [];
+    for (let r = 0; r <= 10; r++) regs.push(m.reg(r));
+    return { prog: m.prog, pc: m.S.pc, regs, depth: m.frames.length, steps: this.steps, insns: m.S.n, done: m.done, outputs: m.outputs.slice() };
+  }
+
+  /** Which steps can be undone from records, and whether older records were dropped. */
+  historyInfo(): { firstRecorded: number; steps: number; cut: boolean; bytes: number; maxBytes: number } {
+    return { firstRecorded: this.firstRecorded, steps: this.steps, cut: this.firstRecorded > 0, bytes: this.historyBytesUsed, maxBytes: this.maxHistoryBytes };
+  }
+
+  /** Executes one instruction and returns its effects. After the end, returns a record with no effects. */
+  step(): StepRecord {
+    const m = this.machine;
+    const undo: Undo = {
+      R: m.R.slice(), n: m.S.n, prog: m.prog, frames: framesCopy(m.frames), mayGoto: m.mayGoto, tailCalls: m.tailCalls,
+      prng: m.prng, outputs: m.outputs.length, replay: false,
+    };
+    const prog = m.prog;
+    const pc = m.S.pc;
+    const depthBefore = m.frames.length;
+    const wasDone = m.done !== null;
+    const reads = wasDone ? [] : readsOf(m).map((reg) => ({ reg, value: m.reg(reg) }));
+    m.mem.rec = [];
+    m.recording = true;
+    m.lastHelper = null;
+    m.mapChanges = [];
+    m.execOne();
+    const mem = m.mem.rec;
+    m.mem.rec = null;
+    m.recording = false;
+    const maps = m.finishMapChanges();
+    const writes: RegChange[] = [];
+    for (let r = 0; r <= 10; r++) {
+      if (undo.R[2 * r] !== m.R[2 * r] || undo.R[2 * r + 1] !== m.R[2 * r + 1]) {
+        writes.push({ reg: r, before: join64(undo.R[2 * r]!, undo.R[2 * r + 1]!), after: m.reg(r) });
+      }
+    }
+    undo.replay = maps.length > 0;
+    const rec: StepRecord = {
+      step: this.steps, prog, pc, nextProg: m.prog, nextPc: m.S.pc, reads, writes, mem, maps, helper: m.lastHelper,
+      outputs: m.outputs.slice(undo.outputs), depthBefore, depthAfter: m.frames.length, done: wasDone ? null : m.done, undo,
+    };
+    if (wasDone) return rec;
+    this.steps++;
+    this.push(rec);
+    if (this.steps % this.checkpointEvery === 0) this.addCheckpoint();
+    return rec;
+  }
+
+  /** Steps until the run ends or `max` steps were taken; returns the number of steps taken. */
+  run(max = Infinity): number {
+    let k = 0;
+    while (!this.machine.done && k < max) {
+      this.step();
+      k++;
+    }
+    return k;
+  }
+
+  /** Undoes the last step; returns its record (or null at step 0). */
+  back(): StepRecord | null {
+    if (this.steps === 0) return null;
+    const rec = this.history[this.history.length - 1];
+    if (!rec || rec.step !== this.steps - 1 || rec.undo.replay) {
+      const undone = rec && rec.step === this.steps - 1 ? rec : null;
+      this.seek(this.steps - 1);
+      return undone;
+    }
+    this.history.pop();
+    this.historyBytesUsed -= recordBytes(rec);
+    const m = this.machine;
+    for (let k = rec.mem.length - 1; k >= 0; k--) {
+      const w = rec.mem[k]!;
+      m.mem.get(w.region)!.bytes.set(w.before, w.offset);
+    }
+    const u = rec.undo;
+    m.R.set(u.R);
+    m.S.n = u.n;
+    m.S.pc = rec.pc;
+    m.prog = u.prog;
+    m.frames = framesCopy(u.frames);
+    m.mayGoto = u.mayGoto;
+    m.tailCalls = u.tailCalls;
+    m.prng = u.prng;
+    m.outputs.length = u.outputs;
+    m.done = null;
+    this.steps--;
+    while (this.checkpoints.length > 1 && this.checkpoints[this.checkpoints.length - 1]!.step > this.steps) this.checkpoints.pop();
+    return rec;
+  }
+
+  /** Moves to the state after `n` steps (forwards by stepping, backwards from the nearest checkpoint). */
+  seek(n: number): void {
+    const target = Math.max(0, Math.floor(n));
+    if (target < this.steps) {
+      let cp = this.checkpoints[0]!;
+      for (const c of this.checkpoints) if (c.step <= target && c.step >= cp.step) cp = c;
+      this.restore(cp);
+      this.steps = cp.step;
+      this.history = this.history.filter((r) => r.step < cp.step);
+      this.historyBytesUsed = this.history.reduce((s, r) => s + recordBytes(r), 0);
+      this.checkpoints = this.checkpoints.filter((c) => c.step <= cp.step);
+      if (this.firstRecorded > cp.step) this.firstRecorded = cp.step;
+    }
+    while (this.steps < target && !this.machine.done) this.step();
+  }
+
+  private push(rec: StepRecord): void {
+    this.history.push(rec);
+    this.historyBytesUsed += recordBytes(rec);
+    if (this.historyBytesUsed > this.maxHistoryBytes) {
+      const drop = Math.max(1, this.history.length >> 4);
+      for (let k = 0; k < drop; k++) this.historyBytesUsed -= recordBytes(this.history[k]!);
+      this.history.splice(0, drop);
+      this.firstRecorded = this.history[0]?.step ?? this.steps;
+    }
+  }
+
+  private addCheckpoint(): void {
+    this.checkpoints.push(this.checkpoint());
+    if (this.checkpoints.length > 512) {
+      // Thin out: keep the first and every other one.
+      this.checkpoints = this.checkpoints.filter((_, k) => k === 0 || k % 2 === 0 || k === this.checkpoints.length - 1);
+    }
+  }
+
+  private checkpoint(): Checkpoint {
+    const m = this.machine;
+    const regions = new Map<string, Uint8Array>();
+    for (const w of this.writable) regions.set(w.name, w.bytes.slice());
+    return {
+      step: this.steps, R: m.R.slice(), pc: m.S.pc, n: m.S.n, prog: m.prog, frames: framesCopy(m.frames), mayGoto: m.mayGoto,
+      tailCalls: m.tailCalls, prng: m.prng, outputs: m.outputs.length, done: m.done, regions, maps: m.maps.map((x) => x.snapshot()),
+    };
+  }
+
+  private restore(c: Checkpoint): void {
+    const m = this.machine;
+    m.R.set(c.R);
+    m.S.pc = c.pc;
+    m.S.n = c.n;
+    m.prog = c.prog;
+    m.frames = framesCopy(c.frames);
+    m.mayGoto = c.mayGoto;
+    m.tailCalls = c.tailCalls;
+    m.prng = c.prng;
+    m.outputs.length = c.outputs;
+    m.done = c.done;
+    for (const w of this.writable) w.bytes.set(c.regions.get(w.name)!);
+    m.maps.forEach((x, i) => x.restore(c.maps[i]));
+  }
+
+  result(): RunResult {
+    return resultOf(this.machine);
+  }
+}
+
+function recordBytes(r: StepRecord): number {
+  let b = 400 + r.writes.length * 64 + r.reads.length * 40;
+  for (const w of r.mem) b += 96 + 2 * w.before.length;
+  for (const c of r.maps) b += 128 + c.key.length + (c.before?.length ?? 0) + (c.after?.length ?? 0);
+  return b + r.outputs.length * 128;
+}
+
+/** Builds a stepping VM. Never throws: problems come back as diagnostics. */
+export function createVm(env: VmEnv): { vm: Vm | null; diagnostics: Diagnostic[] } {
+  try {
+    const b = build(env);
+    if (Array.isArray(b)) return { vm: null, diagnostics: b };
+    return { vm: new Vm(b.machine, b.writable, env), diagnostics: [] };
+  } catch (e) {
+    return { vm: null, diagnostics: [bugDiagnostic(e)] };
+  }
+}
+
+export { STACK_TOP };
+export type { Done, Frame, HelperCall, MapChange, MemWrite, RegionSpec, OutputEvent };
