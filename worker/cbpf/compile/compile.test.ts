@@ -31,7 +31,10 @@ describe(`filter compiler vs ${meta.tool} (${meta.libpcap})`, () => {
     for (const g of goldens) {
       const r = compileFilter(g.expr);
       if (g.error !== undefined) {
+        // same rejection, same text (tcpdump prefixes syntax errors with "can't parse filter expression: ")
+        const want = g.error.replace(/^can't parse filter expression: /, '');
         if (r.program) wrongErrors.push(`${g.expr}: tcpdump says "${g.error}" but bpfplay compiled it`);
+        else if (r.diagnostics[0]!.message !== want) wrongErrors.push(`${g.expr}: tcpdump says "${want}", bpfplay "${r.diagnostics[0]!.message}"`);
         else exact++;
         continue;
       }

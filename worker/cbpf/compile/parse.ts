@@ -124,6 +124,11 @@ function lex(src: string): Tok[] {
       i += m[0].length;
       continue;
     }
+    // scanner.l's `{B}:+({B}:+)+` rule: a broken MAC address, unless a longer IPv6 match exists
+    const bogus = /^[0-9A-Fa-f]{1,2}:+(?:[0-9A-Fa-f]{1,2}:+)+/.exec(rest);
+    const v6m = reHid6.exec(rest);
+    if (bogus && !(v6m && v6m[0].length > bogus[0].length && (v6m[0].includes('::') || v6m[0].split(':').length === 8)))
+      throw new FilterError(`bogus ethernet address ${bogus[0]}`, col, col + bogus[0].length);
     if ((m = reHid6.exec(rest)) && m[0].includes('::') || (m && m[0].split(':').length === 8)) {
       toks.push({ k: 'hid6', s: m![0], v: 0, col });
       i += m![0].length;
