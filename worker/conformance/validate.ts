@@ -46,6 +46,19 @@ export const UBPF_PROFILE: LoadProfile = {
   rowSupported: (row) => row.kind === 'ldimm64' || (row.ubpf !== null && row.group !== 'packet' && row.id !== 'call_kfunc'),
 };
 
+/**
+ * bpfplay's own raw runs (worker/conformance/cases): the same helpers, plus every shape worker/vm executes
+ * without a kernel context: load-acquire/store-release and may_goto too. Left out: legacy packet loads
+ * (no packet in a raw run), kfunc calls and arena casts (not simulated). The size limit is the kernel's
+ * for privileged programs (BPF_COMPLEXITY_LIMIT_INSNS, 1M).
+ */
+export const BPFPLAY_RAW_PROFILE: LoadProfile = {
+  name: 'bpfplay raw',
+  maxInsns: 1_000_000,
+  helperExists: UBPF_PROFILE.helperExists,
+  rowSupported: (row) => row.kind !== 'ldpkt' && row.id !== 'call_kfunc' && row.id !== 'addr_space_cast',
+};
+
 /** All load-time errors, in instruction order (the size limit first). */
 export function validateLoad(slots: readonly Slot[], mapCount: number, profile: LoadProfile): LoadError[] {
   const out: LoadError[] = [];
