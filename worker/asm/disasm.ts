@@ -158,14 +158,18 @@ function bytesHex(slots: readonly Slot[]): string {
   return out.join(' ');
 }
 
-/** Labels by slot: the program's own names first (objdump's choice among several: the greatest name). */
+/**
+ * The program's own label for each slot: a function name first, then a name that is not assembler-local
+ * (`.L...`), and among equals the greatest name (objdump's choice among symbols at one address).
+ */
 function labelsBySlot(p: Program): Map<number, string> {
   const m = new Map<number, string>();
+  const rank = (n: string): number => (n.startsWith('.L') ? 0 : 1);
   for (const [name, slot] of Object.entries(p.labels)) {
     const cur = m.get(slot);
-    if (cur === undefined || name > cur) m.set(slot, name);
+    if (cur === undefined || rank(name) > rank(cur) || (rank(name) === rank(cur) && name > cur)) m.set(slot, name);
   }
-  for (const [slot, name] of Object.entries(p.funcs ?? {})) if (!m.has(Number(slot))) m.set(Number(slot), name);
+  for (const [slot, name] of Object.entries(p.funcs ?? {})) m.set(Number(slot), name);
   return m;
 }
 
@@ -211,8 +215,18 @@ export function disassemble(p: Program, opts: { syntax?: Syntax; labels?: boolea
       starts.add(pc);
       if (dec.insns[pc]?.kind === 'ldimm64') pc++;
     }
+    const targets = new Set<number>();
+    for (const i of dec.insns) {
+      if (!i) continue;
+      if (i.kind === 'jmp' || i.kind === 'may_goto') targets.add(i.pc + 1 + i.off);
+      else if (i.kind === 'ja') targets.add(i.pc + 1 + i.delta);
+      else if (i.kind === 'call' && i.callKind === 'local') targets.add(i.pc + 1 + i.imm);
+    }
     const labelFor = (slot: number): string | undefined => {
       if (!useLabels || !starts.has(slot)) return undefined;
+      // Assembler-local labels (.Ltmp3 from clang -g) only where something jumps to them.
+      const own0 = names.get(slot);
+      if (own0?.startsWith('.L') && !targets.has(slot)) return undefined;
       const own = names.get(slot);
       if (own && LABEL_NAME.test(own) && !/^[rw]\d+$/.test(own)) return own;
       return made.get(slot);

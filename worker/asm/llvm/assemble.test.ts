@@ -215,8 +215,8 @@ describe('errors: line:col and what was expected', () => {
 });
 
 describe('clang-19 -S output', () => {
-  it('assembles clang -S output of a program with a legacy map, a subprogram and a license (recorded)', () => {
-    const src = read('clang-xdp.s');
+  it.each(['clang-xdp', 'clang-xdp-g'])('%s.s: a program with a legacy map, a subprogram and a license (recorded)', (name) => {
+    const src = read(`${name}.s`);
     const r = assembleLlvm(src);
     expect(r.diagnostics.filter((d) => d.severity !== 'info').map(formatDiagnostic)).toEqual([]);
     const p = r.program!;
@@ -225,7 +225,7 @@ describe('clang-19 -S output', () => {
     expect(p.maps.map((m) => [m.name, m.type, m.keySize, m.valueSize, m.maxEntries])).toEqual([['counts', 'hash', 4, 8, 16]]);
     // llvm-mc's bytes per section, with relocations where the loader patches: maps (src 1, imm = index)
     // and calls into .text (src 1, imm = relative slot offset once .text is appended after the program).
-    const rec = JSON.parse(body(read('clang-xdp.sections.json')).join('\n')) as {
+    const rec = JSON.parse(body(read(`${name}.sections.json`)).join('\n')) as {
       sections: { name: string; hex: string }[];
       relocs: { section: string; offset: number; symbol: string }[];
     };

@@ -310,7 +310,7 @@ class Asm {
       if (code) this.explicitSection = true;
       if (SKIPPED_SECTIONS.test(secName) && !this.skippedNoted.has(secName)) {
         this.skippedNoted.add(secName);
-        this.diag('info', `section ${secName} skipped (BTF and debug information are not used by the playground)`, n, 'asm.section');
+        if (this.skippedNoted.size === 1) this.diag('info', 'BTF and debug sections skipped (the playground does not use them)', n, 'asm.section');
       }
       return;
     }
