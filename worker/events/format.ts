@@ -1,0 +1,299 @@
+// The events file (`cli run --events FILE`, and what the UI's event editor saves): a JSON document that
+// lists what a program runs on, for every program type. Parsing is strict and located: JSON syntax errors
+// carry line:col, schema errors carry the JSON path ("events[2].args[1]: …"). `materializeEvents` turns
+// the parsed file into context bytes (and packets) using the catalogues in this directory.
+//
+// Format, version 1:
+//   {
+//     "version": 1,
+//     "type": "<program type>",            // one of the fourteen names in worker/progtypes/table.ts
+//     "memory": [                           // optional: kernel/user memory that pointer arguments refer to,
+//       { "addr": "0x7ffd1000", "text": "/etc/passwd" },   // readable with bpf_probe_read_*; text gets a NUL
+//       { "addr": "0xffff888004001000", "hex": "0000000000000000" }
+//     ],
+//     "events": [ … ]                       // shape per type, below
+//   }
+// Numbers may be JSON numbers or strings ("0x…", "-100", "18446744073709551615") for 64-bit values.
+//   kprobe:      { "function": "do_sys_openat2", "args": [-100, "0x7ffd1000", "0xffff888004001000"],
+//                  "kretprobe": false, "ret": 3, "regs": { "rbx": 5 } }
+//   tracepoint:  { "tracepoint": "syscalls/sys_enter_openat", "fields": { "dfd": -100, "filename": "0x7ffd1000" },
+//                  "pid": 1234 }   // string values fill char arrays and __data_loc strings; {"hex": …} raw bytes
+//   perf_event:  { "samplePeriod": 100000, "addr": 0, "regs": { "rip": "0xffffffff81234567" } }
+//   sock_ops:    { "scenario": "active-connect" }   (see SOCK_OPS_SCENARIOS), or one callback:
+//                { "op": "BPF_SOCK_OPS_TCP_CONNECT_CB", "args": [0, 0], "socket": { "localPort": 40000, … } }
+//   cgroup_sock: { "family": "AF_INET", "type": "SOCK_STREAM", "protocol": "IPPROTO_TCP" } (names or numbers)
+//   sk_skb:      { "socket": 0, "text": "GET / HTTP/1.1\r\n" } or { "socket": 1, "hex": "…" };
+//                sockets are listed once in a top-level "sockets": [ { "localPort": 8080, … } ]
+//   packet types (socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_*):
+//                { "sample": "tcp-handshake" } (every frame of a sample), { "hex": "…" }, or
+//                { "spec": { "layers": [ … ] } } (worker/packets/build.ts), each optionally with
+//                "ctx": "<hex ctx_in>" and "meta": { "direction": "egress", "ifindex": 2, … } (attach view)
+
+import { err, type Diagnostic } from '../util/diag';
+import { buildPacket, type PacketSpec } from '../packets/build';
+import { parseHex, utf8Encode } from '../packets/hex';
+import { buildSample } from '../packets/samples';
+import { PROG_TYPE_NAMES, type ProgTypeName } from '../progtypes/table';
+import { PT_REGS_NAMES, type PtRegName } from '../progtypes/ctx';
+import type { AttachMeta } from '../progtypes/attach';
+import { buildPerfEventData, buildPtRegs, KPROBE_CATALOGUE } from './kprobe';
+import { buildSkSkbCtx, buildSockCreateCtx, buildSockOpsCtx, newSocket, SOCK_OPS, SOCK_OPS_SCENARIOS, type SimSocket, type SockOpsEvent } from './sockets';
+import { buildTracepointRecord, tracepointInfo, type TraceValue } from './tracepoint';
+
+export const EVENTS_FORMAT_VERSION = 1;
+
+export interface MemoryBlob { addr: bigint; bytes: Uint8Array }
+
+/** One thing to run the program on. */
+export type MaterializedEvent =
+  | { kind: 'packet'; frame: Uint8Array; ctxIn?: Uint8Array; meta?: AttachMeta; label: string }
+  | { kind: 'ctx'; ctx: Uint8Array; label: string; sockOps?: { event: SockOpsEvent; socket: SimSocket }; stream?: { socket: number; data: Uint8Array } };
+
+export interface EventsFile {
+  version: number;
+  type: ProgTypeName;
+  memory: MemoryBlob[];
+  sockets: SimSocket[];
+  events: unknown[];
+}
+
+const NAMED: Record<string, number> = {
+  AF_INET: 2, AF_INET6: 10, AF_UNIX: 1, AF_PACKET: 17,
+  SOCK_STREAM: 1, SOCK_DGRAM: 2, SOCK_RAW: 3, SOCK_SEQPACKET: 5,
+  IPPROTO_IP: 0, IPPROTO_ICMP: 1, IPPROTO_TCP: 6, IPPROTO_UDP: 17, IPPROTO_ICMPV6: 58, IPPROTO_SCTP: 132,
+};
+
+/** line:col of a character offset. */
+function lineCol(text: string, pos: number): { line: number; col: number } {
+  const before = text.slice(0, pos).split('\n');
+  return { line: before.length, col: before[before.length - 1].length + 1 };
+}
+
+/** Offset of the first JSON syntax error (engines differ in whether their message says), or -1. */
+export function jsonErrorPosition(t: string): number {
+  let i = 0;
+  const ws = () => { while (i < t.length && ' \t\n\r'.includes(t[i])) i++; };
+  const fail = (): never => { throw i; };
+  const value = (): void => {
+    ws();
+    const c = t[i];
+    if (c === '{') {
+      i++; ws();
+      if (t[i] === '}') { i++; return; }
+      for (;;) {
+        ws();
+        if (t[i] !== '"') fail();
+        str(); ws();
+        if (t[i] !== ':') fail();
+        i++; value(); ws();
+        if (t[i] === ',') { i++; continue; }
+        if (t[i] === '}') { i++; return; }
+        fail();
+      }
+    } else if (c === '[') {
+      i++; ws();
+      if (t[i] === ']') { i++; return; }
+      for (;;) {
+        value(); ws();
+        if (t[i] === ',') { i++; continue; }
+        if (t[i] === ']') { i++; return; }
+        fail();
+      }
+    } else if (c === '"') str();
+    else {
+      const m = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)/.exec(t.slice(i));
+      if (!m) fail();
+      i += m![0].length;
+    }
+  };
+  const str = () => {
+    i++;
+    while (i < t.length && t[i] !== '"') {
+      if (t[i] === '\\') i++;
+      else if (t.charCodeAt(i) < 0x20) fail();
+      i++;
+    }
+    if (i >= t.length) fail();
+    i++;
+  };
+  try {
+    value();
+    ws();
+    return i < t.length ? i : -1;
+  } catch (p) {
+    return typeof p === 'number' ? p : -1;
+  }
+}
+
+export function parseNumber(v: unknown): bigint | null {
+  if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
+  if (typeof v === 'string' && /^-?(0x[0-9a-f]+|\d+)$/i.test(v.trim())) {
+    const s = v.trim();
+    const neg = s.startsWith('-');
+    const n = BigInt(neg ? s.slice(1) : s);
+    return neg ? -n : n;
+  }
+  if (typeof v === 'string' && NAMED[v] !== undefined) return BigInt(NAMED[v]);
+  return null;
+}
+
+export function parseEventsFile(text: string): { file: EventsFile | null; diagnostics: Diagnostic[] } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const m = /position (\d+)/.exec(msg);
+    const pos = m ? Number(m[1]) : jsonErrorPosition(text);
+    const loc = pos >= 0 ? lineCol(text, pos) : {};
+    return { file: null, diagnostics: [err(`events file is not valid JSON: ${msg}`, loc, 'events.json')] };
+  }
+  const d: Diagnostic[] = [];
+  const bad = (path: string, msg: string) => d.push(err(`${path}: ${msg}`, {}, 'events.schema'));
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return { file: null, diagnostics: [err('events file must be a JSON object with "type" and "events"', {}, 'events.schema')] };
+  const o = doc as Record<string, unknown>;
+  const version = o.version ?? 1;
+  if (version !== EVENTS_FORMAT_VERSION) bad('version', `unsupported version ${JSON.stringify(version)} (this bpfplay reads version ${EVENTS_FORMAT_VERSION})`);
+  if (typeof o.type !== 'string' || !(PROG_TYPE_NAMES as readonly string[]).includes(o.type)) bad('type', `must be one of ${PROG_TYPE_NAMES.join(', ')}`);
+  if (!Array.isArray(o.events)) bad('events', 'must be an array');
+  const memory: MemoryBlob[] = [];
+  if (o.memory !== undefined) {
+    if (!Array.isArray(o.memory)) bad('memory', 'must be an array');
+    else
+      o.memory.forEach((m, i) => {
+        const mm = m as Record<string, unknown>;
+        const addr = parseNumber(mm?.addr);
+        if (addr === null) return bad(`memory[${i}].addr`, 'must be an address');
+        if (typeof mm.text === 'string') {
+          const t = utf8Encode(mm.text);
+          const z = new Uint8Array(t.length + 1);
+          z.set(t);
+          memory.push({ addr: BigInt.asUintN(64, addr), bytes: z });
+        } else if (typeof mm.hex === 'string') {
+          const h = parseHex(mm.hex);
+          if (h.diagnostics.length) bad(`memory[${i}].hex`, h.diagnostics[0].message);
+          memory.push({ addr: BigInt.asUintN(64, addr), bytes: h.bytes });
+        } else bad(`memory[${i}]`, 'needs "text" or "hex"');
+      });
+  }
+  const sockets: SimSocket[] = [];
+  if (Array.isArray(o.sockets)) o.sockets.forEach((s) => sockets.push(newSocket(typeof s === 'object' && s ? (s as Partial<SimSocket>) : {})));
+  if (d.length) return { file: null, diagnostics: d };
+  return { file: { version: 1, type: o.type as ProgTypeName, memory, sockets, events: o.events as unknown[] }, diagnostics: [] };
+}
+
+const PACKET_TYPES = new Set<ProgTypeName>(['socket_filter', 'sched_cls', 'sched_act', 'xdp', 'cgroup_skb', 'lwt_in', 'lwt_out', 'lwt_xmit']);
+
+export function materializeEvents(file: EventsFile): { events: MaterializedEvent[]; diagnostics: Diagnostic[] } {
+  const out: MaterializedEvent[] = [];
+  const d: Diagnostic[] = [];
+  const bad = (path: string, msg: string) => d.push(err(`${path}: ${msg}`, {}, 'events.schema'));
+  const num = (path: string, v: unknown, dflt?: bigint): bigint | null => {
+    if (v === undefined && dflt !== undefined) return dflt;
+    const n = parseNumber(v);
+    if (n === null) bad(path, `must be an integer (number or "0x…" string), got ${JSON.stringify(v)}`);
+    return n;
+  };
+  file.events.forEach((raw, i) => {
+    const p = `events[${i}]`;
+    if (typeof raw !== 'object' || raw === null) return bad(p, 'must be an object');
+    const e = raw as Record<string, unknown>;
+    if (PACKET_TYPES.has(file.type)) {
+      const ctxIn = typeof e.ctx === 'string' ? parseHex(e.ctx).bytes : undefined;
+      const meta = typeof e.meta === 'object' && e.meta ? (e.meta as AttachMeta) : undefined;
+      if (typeof e.sample === 'string') {
+        const s = buildSample(e.sample);
+        if (!s) return bad(`${p}.sample`, `unknown sample ${JSON.stringify(e.sample)}`);
+        s.frames.forEach((f, k) => out.push({ kind: 'packet', frame: f, ctxIn, meta, label: `${e.sample} #${k + 1}` }));
+      } else if (typeof e.hex === 'string') {
+        const h = parseHex(e.hex);
+        if (h.diagnostics.length) return bad(`${p}.hex`, h.diagnostics[0].message);
+        out.push({ kind: 'packet', frame: h.bytes, ctxIn, meta, label: `packet ${i + 1}` });
+      } else if (typeof e.spec === 'object' && e.spec) {
+        const b = buildPacket(e.spec as PacketSpec);
+        if (!b.bytes) return b.diagnostics.forEach((x) => bad(`${p}.spec`, x.message));
+        out.push({ kind: 'packet', frame: b.bytes, ctxIn, meta, label: `packet ${i + 1}` });
+      } else bad(p, 'a packet event needs "sample", "hex" or "spec"');
+      return;
+    }
+    switch (file.type) {
+      case 'kprobe': {
+        const fn = typeof e.function === 'string' ? e.function : undefined;
+        const cat = KPROBE_CATALOGUE.find((k) => k.name === fn);
+        const args = Array.isArray(e.args) ? e.args.map((a, k) => num(`${p}.args[${k}]`, a) ?? 0n) : cat?.example.map((x) => BigInt(x)) ?? [];
+        const regs = regsOf(e.regs, `${p}.regs`, bad, num);
+        const kret = e.kretprobe === true;
+        const ret = num(`${p}.ret`, e.ret, BigInt(cat?.exampleRet ?? 0)) ?? 0n;
+        out.push({ kind: 'ctx', ctx: buildPtRegs({ function: fn, args, kretprobe: kret, ret, regs }), label: `${kret ? 'kretprobe' : 'kprobe'} ${fn ?? ''}`.trim() });
+        return;
+      }
+      case 'tracepoint': {
+        const tp = typeof e.tracepoint === 'string' ? tracepointInfo(e.tracepoint) : undefined;
+        if (!tp) return bad(`${p}.tracepoint`, `unknown tracepoint ${JSON.stringify(e.tracepoint)}`);
+        const fields: Record<string, TraceValue> = {};
+        for (const [k, v] of Object.entries((e.fields as Record<string, unknown>) ?? {})) {
+          if (typeof v === 'string' && parseNumber(v) === null) fields[k] = v;
+          else if (Array.isArray(v)) fields[k] = v.map((x) => Number(x));
+          else if (typeof v === 'object' && v && typeof (v as { hex?: unknown }).hex === 'string') fields[k] = { hex: (v as { hex: string }).hex };
+          else fields[k] = num(`${p}.fields.${k}`, v) ?? 0n;
+        }
+        const r = buildTracepointRecord(tp.format, fields, Number(num(`${p}.pid`, e.pid, 1000n) ?? 1000n));
+        r.diagnostics.forEach((x) => bad(p, x.message));
+        out.push({ kind: 'ctx', ctx: r.bytes, label: tp.id });
+        return;
+      }
+      case 'perf_event': {
+        const regs = regsOf(e.regs, `${p}.regs`, bad, num);
+        out.push({ kind: 'ctx', ctx: buildPerfEventData({ regs: { function: 'sampled', regs }, samplePeriod: num(`${p}.samplePeriod`, e.samplePeriod, 100000n) ?? 0n, addr: num(`${p}.addr`, e.addr, 0n) ?? 0n }), label: 'perf sample' });
+        return;
+      }
+      case 'sock_ops': {
+        if (typeof e.scenario === 'string') {
+          const sc = SOCK_OPS_SCENARIOS[e.scenario];
+          if (!sc) return bad(`${p}.scenario`, `unknown scenario ${JSON.stringify(e.scenario)} (${Object.keys(SOCK_OPS_SCENARIOS).join(', ')})`);
+          const sock = newSocket(sc.role === 'passive' ? { localAddr: '198.51.100.20', localPort: 80 } : {});
+          for (const ev of sc.events) out.push({ kind: 'ctx', ctx: new Uint8Array(0), label: `${e.scenario}: op ${ev.op}`, sockOps: { event: ev, socket: sock } });
+          return;
+        }
+        const op = typeof e.op === 'string' ? (SOCK_OPS as Record<string, number>)[e.op] : Number(num(`${p}.op`, e.op) ?? -1);
+        if (op === undefined || op < 0) return bad(`${p}.op`, 'unknown sock_ops op');
+        const sock = newSocket(typeof e.socket === 'object' && e.socket ? (e.socket as Partial<SimSocket>) : {});
+        const ev: SockOpsEvent = { op, args: Array.isArray(e.args) ? e.args.map((a, k) => Number(num(`${p}.args[${k}]`, a) ?? 0n)) : [] };
+        out.push({ kind: 'ctx', ctx: buildSockOpsCtx(ev, sock), label: `op ${op}`, sockOps: { event: ev, socket: sock } });
+        return;
+      }
+      case 'cgroup_sock': {
+        const f = num(`${p}.family`, e.family, 2n), t = num(`${p}.type`, e.type, 1n), pr = num(`${p}.protocol`, e.protocol, 0n);
+        out.push({ kind: 'ctx', ctx: buildSockCreateCtx({ family: Number(f ?? 2n), type: Number(t ?? 1n), protocol: Number(pr ?? 0n) }), label: `socket(${f}, ${t}, ${pr})` });
+        return;
+      }
+      case 'sk_skb': {
+        const si = Number(num(`${p}.socket`, e.socket, 0n) ?? 0n);
+        const sockets = file.sockets.length ? file.sockets : [newSocket()];
+        if (!sockets[si]) return bad(`${p}.socket`, `no socket ${si} (the file lists ${sockets.length})`);
+        const data = typeof e.text === 'string' ? utf8Encode(e.text) : typeof e.hex === 'string' ? parseHex(e.hex).bytes : null;
+        if (!data) return bad(p, 'a message needs "text" or "hex"');
+        const { ctx } = buildSkSkbCtx({ socket: si, data }, sockets[si]);
+        out.push({ kind: 'ctx', ctx, label: `socket ${si}: ${data.length} bytes`, stream: { socket: si, data } });
+        return;
+      }
+      default:
+        bad(p, `events for ${file.type} are not supported`);
+    }
+  });
+  return { events: out, diagnostics: d };
+}
+
+function regsOf(v: unknown, path: string, bad: (p: string, m: string) => void, num: (p: string, v: unknown) => bigint | null): Partial<Record<PtRegName, bigint>> {
+  const r: Partial<Record<PtRegName, bigint>> = {};
+  if (v === undefined) return r;
+  if (typeof v !== 'object' || v === null) {
+    bad(path, 'must be an object of register names');
+    return r;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    if (!(PT_REGS_NAMES as readonly string[]).includes(k)) bad(`${path}.${k}`, `not an x86-64 pt_regs register (${PT_REGS_NAMES.join(', ')})`);
+    else r[k as PtRegName] = num(`${path}.${k}`, x) ?? 0n;
+  }
+  return r;
+}
