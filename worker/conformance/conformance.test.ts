@@ -1,12 +1,13 @@
 // Every .data file of ../shared/conformance/bpf_conformance (tests and negative/), of
 // ../shared/conformance/ubpf, and of our own worker/conformance/cases/, one Vitest test per file, all
-// through runner.ts. Execution uses worker/vm/raw.ts's runRaw when that module exists; until then the
-// files that need execution are reported as skipped and only assembly and load checks run.
+// through runner.ts, executing with worker/vm/raw.ts's runRaw. Excluded files are listed with their
+// reasons in runner.ts (EXCLUDED) and printed in the summary.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeSlots } from '../isa/insn';
+import { runRaw } from '../vm/raw';
 import { ISA } from '../isa/opcodes';
 import { parseDataFile, type Flavour } from './datafile';
 import { BPFPLAY_RAW_PROFILE, type LoadProfile } from './validate';
@@ -16,12 +17,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
 const corpusRoot = path.resolve(repoRoot, '../shared/conformance');
 
-const rawPath = path.resolve(here, '../vm/raw.ts');
-let exec: Executor | null = null;
-if (existsSync(rawPath)) {
-  const mod = (await import(/* @vite-ignore */ pathToFileURL(rawPath).href)) as { runRaw?: unknown };
-  if (typeof mod.runRaw === 'function') exec = mod.runRaw as Executor;
-}
+const exec: Executor = runRaw;
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
@@ -40,20 +36,17 @@ function load(file: string, flavour: Flavour, rel: string, profile?: LoadProfile
   return runDataFile(df, { exec, profile });
 }
 
-const NEEDS_VM = 'execution needs the VM';
-const tally: Record<string, { pass: number; skip: number; excluded: number; total: number }> = {};
-/** Counts a file when its test is registered ('file') and again when it passes ('pass'). */
-function count(corpus: string, o: 'file' | 'pass' | 'skip' | 'excluded'): void {
-  const t = (tally[corpus] ??= { pass: 0, skip: 0, excluded: 0, total: 0 });
-  if (o !== 'pass') t.total++;
+const tally: Record<string, { pass: number; excluded: number; total: number }> = {};
+/** Counts a file when its test is registered ('file' / 'excluded') and again when it passes ('pass'). */
+function count(corpus: string, o: 'file' | 'pass' | 'excluded'): void {
+  const t = (tally[corpus] ??= { pass: 0, excluded: 0, total: 0 });
   if (o === 'pass') t.pass++;
-  else if (o === 'file') return;
-  else if (o === 'skip') t.skip++;
-  else t.excluded++;
+  else t.total++;
+  if (o === 'excluded') t.excluded++;
 }
 
 afterAll(() => {
-  const lines = Object.entries(tally).map(([c, t]) => `  ${c}: ${t.total} files, ${t.pass} pass, ${t.total - t.pass - t.excluded - t.skip} fail, ${t.excluded} excluded, ${t.skip} skipped (${exec ? 'with' : 'without'} the VM)`);
+  const lines = Object.entries(tally).map(([c, t]) => `  ${c}: ${t.total} files, ${t.pass} pass, ${t.total - t.pass - t.excluded} fail, ${t.excluded} excluded`);
   const ex = Object.entries(EXCLUDED).map(([f, why]) => `  ${f}: ${why}`);
   console.log(`conformance summary:\n${lines.join('\n')}\nexcluded files:\n${ex.join('\n')}`);
 });
@@ -69,11 +62,6 @@ function positive(corpus: string, dir: string, flavour: Flavour, relBase: string
       continue;
     }
     const o = load(f, flavour, rel, profile);
-    if (o.status === 'skip' && o.reason.startsWith(NEEDS_VM)) {
-      count(corpus, 'skip');
-      it.skip(`${name} — ${o.reason}`, () => {});
-      continue;
-    }
     // Passing results are counted when the test runs, so the tally reflects what was checked.
     count(corpus, 'file');
     it(name, () => {
@@ -103,11 +91,6 @@ describe.skipIf(!existsSync(negDir))('bpf_conformance corpus (negative/)', () =>
     const name = path.basename(f);
     const exp = negativeExpectation(name);
     const o = load(f, 'bpf_conformance', `bpf_conformance/negative/${name}`);
-    if (exp && exp.kind === 'mismatch' && o.status === 'skip' && o.reason.startsWith(NEEDS_VM)) {
-      count('bpf_conformance negative', 'skip');
-      it.skip(`${name} — ${o.reason}`, () => {});
-      continue;
-    }
     count('bpf_conformance negative', 'file');
     it(`${name} (${exp?.kind ?? 'no expectation'})`, () => {
       expect(exp, `no expected outcome is recorded for ${name}`).not.toBeNull();
