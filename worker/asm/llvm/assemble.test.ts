@@ -132,6 +132,9 @@ describe('syntax', () => {
     ['store_release((u64 *)(r1 + 0), r2)', '0x00000110000021db'],
     ['store_release((u16 *)(r1 + 8), w2)', '0x00000110000821cb'],
     ['ld_pseudo r1, 4, 3', '0x0000000300004118'],
+    // Kernel verifier log forms.
+    ['goto pc+1', '0x0000000000010005'],
+    ['if r1 == 0x5 goto pc-2', '0x00000005fffe0115'],
   ])('%s', (text, want) => {
     expect(hexOf(text)[0]).toBe(want);
   });
@@ -190,9 +193,12 @@ describe('errors: line:col and what was expected', () => {
     ['if r1 > w2 goto +1', '1:9: expected r2 (a 64-bit register), found w2'],
     ['r1 = -r2', '1:7: negation works in place: expected r1 = -r1'],
     ['frob r1', '1:1: unknown instruction frob'],
+    ['mov %r0, 1', "1:1: unknown instruction mov (this looks like the ubpf dialect, e.g. 'mov %r0, 1'; the LLVM dialect writes 'r0 = 1')"],
+    ['r1 = 08', '1:6: invalid number 08'],
+    ['r0 = *(u32 *)(r1 + 4', "1:21: expected ')' after the address, found end of line"],
     ['call nosuch', '1:6: undefined label or helper nosuch'],
     ['r1 = nomap ll', '1:6: unknown map nomap (declare it with .map nomap TYPE key=K value=V entries=N)'],
-    ['r1 +=', "1:6: expected an immediate at end of line"],
+    ['r1 +=', '1:6: expected an immediate, found end of line'],
     ['.map m hash key=4 value=8', '1:1: missing entries=: .map NAME TYPE key=K value=V entries=N [flags=F]'],
     ['.map m frob key=4 value=8 entries=1', '1:8: unknown map type frob'],
     ['exit 1', "1:6: unexpected '1' after the instruction"],

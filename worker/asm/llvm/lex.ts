@@ -176,6 +176,7 @@ export function parseNumber(text: string): bigint | null {
   if (/^0[xX][0-9a-fA-F]+$/.test(text)) return BigInt(text);
   if (/^0[bB][01]+$/.test(text)) return BigInt(text);
   if (/^0[0-7]+$/.test(text)) return BigInt('0o' + text.slice(1));
+  if (/^0[0-9]+$/.test(text)) return null; // 08, 09: not octal
   if (/^0[oO][0-7]+$/.test(text)) return BigInt(text);
   if (/^[0-9]+$/.test(text)) return BigInt(text);
   return null;

@@ -7,7 +7,7 @@
 // `r1 = map_value(NAME, OFF) ll`, and LLVM 20's `load_acquire`/`store_release`.
 // It does not pick opcodes (assemble.ts does, through the ISA table) nor resolve labels.
 
-import type { AluOp, AtomicOp, EndianOp, JmpCond, MemSize } from '../../isa/opcodes';
+import { ISA, type AluOp, type AtomicOp, type EndianOp, type JmpCond, type MemSize } from '../../isa/opcodes';
 import type { Tok } from './lex';
 
 export class ParseError extends Error {
@@ -71,6 +71,9 @@ const CONDS: Record<string, JmpCond> = {
 const ATOMIC_OPS: Record<string, AtomicOp> = { '+=': 'add', '|=': 'or', '&=': 'and', '^=': 'xor' };
 const SIZES: Record<string, MemSize> = { u8: 1, u16: 2, u32: 4, u64: 8, s8: 1, s16: 2, s32: 4, s64: 8 };
 
+/** First words of the ubpf dialect's mnemonics, from the ISA table, to point at the other dialect. */
+const UBPF_MNEMONICS = new Set(ISA.flatMap((r) => (r.ubpf ? [r.ubpf.split(' ')[0]!] : [])).concat(['lddw', 'ja', 'exit']));
+
 const I32_MIN = -0x80000000;
 const U32_MAX = 0xffffffff;
 
@@ -114,7 +117,7 @@ class Parser {
   private fail(msg: string): never {
     const t = this.peek();
     if (t) throw new ParseError(`${msg}, found '${t.text}'`, t);
-    throw new ParseError(`${msg} at end of line`, null, this.lastCol());
+    throw new ParseError(`${msg}, found end of line`, null, this.lastCol());
   }
   private next(what: string): Tok {
     const t = this.peek();
@@ -200,6 +203,11 @@ class Parser {
   /** `+N`, `-N`, `N` or a label. */
   private target(long: boolean): Target {
     const t = this.peek();
+    // Kernel verifier log form: `goto pc+3`, `if r1 == 0x5 goto pc-2`.
+    if (t?.kind === 'ident' && t.text === 'pc' && (this.peek(1)?.text === '+' || this.peek(1)?.text === '-') && this.peek(2)?.kind === 'num') {
+      this.i++;
+      return this.target(long);
+    }
     if (t?.kind === 'ident' && !REG_RE.test(t.text)) {
       this.i++;
       if (!LABEL_RE.test(t.text)) throw new ParseError(`invalid label name ${t.text}`, t);
@@ -280,6 +288,9 @@ class Parser {
         return this.storeRelease();
     }
     if (REG_RE.test(t.text)) return this.assign();
+    if (UBPF_MNEMONICS.has(t.text.toLowerCase()) || this.toks.some((x) => x.text === '%')) {
+      throw new ParseError(`unknown instruction ${t.text} (this looks like the ubpf dialect, e.g. 'mov %r0, 1'; the LLVM dialect writes 'r0 = 1')`, t);
+    }
     throw new ParseError(`unknown instruction ${t.text}`, t);
   }
 
