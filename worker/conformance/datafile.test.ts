@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runRaw } from '../vm/raw';
+import { runDataFile } from './runner';
 import { parseDataFile } from './datafile';
 import { slotToU64 } from '../isa/insn';
 
@@ -61,5 +64,28 @@ describe('parseDataFile, ubpf flavour', () => {
       expect(() => parseDataFile(t, { flavour: 'ubpf' })).not.toThrow();
       expect(() => parseDataFile(t, { flavour: 'bpf_conformance' })).not.toThrow();
     }
+  });
+});
+
+describe('parseDataFile + runDataFile fuzz', () => {
+  const seed = '-- asm\nmov %r0, 1\nldxb %r2, [%r1+1]\njne %r2, 3, +1\nexit\nexit\n-- mem\n01 02 03\n-- result\n0x1\n-- error\nx\n';
+  const mutated = fc.tuple(fc.array(fc.tuple(fc.nat(), fc.nat(6), fc.string({ maxLength: 8 })), { maxLength: 6 }), fc.boolean()).map(([edits, ubpf]) => {
+    let s = seed;
+    for (const [at, len, ins] of edits) {
+      const p = at % (s.length + 1);
+      s = s.slice(0, p) + ins + s.slice(p + len);
+    }
+    return { s, flavour: (ubpf ? 'ubpf' : 'bpf_conformance') as const };
+  });
+  it('never throws and always gives an outcome', () => {
+    fc.assert(
+      fc.property(mutated, ({ s, flavour }) => {
+        const df = parseDataFile(s, { flavour });
+        const o = runDataFile(df, { exec: runRaw, maxInsns: 10_000 });
+        expect(['pass', 'fail', 'skip']).toContain(o.status);
+        expect(o.reason.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 1500 },
+    );
   });
 });
