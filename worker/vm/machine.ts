@@ -71,6 +71,17 @@ export interface MachineOptions {
   ldAbsRegion: string;
 }
 
+const compiledCache = new WeakMap<Program, Compiled>();
+/** Programs are plain immutable data: their compiled form is cached per Program object. */
+function compileCached(p: Program): Compiled {
+  let c = compiledCache.get(p);
+  if (!c) {
+    c = compileProgram(p);
+    compiledCache.set(p, c);
+  }
+  return c;
+}
+
 export class Machine implements HelperEnv {
   readonly R = new Int32Array(22);
   readonly S = { pc: 0, n: 0 };
@@ -96,7 +107,7 @@ export class Machine implements HelperEnv {
   mapChanges: MapChange[] = [];
 
   constructor(readonly opts: MachineOptions) {
-    this.comp = opts.programs.map(compileProgram);
+    this.comp = opts.programs.map(compileCached);
     this.mem = opts.mem;
     this.maps = opts.maps;
     this.budget = opts.budget;
