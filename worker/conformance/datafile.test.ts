@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runRaw } from '../vm/raw';
 import { runDataFile } from './runner';
-import { parseDataFile } from './datafile';
+import { parseDataFile, type Flavour } from './datafile';
 import { slotToU64 } from '../isa/insn';
 
 describe('parseDataFile, bpf_conformance flavour', () => {
@@ -75,7 +75,8 @@ describe('parseDataFile + runDataFile fuzz', () => {
       const p = at % (s.length + 1);
       s = s.slice(0, p) + ins + s.slice(p + len);
     }
-    return { s, flavour: (ubpf ? 'ubpf' : 'bpf_conformance') as const };
+    const flavour: Flavour = ubpf ? 'ubpf' : 'bpf_conformance';
+    return { s, flavour };
   });
   it('never throws and always gives an outcome', () => {
     fc.assert(
