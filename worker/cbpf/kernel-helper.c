@@ -9,6 +9,11 @@
  *   mode "testrun": each program (eBPF instructions) is loaded with BPF_PROG_LOAD as a socket filter
  *     and run on each frame with BPF_PROG_TEST_RUN. Output: "F <0 or -errno> <verifier log first line>",
  *     then "P <retval>" per frame.
+ *   mode "seccomp": for each program and each case (a record of 7 u64: nr, args[0..5]), a forked child
+ *     sets no_new_privs, installs the program with seccomp(SECCOMP_SET_MODE_FILTER) and makes that
+ *     system call (the test only uses getpid/getppid/getuid/gettid, harmless whatever the verdict).
+ *     Output per program: "F <0 or errno of the install>", per case: "P r <return value> <errno>" or
+ *     "P s <signal>" when the child was killed, plus "I <child pid> <parent pid>".
  *
  * Input on stdin (little-endian u32s): nprogs, then per program: ninsns, 8*ninsns bytes, nframes,
  * then per frame: len, bytes.
@@ -29,7 +34,12 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/time.h>
+#include <sys/wait.h>
+#include <linux/seccomp.h>
+#include <signal.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
@@ -169,7 +179,71 @@ static int testrun_mode(void) {
 	return 0;
 }
 
+struct shared { volatile int done; long ret; int err; };
+
+static int seccomp_mode(void) {
+	struct shared *sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	uint32_t nprogs = rd32();
+	for (uint32_t p = 0; p < nprogs; p++) {
+		uint32_t n = rd32();
+		struct sock_filter *f = calloc(n ? n : 1, sizeof *f);
+		rdbytes(f, 8 * (size_t)n);
+		struct sock_fprog fp = { (unsigned short)n, f };
+		uint32_t nc = rd32();
+		int first = 1;
+		for (uint32_t c = 0; c <= nc; c++) {
+			uint64_t rec[7] = { 39, 0, 0, 0, 0, 0, 0 };
+			if (c < nc) {
+				uint32_t len = rd32();
+				if (len != sizeof rec) { fprintf(stderr, "bad seccomp case\n"); exit(2); }
+				rdbytes(rec, sizeof rec);
+			}
+			sh->done = 0;
+			sh->ret = 0;
+			sh->err = 0;
+			fflush(stdout);
+			pid_t pid = fork();
+			if (pid == 0) {
+				prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+				if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0) {
+					sh->err = errno;
+					sh->done = 2;
+					for (;;) ;
+				}
+				if (c == nc) { sh->done = 3; for (;;) ; } /* install-only probe */
+				errno = 0;
+				long r = syscall((long)rec[0], rec[1], rec[2], rec[3], rec[4], rec[5], rec[6]);
+				sh->ret = r;
+				sh->err = errno;
+				sh->done = 1;
+				for (;;) ;
+			}
+			int status = 0;
+			for (int spin = 0; spin < 2000000 && !sh->done; spin++) {
+				if (waitpid(pid, &status, WNOHANG) == pid) goto reaped;
+				usleep(10);
+			}
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+		reaped:
+			if (first) {
+				printf("F %d\n", sh->done == 2 ? sh->err : 0);
+				first = 0;
+				if (sh->done == 2) { for (uint32_t k = c + 1; k < nc; k++) { uint32_t len = rd32(); uint64_t tmp[7]; rdbytes(tmp, len); } break; }
+			}
+			if (c == nc) break;
+			if (sh->done == 1) printf("P r %ld %d %d %d\n", sh->ret, sh->err, (int)pid, (int)getpid());
+			else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL) printf("P s %d\n", WTERMSIG(status));
+			else printf("P ? %d\n", status);
+		}
+		free(f);
+		fflush(stdout);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv) {
+	if (argc > 1 && !strcmp(argv[1], "seccomp")) return seccomp_mode();
 	if (argc > 1 && !strcmp(argv[1], "attach")) return attach_mode();
 	if (argc > 1 && !strcmp(argv[1], "testrun")) return testrun_mode();
 	fprintf(stderr, "usage: %s attach|testrun < input\n", argv[0]);

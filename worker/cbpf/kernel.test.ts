@@ -13,14 +13,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kernelOracle, which } from '../testing/kernel';
 import { slotsToBytes } from '../isa/insn';
-import { checkClassic } from './check';
+import { checkClassic, checkSeccomp } from './check';
 import { compileFilter } from './compile/index';
 import { convertClassic } from './convert';
 import { filtersToBytes, SKF_AD_OFF, type SockFilter } from './insn';
-import { run, type SkbContext } from './interp';
-import { breakFilter, randomFilter } from './testing-filters';
+import { AUDIT_ARCH_X86_64, run, type SkbContext } from './interp';
+import { breakFilter, randomFilter, randomSeccompFilter } from './testing-filters';
 import { genPackets } from './testing-packets';
 import { readFileSync } from 'node:fs';
+import { parseCbpf } from './index';
 
 const oracle = kernelOracle();
 const cc = which('cc') ?? which('gcc');
@@ -49,7 +50,7 @@ function encode(progs: { insns: Uint8Array; frames: Uint8Array[] }[]): Buffer {
   return Buffer.concat(parts);
 }
 
-function runHelper(bin: string, mode: 'attach' | 'testrun', input: Buffer): { rc: string; results: string[] }[] {
+function runHelper(bin: string, mode: 'attach' | 'testrun' | 'seccomp', input: Buffer): { rc: string; results: string[] }[] {
   const r = spawnSync(bin, [mode], { input, maxBuffer: 1 << 28, timeout: 600_000 });
   const out = r.stdout.toString();
   if (r.status !== 0) throw new Error(`helper ${mode} failed (${r.status}): ${out.slice(0, 200)} ${r.stderr}`);
@@ -194,6 +195,61 @@ describe.skipIf(!!skipReason)('classic BPF against the kernel', () => {
     console.log(`BPF_PROG_TEST_RUN of translations: ${progs.length} programs loaded, ${compared} runs identical (${refused} short IP frames refused by test_run)`);
     expect(mism.slice(0, 10)).toEqual([]);
     expect(compared).toBeGreaterThan(10_000);
+  });
+
+  it.skipIf(process.arch !== 'x64')('seccomp: install verdicts and syscall outcomes match the interpreter (x86_64)', () => {
+    // Harmless system calls only (whatever the filter answers): getpid 39, getppid 110, getuid 102, gettid 186.
+    const NRS = [39, 110, 102, 186];
+    const progs: { prog: SockFilter[]; why: string }[] = [];
+    for (let s = 1; s <= 150; s++) progs.push({ prog: randomSeccompFilter(s), why: `seccomp random #${s}` });
+    // programs the seccomp checker must refuse
+    const refuse = ['ldh [0]\nret a', 'ld [2]\nret a', 'ld [8]\nmod #3\nret a', 'ldx #1\nld [x + 0]\nret a', 'ldxb 4*([0]&0xf)\nret #0x7fff0000', 'ld [64]\nret a'];
+    const asm = (t: string): SockFilter[] => parseCbpf(t).filters!;
+    refuse.forEach((t, i) => progs.push({ prog: asm(t), why: `refused #${i}` }));
+    const cases = progs.map((_, i) =>
+      genPackets(12, 900 + i, []).map((p, j) => {
+        const b = Buffer.alloc(56);
+        b.writeBigUInt64LE(BigInt(NRS[(i + j) % NRS.length]!), 0);
+        for (let a = 0; a < 6; a++) b.writeBigUInt64LE(BigInt.asUintN(64, BigInt(p[a] ?? 0) * 0x0102030405n + BigInt(j * a)), 8 + 8 * a);
+        return new Uint8Array(b);
+      }),
+    );
+    const res = runHelper(bin, 'seccomp', encode(progs.map((p, i) => ({ insns: filtersToBytes(p.prog), frames: cases[i]! }))));
+    expect(res.length).toBe(progs.length);
+    const mism: string[] = [];
+    let compared = 0;
+    const outcomes = new Map<string, number>();
+    progs.forEach((p, i) => {
+      const chk = checkSeccomp(p.prog);
+      const rc = Number(res[i]!.rc);
+      if ((rc === 0) !== chk.ok) mism.push(`${p.why}: kernel install ${rc}, bpfplay ${chk.ok ? 'ok' : chk.diagnostics[0]!.message}`);
+      if (!chk.ok || rc !== 0) return;
+      cases[i]!.forEach((rec, j) => {
+        const dv = new DataView(rec.buffer);
+        const nr = Number(dv.getBigUint64(0, true));
+        const args = [0, 1, 2, 3, 4, 5].map((a) => dv.getBigUint64(8 + 8 * a, true));
+        const r = run(p.prog, { kind: 'seccomp', nr, arch: AUDIT_ARCH_X86_64, instructionPointer: 0n, args }).ret!;
+        const got = res[i]!.results[j]!.split(' ');
+        const action = (r & 0xffff0000) >>> 0;
+        const data = r & 0xffff;
+        let want: string;
+        if (action === 0x7fff0000 || action === 0x7ffc0000) {
+          const [child, parent] = [got[3], got[4]];
+          const val = nr === 110 ? parent : nr === 102 ? '0' : child;
+          want = `r ${val} 0`;
+        } else if (action === 0x00050000) want = data === 0 ? 'r 0 0' : `r -1 ${Math.min(data, 4095)}`;
+        else if (action === 0x7ff00000 || action === 0x7fc00000) want = 'r -1 38'; // no tracer / no listener: -ENOSYS
+        else want = 's 31'; // KILL_THREAD, KILL_PROCESS, TRAP, unknown actions: SIGSYS
+        const gotShort = got.slice(0, 3).join(' ');
+        const kind = action === 0x7fff0000 || action === 0x7ffc0000 ? 'ran' : action === 0x00050000 ? 'errno' : want === 'r -1 38' ? 'enosys' : 'sigsys';
+        outcomes.set(kind, (outcomes.get(kind) ?? 0) + 1);
+        if (gotShort !== want) mism.push(`${p.why} nr ${nr}: kernel ${gotShort}, bpfplay ret 0x${r.toString(16)} -> ${want}`);
+        compared++;
+      });
+    });
+    console.log(`seccomp: ${progs.length} filters, ${compared} system calls identical; outcomes ${JSON.stringify(Object.fromEntries(outcomes))}`);
+    expect(mism.slice(0, 10)).toEqual([]);
+    expect(compared).toBeGreaterThan(1000);
   });
 
   it('uses only loopback inside its own namespace (sanity: ancillary ifindex is lo)', () => {

@@ -110,3 +110,65 @@ export function breakFilter(fs: SockFilter[], seed: number): { prog: SockFilter[
     default: p[i] = { code: 0x02, jt: 0, jf: 0, k: 16 }; return { prog: p, rule: 'M[16]' };
   }
 }
+
+/** SECCOMP_RET_* values (with data) a random seccomp filter returns. */
+const SECCOMP_RETS = [0x7fff0000, 0x7fff0000, 0x00050001, 0x0005000d, 0x00050fff, 0x0005ffff, 0x00050000, 0x00000000, 0x80000000, 0x00030002, 0x7ff00005, 0x7fc00000, 0x7ffc0000, 0x00010000];
+
+/** A random seccomp filter: aligned 32-bit loads of struct seccomp_data (never the unpredictable
+ * instruction_pointer at 8..15), no packet forms, no mod; returns from SECCOMP_RETS or A. */
+export function randomSeccompFilter(seed: number): SockFilter[] {
+  const r = rng(seed);
+  const pick = <T,>(a: readonly T[]): T => a[r() % a.length]!;
+  const n = 3 + (r() % 20);
+  const out: SockFilter[] = [];
+  const f = (code: number, k = 0, jt = 0, jf = 0): void => void out.push({ code, jt, jf, k: k >>> 0 });
+  const mems = r() % 2;
+  if (mems) {
+    f(0x20, 0);
+    f(0x02, 0);
+  }
+  const total = n + out.length;
+  const fields = [0, 4, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60];
+  while (out.length < total - 1) {
+    const remaining = total - 2 - out.length;
+    switch (r() % 12) {
+      case 0: case 1: case 2:
+        f(0x20, pick(fields));
+        break;
+      case 3:
+        f(pick([0x80, 0x81]));
+        break;
+      case 4:
+        f(pick([0x00, 0x01]), pick([0, 1, 39, 110, 0xfff, r()]));
+        break;
+      case 5: {
+        const op = pick([0x00, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0xa0]);
+        let k = pick([1, 2, 3, 4, 7, 8, 0xf, 0xff, 0xfff, r()]);
+        if (op === 0x60 || op === 0x70) k %= 32;
+        if (op === 0x30 && k === 0) k = 3;
+        f(0x04 | op, k);
+        break;
+      }
+      case 6:
+        f(0x04 | 0x08 | pick([0x00, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0xa0]));
+        break;
+      case 7:
+        f(pick([0x07, 0x87, 0x84]));
+        break;
+      case 8:
+        if (mems) f(pick([0x60, 0x61, 0x02, 0x03]), 0);
+        else f(0x87);
+        break;
+      case 9: case 10: {
+        const op = pick([0x10, 0x20, 0x30, 0x40]);
+        const x = r() % 4 === 0;
+        f(0x05 | op | (x ? 0x08 : 0), x ? 0 : pick([39, 110, 102, 186, 0xc000003e, 0, 1, r()]), r() % (remaining + 1), r() % (remaining + 1));
+        break;
+      }
+      default:
+        f(0x06, pick(SECCOMP_RETS));
+    }
+  }
+  f(r() % 4 === 0 ? 0x16 : 0x06, pick(SECCOMP_RETS));
+  return out;
+}
