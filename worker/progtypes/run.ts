@@ -1,0 +1,75 @@
+// Runs a program the way BPF_PROG_TEST_RUN does (or in the attach-point view): prepares the context and
+// packet (testrun.ts / attach.ts), lays them out as VM regions (ctx with its pointer fields, packet,
+// packet metadata, the socket behind __sk_buff->sk), runs the VM, and reports retval, data_out and ctx_out
+// as the kernel would. This is what `cli run` calls per packet. It does not verify the program and does
+// not parse files; the VM (worker/vm) executes, helpers come from worker/helpers.
+
+import type { Program } from '../isa/program';
+import type { MapImpl } from '../maps/types';
+import { err, type Diagnostic } from '../util/diag';
+import { CTX_BASE, PACKET_BASE, runFast, type RegionSpec, type RunResult } from '../vm/index';
+import { prepareAttachView, type AttachMeta } from './attach';
+import { PROG_TYPES } from './table';
+import { finishTestRun, prepareTestRun, type TestRunInput, type TestRunOutput, type TestRunSetup, type TestRunType } from './testrun';
+
+/** Where the socket behind __sk_buff->sk lives (next to the ctx, in the same direct-map window). */
+export const SOCK_BASE = CTX_BASE + 0x2000n;
+
+/** The VM regions of a prepared run. Byte arrays are shared with `setup`, so the run writes into it. */
+export function vmRegions(setup: TestRunSetup): RegionSpec[] {
+  const p = setup.packet;
+  const writableCtx = setup.ctxLayout.fields.some((f) => f.write.length > 0);
+  const regions: RegionSpec[] = [
+    {
+      name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: setup.ctx, readable: true, writable: writableCtx,
+      ptrFields: setup.pointers.map((x) => ({ off: x.off, size: x.size, target: x.target === 'data' ? 'packet' : x.target === 'data_end' ? 'packet_end' : x.target === 'data_meta' ? 'packet_meta' : 'sock' })),
+    },
+    { name: 'packet', kind: 'packet', base: PACKET_BASE, bytes: p.buf.subarray(p.data, p.dataEnd), readable: true, writable: PROG_TYPES[setup.type].directPacketWrite },
+    { name: 'packet_meta', kind: 'packet_meta', base: PACKET_BASE - BigInt(p.data - p.dataMeta), bytes: p.buf.subarray(p.dataMeta, p.data), readable: true, writable: true },
+  ];
+  if (setup.sock) regions.push({ name: 'sock', kind: 'other', base: SOCK_BASE, bytes: setup.sock, readable: true, writable: false });
+  return regions;
+}
+
+export interface RunOptions {
+  maps?: MapImpl[];
+  programs?: Program[];
+  seed?: number;
+  budget?: number;
+  cpu?: number;
+  startTimeNs?: bigint;
+}
+
+export interface PacketRunResult {
+  output: TestRunOutput | null;
+  run: RunResult | null;
+  setup: TestRunSetup | null;
+  diagnostics: Diagnostic[];
+  /** The kernel's errno when BPF_PROG_TEST_RUN itself would refuse the input. */
+  errno?: number;
+}
+
+function runSetup(program: Program, setup: TestRunSetup, opts: RunOptions): PacketRunResult {
+  const run = runFast({
+    program, programs: opts.programs, regions: vmRegions(setup), ctxRegion: 'ctx', maps: opts.maps,
+    seed: opts.seed, budget: opts.budget, cpu: opts.cpu, startTimeNs: opts.startTimeNs, ctx: setup,
+    ldAbsRegion: 'packet',
+  });
+  const diagnostics: Diagnostic[] = [];
+  if (run.fault) diagnostics.push(err(`program faulted: ${run.fault.message}`, { insn: run.fault.insn }, 'run.fault'));
+  return { output: finishTestRun(setup, run.retval), run, setup, diagnostics };
+}
+
+/** BPF_PROG_TEST_RUN: data_in (+ ctx_in) -> retval, data_out, ctx_out. */
+export function runTestRun(program: Program, input: TestRunInput, opts: RunOptions = {}): PacketRunResult {
+  const prep = prepareTestRun(input);
+  if (!prep.setup) return { output: null, run: null, setup: null, diagnostics: prep.diagnostics, errno: prep.errno };
+  return runSetup(program, prep.setup, opts);
+}
+
+/** The attach-point view: a frame as the program sees it where it is attached. */
+export function runAttached(program: Program, type: TestRunType, frame: Uint8Array, meta: AttachMeta = {}, opts: RunOptions = {}): PacketRunResult {
+  const prep = prepareAttachView(type, frame, meta);
+  if (!prep.setup) return { output: null, run: null, setup: null, diagnostics: prep.diagnostics };
+  return runSetup(program, prep.setup, opts);
+}
