@@ -1,6 +1,6 @@
 // The disassembler against llvm-objdump-19 (goldens recorded by scripts/record-llvm-goldens.ts, Debian
 // LLVM 19.1.7), the round trip disassemble -> assembleLlvm over every ISA row, and fuzzing.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -143,6 +143,32 @@ describe('round trip: disassemble -> assembleLlvm gives the same bytes', () => {
     expect(disassemble(q).lines.map((l) => (l.label ? `${l.label}: ` : '') + l.text)).toEqual([
       'r0 = 0x0', 'if r1 == 0x0 goto LBB0_4', 'call func_5', 'goto LBB0_4', 'LBB0_4: exit', 'func_5: ',
     ]);
+  });
+});
+
+describe('clang-19 objects (testdata/obj/*.objdump: llvm-objdump-19 -d -r, recorded by scripts/record-clang-objects.sh)', () => {
+  const dir = path.resolve(import.meta.dirname, '../../testdata/obj');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.objdump')) : [];
+  it.skipIf(files.length === 0)('formatInsnLlvm(generic, objdump) prints every instruction as objdump does', () => {
+    let n = 0;
+    for (const f of files) {
+      const lines = readFileSync(path.join(dir, f), 'utf8').split('\n');
+      for (const l of lines) {
+        const m = /^\s+(\d+):\t([0-9a-f ]+?)\t(.*)$/.exec(l);
+        if (!m) continue;
+        const bytes = Uint8Array.from(m[2]!.split(' ').map((h) => parseInt(h, 16)));
+        const dec = decodeSlots(programFromBytes(bytes).slots);
+        const i = dec.insns[0];
+        const want = m[3]!.replace(/ <[^<> ]+>$/, '');
+        if (!i) {
+          expect(want, `${f}: ${l}`).toBe('<unknown>');
+          continue;
+        }
+        expect(formatInsnLlvm({ ...i, pc: Number(m[1]) }, undefined, { mcpu: 'generic', objdump: true }), `${f}: ${l}`).toBe(want);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(100);
   });
 });
 
