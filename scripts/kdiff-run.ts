@@ -141,8 +141,13 @@ export interface Comparison {
   vmMs: number;
 }
 
+/** Runs the cases in the kernel and compares them with `vm`. */
 export function compare(cases: readonly KdiffCase[], vm: VmRunner): Comparison {
-  const k = runInKernel(cases);
+  return compareWith(cases, runInKernel(cases), vm);
+}
+
+/** Compares already-obtained kernel outcomes with `vm` (so one kernel run can check several VM paths). */
+export function compareWith(cases: readonly KdiffCase[], k: KernelRun, vm: VmRunner): Comparison {
   const t = Date.now();
   const disagree: Comparison['disagree'] = [];
   const kernelErrors: Comparison['kernelErrors'] = [];

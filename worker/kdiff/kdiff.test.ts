@@ -1,0 +1,53 @@
+// The kernel-differential test: 1,200 generated programs (worker/kdiff/gen.ts) run through the real
+// kernel's BPF_PROG_TEST_RUN — bpfplay's own ELF writer, `bpftool prog loadall`, `bpftool prog run` — and
+// through bpfplay's VM on both paths (runFast, and createVm + step), under the test_run context and packet
+// setup of worker/progtypes/testrun.ts. The 32-bit retval and data_out must agree on every program.
+// Skips, with the reason, where the kernel cannot be used (no root, no bpftool, bpf() not permitted).
+import { describe, expect, it } from 'vitest';
+import { compareWith, formatDisagreements, runInKernel, type KernelRun } from '../../scripts/kdiff-run';
+import { kernelOracle } from '../testing/kernel';
+import { generateCases } from './gen';
+import { runCaseInVm } from './vmrun';
+
+const SEED = Number(process.env.BPFPLAY_KDIFF_SEED ?? 1);
+const COUNT = Number(process.env.BPFPLAY_KDIFF_COUNT ?? 1200);
+const oracle = kernelOracle();
+
+describe.skipIf(!oracle.ok)(`kernel-differential (${COUNT} programs, seed ${SEED})${oracle.ok ? '' : ` — skipped: ${oracle.reason}`}`, () => {
+  const cases = generateCases(SEED, COUNT);
+  let kernel: KernelRun;
+
+  it('the kernel verifier accepts and runs every generated program', () => {
+    const t = Date.now();
+    kernel = runInKernel(cases);
+    const ran = kernel.outcomes.filter((o) => o.retval !== null).length;
+    console.log(`kdiff kernel: ${ran}/${COUNT} ran; load ${kernel.loadMs} ms, run ${kernel.runMs} ms, total ${Date.now() - t} ms`);
+    expect(kernel.rejected.map((r) => `case ${r.id}:\n${r.log}`)).toEqual([]);
+    expect(kernel.outcomes.filter((o) => o.retval === null).map((o) => o.error)).toEqual([]);
+  });
+
+  for (const mode of ['fast', 'step'] as const) {
+    it(`bpfplay's VM (${mode === 'fast' ? 'runFast' : 'createVm + step'}) agrees with the kernel on retval and data_out`, () => {
+      expect(kernel, 'kernel run').toBeDefined();
+      const cmp = compareWith(cases, kernel, (c) => runCaseInVm(c.program, c.flavour, c.data, mode));
+      console.log(`kdiff ${mode}: ${cmp.agree}/${cmp.total} agree, ${cmp.disagree.length} disagree; VM time ${cmp.vmMs} ms`);
+      if (cmp.disagree.length) console.log(formatDisagreements(cases, cmp));
+      expect(cmp.disagree.map((d) => d.id)).toEqual([]);
+      expect(cmp.agree).toBe(COUNT);
+    });
+  }
+
+  it('would notice a VM that got one packet byte or the return value wrong', () => {
+    expect(kernel, 'kernel run').toBeDefined();
+    const some = cases.slice(0, 40);
+    const off = compareWith(some, { ...kernel, outcomes: kernel.outcomes.slice(0, 40) }, (c) => {
+      const r = runCaseInVm(c.program, c.flavour, c.data, 'fast');
+      if (c.id % 2 === 0) return { ...r, retval: ((r.retval ?? 0) + 1) >>> 0 };
+      const d = r.dataOut!.slice();
+      d[c.id % d.length] ^= 1;
+      return { ...r, dataOut: d };
+    });
+    expect(off.agree).toBe(0);
+    expect(off.disagree).toHaveLength(40);
+  });
+});
