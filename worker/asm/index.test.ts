@@ -1,5 +1,13 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { Slot } from '../isa/insn';
+import type { Program } from '../isa/program';
+import { parseDataFile } from '../conformance/datafile';
+import { disassembleText } from './disasm';
 import { assemble, detectSyntax } from './index';
+import { assembleLlvm } from './llvm/assemble';
 import { assembleUbpf } from './ubpf/assemble';
 
 describe('detectSyntax', () => {
@@ -51,5 +59,40 @@ describe('assemble', () => {
     const r = assemble('mov %r0, %r77');
     expect(r.syntax).toBe('ubpf');
     expect(r.diagnostics[0]!.message).toBe('Invalid register: %r77');
+  });
+});
+
+// Cross-dialect check on real programs: every program of the conformance corpora and of our own cases,
+// assembled from its ubpf text, disassembled to llvm text and to ubpf text, must assemble back to the same
+// slots in both dialects (and through the auto-detecting front door).
+describe('both dialects agree on the conformance programs', () => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const roots = [path.resolve(here, '../../../shared/conformance'), path.resolve(here, '../conformance/cases')].filter(existsSync);
+  const walk = (d: string): string[] =>
+    readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith('.data') ? [path.join(d, e.name)] : []));
+  const programs: { name: string; slots: Slot[]; p: Program }[] = [];
+  for (const f of roots.flatMap(walk)) {
+    const df = parseDataFile(readFileSync(f, 'utf8'), {
+      flavour: f.includes('bpf_conformance') ? 'bpf_conformance' : 'ubpf',
+      readInclude: (n) => (existsSync(path.resolve(path.dirname(f), n)) ? readFileSync(path.resolve(path.dirname(f), n), 'utf8') : null),
+    });
+    if (!df.asm) continue;
+    const r = assembleUbpf(df.asm.text);
+    if (!r.program || r.program.slots.length === 0) continue;
+    programs.push({ name: path.relative(path.dirname(here), f), slots: r.program.slots, p: r.program });
+  }
+  it('finds the programs', () => {
+    expect(programs.length).toBeGreaterThan(roots.length > 1 ? 350 : 20);
+  });
+  it.each(programs.map((x) => [x.name, x] as const))('%s', (_name, x) => {
+    const llvmText = disassembleText(x.p, { syntax: 'llvm' });
+    const l = assembleLlvm(llvmText);
+    expect(l.diagnostics.filter((d) => d.severity === 'error'), llvmText).toEqual([]);
+    expect(l.program!.slots, llvmText).toEqual(x.slots);
+    const ubpfText = disassembleText(x.p, { syntax: 'ubpf' });
+    const u = assembleUbpf(ubpfText);
+    expect(u.program?.slots, ubpfText).toEqual(x.slots);
+    const auto = assemble(llvmText);
+    expect([auto.syntax, auto.program?.slots]).toEqual(['llvm', x.slots]);
   });
 });
