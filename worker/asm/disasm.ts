@@ -9,12 +9,14 @@
 //    kfunc calls `call kfunc(ID[, OFF])`, `ld_pseudo r1, SRC, IMM, IMM2` when IMM2 is not 0,
 //    `skb[rN + IMM]` when IMM is not 0, map references by name when the program has maps, and
 //    LLVM 20's `load_acquire`/`store_release` (objdump-19 has none).
-//  - objdumpText: the whole listing byte for byte as objdump prints it (symbol headers, `<sym+0x..>`
-//    jump annotations, `<unknown>` for what objdump cannot decode).
+//  - objdumpText: the whole listing byte for byte as plain `llvm-objdump-19 -d` prints it (or with
+//    --mcpu=v4 on request): symbol headers, `<sym+0x..>` jump annotations, `<unknown>` for what
+//    objdump cannot decode (without --mcpu=v4 that includes most 32-bit atomics).
 // disassemble() gives per-slot lines for the UI, with labels for jump and call targets, and never
 // throws: undecodable slots become `.8byte 0x...` lines with an error.
 // It does not validate programs (worker/verifier) nor assemble (worker/asm/llvm).
 
+import { HELPER_NAMES } from '../helpers/ids.generated';
 import { decodeSlots, encodeInsn, slotToU64, type Insn, type Slot } from '../isa/insn';
 import type { AluOp, JmpCond } from '../isa/opcodes';
 import type { Program } from '../isa/program';
@@ -41,6 +43,8 @@ export interface FormatOptions {
   mcpu?: ObjdumpCpu;
   /** Print exactly objdump's text even where it loses bits (objdumpText uses this). */
   objdump?: boolean;
+  /** Helper calls as the kernel log writes them, `call bpf_map_lookup_elem#1` (assembleLlvm reads it back). */
+  helperNames?: boolean;
   /** Name for the slot a jump or local call lands on; when it returns a name, the text uses it instead of the offset. */
   labelFor?: (slot: number) => string | undefined;
 }
@@ -93,6 +97,7 @@ export function formatInsnLlvm(i: Insn, p?: Program, opts: FormatOptions = {}): 
     case 'may_goto':
       return `may_goto ${jumpTo(i.off)}`;
     case 'call':
+      if (!exact && i.callKind === 'helper' && opts.helperNames && i.imm > 0 && HELPER_NAMES[i.imm]) return `call bpf_${HELPER_NAMES[i.imm]}#${i.imm}`;
       if (exact || i.callKind === 'helper') return `call ${hexImm(i.imm)}`;
       if (i.callKind === 'local') {
         const name = opts.labelFor?.(i.pc + 1 + i.imm) ?? p?.funcs?.[i.pc + 1 + i.imm];
@@ -179,7 +184,7 @@ const LABEL_NAME = /^[A-Za-z_.$][A-Za-z0-9_.$]*$/;
  * Per-slot lines in the chosen syntax. With labels (the default), jump and call targets print as
  * label names (the program's, or LBB0_<slot> / func_<slot> made up), so the text assembles back.
  */
-export function disassemble(p: Program, opts: { syntax?: Syntax; labels?: boolean } = {}): { lines: DisasmLine[]; diagnostics: Diagnostic[] } {
+export function disassemble(p: Program, opts: { syntax?: Syntax; labels?: boolean; helperNames?: boolean } = {}): { lines: DisasmLine[]; diagnostics: Diagnostic[] } {
   const syntax = opts.syntax ?? 'llvm';
   const useLabels = opts.labels ?? true;
   const lines: DisasmLine[] = [];
@@ -236,7 +241,7 @@ export function disassemble(p: Program, opts: { syntax?: Syntax; labels?: boolea
       const label = labelFor(pc);
       if (i) {
         const slots = encodeInsn(i).map((_, k) => p.slots[pc + k]!);
-        const text = syntax === 'llvm' ? formatInsnLlvm(i, p, { labelFor }) : ubpfText(i, p, labelFor);
+        const text = syntax === 'llvm' ? formatInsnLlvm(i, p, { labelFor, helperNames: opts.helperNames }) : ubpfText(i, p, labelFor);
         lines.push({ pc, bytes: bytesHex(slots), text, ...(label !== undefined ? { label } : {}) });
         if (i.kind === 'ldimm64') pc++;
         continue;
@@ -281,12 +286,12 @@ export function disassembleText(p: Program, opts: { syntax?: Syntax } = {}): str
 }
 
 /**
- * Exactly what `llvm-objdump-19 -d [--mcpu=v4]` prints for the program's section, from the
+ * Exactly what `llvm-objdump-19 -d` (default; or with `--mcpu=v4` when asked) prints for the program's section, from the
  * "Disassembly of section" line to the end: symbol headers for labels (not `.L` ones, which llvm-mc
  * does not keep), jump annotations `<sym+0xoff>`, `<unknown>` for undecodable slots.
  */
 export function objdumpText(p: Program, opts: { mcpu?: ObjdumpCpu } = {}): string {
-  const mcpu = opts.mcpu ?? 'v4';
+  const mcpu = opts.mcpu ?? 'generic';
   const section = p.section ?? '.text';
   // Symbols objdump knows: labels (addresses in bytes); the section symbol when no label sits at 0.
   const syms: { addr: bigint; name: string }[] = [];
