@@ -113,6 +113,7 @@ export function App() {
   const example = useStore((s) => s.examples.find((e) => e.id === s.example) ?? null);
   const [share, setShare] = useState<string | null>(null);
   const [showDisasm, setShowDisasm] = useState(true);
+  const [showBytes, setShowBytes] = useState(false);
   const [drag, setDrag] = useState(false);
   const isClassic = useStore((s) => s.dialect === 'cbpf' || (s.dialect === 'auto' && s.build?.dialect === 'cbpf'));
 
@@ -189,12 +190,13 @@ export function App() {
             <span className="ed-title">Source</span>
             {isClassic ? <FilterBox /> : null}
             <label className="check"><input type="checkbox" checked={showDisasm} onChange={(e) => setShowDisasm(e.target.checked)} /> disassembly</label>
+            {showDisasm ? <label className="check"><input type="checkbox" checked={showBytes} onChange={(e) => setShowBytes(e.target.checked)} /> bytes</label> : null}
           </div>
           <div className={`ed-split${showDisasm ? ' with-disasm' : ''}`}>
             <Suspense fallback={<div className="editor-host loading">Loading editor…</div>}>
               <Editor />
             </Suspense>
-            {showDisasm ? <Disasm /> : null}
+            {showDisasm ? <Disasm bytes={showBytes} /> : null}
           </div>
           <Timeline />
           {presentation ? <Explain /> : null}

@@ -11,6 +11,8 @@ const ICONS: Record<string, string> = {
   step: 'M15 14l5-5-5-5M20 9H10a6 6 0 000 12h3',
   toBreak: 'M5 5l8 7-8 7zM17 5v14',
   reset: 'M19 5l-8 7 8 7zM7 5v14',
+  up: 'M6 15l6-6 6 6',
+  down: 'M6 9l6 6 6-6',
 };
 
 function Icon({ name }: { name: keyof typeof ICONS }) {
@@ -54,9 +56,9 @@ export function useShortcuts(onShare: () => void): void {
 }
 
 const SPEEDS = [
-  { v: 2, label: '2 steps/s' },
-  { v: 8, label: '8 steps/s' },
-  { v: 30, label: '30 steps/s' },
+  { v: 2, label: '2/s' },
+  { v: 8, label: '8/s' },
+  { v: 30, label: '30/s' },
   { v: 0, label: 'instant' },
 ];
 
@@ -82,9 +84,9 @@ export function Controls() {
       <button type="button" disabled={!can} onClick={() => void a.runToBreakpoint()} title={`Run to breakpoint (${SHORTCUTS.toBreak.label})`} aria-label="Run to breakpoint"><Icon name="toBreak" /></button>
       <button type="button" disabled={!can} onClick={() => void a.reset()} title={`Reset to the first step (${SHORTCUTS.reset.label})`} aria-label="Reset"><Icon name="reset" /></button>
       <span className="sep" />
-      <button type="button" disabled={cursor.packet <= 0} onClick={() => void a.selectPacket(cursor.packet - 1)} title={`Previous packet (${SHORTCUTS.prevPacket.label})`} aria-label="Previous packet">◂ pkt</button>
-      <span className="pktpos" aria-live="polite">{packetCount ? `${cursor.packet + 1}/${packetCount}` : '0/0'}</span>
-      <button type="button" disabled={cursor.packet >= packetCount - 1} onClick={() => void a.selectPacket(cursor.packet + 1)} title={`Next packet (${SHORTCUTS.nextPacket.label})`} aria-label="Next packet">pkt ▸</button>
+      <button type="button" disabled={cursor.packet <= 0} onClick={() => void a.selectPacket(cursor.packet - 1)} title={`Previous packet (${SHORTCUTS.prevPacket.label})`} aria-label="Previous packet"><Icon name="up" /></button>
+      <span className="pktpos" aria-live="polite" title="Packet shown">pkt {packetCount ? `${cursor.packet + 1}/${packetCount}` : '0/0'}</span>
+      <button type="button" disabled={cursor.packet >= packetCount - 1} onClick={() => void a.selectPacket(cursor.packet + 1)} title={`Next packet (${SHORTCUTS.nextPacket.label})`} aria-label="Next packet"><Icon name="down" /></button>
       <label className="speed" title="Animation speed for Run">
         <span className="vh">Speed</span>
         <select aria-label="Speed" value={speed} onChange={(e) => a.setSpeed(Number(e.target.value))}>

@@ -3,7 +3,7 @@
 import { useEffect, useRef } from 'react';
 import { useStore } from '../store';
 
-export function Disasm() {
+export function Disasm({ bytes }: { bytes: boolean }) {
   const build = useStore((s) => s.build);
   const pc = useStore((s) => s.frame?.pc ?? null);
   const breakpoints = useStore((s) => s.breakpoints);
@@ -31,8 +31,8 @@ export function Disasm() {
                     ) : null}
                   </td>
                   <td className="idx">{i.index}</td>
-                  <td className="bytes">{i.bytes}</td>
-                  <td className="text">{i.text}</td>
+                  {bytes ? <td className="bytes">{i.bytes}</td> : null}
+                  <td className="text" title={i.bytes}>{i.text}</td>
                   <td className="line">{i.line !== null ? `:${i.line}` : ''}</td>
                 </tr>
               );
@@ -46,7 +46,7 @@ export function Disasm() {
           <table>
             <tbody>
               {build.translated.map((i) => (
-                <tr key={i.index}><td className="idx">{i.index}</td><td className="bytes">{i.bytes}</td><td className="text">{i.text}</td><td className="line">{i.line !== null ? `← ${i.line}` : ''}</td></tr>
+                <tr key={i.index}><td className="idx">{i.index}</td>{bytes ? <td className="bytes">{i.bytes}</td> : null}<td className="text" title={i.bytes}>{i.text}</td><td className="line">{i.line !== null ? `← ${i.line}` : ''}</td></tr>
               ))}
             </tbody>
           </table>

@@ -238,6 +238,7 @@ async function openPacket(set: Set, get: Get, packet: number, step: number): Pro
   const seq = ++frameSeq;
   const info = await call('recording the run', (e) => e.debugOpen(p), 8000);
   if (seq !== frameSeq) return;
+  set({ runError: info.error });
   const detail = await call('decoding the packet', (e) => e.packetDetail(p));
   if (seq !== frameSeq) return;
   const target = Math.max(info.firstStep, Math.min(step, info.total));

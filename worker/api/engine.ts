@@ -12,13 +12,18 @@ import { EXAMPLES } from '../examples/index.generated';
 import type { ExampleFile } from '../examples/types';
 import type {
   BuildRequest, BuildResult, ByteRange, Capabilities, DiagnosticView, Dialect, ExampleMeta, InsnView, LanguageInfo,
-  MapEntryView, PacketDetail, PacketInput, PacketLayer, PacketVerdict, ProgTypeView, RegView, StepFrame, VerifierReport,
+  MapEntryView, MapView, PacketDetail, PacketInput, PacketLayer, PacketVerdict, ProgTypeView, RegView, StepFrame, VerifierReport,
 } from './types';
 import type { Diagnostic } from '../util/diag';
-import { compileFilter } from '../cbpf/compile/index';
-import { detectCbpf, formatDump, parseTcpdumpD, parseTcpdumpDd, parseTcpdumpDdd, bpfImage, type CbpfParse } from '../cbpf/formats';
-import { parseBpfAsm } from '../cbpf/bpfasm';
-import { checkClassic } from '../cbpf/check';
+import { checkClassic, classicToProgram, compileFilter, detectCbpf, formatTcpdump, parseCbpf, skbContextFor } from '../cbpf/index';
+import { bpfImage } from '../cbpf/formats';
+import { assemble } from '../asm/index';
+import { disassemble } from '../asm/disasm';
+import type { Program } from '../isa/program';
+import { openDebug, runPacket } from './ebpf-run';
+import { createMap, type MapImpl } from '../maps/types';
+import '../maps/index';
+import { helperProto } from '../helpers/protos';
 import { initState, step as cbpfStep, run as cbpfRun, socketVerdict, type CbpfEffect, type SkbContext } from '../cbpf/interp';
 import type { SockFilter } from '../cbpf/insn';
 import { SAMPLES, buildSample } from '../packets/samples';
@@ -77,6 +82,9 @@ const PACKET_TYPES = new Set<string>([
 ]);
 
 
+/** The verifier's abstract state text at an instruction, when a report exists. */
+let verifierStateAt: ((pc: number) => string | null) | null = null;
+
 // ---- conversions ------------------------------------------------------------------------------
 
 function diagView(d: Diagnostic): DiagnosticView {
@@ -120,11 +128,16 @@ interface DebugSession {
 
 type Built =
   | { kind: 'cbpf'; filters: SockFilter[]; lines: (number | null)[]; insns: InsnView[] }
+  | { kind: 'ebpf'; program: Program; insns: InsnView[]; syntax: 'llvm' | 'ubpf' }
   | { kind: 'none' };
 
 interface Session {
   progType: string;
   built: Built;
+  /** Maps shared by the packets of one run (kernel semantics: maps persist between packets). */
+  runMaps: MapImpl[] | null;
+  /** Map snapshots before packet i (for stepping packet i with the maps as they were). */
+  mapSnaps: unknown[][];
   packets: Uint8Array[];
   names: string[];
   maps: Record<string, MapEntryView[]>;
@@ -132,28 +145,60 @@ interface Session {
   debug: DebugSession | null;
 }
 
-const session: Session = { progType: 'socket_filter', built: { kind: 'none' }, packets: [], names: [], maps: {}, maxInsns: 1_000_000, debug: null };
+const session: Session = { progType: 'socket_filter', built: { kind: 'none' }, runMaps: null, mapSnaps: [], packets: [], names: [], maps: {}, maxInsns: 1_000_000, debug: null };
 
 function fmtHex(v: number): string {
   return `0x${(v >>> 0).toString(16)}`;
 }
 
+/** The program with the user's initial map contents applied. */
+function withInitialMaps(p: Program): Program {
+  if (!Object.keys(session.maps).length) return p;
+  return { ...p, maps: p.maps.map((m) => (session.maps[m.name] ? { ...m, initial: session.maps[m.name] } : m)) };
+}
+
+function freshMaps(p: Program): MapImpl[] | string {
+  const out: MapImpl[] = [];
+  for (const d of p.maps) {
+    const m = createMap(d);
+    if ('severity' in m) return m.message;
+    out.push(m);
+  }
+  return out;
+}
+
+const MAX_MAP_SNAPSHOTS = 2000;
+
 // ---- classic BPF --------------------------------------------------------------------------------
 
-function parseClassic(text: string): CbpfParse {
-  const form = detectCbpf(text);
-  switch (form) {
-    case 'tcpdump-d': return parseTcpdumpD(text);
-    case 'tcpdump-dd': return parseTcpdumpDd(text);
-    case 'tcpdump-ddd': return parseTcpdumpDdd(text);
-    case 'bpf_asm':
-    case false:
-      return parseBpfAsm(text);
+function insnViews(p: Program, syntax: 'llvm' | 'ubpf'): InsnView[] {
+  const d = disassemble(p, { syntax, labels: true });
+  return d.lines.map((l) => ({
+    index: l.pc, line: p.sourceMap?.[l.pc]?.line ?? null, bytes: l.bytes,
+    text: `${l.label ? `${l.label}: ` : ''}${l.text}${l.error ? `  ; ${l.error}` : ''}`,
+  }));
+}
+
+function buildEbpf(source: string, dialect: 'llvm' | 'ubpf' | 'auto'): BuildResult {
+  const r = assemble(source, { syntax: dialect });
+  const diagnostics = r.diagnostics.map(diagView);
+  const ok = r.program !== null && !diagnostics.some((d) => d.severity === 'error');
+  if (!ok || !r.program) {
+    session.built = { kind: 'none' };
+    return { ok: false, dialect: r.syntax, diagnostics, insns: [], maps: [], translated: null };
   }
+  const insns = insnViews(r.program, r.syntax);
+  session.built = { kind: 'ebpf', program: r.program, insns, syntax: r.syntax };
+  session.runMaps = null;
+  const maps: MapView[] = r.program.maps.map((m) => ({
+    name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
+    entries: (m.initial ?? []).map((e) => ({ key: e.key, value: e.value })), changed: [],
+  }));
+  return { ok: true, dialect: r.syntax, diagnostics, insns, maps, translated: null };
 }
 
 function buildClassic(source: string): BuildResult {
-  const parsed = parseClassic(source);
+  const parsed = parseCbpf(source);
   const diagnostics = parsed.diagnostics.map(diagView);
   if (!parsed.filters) {
     session.built = { kind: 'none' };
@@ -172,12 +217,21 @@ function buildClassic(source: string): BuildResult {
   }));
   const ok = check.ok && !diagnostics.some((d) => d.severity === 'error');
   session.built = ok ? { kind: 'cbpf', filters: parsed.filters, lines, insns } : { kind: 'none' };
-  return { ok, dialect: 'cbpf', diagnostics, insns, maps: [], translated: null };
+  let translated: InsnView[] | null = null;
+  if (ok) {
+    const t = classicToProgram(parsed.filters, lines.map((l) => l ?? 0));
+    if (t.program) {
+      const back = new Map<number, number>();
+      t.map.forEach(([a, b], pc) => { for (let k = a; k <= b; k++) back.set(k, pc); });
+      translated = insnViews(t.program, 'llvm').map((v) => ({ ...v, line: back.has(v.index) ? back.get(v.index)! : null }));
+    }
+  }
+  return { ok, dialect: 'cbpf', diagnostics, insns, maps: [], translated };
 }
 
 function classicCtx(frame: Uint8Array): SkbContext {
   // A socket filter on an AF_PACKET socket: the data starts at the Ethernet header.
-  return { kind: 'skb', frame, dataOff: 0, netOff: 14, ifindex: 1 };
+  return skbContextFor(frame, 'packet_socket');
 }
 
 function classicVerdict(index: number, filters: SockFilter[], frame: Uint8Array, maxInsns: number): PacketVerdict {
@@ -287,7 +341,11 @@ export const engine = {
       seen.add(r.ubpf);
       ubpfMnemonics.push({ name: r.ubpf, doc: r.doc });
     }
-    const helpers = HELPER_NAMES.map((name, id) => ({ id, name: `bpf_${name}`, proto: null, doc: null })).slice(1);
+    const helpers = HELPER_NAMES.map((name, id) => {
+      const p = helperProto(id);
+      const proto = p ? `${p.ret} bpf_${name}(${p.args.join(', ')})${p.gplOnly ? ' — GPL only' : ''}` : null;
+      return { id, name: `bpf_${name}`, proto, doc: p?.doc ?? null };
+    }).slice(1);
     const ctxFields: LanguageInfo['ctxFields'] = [];
     for (const name of PROG_TYPE_NAMES) {
       for (const f of PROG_TYPES[name].ctx.fields)
@@ -301,7 +359,7 @@ export const engine = {
   },
 
   capabilities(): Capabilities {
-    return { assemble: false, run: false, verify: false, cbpf: true, packets: true, pcap: true };
+    return { assemble: true, run: true, verify: false, cbpf: true, packets: true, pcap: true };
   },
 
   /** The default traffic set (TCP, UDP, ICMP, ARP, IPv6, …) as hex frames. */
@@ -319,17 +377,13 @@ export const engine = {
     session.debug = null;
     const dialect: Dialect = req.dialect === 'auto' ? (detectCbpf(req.source) ? 'cbpf' : 'llvm') : req.dialect;
     if (dialect === 'cbpf') return buildClassic(req.source);
-    session.built = { kind: 'none' };
-    return {
-      ok: false, dialect, insns: [], maps: [], translated: null,
-      diagnostics: [{ severity: 'error', message: 'The eBPF assembler is not part of this build yet.', line: 1, col: 1, endCol: null, insn: null, code: 'engine.missing' }],
-    };
+    return buildEbpf(req.source, req.dialect === 'auto' ? 'auto' : dialect);
   },
 
   /** A pcap-filter expression compiled to classic BPF, as the `tcpdump -d` listing. */
   compileFilter(expr: string): { listing: string | null; diagnostics: DiagnosticView[] } {
     const r = compileFilter(expr);
-    return { listing: r.program ? formatDump(r.program, '-d') : null, diagnostics: r.diagnostics.map(diagView) };
+    return { listing: r.program ? formatTcpdump(r.program, '-d') : null, diagnostics: r.diagnostics.map(diagView) };
   },
 
   setInputs(inputs: { packets: PacketInput[]; maps: Record<string, MapEntryView[]>; maxInsns: number }): void {
@@ -349,22 +403,50 @@ export const engine = {
     const out: PacketVerdict[] = [];
     const b = session.built;
     const end = Math.min(session.packets.length, from + count);
+    let program: Program | null = null;
+    if (b.kind === 'ebpf') {
+      program = withInitialMaps(b.program);
+      if (from === 0 || !session.runMaps) {
+        const m = freshMaps(program);
+        if (typeof m === 'string') {
+          for (let i = from; i < end; i++) out.push({ index: i, retval: '0', verdict: 'not run', verdictClass: 'fault', keptLen: null, insns: 0, fault: m });
+          return out;
+        }
+        session.runMaps = m;
+        session.mapSnaps = [];
+      }
+    }
     for (let i = from; i < end; i++) {
       if (b.kind === 'cbpf') out.push(classicVerdict(i, b.filters, session.packets[i]!, session.maxInsns));
+      else if (b.kind === 'ebpf' && program && session.runMaps) {
+        if (program.maps.length && i < MAX_MAP_SNAPSHOTS) session.mapSnaps[i] = session.runMaps.map((m) => m.snapshot());
+        out.push(runPacket(i, program, session.progType, session.packets[i]!, session.maxInsns, session.runMaps));
+      }
       if (onProgress && (i - from) % 256 === 255) onProgress(i - from + 1);
     }
     return out;
   },
 
   /** Records the run of one packet for stepping; returns the step range. */
-  debugOpen(packet: number): { total: number; firstStep: number } {
+  debugOpen(packet: number): { total: number; firstStep: number; error: string | null } {
     const b = session.built;
     const frame = session.packets[packet];
     session.debug = null;
-    if (!frame) return { total: 0, firstStep: 0 };
+    if (!frame) return { total: 0, firstStep: 0, error: null };
     if (b.kind === 'cbpf') session.debug = classicDebug(packet, b.filters, b.lines, b.insns, frame, Math.min(session.maxInsns, 1 << 20));
+    if (b.kind === 'ebpf') {
+      const program = withInitialMaps(b.program);
+      // Step this packet with the maps as the earlier packets left them (when a snapshot was kept).
+      const maps = freshMaps(program);
+      if (typeof maps === 'string') return { total: 0, firstStep: 0, error: maps };
+      const snap = session.mapSnaps[packet];
+      if (snap) maps.forEach((m, k) => m.restore(snap[k]));
+      const d = openDebug(packet, program, session.progType, frame, b.insns, Math.min(session.maxInsns, 4_000_000), verifierStateAt, maps);
+      if (typeof d === 'string') return { total: 0, firstStep: 0, error: d };
+      session.debug = d;
+    }
     const d = session.debug;
-    return d ? { total: d.total, firstStep: d.firstStep } : { total: 0, firstStep: 0 };
+    return d ? { total: d.total, firstStep: d.firstStep, error: null } : { total: 0, firstStep: 0, error: null };
   },
 
   frame(step: number): StepFrame | null {

@@ -1,0 +1,58 @@
+// Journeys on the seed example: step forward 5 and back 2 and see the registers match; set a
+// breakpoint and run to it; break the program and see the marker and message; the watchdog.
+import { expect, openApp, reg, shot, stepPos, test } from './fixtures';
+
+test('open the seed example: verdicts for every sample packet', async ({ page }) => {
+  await openApp(page);
+  await expect(page.getByTestId('packet-0').locator('.c-verdict')).toHaveText('keep all');
+  const packets = page.getByRole('region', { name: 'Packets' });
+  await expect(packets.getByText('keep 66 bytes').first()).toBeVisible();
+  await expect(packets.locator('.v-drop').first()).toBeVisible();
+  await shot(page, 'seed');
+});
+
+test('step forward 5 and back 2: the registers match', async ({ page }) => {
+  await openApp(page);
+  await expect.poll(() => stepPos(page)).toMatch(/^step 0\//);
+  const step = page.getByRole('button', { name: 'Step', exact: true });
+  const back = page.getByRole('button', { name: 'Step back' });
+  const seen: Record<number, string[]> = {};
+  const snap = async () => Promise.all(['r0', 'r1', 'r6', 'r7', 'r10'].map((r) => reg(page, r)));
+  seen[0] = await snap();
+  for (let i = 1; i <= 5; i++) {
+    await step.click();
+    await expect.poll(() => stepPos(page)).toMatch(new RegExp(`^step ${i}/`));
+    seen[i] = await snap();
+    if (i === 1) await expect(page.locator('.regs tr.changed')).toHaveAttribute('data-reg', 'r6'); // r6 = r1
+  }
+  expect(seen[2]![0]).toBe('0x800'); // r0 = EtherType after ldh [12]
+  await back.click();
+  await back.click();
+  await expect.poll(() => stepPos(page)).toMatch(/^step 3\//);
+  expect(await snap()).toEqual(seen[3]);
+  await shot(page, 'stepping');
+});
+
+test('set a breakpoint and run to it', async ({ page }) => {
+  await openApp(page);
+  await expect.poll(() => stepPos(page)).toMatch(/^step 0\//);
+  // Line 14 is the first instruction of the tcp: block.
+  await page.getByRole('button', { name: 'Breakpoint at line 14' }).click();
+  await page.getByRole('button', { name: 'Run to breakpoint' }).click();
+  await expect(page.locator('.disasm tr.cur .line')).toHaveText(':14');
+  await expect(page.locator('.monaco-editor .cur-line')).toHaveCount(1);
+  await shot(page, 'breakpoint');
+});
+
+test('break the program and see the marker and the message', async ({ page }) => {
+  await openApp(page);
+  await page.locator('.monaco-editor').first().click();
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('End');
+  await page.keyboard.type('\n\tr0 +== 5');
+  const verifier = page.getByRole('region', { name: 'Verifier' });
+  await expect(verifier).toContainText('Does not assemble');
+  await expect(verifier.locator('.diags')).toContainText('line 2');
+  await expect(page.locator('.monaco-editor .squiggly-error')).not.toHaveCount(0);
+  await shot(page, 'broken');
+});
