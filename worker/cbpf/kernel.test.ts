@@ -119,8 +119,35 @@ describe.skipIf(!!skipReason)('classic BPF against the kernel', () => {
       const b = breakFilter(randomFilter(1000 + s), s);
       progs.push({ prog: b.prog, why: `broken (${b.rule}) #${s}` });
     }
+    // netlink attribute walks (#nla, #nlan) over frames that carry attribute chains after a 14-byte header
+    const nlaProgs: { prog: SockFilter[]; why: string }[] = [];
+    for (const anc of [12, 16])
+      for (const off of [14, 18, 22])
+        for (const type of [1, 2, 3, 5])
+          nlaProgs.push({
+            prog: parseCbpf(`ld #${off}\nldx #${type}\nld [${(SKF_AD_OFF + anc) >>> 0}]\nadd #1\nret a`).filters!,
+            why: `${anc === 12 ? 'nla' : 'nlan'} off ${off} type ${type}`,
+          });
+    const nlaFrames = (seed: number): Uint8Array[] => {
+      const r = genPackets(40, seed, []);
+      return r.map((p, i) => {
+        const out: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34];
+        let k = 0;
+        while (out.length < 14 + 8 + (p.length % 60)) {
+          const len = 4 + ((p[k % Math.max(1, p.length)] ?? i) % 12);
+          const nested = (p[(k + 1) % Math.max(1, p.length)] ?? 0) % 3 === 0;
+          out.push(len & 0xff, 0, 1 + (k % 5), nested ? 0x80 : 0);
+          for (let b = 4; b < len; b++) out.push(b % 3 === 0 ? 4 + (k % 7) : (p[(k + b) % Math.max(1, p.length)] ?? 0) % 6);
+          while (out.length % 4 !== 2) out.push(0);
+          k++;
+        }
+        return Uint8Array.from(out);
+      });
+    };
+    progs.push(...nlaProgs);
     const perProg = 40;
-    const cases = progs.map((p, i) => ({ insns: filtersToBytes(p.prog), frames: framesFor(i + 1, perProg) }));
+    const firstNla = progs.length - nlaProgs.length;
+    const cases = progs.map((p, i) => ({ insns: filtersToBytes(p.prog), frames: i >= firstNla ? nlaFrames(i) : framesFor(i + 1, perProg) }));
     const res = runHelper(bin, 'attach', encode(cases));
     expect(res.length).toBe(progs.length);
     let compared = 0;

@@ -4,7 +4,7 @@
 import { rng } from './testing-packets';
 import { SKF_AD_OFF, SKF_LL_OFF, SKF_NET_OFF, type SockFilter } from './insn';
 
-const ANC_DETERMINISTIC = [0, 4, 8, 20, 24, 28, 40, 44, 48, 60]; // proto type ifidx mark queue hatype xor_x vlan_tci vlan_avail vlan_tpid
+const ANC_DETERMINISTIC = [0, 4, 8, 12, 16, 20, 24, 28, 40, 44, 48, 60]; // proto type ifidx nla nlan mark queue hatype xor_x vlan_tci vlan_avail vlan_tpid
 
 export function randomFilter(seed: number, opts: { ancillary?: number[] } = {}): SockFilter[] {
   const r = rng(seed);
