@@ -126,3 +126,13 @@ describe('assembleUbpf errors (texts of bpf_conformance negative/ plus line:col)
     expect(r.diagnostics.map((d) => d.severity)).toEqual(['warning']);
   });
 });
+
+describe('assembleUbpf hints (info diagnostics after the exact error text)', () => {
+  const hints = (t: string): string[] => assembleUbpf(t).diagnostics.filter((d) => d.severity === 'info').map((d) => d.message);
+  it('says what was expected and suggests mnemonics', () => {
+    expect(hints('lddw %r0')).toEqual(['expected: lddw %rD, IMM64|MAP|map_value(MAP, OFF)']);
+    expect(hints('ldxb %r0, %r1')).toEqual(['expected: ldxb %rD, [%rS+OFF]']);
+    expect(hints('movv %r0, 1')).toEqual(['did you mean mov, mod, mov32, mov64?']);
+    expect(hints('r0 = 1')[0]).toMatch(/llvm dialect/);
+  });
+});

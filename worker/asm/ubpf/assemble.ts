@@ -18,8 +18,12 @@
 import type { IsaRow } from '../../isa/opcodes';
 import { u64ToSlot, type Slot } from '../../isa/insn';
 import type { MapDef, Program, ProgramResult, SrcPos } from '../../isa/program';
-import { bugDiagnostic, err, warn, type Diagnostic } from '../../util/diag';
-import { canonicalMnemonic, UBPF_ROWS } from './table';
+import { bugDiagnostic, err, warn, type Diagnostic, type Loc } from '../../util/diag';
+import { canonicalMnemonic, similarMnemonics, UBPF_ROWS, usageOf } from './table';
+
+function info(message: string, loc: Loc, code: string): Diagnostic {
+  return { severity: 'info', message, loc, code };
+}
 
 interface Tok {
   text: string;
@@ -75,7 +79,12 @@ export function assembleUbpf(text: string): ProgramResult {
       try {
         assembleLine(ctx, lines[i]!.replace(/\r$/, ''));
       } catch (e) {
-        if (e instanceof LineError) ctx.diags.push(lineDiag(ctx.line, e));
+        if (e instanceof LineError) {
+          const d = lineDiag(ctx.line, e);
+          ctx.diags.push(d);
+          const hint = hintFor(e, lines[i]!);
+          if (hint) ctx.diags.push(info(hint, d.loc, 'asm.hint'));
+        }
         else throw e;
       }
     }
@@ -103,6 +112,22 @@ export function assembleUbpf(text: string): ProgramResult {
 function lineDiag(line: number, e: LineError): Diagnostic {
   const t = e.tok;
   return err(e.message, t ? { line, col: t.col, endCol: t.col + Math.max(1, t.text.length) } : { line, col: 1 }, e.code);
+}
+
+/** What was expected, as an info diagnostic after the error (the error text itself stays exact). */
+function hintFor(e: LineError, line: string): string | null {
+  const toks = tokenize(stripComment(line.replace(/\r$/, ''))).filter((t) => !t.text.endsWith(':'));
+  const head = toks[0]?.text.toLowerCase() ?? '';
+  if (e.code === 'asm.mnemonic') {
+    if (/=|\bgoto\b|\*\s*\(/.test(line)) return 'this line looks like the llvm dialect (r0 = 1, if r1 > r2 goto +1); assemble with syntax llvm or auto';
+    const near = similarMnemonics(head);
+    return near.length ? `did you mean ${near.join(', ')}?` : null;
+  }
+  if (e.code === 'asm.operands' || e.code === 'asm.register' || e.code === 'asm.number' || e.code === 'asm.range') {
+    const u = usageOf(head);
+    return u ? `expected: ${u}` : null;
+  }
+  return null;
 }
 
 function stripComment(s: string): string {

@@ -54,3 +54,64 @@ export function canonicalMnemonic(spelled: string): string | null {
   }
   return null;
 }
+
+/** The operand forms of a mnemonic, for error hints and hovers: 'jeq %rD, %rS|IMM, +OFF|LABEL'. */
+export function usageOf(mnemonic: string): string | null {
+  const m = canonicalMnemonic(mnemonic) ?? mnemonic;
+  if (m === 'lock') return 'lock [fetch] add|or|and|xor[32] [%rD+OFF], %rS  or  lock xchg|cmpxchg[32] [%rD+OFF], %rS';
+  if (m === 'call' || m === 'callx' || m === 'call local' || m === 'call runtime') return 'call IMM  or  call %rS  or  call local LABEL|+OFF  or  call runtime IMM';
+  const rows = UBPF_ROWS.get(m);
+  const r = rows?.[0];
+  if (!r) return null;
+  switch (r.kind) {
+    case 'alu':
+      if (r.aluOp === 'neg') return `${m} %rD`;
+      if (r.aluOp === 'movsx') return `${m} %rD, %rS`;
+      return `${m} %rD, %rS|IMM`;
+    case 'endian':
+      return `${m} %rD`;
+    case 'jmp':
+      return `${m} %rD, %rS|IMM, +OFF|-OFF|LABEL`;
+    case 'ja':
+      return `${m} +OFF|-OFF|LABEL`;
+    case 'exit':
+      return 'exit';
+    case 'ldimm64':
+      return `${m} %rD, IMM64|MAP|map_value(MAP, OFF)`;
+    case 'ldx':
+      return `${m} %rD, [%rS+OFF]`;
+    case 'st':
+      return `${m} [%rD+OFF], IMM`;
+    case 'stx':
+    case 'atomic':
+      return `${m} [%rD+OFF], %rS`;
+    case 'ldpkt':
+      return (r.opcode & 0xe0) === 0x20 ? `${m} IMM` : `${m} %rS, IMM`;
+    default:
+      return null;
+  }
+}
+
+/** Known first words within edit distance 2 of `word`, closest first (for "did you mean"). */
+export function similarMnemonics(word: string): string[] {
+  const dist = (a: string, b: string): number => {
+    const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = d[0]!;
+      d[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const cur = d[j]!;
+        d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+      }
+    }
+    return d[b.length]!;
+  };
+  if (word.length > 12) return [];
+  return [...UBPF_FIRST_WORDS]
+    .map((w) => [w, dist(word, w)] as const)
+    .filter(([, n]) => n <= 2)
+    .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
+    .slice(0, 4)
+    .map(([w]) => w);
+}
