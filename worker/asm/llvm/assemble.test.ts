@@ -229,6 +229,8 @@ describe('clang-19 -S output', () => {
     expect(p.section).toBe('xdp');
     expect(p.license).toBe('GPL');
     expect(p.maps.map((m) => [m.name, m.type, m.keySize, m.valueSize, m.maxEntries])).toEqual([['counts', 'hash', 4, 8, 16]]);
+    expect(Object.values(p.funcs ?? {}).sort()).toEqual(['helper', 'prog']);
+    expect(p.funcs![0]).toBe('prog');
     // llvm-mc's bytes per section, with relocations where the loader patches: maps (src 1, imm = index)
     // and calls into .text (src 1, imm = relative slot offset once .text is appended after the program).
     const rec = JSON.parse(body(read(`${name}.sections.json`)).join('\n')) as {
@@ -260,6 +262,38 @@ describe('clang-19 -S output', () => {
       if (relocated.has(slot)) continue;
       expect(got.slice(slot * 8, slot * 8 + 8), `slot ${slot}`).toEqual(want.slice(slot * 8, slot * 8 + 8));
     }
+  });
+});
+
+describe('sections', () => {
+  it('the first program section is the program, .text subprograms follow, other program sections are ignored with a warning', () => {
+    const r = assembleLlvm([
+      '\t.text',
+      'sub:\n\tr0 = 7\n\texit',
+      '\t.section\txdp,"ax",@progbits',
+      'main:\n\tcall sub\n\texit',
+      '\t.section\ttc,"ax",@progbits',
+      'other:\n\tr0 = 1\n\texit',
+      '\t.section kprobe/sys_write,"ax",@progbits',
+      '\texit',
+    ].join('\n'));
+    const p = r.program!;
+    expect(p.section).toBe('xdp');
+    expect(p.slots.map((s) => s.opcode)).toEqual([0x85, 0x95, 0xb7, 0x95]);
+    expect(p.slots[0]).toMatchObject({ src: 1, imm: 1 });
+    expect(p.labels).toMatchObject({ main: 0, sub: 2 });
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      '9: section tc ignored: one program per text (the program is section xdp)',
+      '13: section kprobe/sys_write ignored: one program per text (the program is section xdp)',
+    ]);
+  });
+  it('jumps cannot cross sections', () => {
+    expect(errors('.section a,"ax"\nx: exit\n.text\ngoto x\n')[0]).toMatch(/^4:6: label x is in section a, not in this section/);
+  });
+  it('instructions in a data section are errors; data in a code section must be raw slots', () => {
+    expect(errors('.data\nr0 = 1')[0]).toBe('2:1: instruction in data section .data');
+    expect(errors('.long 5')[0]).toBe('1:1: .long in code section .text: only .8byte/.quad raw instruction slots are allowed here');
+    expect(hexOf('.8byte 0x00000001000000b7\n.quad 0x95')).toEqual(['0x00000001000000b7', '0x0000000000000095']);
   });
 });
 

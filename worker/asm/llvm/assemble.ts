@@ -77,6 +77,8 @@ export function encodeRow(r: IsaRow, v: { dst?: number; src?: number; off?: numb
 
 interface Section {
   name: string;
+  /** Line of the directive that opened it. */
+  line?: number;
   code: boolean;
   slots: Slot[];
   pos: (SrcPos | null)[];
@@ -131,6 +133,7 @@ class Asm {
   license: string | undefined;
   explicitSection = false;
   skippedNoted = new Set<string>();
+  funcSyms: string[] = [];
 
   constructor() {
     this.cur = this.section('.text', true);
@@ -306,6 +309,7 @@ class Asm {
       const flags = flagsTok?.kind === 'str' ? flagsTok.str! : null;
       const code = flags !== null ? flags.includes('x') : !DATA_SECTIONS.test(secName);
       this.cur = this.section(secName, code);
+      this.cur.line ??= this.line;
       this.curData = null;
       if (code) this.explicitSection = true;
       if (SKIPPED_SECTIONS.test(secName) && !this.skippedNoted.has(secName)) {
@@ -329,6 +333,11 @@ class Asm {
         return;
       }
       this.license = s.str!;
+      return;
+    }
+    if (name === '.type') {
+      // `.type prog,@function`: a function symbol (clang -S); it becomes an entry of program.funcs.
+      if (args[0]?.kind === 'ident' && args[1]?.text === ',' && args.some((a) => a.text === 'function')) this.funcSyms.push(args[0].text);
       return;
     }
     if (IGNORED_DIRECTIVES.has(name) || name.startsWith('.cfi_')) return;
@@ -486,7 +495,7 @@ class Asm {
     const main = progSecs[0] ?? code[0] ?? this.section('.text', true);
     const order = [main, ...code.filter((s) => s !== main && s.name === '.text')];
     for (const s of progSecs.slice(1)) {
-      this.diags.push(warn(`section ${s.name} ignored: one program per text (the program is section ${main.name})`, { line: this.firstLine(s) }, 'asm.section'));
+      this.diags.push(warn(`section ${s.name} ignored: one program per text (the program is section ${main.name})`, { line: s.line ?? this.firstLine(s) }, 'asm.section'));
     }
     const base = new Map<Section, number>();
     let n = 0;
@@ -577,6 +586,11 @@ class Asm {
         }
         slots[pc]!.off = delta;
       }
+    }
+    for (const name of this.funcSyms) {
+      const l = this.labels.get(name);
+      const b = l ? base.get(l.section) : undefined;
+      if (l && b !== undefined) funcs[b + l.slot] = name;
     }
     if (this.diags.some((d) => d.severity === 'error')) return null;
     const program: Program = { slots, maps: this.maps, labels, sourceMap, origin: 'llvm' };
