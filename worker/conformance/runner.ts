@@ -7,21 +7,19 @@
 // in worker/conformance/cases/.
 //
 // It reads no files (the caller parses them) and has no VM of its own: execution goes through the
-// `Executor` it is given (worker/vm/raw.ts's runRaw). Without one, tests that need execution come
-// back as 'skip' with that reason, and only the assembler and loader are checked.
+// `Executor` it is given (worker/vm/raw.ts's runRaw). Given null, it checks only the assembler and the
+// loader, and tests that need execution come back as 'skip' with that reason.
 
 import { slotToU64, type Slot } from '../isa/insn';
 import type { Program } from '../isa/program';
 import type { Diagnostic } from '../util/diag';
 import { assembleUbpf } from '../asm/ubpf/assemble';
+import type { runRaw } from '../vm/raw';
 import type { DataFile } from './datafile';
 import { UBPF_PROFILE, validateLoad, type LoadError, type LoadErrorKind, type LoadProfile } from './validate';
 
-/** The VM interface the runner needs (worker/vm/raw.ts runRaw). */
-export type Executor = (
-  program: Program,
-  opts?: { mem?: Uint8Array; helperSet?: 'ubpf' | 'kernel'; maxInsns?: number },
-) => { r0: bigint; insns: number; fault: null | { insn: number; message: string }; mem: Uint8Array };
+/** The VM entry the runner uses: worker/vm/raw.ts's runRaw (passed in, so the runner stays VM-agnostic). */
+export type Executor = typeof runRaw;
 
 export interface Outcome {
   status: 'pass' | 'fail' | 'skip';
