@@ -1,5 +1,6 @@
 // Journeys on the seed example: step forward 5 and back 2 and see the registers match; set a
 // breakpoint and run to it; break the program and see the marker and message; the watchdog.
+import { encodePermalink } from '../app/permalink/codec';
 import { expect, openApp, reg, shot, stepPos, test } from './fixtures';
 
 test('open the seed example: verdicts for every sample packet', async ({ page }) => {
@@ -55,4 +56,21 @@ test('break the program and see the marker and the message', async ({ page }) =>
   await expect(verifier.locator('.diags')).toContainText('line 2');
   await expect(page.locator('.monaco-editor .squiggly-error')).not.toHaveCount(0);
   await shot(page, 'broken');
+});
+
+test('the watchdog stops an endless loop and keeps the program', async ({ page }) => {
+  test.setTimeout(60_000);
+  const src = '# an endless loop\nloop:\n\tr0 += 1\n\tgoto loop\n';
+  await openApp(page, `./${encodePermalink({ source: src, dialect: 'llvm' })}`);
+  // With the default budget the VM stops it: every packet faults with the budget message.
+  await expect(page.getByTestId('packet-0').locator('.c-verdict')).toHaveText('fault');
+  // Without a budget only the watchdog can stop it.
+  await page.getByRole('combobox', { name: 'Instruction budget' }).selectOption({ label: 'no limit' });
+  await expect(page.getByRole('alert').filter({ hasText: 'ran too long' })).toBeVisible({ timeout: 20_000 });
+  await expect(page.locator('.monaco-editor .view-lines')).toContainText('goto loop');
+  await shot(page, 'watchdog');
+  // The restarted engine works: back to a budget, and the run completes again.
+  await page.getByRole('combobox', { name: 'Instruction budget' }).selectOption({ label: '100k insns' });
+  await expect(page.getByTestId('packet-0').locator('.c-verdict')).toHaveText('fault');
+  await expect(page.getByTestId('step-pos')).toHaveText(/step 0\/100000/);
 });

@@ -62,6 +62,24 @@ const SPEEDS = [
   { v: 0, label: 'instant' },
 ];
 
+const BUDGETS = [
+  { v: 100_000, label: '100k insns' },
+  { v: 1_000_000, label: '1M insns' },
+  { v: 10_000_000, label: '10M insns' },
+  { v: 1e15, label: 'no limit' },
+];
+
+export function BudgetSelect() {
+  const maxInsns = useStore((s) => s.maxInsns);
+  const setMaxInsns = useStore((s) => s.setMaxInsns);
+  return (
+    <select aria-label="Instruction budget" title="Instructions one packet may execute before the run is stopped (the watchdog still stops a hung engine)"
+      value={maxInsns} onChange={(e) => setMaxInsns(Number(e.target.value))}>
+      {BUDGETS.map((b) => <option key={b.v} value={b.v}>{b.label}</option>)}
+    </select>
+  );
+}
+
 export function Controls() {
   const frame = useStore((s) => s.frame);
   const playing = useStore((s) => s.playing);
@@ -106,7 +124,7 @@ export function Timeline() {
       <input type="range" aria-label="Timeline" min={frame.firstStep} max={frame.total} value={frame.step}
         onChange={(e) => void stepTo(Number(e.target.value))} />
       <span className="tl-pos" data-testid="step-pos">step {frame.step}/{frame.total}</span>
-      <span className="tl-explain" aria-live="polite">{frame.done ? (frame.fault ? `Fault: ${frame.fault}` : `Returned ${frame.retval} — ${frame.verdict}`) : frame.explain}</span>
+      <span className="tl-explain" aria-live="polite">{frame.done ? (frame.fault ? `Fault: ${frame.fault}` : `Returned ${frame.retval} — ${frame.verdict}`) : frame.step === frame.total && frame.recordLimit ? `Recording stopped after ${frame.recordLimit.toLocaleString('en')} steps (the packet list shows the full run's verdict).` : frame.explain}</span>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useMemo, useRef, useState, type UIEvent } from 'react';
 import { Panel } from '../components/Panel';
 import { bytesToHex, hex2, hexToBytes } from '../components/format';
 import { useStore } from '../store';
+import { BudgetSelect } from '../components/Controls';
 import type { ByteRange, PacketLayer } from '../../worker/api/types';
 
 const ROW_H = 24;
@@ -175,6 +176,7 @@ export function Packets() {
         setTimeout(() => URL.revokeObjectURL(url), 1000);
       }}>Export</button>
       <PasteHex />
+      <BudgetSelect />
       {packetsSet ? <button type="button" onClick={() => setPackets(null)} title="Go back to the sample traffic">Samples</button> : null}
     </>
   );

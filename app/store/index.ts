@@ -108,6 +108,9 @@ let runCancel = { cancelled: false };
 let playTimer: ReturnType<typeof setTimeout> | null = null;
 let rebuildTimer: ReturnType<typeof setTimeout> | null = null;
 let seedSource = '';
+/** Set when the watchdog killed a run: the replay after the restart builds and verifies but does not
+ * run again until an input changes (or the same runaway would be killed forever). */
+let halted = false;
 
 const RUN_CHUNK = 1000;
 
@@ -119,7 +122,8 @@ function currentPackets(s: Store): PacketInput[] {
   return s.packets ?? s.samples;
 }
 
-function scheduleRebuild(get: Get, ms = 250): void {
+function scheduleRebuild(get: Get, ms = 250, inputsChanged = true): void {
+  if (inputsChanged) halted = false;
   if (rebuildTimer) clearTimeout(rebuildTimer);
   rebuildTimer = setTimeout(() => {
     rebuildTimer = null;
@@ -197,14 +201,22 @@ const createBuildSlice = (set: Set, get: Get): BuildSlice => ({
       const report = await call('verifying the program', (e) => e.verify({ unpriv: get().unpriv }), 15000);
       if (seq !== buildSeq) return;
       set({ report });
+      if (halted) {
+        set({ verdicts: [], frame: null, progress: null });
+        return;
+      }
       await runAll(set, get, seq);
       if (seq !== buildSeq) return;
       const { packet, step } = get().cursor;
       await openPacket(set, get, packet, step);
     } catch (e) {
       if (seq !== buildSeq) return;
-      set({ building: false, runError: errText(e) });
-      if (e instanceof WatchdogError) get().showMessage('error', `${e.message}. Your program and inputs are kept.`);
+      set({ building: false, runError: errText(e), progress: null });
+      if (e instanceof WatchdogError) {
+        halted = true;
+        set({ runError: `Stopped by the watchdog: ${e.message}. Lower the instruction budget or fix the loop, then edit to run again.` });
+        get().showMessage('error', `The program ran too long: ${e.message}. Your program and inputs are kept.`);
+      }
     }
   },
 });
@@ -453,7 +465,7 @@ export const useStore = create<Store>()((set, get) => ({
 
 // A restarted worker has lost its session: replay the inputs.
 onEngineRestart(() => {
-  if (useStore.getState().ready) scheduleRebuild(useStore.getState, 50);
+  if (useStore.getState().ready) scheduleRebuild(useStore.getState, 50, false);
 });
 
 // Autosave the inputs (debounced) whenever they change.

@@ -118,6 +118,8 @@ const REG_NAMES = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', '
 export class EbpfDebug {
   readonly total: number;
   readonly firstStep = 0;
+  /** Whether the recorded run reached exit or a fault (false: the recording limit cut it). */
+  private readonly ended: boolean;
   private readonly pcs: Int32Array;
   private readonly regMasks: Uint16Array;
   /** Steps whose instruction wrote memory: region/offset/length. */
@@ -150,6 +152,7 @@ export class EbpfDebug {
       pcs.push(rec.nextPc);
     }
     this.total = n;
+    this.ended = vm.done !== null;
     this.pcs = Int32Array.from(pcs);
     this.regMasks = Uint16Array.from(masks);
   }
@@ -199,7 +202,7 @@ export class EbpfDebug {
       verdict = verdictOf(this.progType, st.done.r0, this.pe.packet.length).verdict;
     } else if (st.done?.kind === 'fault') fault = `insn ${st.done.insn}: ${st.done.message}`;
     return {
-      packet: this.packet, step, total: this.total, firstStep: 0, pc, line: pc !== null ? this.program.sourceMap?.[pc]?.line ?? null : null,
+      packet: this.packet, step, total: this.total, firstStep: 0, recordLimit: this.ended ? null : this.total, pc, line: pc !== null ? this.program.sourceMap?.[pc]?.line ?? null : null,
       insnText: view?.text ?? '', explain: next ? this.explain(next, view?.text ?? '') : '',
       regs, stack, maps: mapViews(vm.maps, changedMaps), access, packetBytes: this.pe.packet.slice(), output: st.outputs.map(outputLine),
       done: st.done !== null, retval, verdict, fault,

@@ -168,6 +168,8 @@ function freshMaps(p: Program): MapImpl[] | string {
 }
 
 const MAX_MAP_SNAPSHOTS = 2000;
+/** Steps recorded for stepping one packet (the fast path runs the full budget). */
+const DEBUG_RECORD_LIMIT = 250_000;
 
 // ---- classic BPF --------------------------------------------------------------------------------
 
@@ -280,7 +282,7 @@ function classicDebug(packet: number, filters: SockFilter[], lines: (number | nu
       let verdict: string | null = null;
       if (s.ret !== null) verdict = socketVerdict(s.ret, frame.length).name;
       return {
-        packet, step: n, total, firstStep: 0, pc, line: pc !== null ? lines[pc] ?? null : null, insnText,
+        packet, step: n, total, firstStep: 0, recordLimit: null, pc, line: pc !== null ? lines[pc] ?? null : null, insnText,
         explain: pc !== null ? explainClassic(filters[pc]!, next) : s.fault ? `Stopped: ${s.fault}` : `Returned ${s.ret} (${verdict})${abort ? ` — ${abort}` : ''}`,
         regs, stack: [], maps: [], access, packetBytes: frame, output: [], done,
         retval: s.ret !== null ? String(s.ret >>> 0) : null, verdict, fault: s.fault,
@@ -441,7 +443,7 @@ export const engine = {
       if (typeof maps === 'string') return { total: 0, firstStep: 0, error: maps };
       const snap = session.mapSnaps[packet];
       if (snap) maps.forEach((m, k) => m.restore(snap[k]));
-      const d = openDebug(packet, program, session.progType, frame, b.insns, Math.min(session.maxInsns, 4_000_000), verifierStateAt, maps);
+      const d = openDebug(packet, program, session.progType, frame, b.insns, Math.min(session.maxInsns, DEBUG_RECORD_LIMIT), verifierStateAt, maps);
       if (typeof d === 'string') return { total: 0, firstStep: 0, error: d };
       session.debug = d;
     }

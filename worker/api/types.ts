@@ -151,6 +151,8 @@ export interface StepFrame {
   total: number;
   /** History cut: steps before this index are no longer reachable. */
   firstStep: number;
+  /** Set when the recording stopped at this many steps before the program ended. */
+  recordLimit: number | null;
   pc: number | null;
   line: number | null;
   insnText: string;
