@@ -133,6 +133,15 @@ describe('round trip: disassemble -> assembleLlvm gives the same bytes', () => {
     expect(back.maps).toEqual(p.maps.map((m) => ({ ...m, loc: back.maps.find((b) => b.name === m.name)!.loc })));
   });
 
+  it('a whole program (section, license, maps, subprogram) survives disassembleText -> assembleLlvm', () => {
+    const p = assembleLlvm(readFileSync(path.join(GOLDENS, 'clang-xdp.s'), 'utf8')).program!;
+    const back = assembleLlvm(disassembleText(p)).program!;
+    expect(back.slots).toEqual(p.slots);
+    expect([back.section, back.license]).toEqual(['xdp', 'GPL']);
+    expect(back.maps.map(({ loc: _loc, ...m }) => m)).toEqual(p.maps.map(({ loc: _loc, ...m }) => m));
+    expect(back.funcs).toMatchObject({ 18: 'helper' });
+  });
+
   it('labels: the program\'s own names, made-up ones for the rest, calls by function name', () => {
     const p = assembleLlvm('prog: r0 = 0\nif r1 == 0 goto out\ncall sub\ngoto +0\nout: exit\nsub: r0 = 1\nexit\n').program!;
     const d = disassemble(p);

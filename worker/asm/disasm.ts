@@ -277,6 +277,8 @@ function ubpfText(i: Insn, p: Program, labelFor: (slot: number) => string | unde
 export function disassembleText(p: Program, opts: { syntax?: Syntax } = {}): string {
   const { lines } = disassemble(p, { syntax: opts.syntax, labels: true });
   const out: string[] = [];
+  if (p.license !== undefined) out.push(`.license ${JSON.stringify(p.license)}`);
+  if (p.section !== undefined && /^[A-Za-z_.][\w./-]*$/.test(p.section)) out.push(`.section ${p.section},"ax",@progbits`);
   for (const m of p.maps) out.push(`.map ${m.name} ${m.type} key=${m.keySize} value=${m.valueSize} entries=${m.maxEntries}${m.flags ? ` flags=${m.flags}` : ''}`);
   for (const l of lines) {
     if (l.label !== undefined) out.push(`${l.label}:`);
