@@ -12,6 +12,8 @@
 import type { Slot } from '../isa/insn';
 import { ISA, type IsaRow } from '../isa/opcodes';
 import type { Program } from '../isa/program';
+import type { CtxField } from '../progtypes/ctx';
+import { PROG_TYPES } from '../progtypes/table';
 
 export type Flavour = 'xdp' | 'sched_cls' | 'socket_filter';
 
@@ -290,6 +292,71 @@ function genLoop(x: Ctx, regs: readonly number[]): void {
   c.slots[at]!.off = top - (at + 1);
 }
 
+/** One context access the verifier allows for a type: `key` is `<type> <read|write> <field>@<off>/<size>`. */
+export interface CtxAccess {
+  key: string;
+  field: string;
+  off: number;
+  size: number;
+}
+
+/** Context accesses (offset, size) the verifier allows for a type, from the program-type table. */
+export function ctxAccesses(flavour: Flavour, write: boolean): CtxAccess[] {
+  const out: CtxAccess[] = [];
+  for (const f of PROG_TYPES[flavour].ctx.fields as readonly CtxField[]) {
+    if (f.regType) continue;
+    for (const s of write ? f.write : f.read) {
+      const limit = f.off + (f.span ?? f.size);
+      for (let off = f.off; off + s <= limit; off += s) {
+        if (off % s !== 0) continue;
+        if (s < f.size && f.narrow !== 'any' && off !== f.off) continue;
+        if (write && f.writeOffsets && !f.writeOffsets.includes(off)) continue;
+        out.push({ key: `${flavour} ${write ? 'write' : 'read'} ${f.name}@${off}/${s}`, field: f.name, off, size: s });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Context accesses where bpfplay is known to differ from the kernel's convert_ctx_access rewriting
+ * (net/core/filter.c), found by this harness (ctxProbeCases) and left out of the random programs so the
+ * other 1,000+ programs stay meaningful. The kdiff test fails on any new difference.
+ */
+export const CTX_KNOWN_DIFFS: Readonly<Record<string, string>> = Object.fromEntries([
+  ...(['sched_cls', 'socket_filter'] as const).flatMap((t) => [
+    ...['pkt_type@5/1', 'pkt_type@6/1', 'pkt_type@7/1', 'pkt_type@6/2'].map((a) => [
+      `${t} read ${a}`,
+      'the kernel loads the 3-bit skb->pkt_type byte whatever the narrow offset inside the u32 (the load is as wide as the target field, so no shift); bpfplay reads the UAPI byte at that offset (0)',
+    ]),
+    [`${t} read protocol@18/2`, 'skb->protocol is a u16: a 2-byte load of the upper half of __sk_buff.protocol still reads the whole u16 in the kernel; bpfplay reads the zero upper half'],
+  ]),
+  ['sched_cls write queue_mapping@12/4', 'the kernel stores skb->queue_mapping as a u16 and skips the store when the value is >= NO_QUEUE_MAPPING (0xffff); bpfplay stores all 32 bits'],
+  ['sched_cls write tc_index@44/4', 'skb->tc_index is a u16: the kernel truncates the stored value; bpfplay keeps 32 bits'],
+  ['sched_cls write tc_classid@72/4', 'qdisc_skb_cb->tc_classid is a u16: the kernel truncates the stored value; bpfplay keeps 32 bits'],
+]);
+
+const CTX_READS = new Map<Flavour, CtxAccess[]>();
+const CTX_WRITES = new Map<Flavour, CtxAccess[]>();
+const SIZE_ROW = (kind: 'ldx' | 'stx', size: number): IsaRow =>
+  (kind === 'ldx' ? LDX_ROWS : STX_ROWS).find((x) => x.size === size && !x.id.includes('ldxs'))!;
+
+function genCtx(x: Ctx, regs: readonly number[]): void {
+  const { r, c, flavour } = x;
+  if (!CTX_READS.has(flavour)) {
+    CTX_READS.set(flavour, ctxAccesses(flavour, false).filter((a) => !CTX_KNOWN_DIFFS[a.key]));
+    CTX_WRITES.set(flavour, ctxAccesses(flavour, true).filter((a) => !CTX_KNOWN_DIFFS[a.key]));
+  }
+  const writes = CTX_WRITES.get(flavour)!;
+  if (writes.length && r.chance(0.4)) {
+    const a = r.pick(writes);
+    c.emit(SIZE_ROW('stx', a.size), { dst: 6, src: r.pick(regs), off: a.off });
+  } else {
+    const a = r.pick(CTX_READS.get(flavour)!);
+    c.emit(SIZE_ROW('ldx', a.size), { dst: r.pick(regs), src: 6, off: a.off });
+  }
+}
+
 function genBlock(x: Ctx, pktLen: number, depth: number): void {
   const { r, c } = x;
   const regs = x.scratch;
@@ -315,6 +382,7 @@ function genBlock(x: Ctx, pktLen: number, depth: number): void {
     } else c.place(skip);
   } else if (w < 88 && x.subs.length) genCall(x);
   else if (w < 94 && depth < 2) genLoop(x, regs);
+  else if (w < 99) genCtx(x, regs);
   else genAlu(x, regs);
 }
 
@@ -431,3 +499,34 @@ export function generateCases(seed: number, count: number): KdiffCase[] {
 export const COVERABLE_ROWS: readonly string[] = [
   ...ALU_ROWS, ...ENDIAN_ROWS, ...JMP_ROWS, ...JA_ROWS, ...LDX_ROWS, ...ST_ROWS, ...STX_ROWS, ...ATOMIC_ROWS, ...LDPKT_ROWS,
 ].map((x) => x.id);
+
+/**
+ * One small program per context access the verifier allows (xdp, sched_cls, socket_filter): a read returns
+ * the field; a write stores 0x7bcdef0112345678 (or its low bytes) and reads the same bytes back.
+ */
+export function ctxProbeCases(firstId = 0): (KdiffCase & { access: string })[] {
+  const data = new Uint8Array(MIN_PACKET);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 37 + 11) & 0xff;
+  data.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff], 0); // broadcast: pkt_type PACKET_BROADCAST
+  data.set([0x08, 0x00], 12); // IPv4
+  const out: (KdiffCase & { access: string })[] = [];
+  const ld = (size: number): IsaRow => SIZE_ROW('ldx', size);
+  const st = (size: number): IsaRow => SIZE_ROW('stx', size);
+  for (const flavour of ['xdp', 'sched_cls', 'socket_filter'] as const) {
+    for (const write of [false, true]) {
+      for (const a of ctxAccesses(flavour, write)) {
+        const c = new Code();
+        if (write) {
+          c.lddw(2, 0x7bcdef0112345678n);
+          c.emit(st(a.size), { dst: 1, src: 2, off: a.off });
+        }
+        c.emit(ld(a.size), { dst: 0, src: 1, off: a.off });
+        c.emit(R.exit);
+        const id = firstId + out.length;
+        const name = `c${id}`;
+        out.push({ id, name, flavour, data, rows: [...c.rows], access: a.key, program: { slots: c.finish(), maps: [], labels: {}, funcs: { 0: name }, origin: 'bytes', progType: flavour, license: 'GPL' } });
+      }
+    }
+  }
+  return out;
+}

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareWith, formatDisagreements, runInKernel, type KernelRun } from '../../scripts/kdiff-run';
 import { kernelOracle } from '../testing/kernel';
-import { generateCases } from './gen';
+import { CTX_KNOWN_DIFFS, ctxProbeCases, generateCases } from './gen';
 import { runCaseInVm } from './vmrun';
 
 const SEED = Number(process.env.BPFPLAY_KDIFF_SEED ?? 1);
@@ -36,6 +36,20 @@ describe.skipIf(!oracle.ok)(`kernel-differential (${COUNT} programs, seed ${SEED
       expect(cmp.agree).toBe(COUNT);
     });
   }
+
+  it('context accesses: every field access the verifier allows reads (and writes) what the kernel does, except the known differences', () => {
+    const probes = ctxProbeCases();
+    const k = runInKernel(probes);
+    expect(k.rejected.map((r) => `${probes.find((p) => p.id === r.id)!.access}:\n${r.log}`)).toEqual([]);
+    const cmp = compareWith(probes, k, (c) => runCaseInVm(c.program, c.flavour, c.data, 'fast'));
+    const differ = cmp.disagree.map((d) => `${probes.find((p) => p.id === d.id)!.access}: kernel ${d.kernel.retval} vm ${d.vm.retval}${d.vm.error ? ` (${d.vm.error})` : ''}`);
+    const unknown = differ.filter((d) => !CTX_KNOWN_DIFFS[d.split(':')[0]!]);
+    const fixed = Object.keys(CTX_KNOWN_DIFFS).filter((key) => !differ.some((d) => d.startsWith(`${key}:`)));
+    console.log(`kdiff ctx: ${probes.length} accesses, ${cmp.agree} agree, ${differ.length} differ (${differ.length - unknown.length} known)` + (fixed.length ? `; known differences that now agree (remove from CTX_KNOWN_DIFFS): ${fixed.join(', ')}` : ''));
+    if (differ.length) console.log(differ.join('\n'));
+    expect(unknown).toEqual([]);
+    expect(cmp.kernelErrors).toEqual([]);
+  });
 
   it('would notice a VM that got one packet byte or the return value wrong', () => {
     expect(kernel, 'kernel run').toBeDefined();
