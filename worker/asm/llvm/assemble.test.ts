@@ -227,6 +227,7 @@ describe('clang-19 -S output', () => {
     expect(r.diagnostics.filter((d) => d.severity !== 'info').map(formatDiagnostic)).toEqual([]);
     const p = r.program!;
     expect(p.section).toBe('xdp');
+    expect(p.progType).toBe('xdp');
     expect(p.license).toBe('GPL');
     expect(p.maps.map((m) => [m.name, m.type, m.keySize, m.valueSize, m.maxEntries])).toEqual([['counts', 'hash', 4, 8, 16]]);
     expect(Object.values(p.funcs ?? {}).sort()).toEqual(['helper', 'prog']);

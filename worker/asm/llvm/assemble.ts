@@ -22,6 +22,7 @@ import { bugDiagnostic, err, warn, type Diagnostic, type Severity } from '../../
 import { lexLine, stripComments, type Tok } from './lex';
 import { ParseError, parseLine, type ParsedInsn, type Target } from './parse';
 import { MAP_TYPE_NAMES as MAP_TYPES } from '../../elf/format';
+import { progTypeForSection } from '../../progtypes/table';
 
 /** The ISA row that encodes these operands, or null (a bug: every ParsedInsn has a row). */
 export function rowFor(p: ParsedInsn): IsaRow | null {
@@ -596,7 +597,11 @@ class Asm {
     const program: Program = { slots, maps: this.maps, labels, sourceMap, origin: 'llvm' };
     if (Object.keys(funcs).length) program.funcs = funcs;
     if (this.license !== undefined) program.license = this.license;
-    if (this.explicitSection) program.section = main.name;
+    if (this.explicitSection) {
+      program.section = main.name;
+      const t = progTypeForSection(main.name);
+      if (t) program.progType = t;
+    }
     return program;
   }
 
