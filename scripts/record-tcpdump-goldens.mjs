@@ -26,31 +26,30 @@ const corpus0 = readFileSync(path.join(out, 'filter-corpus.txt'), 'utf8')
 const corpus = [...corpus0];
 
 // Plus seeded random combinations of primitives (and/or/not/parentheses), to exercise the optimizer.
-const PRIMS = [
-  'tcp', 'udp', 'icmp', 'ip', 'ip6', 'arp', 'vlan', 'icmp6', 'sctp', 'port 80', 'port 53', 'src port 22', 'dst port 443',
-  'tcp port 80', 'udp port 53', 'host 10.0.0.1', 'src host 10.0.0.2', 'dst host 192.168.1.1', 'net 10.0.0.0/8',
-  'src net 172.16.0.0/12', 'host 2001:db8::1', 'ether host 00:11:22:33:44:55', 'ether broadcast', 'ether multicast',
-  'len > 100', 'len < 60', 'greater 200', 'less 1000', 'ip[0] & 0xf > 5', 'tcp[tcpflags] & tcp-syn != 0',
-  'tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn', 'icmp[icmptype] == icmp-echo', 'ip[6:2] & 0x1fff = 0', 'udp[8] = 1',
-  'portrange 1000-2000', 'ip proto 47', 'ip6 proto 58', 'ether proto 0x88cc', 'ip multicast', 'ip[8] < 64',
-  'tcp[0:2] > 1023', 'ip[2:2] - ((ip[0]&0xf)<<2) > 40', 'vlan 10', 'mpls', 'ip6 multicast', 'arp[7] = 2',
-];
+const PRIMS = ['tcp','udp','icmp','ip','ip6','arp','rarp','vlan','vlan 5','mpls','mpls 7','icmp6','sctp','igmp','pim','vrrp','ah','esp',
+'port 80','port 53','src port 22','dst port 443','src or dst port 8080','src and dst port 9','tcp port 80','udp port 53','sctp port 9','tcp src port 1',
+'host 10.0.0.1','src host 10.0.0.2','dst host 192.168.1.1','ip host 1.2.3.4','arp host 1.2.3.4','src and dst host 1.1.1.1','net 10.0.0.0/8','src net 172.16.0.0/12','dst net 10.1.0.0 mask 255.255.0.0','net 192.168',
+'host ::1','host 2001:db8::1','src net 2001:db8::/32','ip6 dst host fe80::1','ether host 00:11:22:33:44:55','ether src 01:02:03:04:05:06','ether dst ff:ff:ff:ff:ff:ff','ether broadcast','ether multicast','ip multicast','ip6 multicast',
+'len > 100','len < 60','len = 64','len != 64','len >= 1000','len <= 10','greater 200','less 1000','ip[0] & 0xf > 5','ip[0] & 0xf != 5','tcp[tcpflags] & tcp-syn != 0','tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn','tcp[13] = 0x12',
+'icmp[icmptype] == icmp-echo','icmp[icmptype] != icmp-echoreply','ip[6:2] & 0x1fff = 0','udp[8] = 1','udp[8:2] > 5','portrange 1000-2000','tcp portrange 1-100','src portrange 5-6',
+'ip proto 47','ip6 proto 58','proto 17','ether proto 0x88cc','ether proto \\arp','ip[8] < 64','tcp[0:2] > 1023','ip[2:2] - ((ip[0]&0xf)<<2) > 40','arp[7] = 2','ip6[6] = 17','icmp6[icmp6type] = icmp6-echo',
+'ip[0] + ip[1] > 10','len - 14 > ip[2:2]','ip[12:4] = ip[16:4]','tcp[2:2] = udp[2:2]','ether[0] & 1 = 0','link[12:2] = 0x800','(ip[0] >> 4) = 4','ip[1] * 2 > 10','ip[0] % 16 = 5','ip[0] ^ 0x45 = 0','ip[0] | 1 = 0x45','ip protochain 6','protochain 17'];
 let seed = 20251125;
 const rnd = (n) => {
   seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0;
   return seed % n;
 };
 function genExpr(depth) {
-  if (depth <= 0 || rnd(3) === 0) return (rnd(5) === 0 ? 'not ' : '') + PRIMS[rnd(PRIMS.length)];
+  if (depth <= 0 || rnd(3) === 0) return (rnd(5) === 0 ? (rnd(2) ? 'not ' : '!') : '') + PRIMS[rnd(PRIMS.length)];
   const a = genExpr(depth - 1);
   const b = genExpr(depth - 1);
-  const op = rnd(2) ? 'and' : 'or';
+  const op = rnd(4) === 0 ? (rnd(2) ? '&&' : '||') : rnd(2) ? 'and' : 'or';
   const e = `${a} ${op} ${b}`;
   return rnd(3) === 0 ? `(${e})` : rnd(6) === 0 ? `not (${e})` : e;
 }
 const generated = [];
-for (let i = 0; i < 400; i++) {
-  const e = genExpr(1 + rnd(4));
+for (let i = 0; i < 600; i++) {
+  const e = genExpr(1 + rnd(5));
   if (!corpus.includes(e) && !generated.includes(e)) generated.push(e);
 }
 corpus.push(...generated);
