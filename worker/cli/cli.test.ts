@@ -60,3 +60,84 @@ describe('cli basics', () => {
     expect(io.err).toContain('error');
   });
 });
+
+const XDP_COUNT = `.map counts array key=4 value=8 entries=4
+  r2 = *(u32 *)(r1 + 4)
+  r3 = *(u32 *)(r1 + 0)
+  r3 += 14
+  r0 = 2
+  if r3 > r2 goto out
+  *(u32 *)(r10 - 4) = 1
+  r2 = r10
+  r2 += -4
+  r1 = counts ll
+  call bpf_map_lookup_elem
+  if r0 == 0 goto pass
+  r1 = 1
+  lock *(u64 *)(r0 + 0) += r1
+pass:
+  r0 = 2
+out:
+  exit
+`;
+const ETH_IP = '00112233445566778899aabb0800450000140000000040060000c0a80001c0a80002';
+
+describe('cli run', () => {
+  it('runs an XDP program per packet with maps persisting, JSON contract', async () => {
+    const io = memoryIo({ 'x.s': XDP_COUNT });
+    expect(await runCli(['run', 'x.s', '--type', 'xdp', '--data', ETH_IP, '--data', ETH_IP, '--json'], io)).toBe(0);
+    const j = JSON.parse(io.out) as { results: { retval: number; r0: string; data_out: string; ctx_out: string | null; insns: number; fault: null }[]; maps: Record<string, { key: string; value: string }[]> };
+    expect(j.results).toHaveLength(2);
+    expect(j.results[0]).toMatchObject({ retval: 2, r0: '2', data_out: ETH_IP, fault: null, insns: 15 });
+    expect(j.maps.counts!.find((e) => e.key === '01000000')!.value).toBe('0200000000000000');
+    expect(j.maps.counts!.map((e) => e.key)).toEqual(['00000000', '01000000', '02000000', '03000000']);
+  });
+  it('reports faults with the instruction index and exit 1', async () => {
+    const io = memoryIo({ 'f.s': 'r0 = *(u64 *)(r1 + 4096)\nexit\n' });
+    expect(await runCli(['run', 'f.s', '--type', 'xdp', '--data', ETH_IP, '--json'], io)).toBe(1);
+    const j = JSON.parse(io.out) as { results: { fault: { insn: number; message: string } }[] };
+    expect(j.results[0]!.fault.insn).toBe(0);
+  });
+  it('stops endless loops at --max-insns', async () => {
+    const io = memoryIo({ 'l.s': 'r0 = 0\nl:\nr0 += 1\ngoto l\nexit\n' });
+    expect(await runCli(['run', 'l.s', '--type', 'xdp', '--data', ETH_IP, '--max-insns', '1000', '--json'], io)).toBe(1);
+    const j = JSON.parse(io.out) as { results: { fault: { message: string } }[] };
+    expect(j.results[0]!.fault.message).toMatch(/1000|budget|limit/);
+  });
+  it('needs --type and a known one (exit 2)', async () => {
+    const io = memoryIo({ 'x.s': XDP_COUNT });
+    expect(await runCli(['run', 'x.s'], io)).toBe(2);
+    expect(await runCli(['run', 'x.s', '--type', 'nonsense'], io)).toBe(2);
+    expect(await runCli(['run', 'x.s', '--type', 'xdp', '--data', 'zz'], io)).toBe(2);
+  });
+  it('runs classic BPF as a socket filter on an AF_PACKET socket', async () => {
+    const io = memoryIo({ 'c.txt': '(000) ldh      [12]\n(001) jeq      #0x800           jt 2\tjf 3\n(002) ret      #20\n(003) ret      #0\n' });
+    expect(await runCli(['run', 'c.txt', '--type', 'socket_filter', '--data', ETH_IP, '--json'], io)).toBe(0);
+    const j = JSON.parse(io.out) as { results: { retval: number; data_out: string }[] };
+    expect(j.results[0]!.retval).toBe(20);
+    expect(j.results[0]!.data_out).toBe(ETH_IP.slice(0, 40));
+  });
+});
+
+describe('cli disasm and elf', () => {
+  it('disassembles to either dialect and back', async () => {
+    for (const syntax of ['llvm', 'ubpf']) {
+      const io = memoryIo({ 'x.s': XDP_COUNT });
+      expect(await runCli(['disasm', 'x.s', '--syntax', syntax], io)).toBe(0);
+      const again = memoryIo({ 'y.s': io.out });
+      expect(await runCli(['asm', 'y.s', '-o', 'y.bin'], again)).toBe(0);
+      const orig = memoryIo({ 'x.s': XDP_COUNT });
+      await runCli(['asm', 'x.s', '-o', 'x.bin'], orig);
+      expect(again.files.get('y.bin')).toEqual(orig.files.get('x.bin'));
+    }
+  });
+  it('writes an ELF object that reads back to the same program', async () => {
+    const io = memoryIo({ 'x.s': XDP_COUNT });
+    expect(await runCli(['elf', 'x.s', '--type', 'xdp', '-o', 'x.o'], io)).toBe(0);
+    const back = memoryIo({ 'x.o': io.files.get('x.o')! });
+    expect(await runCli(['asm', 'x.o', '-o', 'x.bin'], back)).toBe(0);
+    const orig = memoryIo({ 'x.s': XDP_COUNT });
+    await runCli(['asm', 'x.s', '-o', 'x.bin'], orig);
+    expect(back.files.get('x.bin')).toEqual(orig.files.get('x.bin'));
+  });
+});

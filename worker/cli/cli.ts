@@ -7,6 +7,8 @@ import { EXIT_OK, EXIT_USAGE, EXIT_PROGRAM, loadFileArg, reportDiagnostics, usag
 import { compileFilter } from '../cbpf/compile/index';
 import { formatDump, type DumpFlag } from '../cbpf/formats';
 import { programBytes } from '../isa/program';
+import { runCmd } from './run';
+import { disasmCmd, elfCmd } from './tools';
 
 const USAGE = `usage: npm run --silent cli -- <command> [options]
 
@@ -63,7 +65,7 @@ const filterCmd: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { asm: asmCmd, filter: filterCmd };
+export const COMMANDS: Record<string, Command> = { asm: asmCmd, disasm: disasmCmd, run: runCmd, elf: elfCmd, filter: filterCmd };
 
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,0 +1,205 @@
+// `cli run`: runs a program once per packet with BPF_PROG_TEST_RUN semantics (worker/progtypes/run.ts),
+// maps persisting between packets as in the kernel, and prints the results (JSON contract in README.md).
+// --repeat N runs each packet N times over the same context, as the kernel's bpf_test_run() loop does
+// (the reported retval and data_out are those after the last run), and reports the mean time per run.
+// Classic BPF runs as a socket filter attached to an AF_PACKET socket (the kernel cannot test-run
+// classic programs): the result is the filter's return value and the trimmed packet.
+
+import { flag, intFlag, parseHex, toHex, type ParsedArgs } from './args';
+import { EXIT_OK, EXIT_PROGRAM, EXIT_USAGE, loadFileArg, reportDiagnostics, usageError, type Command, type Io } from './common';
+import type { ClassicProgram } from './classic';
+import { checkClassic } from '../cbpf/check';
+import { run as runClassicFilter, socketVerdict } from '../cbpf/interp';
+import type { Program } from '../isa/program';
+import { createMap, type MapImpl } from '../maps/index';
+import { readCapture } from '../packets/pcap';
+import { vmRegions } from '../progtypes/run';
+import { PROG_TYPE_NAMES, type ProgTypeName } from '../progtypes/table';
+import { finishTestRun, prepareTestRun, TEST_RUN_TYPES, type TestRunType } from '../progtypes/testrun';
+import { runFast } from '../vm/index';
+import type { Diagnostic } from '../util/diag';
+
+export interface RunResultJson {
+  retval: number;
+  r0: string;
+  data_out: string;
+  ctx_out: string | null;
+  insns: number;
+  duration_ns: number;
+  fault: null | { insn: number; message: string };
+}
+
+interface RunInputs {
+  packets: Uint8Array[];
+  ctxIn?: Uint8Array;
+  repeat: number;
+  budget: number;
+}
+
+function now(): number {
+  return performance.now();
+}
+
+function makeMaps(program: Program): MapImpl[] | Diagnostic[] {
+  const maps: MapImpl[] = [];
+  for (const def of program.maps) {
+    const m = createMap(def);
+    if ('severity' in m) return [m];
+    maps.push(m);
+  }
+  return maps;
+}
+
+/** Runs an eBPF program over the packets; returns results, or diagnostics when a run cannot even start. */
+export function runEbpf(program: Program, type: TestRunType, inp: RunInputs): { results: RunResultJson[]; maps: MapImpl[] } | { diagnostics: Diagnostic[] } {
+  const maps = makeMaps(program);
+  if (maps.length && 'severity' in maps[0]!) return { diagnostics: maps as Diagnostic[] };
+  const impls = maps as MapImpl[];
+  const results: RunResultJson[] = [];
+  for (const [i, data] of inp.packets.entries()) {
+    const prep = prepareTestRun({ type, dataIn: data, ctxIn: inp.ctxIn });
+    if (!prep.setup) return { diagnostics: prep.diagnostics.map((d) => ({ ...d, message: `packet ${i}: ${d.message}` })) };
+    const setup = prep.setup;
+    let last = null as ReturnType<typeof runFast> | null;
+    const t0 = now();
+    for (let k = 0; k < inp.repeat; k++) {
+      last = runFast({
+        program, regions: vmRegions(setup), ctxRegion: 'ctx', maps: impls, budget: inp.budget, ctx: setup, ldAbsRegion: 'packet',
+      });
+      if (last.fault) break;
+    }
+    const elapsed = now() - t0;
+    const run = last!;
+    const out = finishTestRun(setup, run.retval);
+    results.push({
+      retval: run.retval >>> 0,
+      r0: BigInt.asUintN(64, run.r0).toString(),
+      data_out: toHex(out.dataOut),
+      ctx_out: out.ctxOut ? toHex(out.ctxOut) : null,
+      insns: run.insns,
+      duration_ns: Math.round((elapsed * 1e6) / inp.repeat),
+      fault: run.fault,
+    });
+  }
+  return { results, maps: impls };
+}
+
+export function runClassic(c: ClassicProgram, inp: RunInputs): { results: RunResultJson[] } | { diagnostics: Diagnostic[] } {
+  const chk = checkClassic(c.filters);
+  if (!chk.ok) return { diagnostics: chk.diagnostics };
+  const results: RunResultJson[] = [];
+  for (const data of inp.packets) {
+    let r = runClassicFilter(c.filters, { kind: 'skb', frame: data, dataOff: 0 }, inp.budget);
+    const t0 = now();
+    for (let k = 1; k < inp.repeat; k++) r = runClassicFilter(c.filters, { kind: 'skb', frame: data, dataOff: 0 }, inp.budget);
+    const elapsed = now() - t0;
+    const ret = (r.ret ?? 0) >>> 0;
+    const v = socketVerdict(ret, data.length);
+    results.push({
+      retval: ret,
+      r0: String(ret),
+      data_out: toHex(data.subarray(0, v.keep)),
+      ctx_out: null,
+      insns: r.steps,
+      duration_ns: Math.round((elapsed * 1e6) / Math.max(1, inp.repeat - 1)),
+      fault: r.fault ? { insn: r.steps, message: r.fault } : null,
+    });
+  }
+  return { results };
+}
+
+function mapsJson(program: Program, maps: MapImpl[]): Record<string, { key: string; value: string }[]> {
+  const out: Record<string, { key: string; value: string }[]> = {};
+  maps.forEach((m, i) => {
+    const name = program.maps[i]?.name ?? `map${i}`;
+    out[name] = m
+      .entries()
+      .map((e) => ({ key: toHex(e.key), value: toHex(e.value) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  });
+  return out;
+}
+
+function readPackets(args: ParsedArgs, io: Io): Uint8Array[] | { usage: string } | { diagnostics: Diagnostic[] } {
+  const data = args.flags.get('--data');
+  const pcap = flag(args, '--pcap');
+  if (data && pcap) return { usage: 'give either --data or --pcap, not both' };
+  if (pcap !== undefined) {
+    const f = io.readFile(pcap);
+    if ('error' in f) return { usage: f.error };
+    const r = readCapture(f);
+    if (!r.capture) return { diagnostics: r.diagnostics.map((d) => ({ ...d, loc: { ...d.loc, file: pcap } })) };
+    return r.capture.packets.map((p) => p.data);
+  }
+  const out: Uint8Array[] = [];
+  for (const d of data ?? []) {
+    const b = parseHex(d, '--data');
+    if ('error' in b) return { usage: b.error };
+    out.push(b);
+  }
+  if (out.length === 0) out.push(new Uint8Array(64)); // bpftool's default is no data; the kernel needs >= ETH_HLEN for skb types
+  return out;
+}
+
+export const runCmd: Command = {
+  summary: 'run a program with BPF_PROG_TEST_RUN semantics',
+  spec: {
+    value: ['--syntax', '--section', '--type', '--data', '--pcap', '--ctx', '--repeat', '--max-insns', '--events'],
+    bool: ['--json', '--classic-bytes'],
+    repeat: ['--data'],
+  },
+  run(args, io) {
+    const json = args.bools.has('--json');
+    const type = flag(args, '--type');
+    if (type === undefined) return usageError(io, 'run needs --type TYPE', json);
+    if (!(PROG_TYPE_NAMES as readonly string[]).includes(type)) return usageError(io, `unknown program type '${type}' (one of: ${PROG_TYPE_NAMES.join(', ')})`, json);
+    if (flag(args, '--events') !== undefined) return usageError(io, '--events is not available yet for cli run', json);
+    if (!(TEST_RUN_TYPES as readonly string[]).includes(type))
+      return usageError(io, `the kernel cannot BPF_PROG_TEST_RUN ${type} programs; run them on events in the playground`, json);
+    const repeat = intFlag(args, '--repeat', 1, 100_000_000);
+    if (typeof repeat === 'object') return usageError(io, repeat.error, json);
+    const budget = intFlag(args, '--max-insns', 1, 1_000_000_000);
+    if (typeof budget === 'object') return usageError(io, budget.error, json);
+    let ctxIn: Uint8Array | undefined;
+    const ctxHex = flag(args, '--ctx');
+    if (ctxHex !== undefined) {
+      const b = parseHex(ctxHex, '--ctx');
+      if ('error' in b) return usageError(io, b.error, json);
+      ctxIn = b;
+    }
+    const packets = readPackets(args, io);
+    if ('usage' in packets) return usageError(io, packets.usage, json);
+    if ('diagnostics' in packets) return reportDiagnostics(io, packets.diagnostics, json);
+    const l = loadFileArg(args, io, { classicBytes: args.bools.has('--classic-bytes') });
+    if ('badUsage' in l) return usageError(io, l.badUsage, json);
+    if (l.kind === 'error') return reportDiagnostics(io, l.diagnostics, json, l.usage ? EXIT_USAGE : EXIT_PROGRAM);
+    const inputs: RunInputs = { packets, ctxIn, repeat: repeat ?? 1, budget: budget ?? 1_000_000 };
+    let results: RunResultJson[];
+    let maps: Record<string, { key: string; value: string }[]> | undefined;
+    if (l.kind === 'cbpf') {
+      if (type !== 'socket_filter') return usageError(io, `classic BPF runs only as socket_filter, not ${type}`, json);
+      const r = runClassic(l.classic, inputs);
+      if ('diagnostics' in r) return reportDiagnostics(io, r.diagnostics, json);
+      results = r.results;
+    } else {
+      const r = runEbpf(l.program, type as ProgTypeName as TestRunType, inputs);
+      if ('diagnostics' in r) return reportDiagnostics(io, r.diagnostics, json);
+      results = r.results;
+      maps = mapsJson(l.program, r.maps);
+    }
+    const faulted = results.some((r) => r.fault);
+    if (json) io.stdout(JSON.stringify(maps ? { results, maps } : { results }) + '\n');
+    else {
+      results.forEach((r, i) => {
+        const head = results.length > 1 ? `packet ${i}: ` : '';
+        if (r.fault) io.stderr(`error: ${head}fault at insn ${r.fault.insn}: ${r.fault.message}\n`);
+        io.stdout(`${head}retval ${r.retval} (r0 ${r.r0}), ${r.insns} insns, ${r.duration_ns} ns\n  data_out ${r.data_out}\n${r.ctx_out ? `  ctx_out ${r.ctx_out}\n` : ''}`);
+      });
+      for (const [name, entries] of Object.entries(maps ?? {})) {
+        io.stdout(`map ${name}: ${entries.length} entries\n`);
+        for (const e of entries) io.stdout(`  key ${e.key} value ${e.value}\n`);
+      }
+    }
+    return faulted ? EXIT_PROGRAM : EXIT_OK;
+  },
+};
