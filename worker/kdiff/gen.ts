@@ -530,3 +530,47 @@ export function ctxProbeCases(firstId = 0): (KdiffCase & { access: string })[] {
   }
   return out;
 }
+
+const SKF_AD_OFF = -0x1000;
+const SKF_NET_OFF = -0x100000;
+const SKF_LL_OFF = -0x200000;
+
+/**
+ * Legacy packet loads whose results differ between bpfplay and the kernel, found by ldPktProbeCases: the
+ * kernel's negative-offset helper (bpf_internal_load_pointer_neg_helper) reads relative to the network
+ * header at SKF_NET_OFF + k and to the link-layer header at SKF_LL_OFF + k; bpfplay treats every negative
+ * offset as out of bounds (returns 0).
+ */
+export const LDPKT_KNOWN_DIFF = (label: string): string | undefined =>
+  /^SKF_(NET|LL)_OFF\+\d+$/.test(label)
+    ? 'SKF_NET_OFF / SKF_LL_OFF offsets address the network / link-layer header in the kernel (bpf_internal_load_pointer_neg_helper); bpfplay returns 0'
+    : undefined;
+
+/** LD_ABS and LD_IND of every size at edge offsets (in bounds, at the ends, negative, SKF_* bases, s32 extremes). */
+export function ldPktProbeCases(firstId = 0): (KdiffCase & { access: string })[] {
+  const data = new Uint8Array(MIN_PACKET);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 37 + 11) & 0xff;
+  data.set([0x08, 0x00], 12);
+  const offs: [string, number][] = [
+    ['0', 0], ['1', 1], ['13', 13], ['14', 14], ['len-4', MIN_PACKET - 4], ['len-1', MIN_PACKET - 1], ['len', MIN_PACKET],
+    ['-1', -1], ['-4', -4], ['SKF_AD_OFF', SKF_AD_OFF], ['SKF_AD_OFF+4', SKF_AD_OFF + 4], ['SKF_NET_OFF+0', SKF_NET_OFF],
+    ['SKF_NET_OFF+1', SKF_NET_OFF + 1], ['SKF_NET_OFF+14', SKF_NET_OFF + 14], ['SKF_LL_OFF+0', SKF_LL_OFF], ['SKF_LL_OFF+2', SKF_LL_OFF + 2],
+    ['SKF_LL_OFF+12', SKF_LL_OFF + 12], ['SKF_LL_OFF+14', SKF_LL_OFF + 14], ['SKF_LL_OFF-1', SKF_LL_OFF - 1], ['INT32_MIN', -0x80000000], ['INT32_MAX', 0x7fffffff],
+  ];
+  const out: (KdiffCase & { access: string })[] = [];
+  for (const flavour of ['sched_cls', 'socket_filter'] as const)
+    for (const l of LDPKT_ROWS)
+      for (const [label, off] of offs) {
+        const c = new Code();
+        const ind = l.id.startsWith('ldind');
+        c.emit(R.mov64r, { dst: 6, src: 1 });
+        c.emit(R.mov64i, { dst: 7, src: 0, imm: 3 });
+        c.emit(R.mov64i, { dst: 0, imm: 0x55 });
+        c.emit(l, ind ? { src: 7, imm: (off - 3) | 0 } : { imm: off });
+        c.emit(R.exit);
+        const id = firstId + out.length;
+        const name = `l${id}`;
+        out.push({ id, name, flavour, data, rows: [...c.rows], access: `${flavour} ${l.id} ${label}`, program: { slots: c.finish(), maps: [], labels: {}, funcs: { 0: name }, origin: 'bytes', progType: flavour, license: 'GPL' } });
+      }
+  return out;
+}

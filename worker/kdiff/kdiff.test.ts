@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareWith, formatDisagreements, runInKernel, type KernelRun } from '../../scripts/kdiff-run';
 import { kernelOracle } from '../testing/kernel';
-import { CTX_KNOWN_DIFFS, ctxProbeCases, generateCases } from './gen';
+import { CTX_KNOWN_DIFFS, LDPKT_KNOWN_DIFF, ctxProbeCases, generateCases, ldPktProbeCases } from './gen';
 import { runCaseInVm } from './vmrun';
 
 const SEED = Number(process.env.BPFPLAY_KDIFF_SEED ?? 1);
@@ -47,6 +47,18 @@ describe.skipIf(!oracle.ok)(`kernel-differential (${COUNT} programs, seed ${SEED
     const fixed = Object.keys(CTX_KNOWN_DIFFS).filter((key) => !differ.some((d) => d.startsWith(`${key}:`)));
     console.log(`kdiff ctx: ${probes.length} accesses, ${cmp.agree} agree, ${differ.length} differ (${differ.length - unknown.length} known)` + (fixed.length ? `; known differences that now agree (remove from CTX_KNOWN_DIFFS): ${fixed.join(', ')}` : ''));
     if (differ.length) console.log(differ.join('\n'));
+    expect(unknown).toEqual([]);
+    expect(cmp.kernelErrors).toEqual([]);
+  });
+
+  it('legacy packet loads (LD_ABS/LD_IND) at edge offsets agree with the kernel, except the known SKF_* bases', () => {
+    const probes = ldPktProbeCases();
+    const k = runInKernel(probes);
+    expect(k.rejected.map((r) => probes.find((p) => p.id === r.id)!.access)).toEqual([]);
+    const cmp = compareWith(probes, k, (c) => runCaseInVm(c.program, c.flavour, c.data, 'fast'));
+    const differ = cmp.disagree.map((d) => ({ access: probes.find((p) => p.id === d.id)!.access, kernel: d.kernel.retval, vm: d.vm.retval, err: d.vm.error }));
+    const unknown = differ.filter((d) => !LDPKT_KNOWN_DIFF(d.access.split(' ')[2]!));
+    console.log(`kdiff ld_abs/ld_ind: ${probes.length} loads, ${cmp.agree} agree, ${differ.length} differ (${differ.length - unknown.length} known: SKF_NET_OFF/SKF_LL_OFF)`);
     expect(unknown).toEqual([]);
     expect(cmp.kernelErrors).toEqual([]);
   });
