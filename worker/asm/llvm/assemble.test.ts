@@ -213,6 +213,10 @@ describe('errors: line:col and what was expected', () => {
     expect(errors('r1 = 1\nr99 = 2\nexit\nfrob\n').map((e) => e.split(':')[0])).toEqual(['2', '4']);
   });
 
+  it('a label before a bad instruction on the same line is still defined (no cascade of undefined labels)', () => {
+    expect(errors('goto out\nout: r1 = = 2\n')).toEqual(["2:11: expected a register, an immediate or an expression after '=', found '='"]);
+  });
+
   it('unknown directives are warnings', () => {
     const r = assembleLlvm('.frobnicate 1\nexit');
     expect(r.program).not.toBeNull();

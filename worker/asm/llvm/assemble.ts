@@ -199,6 +199,9 @@ class Asm {
       case 'insn':
         this.insn(st.insn, st.tok);
         return;
+      case 'error':
+        this.diag('error', st.error.message, st.error.tok, 'asm.syntax', st.error.col);
+        return;
     }
   }
 

@@ -45,7 +45,9 @@ export type ParsedInsn =
 export type Stmt =
   | { kind: 'label'; name: string; tok: Tok }
   | { kind: 'directive'; name: string; tok: Tok; args: Tok[] }
-  | { kind: 'insn'; insn: ParsedInsn; tok: Tok };
+  | { kind: 'insn'; insn: ParsedInsn; tok: Tok }
+  /** The rest of the line did not parse (labels before it on the same line still count). */
+  | { kind: 'error'; error: ParseError };
 
 interface Reg {
   n: number;
@@ -96,10 +98,15 @@ export function parseLine(toks: Tok[]): Stmt[] {
     out.push({ kind: 'directive', name: head.text, tok: head, args: rest.slice(1) });
     return out;
   }
-  const p = new Parser(rest);
-  const insn = p.statement();
-  p.end();
-  out.push({ kind: 'insn', insn, tok: head });
+  try {
+    const p = new Parser(rest);
+    const insn = p.statement();
+    p.end();
+    out.push({ kind: 'insn', insn, tok: head });
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+    out.push({ kind: 'error', error: e });
+  }
   return out;
 }
 
