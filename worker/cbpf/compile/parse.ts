@@ -103,12 +103,9 @@ function lex(src: string): Tok[] {
       continue;
     }
     if ('()[]:=<>!&|+-*/%^'.includes(c)) {
-      // a leading digit-less '-' is an operator; '\' names handled below
-      if (!(/[0-9A-Fa-f]/.test(c))) {
-        toks.push({ k: 'op', s: c, v: 0, col });
-        i++;
-        continue;
-      }
+      toks.push({ k: 'op', s: c, v: 0, col });
+      i++;
+      continue;
     }
     if (c === '\\') {
       const m = /^\\([^ !()\n\t]+)/.exec(rest);
