@@ -50,7 +50,7 @@ export function csumPartial(bytes: Uint8Array, start: number, end: number, seed:
   let i = start;
   const add = (v: number) => {
     s += v;
-    if (s > 0xffffffff) s = (s & 0xffffffff) + 1;
+    if (s > 0xffffffff) s = s - 0x100000000 + 1; // end-around carry (no bitwise ops: they would go signed)
   };
   for (; i + 3 < end; i += 4) add((bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) >>> 0);
   if (i + 1 < end) {
@@ -72,7 +72,7 @@ export function csumFold(sum: number): number {
 /** csum_add of two 32-bit partial sums with end-around carry. */
 export function csumAdd(a: number, b: number): number {
   let s = (a >>> 0) + (b >>> 0);
-  if (s > 0xffffffff) s = (s & 0xffffffff) + 1;
+  if (s > 0xffffffff) s = s - 0x100000000 + 1;
   return s >>> 0;
 }
 

@@ -8,6 +8,7 @@ import type { Program } from '../isa/program';
 import type { MapImpl } from '../maps/types';
 import { err, type Diagnostic } from '../util/diag';
 import { CTX_BASE, PACKET_BASE, runFast, type RegionSpec, type RunResult } from '../vm/index';
+import '../helpers/packet';
 import { prepareAttachView, type AttachMeta } from './attach';
 import { PROG_TYPES } from './table';
 import { finishTestRun, prepareTestRun, type TestRunInput, type TestRunOutput, type TestRunSetup, type TestRunType } from './testrun';

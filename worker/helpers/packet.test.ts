@@ -1,0 +1,140 @@
+// The packet helpers against the kernel: programs calling skb_load_bytes(_relative), skb_store_bytes,
+// l3/l4_csum_replace, csum_diff, redirect and xdp_load/store_bytes run under BPF_PROG_TEST_RUN and in
+// bpfplay (worker/progtypes/run.ts + the VM); retval and data_out must be identical. Checksum rewrites
+// are also checked to leave valid checksums in packets whose checksums tcpdump verified (the samples).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { programFromBytes } from '../isa/program';
+import { kernelOracle, which } from '../testing/kernel';
+import { decodePacket } from '../packets/decode';
+import { buildSample, SAMPLES } from '../packets/samples';
+import { runTestRun } from '../progtypes/run';
+import { PROG_TYPES } from '../progtypes/table';
+import type { TestRunType } from '../progtypes/testrun';
+
+const cc = which('clang-19') ?? which('gcc');
+const oracle = kernelOracle();
+let bin: string | null = null;
+function probe(lines: string[]): string[] {
+  if (!bin) {
+    bin = join(mkdtempSync(join(tmpdir(), 'bpfplay-helpers-')), 'probe');
+    execFileSync(cc!, ['-O1', '-o', bin, join(__dirname, '../progtypes/kernel-probe/probe.c')]);
+  }
+  return spawnSync(bin, { input: lines.join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 26 }).stdout.trim().split('\n');
+}
+const hex = (b: Uint8Array | null | undefined) => (b && b.length ? Buffer.from(b).toString('hex') : '-');
+const I = (code: number, dst: number, src: number, off: number, imm: number): Buffer => {
+  const b = Buffer.alloc(8);
+  b[0] = code; b[1] = dst | (src << 4); b.writeInt16LE(off, 2); b.writeInt32LE(imm | 0, 4);
+  return b;
+};
+const EXIT = I(0x95, 0, 0, 0, 0);
+const MOV = (d: number, k: number) => I(0xb7, d, 0, 0, k);
+const MOVR = (d: number, s: number) => I(0xbf, d, s, 0, 0);
+const ADDK = (d: number, k: number) => I(0x07, d, 0, 0, k);
+const CALL = (id: number) => I(0x85, 0, 0, 0, id);
+const STW = (d: number, off: number, k: number) => I(0x62, d, 0, off, k);
+const LDXW = (d: number, s: number, off: number) => I(0x61, d, s, off, 0);
+const LDXH = (d: number, s: number, off: number) => I(0x69, d, s, off, 0);
+const STXH = (d: number, s: number, off: number) => I(0x6b, d, s, off, 0);
+const JNE0 = (d: number, off: number) => I(0x55, d, 0, off, 0);
+const ADDR = (d: number, s: number) => I(0x0f, d, s, 0, 0);
+const XORK = (d: number, k: number) => I(0xa7, d, 0, 0, k);
+
+/** r0 = ret of skb_load_bytes(ctx, off, fp-8, 4) or the loaded word */
+const loadBytes = (off: number) => Buffer.concat([MOVR(6, 1), MOV(2, off), MOVR(3, 10), ADDK(3, -8), MOV(4, 4), CALL(26), JNE0(0, 1), LDXW(0, 10, -8), EXIT]);
+const loadRel = (off: number, start: number) => Buffer.concat([MOVR(6, 1), MOV(2, off), MOVR(3, 10), ADDK(3, -8), MOV(4, 4), MOV(5, start), CALL(68), JNE0(0, 1), LDXW(0, 10, -8), EXIT]);
+const storeBytes = (off: number, flags: number) => Buffer.concat([STW(10, -8, 0x11223344), MOVR(6, 1), MOV(2, off), MOVR(3, 10), ADDK(3, -8), MOV(4, 4), MOV(5, flags), CALL(9), EXIT]);
+/** load u16 at off (big-endian field, LE view), xor it with k, store it back and fix the checksum at csumOff */
+const rewrite16 = (helper: 10 | 11, off: number, csumOff: number, k: number, flags: number) => Buffer.concat([
+  MOVR(6, 1),
+  MOVR(1, 6), MOV(2, off), MOVR(3, 10), ADDK(3, -8), MOV(4, 2), CALL(26), JNE0(0, 17),
+  LDXH(7, 10, -8), MOVR(8, 7), XORK(8, k), STXH(10, 8, -8), // jump target below is EXIT (17 insns on)
+  MOVR(1, 6), MOV(2, off), MOVR(3, 10), ADDK(3, -8), MOV(4, 2), MOV(5, 0), CALL(9),
+  MOVR(1, 6), MOV(2, csumOff), MOVR(3, 7), MOVR(4, 8), MOV(5, flags), CALL(helper), EXIT,
+]);
+/** csum_diff(fp-16, fs, fp-32, ts, seed) over stack words w1..w4 */
+const csumDiff = (words: number[], fs: number, ts: number, seed: number) => Buffer.concat([
+  ...words.map((w, i) => STW(10, -32 + 4 * i, w)),
+  MOVR(1, 10), ADDK(1, -16), MOV(2, fs), MOVR(3, 10), ADDK(3, -32), MOV(4, ts), MOV(5, seed), CALL(28), EXIT,
+]);
+const redirect = (flags: number) => Buffer.concat([MOV(1, 1), MOV(2, flags), CALL(23), EXIT]);
+const xdpLoad = (off: number) => Buffer.concat([MOVR(6, 1), MOV(2, off), MOVR(3, 10), ADDK(3, -8), MOV(4, 4), CALL(189), JNE0(0, 1), LDXW(0, 10, -8), EXIT]);
+const xdpStore = (off: number) => Buffer.concat([STW(10, -8, 0x55667788), MOVR(6, 1), MOV(2, off), MOVR(3, 10), ADDK(3, -8), MOV(4, 4), CALL(190), EXIT]);
+void ADDR;
+
+const FRAMES = [...SAMPLES.flatMap((s) => buildSample(s.id)!.frames), ...fc.sample(fc.uint8Array({ minLength: 14, maxLength: 100 }), { numRuns: 6, seed: 5 })];
+
+interface Case { name: string; type: TestRunType; prog: Buffer }
+const CASES: Case[] = [];
+for (const t of ['sched_cls', 'socket_filter', 'lwt_out'] as TestRunType[]) for (const off of [0, 2, 12, 20, 36, 60, 5000]) CASES.push({ name: `skb_load_bytes ${off}`, type: t, prog: loadBytes(off) });
+for (const t of ['sched_cls', 'socket_filter'] as TestRunType[])
+  for (const [off, st] of [[0, 0], [6, 0], [12, 0], [0, 1], [9, 1], [16, 1], [40, 1], [0, 2]]) {
+    if (t === 'cgroup_skb') continue; // return range [0, 1]: covered by the other types
+    CASES.push({ name: `skb_load_bytes_relative ${off} ${st}`, type: t, prog: loadRel(off, st) });
+  }
+for (const t of ['sched_cls', 'lwt_xmit'] as TestRunType[]) for (const [off, fl] of [[0, 0], [14, 0], [30, 1], [56, 2], [4000, 0], [0, 8]]) CASES.push({ name: `skb_store_bytes ${off} ${fl}`, type: t, prog: storeBytes(off, fl) });
+// IPv4 header fields at L2 offset 14 (tc): TTL/proto word at 22, checksum at 24; UDP/TCP ports at 34/36
+for (const [h, off, cs, k, fl] of [[10, 22, 24, 0x0100, 2], [10, 26, 24, 0x0f0f, 2], [10, 22, 24, 0x0100, 4], [10, 22, 24, 0x0100, 3], [11, 36, 40, 0x1234, 2 | 16], [11, 36, 50, 0x0101, 2 | 16], [11, 34, 40, 0xffff, 2 | 32], [11, 22, 40, 1, 0x100]] as [10 | 11, number, number, number, number][])
+  CASES.push({ name: `${h === 10 ? 'l3' : 'l4'}_csum_replace off ${off} csum ${cs} flags ${fl}`, type: 'sched_cls', prog: rewrite16(h, off, cs, k, fl) });
+for (const [fs, ts, seed] of [[4, 4, 0], [8, 8, 0], [16, 0, 0], [0, 16, 0x1234], [4, 8, 0xffffffff], [3, 4, 0], [0, 0, 7], [12, 4, 0x80000000], [5, 7, 3], [0, 4, 0xffffffff], [8, 0, 0xfffe], [1, 0, 0], [0, 0, 0], [16, 16, 0x10000]])
+  CASES.push({ name: `csum_diff ${fs} ${ts} ${seed}`, type: 'sched_cls', prog: csumDiff([0x11223344, 0x55667788 | 0, 0x0f0f0f0f, 0x7ffffff0 | 0, 0x12345678, 0x01010101, 0x7fff0000, 0x00000001], fs, ts, seed) });
+for (const fl of [0, 1, 8]) for (const t of ['sched_cls', 'xdp'] as TestRunType[]) CASES.push({ name: `redirect flags ${fl}`, type: t, prog: redirect(fl) });
+for (const off of [0, 10, 60, 5000]) {
+  CASES.push({ name: `xdp_load_bytes ${off}`, type: 'xdp', prog: xdpLoad(off) });
+  CASES.push({ name: `xdp_store_bytes ${off}`, type: 'xdp', prog: xdpStore(off) });
+}
+
+describe.skipIf(!oracle.ok || !cc)(`packet helpers equal the kernel ${oracle.reason}`, () => {
+  it(`${CASES.length} programs × ${FRAMES.length} frames: retval and data_out`, () => {
+    const lines: string[] = [];
+    const runs: { c: Case; data: Uint8Array }[] = [];
+    for (const c of CASES)
+      for (const data of FRAMES) {
+        runs.push({ c, data });
+        lines.push(`T ${PROG_TYPES[c.type].id} 0 ${c.prog.toString('hex')} ${hex(data)} -`);
+      }
+    const out = probe(lines);
+    let compared = 0;
+    runs.forEach(({ c, data }, i) => {
+      const k = out[i].split(' ');
+      const what = `${c.name} (${c.type}) on ${hex(data).slice(0, 32)}…`;
+      if (k[0] === 'err' && k[2] === 'load') {
+        expect.soft(false, `${what}: the kernel refused to load the program`).toBe(true);
+        return;
+      }
+      const ours = runTestRun(programFromBytes(new Uint8Array(c.prog)), { type: c.type, dataIn: data });
+      if (k[0] === 'err') {
+        expect(ours.errno, what).toBe(Number(k[1]));
+        return;
+      }
+      expect(ours.diagnostics, what).toEqual([]);
+      expect([String(ours.output!.retval), hex(ours.output!.dataOut)], what).toEqual([k[1], k[2]]);
+      compared++;
+    });
+    expect(compared).toBeGreaterThan(CASES.length * 5);
+  });
+});
+
+describe('checksum rewrites keep known-good packets valid', () => {
+  it('TTL decrement + l3_csum_replace, UDP port change + l4_csum_replace (pseudo header)', () => {
+    for (const id of ['dns-udp', 'vlan', 'tcp-handshake', 'icmp-echo']) {
+      const f = buildSample(id)!.frames[0];
+      const ipOff = id === 'vlan' ? 18 : 14;
+      const l3 = runTestRun(programFromBytes(new Uint8Array(rewrite16(10, ipOff + 8, ipOff + 10, 0x0001, 2))), { type: 'sched_cls', dataIn: f });
+      const d3 = decodePacket(l3.output!.dataOut);
+      expect(d3.fields.find((x) => x.layer === 'ipv4' && x.name === 'ttl')!.value).toBe(String(f[ipOff + 8] ^ 1));
+      expect(d3.fields.filter((x) => x.ok !== undefined).every((x) => x.ok), id).toBe(true);
+      if (id === 'dns-udp' || id === 'vlan') {
+        const l4 = runTestRun(programFromBytes(new Uint8Array(rewrite16(11, ipOff + 22, ipOff + 26, 0x1234, 2 | 16))), { type: 'sched_cls', dataIn: f });
+        const d4 = decodePacket(l4.output!.dataOut);
+        expect(d4.fields.filter((x) => x.ok !== undefined).every((x) => x.ok), id).toBe(true);
+        expect(d4.fields.find((x) => x.layer === 'udp' && x.name === 'dest')!.value).not.toBe(decodePacket(f).fields.find((x) => x.layer === 'udp' && x.name === 'dest')!.value);
+      }
+    }
+  });
+});

@@ -1,0 +1,249 @@
+// Packet helpers for skb and XDP programs (net/core/filter.c): bpf_skb_load_bytes,
+// bpf_skb_load_bytes_relative, bpf_skb_store_bytes, bpf_l3_csum_replace, bpf_l4_csum_replace,
+// bpf_csum_diff (as 6.18 computes and folds it), bpf_csum_update, bpf_redirect (tc and XDP flavours), bpf_xdp_load_bytes,
+// bpf_xdp_store_bytes and bpf_get_cgroup_classid. The packet is the program type's context object
+// (env.ctx, a TestRunSetup from worker/progtypes/testrun.ts); bytes the program can see are read and
+// written through the VM (env.read/env.write at the packet region) so that back-step undoes them.
+// Checksum arithmetic is the kernel's on x86-64 (csum_partial/csum_fold/csum16_add in
+// include/net/checksum.h and arch/x86/lib/csum-partial_64.c), in the CPU's little-endian view of the
+// big-endian fields, exactly as the helpers see them. Helpers that move data or data_end
+// (xdp_adjust_head/tail/meta, skb_change_*, skb_pull_data, skb_adjust_room) need the VM to re-map the
+// packet region and are not here. This file registers itself; worker/helpers/index.ts (or
+// worker/progtypes/run.ts) imports it.
+
+import { csumAdd, csumFold, csumPartial, csumSub } from '../packets/checksum';
+import type { TestRunSetup } from '../progtypes/testrun';
+import { PACKET_BASE } from '../vm/memory';
+import { errno, registerHelper, type HelperEnv, type HelperResult } from './types';
+
+const EINVAL = 22, EFAULT = 14, ENOTSUPP = 524;
+const BPF_F_RECOMPUTE_CSUM = 1n, BPF_F_INVALIDATE_HASH = 2n;
+const BPF_F_HDR_FIELD_MASK = 0xfn, BPF_F_PSEUDO_HDR = 0x10n, BPF_F_MARK_MANGLED_0 = 0x20n, BPF_F_MARK_ENFORCE = 0x40n, BPF_F_IPV6 = 0x80n;
+const BPF_HDR_START_MAC = 0n, BPF_HDR_START_NET = 1n;
+const TC_ACT_SHOT = 2n, TC_ACT_REDIRECT = 7n, XDP_ABORTED = 0n, XDP_REDIRECT = 4n;
+const BPF_F_INGRESS = 1n, BPF_F_NEIGH = 2n, BPF_F_PEER = 4n;
+
+function packetOf(env: HelperEnv, helper: string): TestRunSetup | { fault: string } {
+  const s = env.ctx as TestRunSetup | null;
+  if (!s || typeof s !== 'object' || !('packet' in s) || !('type' in s)) return { fault: `bpf_${helper} needs a packet context (run the program on a packet)` };
+  return s;
+}
+
+const len = (s: TestRunSetup) => s.packet.dataEnd - s.packet.data;
+
+function readMem(env: HelperEnv, addr: bigint, n: number): Uint8Array | { fault: string } {
+  const r = env.read(addr, n);
+  return typeof r === 'string' ? { fault: r } : r;
+}
+
+function writeMem(env: HelperEnv, addr: bigint, b: Uint8Array): { fault: string } | null {
+  if (b.length === 0) return null;
+  const r = env.write(addr, b);
+  return r === true ? null : { fault: r };
+}
+
+/** Copies `n` bytes of the packet starting `off` bytes from data (may be negative for the mac header). */
+function packetBytes(s: TestRunSetup, off: number, n: number): Uint8Array {
+  const at = s.packet.data + off;
+  return s.packet.buf.slice(at, at + n);
+}
+
+registerHelper({
+  id: 26, name: 'skb_load_bytes',
+  call(env, _skb, offset, to, lenArg): HelperResult {
+    const s = packetOf(env, 'skb_load_bytes');
+    if ('fault' in s) return s;
+    const n = Number(lenArg & 0xffffffffn);
+    const off = Number(offset & 0xffffffffn);
+    if (off > 0x7fffffff || off + n > len(s)) {
+      const f = writeMem(env, to, new Uint8Array(n));
+      return f ?? errno(EFAULT);
+    }
+    return writeMem(env, to, packetBytes(s, off, n)) ?? 0n;
+  },
+});
+
+registerHelper({
+  id: 68, name: 'skb_load_bytes_relative',
+  call(env, _skb, offset, to, lenArg, startHeader): HelperResult {
+    const s = packetOf(env, 'skb_load_bytes_relative');
+    if ('fault' in s) return s;
+    const n = Number(lenArg & 0xffffffffn);
+    const off = Number(offset & 0xffffffffn);
+    const start = startHeader === BPF_HDR_START_MAC ? s.packet.mac : startHeader === BPF_HDR_START_NET ? s.packet.network : -1;
+    if (off > 0xffff || start < 0 || start + off + n > s.packet.dataEnd) return writeMem(env, to, new Uint8Array(n)) ?? errno(EFAULT);
+    return writeMem(env, to, s.packet.buf.slice(start + off, start + off + n)) ?? 0n;
+  },
+});
+
+registerHelper({
+  id: 9, name: 'skb_store_bytes',
+  call(env, _skb, offset, from, lenArg, flags): HelperResult {
+    const s = packetOf(env, 'skb_store_bytes');
+    if ('fault' in s) return s;
+    if (flags & ~(BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH)) return errno(EINVAL);
+    const n = Number(lenArg & 0xffffffffn);
+    const off = Number(offset & 0xffffffffn);
+    if (off > 0x7fffffff || off + n > len(s)) return errno(EFAULT);
+    const src = readMem(env, from, n);
+    if ('fault' in src) return src;
+    return writeMem(env, PACKET_BASE + BigInt(off), src) ?? 0n;
+  },
+});
+
+// ---- checksum arithmetic on 16-bit fields read in the CPU's (little-endian) view ----
+const csum16Add = (csum: number, addend: number): number => {
+  let res = (csum & 0xffff) + (addend & 0xffff);
+  res = (res & 0xffff) + (res > 0xffff ? 1 : 0);
+  return res & 0xffff;
+};
+const csum16Sub = (csum: number, addend: number) => csum16Add(csum, ~addend & 0xffff);
+/** csum_replace4(sum, from, to) */
+const replace4 = (sum: number, from: number, to: number) => csumFold(csumAdd(csumSub(~sum >>> 0, from >>> 0), to >>> 0));
+/** csum_replace2(sum, from, to) */
+const replace2 = (sum: number, from: number, to: number) => ~csum16Add(csum16Sub(~sum & 0xffff, from), to) & 0xffff;
+/** csum_replace_by_diff(sum, diff) */
+const replaceByDiff = (sum: number, diff: number) => csumFold(csumAdd(diff >>> 0, ~sum >>> 0));
+
+function sumField(env: HelperEnv, s: TestRunSetup, offset: bigint): { off: number; value: number } | HelperResult {
+  const off = Number(offset & 0xffffffffn);
+  if (offset > 0xffffn || off & 1) return errno(EFAULT);
+  if (off + 2 > len(s)) return errno(EFAULT);
+  const b = readMem(env, PACKET_BASE + BigInt(off), 2);
+  if ('fault' in b) return b;
+  return { off, value: b[0] | (b[1] << 8) };
+}
+
+const le16 = (v: number) => Uint8Array.of(v & 0xff, (v >> 8) & 0xff);
+
+registerHelper({
+  id: 10, name: 'l3_csum_replace',
+  call(env, _skb, offset, from, to, flags): HelperResult {
+    const s = packetOf(env, 'l3_csum_replace');
+    if ('fault' in s) return s;
+    if (flags & ~BPF_F_HDR_FIELD_MASK) return errno(EINVAL);
+    const f = sumField(env, s, offset);
+    if (typeof f !== 'object' || !('off' in f)) return f;
+    let v: number;
+    switch (flags & BPF_F_HDR_FIELD_MASK) {
+      case 0n:
+        if (from !== 0n) return errno(EINVAL);
+        v = replaceByDiff(f.value, Number(to & 0xffffffffn));
+        break;
+      case 2n:
+        v = replace2(f.value, Number(from & 0xffffn), Number(to & 0xffffn));
+        break;
+      case 4n:
+        v = replace4(f.value, Number(from & 0xffffffffn), Number(to & 0xffffffffn));
+        break;
+      default:
+        return errno(EINVAL);
+    }
+    return writeMem(env, PACKET_BASE + BigInt(f.off), le16(v)) ?? 0n;
+  },
+});
+
+registerHelper({
+  id: 11, name: 'l4_csum_replace',
+  call(env, _skb, offset, from, to, flags): HelperResult {
+    const s = packetOf(env, 'l4_csum_replace');
+    if ('fault' in s) return s;
+    if (flags & ~(BPF_F_MARK_MANGLED_0 | BPF_F_MARK_ENFORCE | BPF_F_PSEUDO_HDR | BPF_F_HDR_FIELD_MASK | BPF_F_IPV6)) return errno(EINVAL);
+    const f = sumField(env, s, offset);
+    if (typeof f !== 'object' || !('off' in f)) return f;
+    const mmzero = (flags & BPF_F_MARK_MANGLED_0) !== 0n;
+    if (mmzero && !(flags & BPF_F_MARK_ENFORCE) && f.value === 0) return 0n;
+    // The test-run skb has ip_summed == CHECKSUM_NONE, so inet_proto_csum_replace* update the field as
+    // csum_replace* do (the pseudo-header flag only matters for CHECKSUM_PARTIAL/COMPLETE skbs).
+    let v: number;
+    switch (flags & BPF_F_HDR_FIELD_MASK) {
+      case 0n:
+        if (from !== 0n) return errno(EINVAL);
+        v = replaceByDiff(f.value, Number(to & 0xffffffffn));
+        break;
+      case 2n:
+        v = replace4(f.value, Number(from & 0xffffn), Number(to & 0xffffn));
+        break;
+      case 4n:
+        v = replace4(f.value, Number(from & 0xffffffffn), Number(to & 0xffffffffn));
+        break;
+      default:
+        return errno(EINVAL);
+    }
+    if (mmzero && v === 0) v = 0xffff; // CSUM_MANGLED_0
+    return writeMem(env, PACKET_BASE + BigInt(f.off), le16(v)) ?? 0n;
+  },
+});
+
+registerHelper({
+  id: 28, name: 'csum_diff',
+  // Linux 6.18: csum_sub(csum_partial(to, seed), csum_partial(from, 0)) (pushing: csum_partial(to, seed);
+  // pulling: ~csum_partial(from, ~seed)), folded to 16 bits (csum_from32to16) so every architecture
+  // returns the same value. Sizes need not be multiples of 4.
+  call(env, from, fromSize, to, toSize, seed): HelperResult {
+    const fs = Number(fromSize & 0xffffffffn), ts = Number(toSize & 0xffffffffn);
+    const sd = Number(seed & 0xffffffffn);
+    const a = fs ? readMem(env, from, fs) : new Uint8Array(0);
+    if ('fault' in a) return a;
+    const b = ts ? readMem(env, to, ts) : new Uint8Array(0);
+    if ('fault' in b) return b;
+    let r: number;
+    if (fs && ts) r = csumSub(csumPartial(b, 0, ts, sd), csumPartial(a, 0, fs, 0));
+    else if (ts) r = csumPartial(b, 0, ts, sd);
+    else if (fs) r = ~csumPartial(a, 0, fs, ~sd >>> 0) >>> 0;
+    else r = sd;
+    r = (r & 0xffff) + (r >>> 16);
+    r = (r & 0xffff) + (r >>> 16);
+    return BigInt(r);
+  },
+});
+
+registerHelper({
+  id: 40, name: 'csum_update',
+  // The skb is CHECKSUM_NONE (no skb->csum to update): the kernel returns -EOPNOTSUPP (ENOTSUPP 524).
+  call: () => errno(ENOTSUPP),
+});
+
+registerHelper({
+  id: 23, name: 'redirect',
+  call(env, _ifindex, flags): HelperResult {
+    const s = env.ctx as TestRunSetup | null;
+    if (s && typeof s === 'object' && 'type' in s && s.type === 'xdp') return flags === 0n ? XDP_REDIRECT : XDP_ABORTED;
+    if (flags & ~(BPF_F_INGRESS | BPF_F_NEIGH | BPF_F_PEER)) return TC_ACT_SHOT;
+    return TC_ACT_REDIRECT;
+  },
+});
+
+registerHelper({
+  id: 17, name: 'get_cgroup_classid',
+  // net_cls classid of the skb's socket cgroup; the simulated socket is in the root cgroup (classid 0).
+  call: () => 0n,
+});
+
+registerHelper({
+  id: 189, name: 'xdp_load_bytes',
+  call(env, _xdp, offset, buf, lenArg): HelperResult {
+    const s = packetOf(env, 'xdp_load_bytes');
+    if ('fault' in s) return s;
+    const n = Number(lenArg & 0xffffffffn), off = Number(offset & 0xffffffffn);
+    if (off > 0xffff || n > 0xffff) return errno(EFAULT);
+    if (off + n > len(s)) return errno(EINVAL);
+    return writeMem(env, buf, packetBytes(s, off, n)) ?? 0n;
+  },
+});
+
+registerHelper({
+  id: 190, name: 'xdp_store_bytes',
+  call(env, _xdp, offset, buf, lenArg): HelperResult {
+    const s = packetOf(env, 'xdp_store_bytes');
+    if ('fault' in s) return s;
+    const n = Number(lenArg & 0xffffffffn), off = Number(offset & 0xffffffffn);
+    if (off > 0xffff || n > 0xffff) return errno(EFAULT);
+    if (off + n > len(s)) return errno(EINVAL);
+    const src = readMem(env, buf, n);
+    if ('fault' in src) return src;
+    return writeMem(env, PACKET_BASE + BigInt(off), src) ?? 0n;
+  },
+});
+
+export const PACKET_HELPERS_REGISTERED = true;
