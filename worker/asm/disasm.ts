@@ -17,7 +17,7 @@
 // It does not validate programs (worker/verifier) nor assemble (worker/asm/llvm).
 
 import { HELPER_NAMES } from '../helpers/ids.generated';
-import { decodeSlots, encodeInsn, slotToU64, type Insn, type Slot } from '../isa/insn';
+import { decodeSlots, encodeInsn, slotsToBytes, slotToU64, type Insn, type Slot } from '../isa/insn';
 import type { AluOp, JmpCond } from '../isa/opcodes';
 import type { Program } from '../isa/program';
 import { assertNever, bugDiagnostic, type Diagnostic } from '../util/diag';
@@ -60,7 +60,8 @@ const ATOMIC_TOK: Record<string, string> = { add: '+=', or: '|=', and: '&=', xor
 
 /** A signed number as LLVM's BPF printer writes it: 0x1f, -0x1f. */
 export function hexImm(n: number | bigint): string {
-  const b = BigInt(n);
+  if (typeof n === 'number') return n < 0 ? `-0x${(-n).toString(16)}` : `0x${n.toString(16)}`;
+  const b = n;
   return b < 0n ? `-0x${(-b).toString(16)}` : `0x${b.toString(16)}`;
 }
 function signedOff(n: number): string {
@@ -154,13 +155,13 @@ export function formatInsnLlvm(i: Insn, p?: Program, opts: FormatOptions = {}): 
   return assertNever(i, 'instruction');
 }
 
+const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 function bytesHex(slots: readonly Slot[]): string {
-  const out: string[] = [];
-  for (const s of slots) {
-    const v = slotToU64(s);
-    for (let k = 0; k < 8; k++) out.push(((v >> BigInt(8 * k)) & 0xffn).toString(16).padStart(2, '0'));
-  }
-  return out.join(' ');
+  const b = slotsToBytes(slots);
+  let out = '';
+  for (let k = 0; k < b.length; k++) out += (k ? ' ' : '') + HEX2[b[k]!]!;
+  return out;
 }
 
 /**
