@@ -26,10 +26,11 @@ export interface SkbContext {
   /** skb->protocol in host order (e.g. 0x0800); default: the EtherType at frame[12..13]. */
   protocol?: number;
   pktType?: number;
-  /** skb->dev->ifindex; 0 means "no device": ifindex/hatype loads then end the filter with 0, as the kernel does. */
+  /** skb->dev->ifindex (default 1); 0 means "no device": ifindex/hatype loads then end the filter with 0, as the kernel does. */
   ifindex?: number;
   mark?: number;
   queueMapping?: number;
+  /** skb->dev->type, ARPHRD_* (default 1, ARPHRD_ETHER) */
   hatype?: number;
   rxhash?: number;
   cpu?: number;
@@ -197,9 +198,9 @@ function ancillary(ctx: CbpfContext, st: CbpfState, k: number, eff: CbpfEffect):
     case 'PKTTYPE':
       return v(ctx.pktType ?? 0);
     case 'IFINDEX':
-      return ctx.ifindex ? v(ctx.ifindex) : { abort: 'skb->dev is NULL (ifindex 0): the filter returns 0' };
+      return (ctx.ifindex ?? 1) ? v(ctx.ifindex ?? 1) : { abort: 'skb->dev is NULL (ifindex 0): the filter returns 0' };
     case 'HATYPE':
-      return ctx.ifindex ? v(ctx.hatype ?? 1) : { abort: 'skb->dev is NULL (ifindex 0): the filter returns 0' };
+      return (ctx.ifindex ?? 1) ? v(ctx.hatype ?? 1) : { abort: 'skb->dev is NULL (ifindex 0): the filter returns 0' };
     case 'MARK':
       return v(ctx.mark ?? 0);
     case 'QUEUE':
