@@ -3,6 +3,7 @@
 import './ubpf';
 import './kernel';
 import './printk';
+import './loop';
 
 export * from './types';
 export { formatPrintk } from './printk';

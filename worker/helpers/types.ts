@@ -17,6 +17,9 @@
 // The environment (`HelperEnv`) is everything a helper may touch. All of it is recorded by the VM, so
 // that stepping back undoes a helper's memory writes, map changes and outputs. Helpers must use only
 // `env` (no globals, no Date, no Math.random) so that runs are deterministic.
+// A map type that needs program-visible memory other than per-key values (a ringbuf's data area) exposes
+// it as its `valueArea` (one element of `valueStride` bytes) and hands out addresses with
+// `env.mapValueAddr(index, 0) + offset`.
 // This module runs nothing itself; worker/vm implements HelperEnv.
 
 import type { MapImpl } from '../maps/types';
@@ -63,6 +66,24 @@ export interface HelperEnv {
   output(ev: OutputEvent): void;
   /** The loaded programs (index 0 is the one being run); prog_array values index this list. */
   programCount: number;
+  /**
+   * Moves and/or resizes a memory region of this run, e.g. 'packet' and 'packet_meta' for
+   * bpf_xdp_adjust_head/meta/tail or bpf_skb_change_tail: the region gets `base` and `bytes` (used in
+   * place). ctx pointer fields (data, data_end, data_meta) follow automatically. A string explains a
+   * refusal. Undone by back-step. After the run, read the final bytes from the VM's memory, not from the
+   * array the region started with.
+   */
+  remapRegion(name: string, base: bigint, bytes: Uint8Array): true | string;
+  /** The current base address and bytes of a region, or null. */
+  region(name: string): { base: bigint; bytes: Uint8Array } | null;
+  /**
+   * Calls a BPF function of the running program (a callback such as bpf_loop's or
+   * bpf_for_each_map_elem's, whose address came from ld_imm64 BPF_PSEUDO_FUNC) with up to 5 arguments,
+   * in a new stack frame, and returns its r0. A string means the callback cannot run or faulted (the VM
+   * already stopped with the fault's location; the helper should return `{ fault }` with this text).
+   * Its instructions count towards the budget; in step mode they run inside the helper's single step.
+   */
+  callFunction(addr: bigint, args: bigint[]): bigint | string;
 }
 
 export type HelperResult =

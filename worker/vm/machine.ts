@@ -27,6 +27,8 @@ import { o } from './ops64';
 export const MAX_TAIL_CALL_CNT = 33;
 export const BPF_MAX_LOOPS = 8 * 1024 * 1024;
 export const DEFAULT_BUDGET = 1_000_000;
+/** The return pc of a frame pushed by callFunction: its exit hands control back to the helper. */
+const CALLBACK_RETURN = -0x7fff;
 
 export interface Frame {
   retPc: number;
@@ -254,6 +256,7 @@ export class Machine implements HelperEnv {
     } catch (e) {
       return this.fault(pc, `helper ${helperName(this.opts.helperSet, id)} failed (a bpfplay bug): ${e instanceof Error ? e.message : String(e)}`);
     }
+    if (this.done) return; // a callback faulted inside the helper: keep its location
     if (typeof res === 'bigint') {
       this.setReg(0, res);
       call.ret = BigInt.asUintN(64, res);
@@ -286,6 +289,34 @@ export class Machine implements HelperEnv {
   }
 
   // ---- HelperEnv ------------------------------------------------------------------------------
+  remapRegion(name: string, base: bigint, bytes: Uint8Array): true | string {
+    return this.mem.remap(name, base, bytes);
+  }
+  region(name: string): { base: bigint; bytes: Uint8Array } | null {
+    const r = this.mem.get(name);
+    return r ? { base: r.base, bytes: r.bytes } : null;
+  }
+  callFunction(addr: bigint, args: bigint[]): bigint | string {
+    const comp = this.comp[this.prog]!;
+    const a = BigInt.asUintN(64, addr);
+    if (a < CODE_BASE || (a - CODE_BASE) % 8n !== 0n || a - CODE_BASE >= BigInt(comp.insns.length) * 8n) {
+      return `${hex(a)} is not the address of a BPF function of this program`;
+    }
+    const target = Number((a - CODE_BASE) / 8n);
+    if (this.frames.length + 1 >= MAX_CALL_FRAMES) return `call stack overflow: a callback would need frame ${this.frames.length + 2} of at most ${MAX_CALL_FRAMES}`;
+    const resumePc = this.S.pc;
+    const depth = this.frames.length;
+    this.frames.push({ retPc: CALLBACK_RETURN, retProg: this.prog, saved: this.R.slice(12, 22), mayGoto: this.mayGoto });
+    for (let k = 0; k < 5; k++) this.setReg(k + 1, args[k] ?? 0n);
+    this.setReg(10, framePointer(this.frames.length));
+    this.mayGoto = BPF_MAX_LOOPS;
+    this.S.pc = target;
+    while (!this.done && !(this.S.pc === CALLBACK_RETURN && this.frames.length === depth)) this.execOne();
+    if (this.done) return this.done.kind === 'fault' ? this.done.message : 'the program ended inside a callback';
+    this.S.pc = resumePc;
+    return this.reg(0);
+  }
+
   read(addr: bigint, len: number): Uint8Array | string {
     return this.mem.readBytes(addr, len);
   }

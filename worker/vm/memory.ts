@@ -54,9 +54,9 @@ export interface RegionSpec {
 export interface Region {
   readonly name: string;
   readonly kind: RegionKind;
-  readonly base: bigint;
-  readonly hi: number;
-  readonly lo: number; // unsigned
+  base: bigint;
+  hi: number;
+  lo: number; // unsigned
   bytes: Uint8Array;
   dv: DataView;
   readonly readable: boolean;
@@ -125,6 +125,32 @@ export class Memory {
     this.byName.set(r.name, r);
     return r;
   }
+
+  /**
+   * Moves and/or resizes a region (bpf_xdp_adjust_head/tail/meta, bpf_skb_change_*): new base and bytes.
+   * A message explains a refusal (overlap, wrap); the region is unchanged then.
+   */
+  remap(name: string, base: bigint, bytes: Uint8Array): true | string {
+    const r = this.byName.get(name);
+    if (!r) return `no region named ${name}`;
+    const b = BigInt.asUintN(64, base);
+    const hi = Number(b >> 32n) | 0;
+    const lo = Number(b & 0xffffffffn);
+    if (lo + bytes.length > 0x100000000) return `region ${name} would wrap its 4 GiB window`;
+    for (const o of this.regions) {
+      if (o !== r && o.hi === hi && lo < o.lo + o.bytes.length && o.lo < lo + bytes.length) return `region ${name} would overlap ${o.name}`;
+    }
+    r.base = b;
+    r.hi = hi;
+    r.lo = lo;
+    r.bytes = bytes;
+    r.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.last = null;
+    this.remapped = true;
+    return true;
+  }
+  /** Set when a region was remapped since the flag was last cleared (the VM then undoes by replay). */
+  remapped = false;
 
   get(name: string): Region | undefined {
     return this.byName.get(name);

@@ -317,3 +317,64 @@ describe('step records', () => {
     expect(vm!.result().r0).toBe(a.r0);
   });
 });
+
+describe('callbacks and region remapping (helper environment)', () => {
+  // bpf_loop(5, &cb, r10-8, 0): cb(i, ctx) adds i to *(u64 *)ctx, stops when i == 3.
+  const cbProg = (): Program => prog(
+    I('stdw', { dst: 10, off: -8, imm: 100 }),
+    I('mov64_imm', { dst: 1, imm: 5 }), lddw(2, 9n, 4), I('mov64_reg', { dst: 3, src: 10 }), I('add64_imm', { dst: 3, imm: -8 }), I('mov64_imm', { dst: 4, imm: 0 }),
+    I('call', { imm: 181 }),
+    I('ldxdw', { dst: 1, src: 10, off: -8 }), I('mul64_imm', { dst: 0, imm: 1000 }), I('add64_reg', { dst: 0, src: 1 }), EXIT,
+    // cb at slot 12: r0 = (r1 == 3); *(u64 *)r2 += r1
+    I('ldxdw', { dst: 3, src: 2, off: 0 }), I('add64_reg', { dst: 3, src: 1 }), I('stxdw', { dst: 2, src: 3, off: 0 }),
+    I('mov64_imm', { dst: 0, imm: 0 }), I('jne_imm', { dst: 1, imm: 3, off: 1 }), I('mov64_imm', { dst: 0, imm: 1 }), EXIT,
+  );
+  it('bpf_loop runs the callback in its own frame on both paths, and back-step undoes it', () => {
+    const p = cbProg();
+    expect(p.slots.length).toBe(19);
+    const fast = runFast({ program: p });
+    expect(fast.fault).toBeNull();
+    expect(fast.r0).toBe(4n * 1000n + 100n + 0n + 1n + 2n + 3n);
+    const { vm } = createVm({ program: p });
+    const before: unknown[] = [];
+    while (!vm!.done) { before.push(snapshotStack(vm!)); vm!.step(); }
+    expect(vm!.result()).toMatchObject({ r0: fast.r0, insns: fast.insns });
+    for (let i = before.length - 1; i >= 0; i--) { vm!.back(); expect(snapshotStack(vm!)).toEqual(before[i]); }
+  });
+  it('a fault inside a callback names the callback instruction', () => {
+    const p = cbProg();
+    p.slots[14] = I('stxdw', { dst: 10, src: 3, off: 0 }); // writes at r10 + 0: out of the callback's frame
+    const r = runFast({ program: p });
+    expect(r.fault?.insn).toBe(14);
+    expect(r.fault?.message).toMatch(/write of 8 bytes/);
+  });
+  it('remapRegion moves the packet and data/data_end follow; seek and back undo it', () => {
+    const helpers = new Map([[200, { id: 200, name: 'adjust_head', call: (env: import('../helpers/types').HelperEnv, _ctx: bigint, delta: bigint) => {
+      const r = env.region('packet')!;
+      const d = Number(BigInt.asIntN(64, delta));
+      const ok = env.remapRegion('packet', r.base + BigInt(d), r.bytes.slice(d));
+      return ok === true ? 0n : { fault: ok };
+    } }]]);
+    const p = prog(I('mov64_imm', { dst: 2, imm: 14 }), I('call', { imm: 200 }), I('ldxw', { dst: 2, src: 6, off: 0 }), I('ldxw', { dst: 3, src: 6, off: 4 }), I('mov64_reg', { dst: 0, src: 3 }), I('sub64_reg', { dst: 0, src: 2 }), I('ldxb', { dst: 4, src: 2, off: 0 }), I('lsh64_imm', { dst: 4, imm: 8 }), I('add64_reg', { dst: 0, src: 4 }), EXIT);
+    const pkt = new Uint8Array(60).map((_, i) => i);
+    const mk = (): VmEnv => ({
+      program: p, helpers, initialRegs: { 6: CTX_BASE },
+      regions: [{ name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: new Uint8Array(24), ptrFields: [{ off: 0, size: 4, target: 'packet' }, { off: 4, size: 4, target: 'packet_end' }] }, { name: 'packet', kind: 'packet', base: PACKET_BASE, bytes: pkt.slice() }],
+    });
+    expect(runFast(mk()).r0).toBe(46n + (14n << 8n));
+    const { vm } = createVm(mk());
+    vm!.run();
+    expect(vm!.result().r0).toBe(46n + (14n << 8n));
+    vm!.seek(1);
+    expect(vm!.memory.get('packet')!.base).toBe(PACKET_BASE);
+    expect(vm!.memory.get('packet')!.bytes.length).toBe(60);
+    vm!.step();
+    expect(vm!.memory.get('packet')!.base).toBe(PACKET_BASE + 14n);
+    vm!.back();
+    expect(vm!.memory.get('packet')!.bytes.length).toBe(60);
+  });
+});
+
+function snapshotStack(vm: Vm): unknown {
+  return { s: vm.state(), stack: vm.memory.get('stack')!.bytes.slice(), stack1: vm.memory.get('stack1')!.bytes.slice() };
+}

@@ -99,7 +99,7 @@ interface Checkpoint {
   prng: number;
   outputs: number;
   done: Done | null;
-  regions: Map<string, Uint8Array>;
+  regions: Map<string, { base: bigint; bytes: Uint8Array }>;
   maps: unknown[];
 }
 
@@ -130,7 +130,8 @@ const DEFAULT_START_NS = 1_000_000_000n;
 
 interface Built {
   machine: Machine;
-  writable: { name: string; bytes: Uint8Array }[];
+  /** Regions a checkpoint saves: every writable one except map values (maps snapshot themselves). */
+  writable: string[];
 }
 
 function build(env: VmEnv): Built | Diagnostic[] {
@@ -180,7 +181,7 @@ function build(env: VmEnv): Built | Diagnostic[] {
     if (r >= 0 && r <= 9 && v !== undefined) machine.setReg(r, v);
   }
   machine.setReg(10, STACK_TOP);
-  const writable = mem.regions.filter((r) => r.writable && r.kind !== 'map_value').map((r) => ({ name: r.name, bytes: r.bytes }));
+  const writable = mem.regions.filter((r) => r.kind !== 'map_value' && r.kind !== 'map' && (r.writable || r.kind === 'packet' || r.kind === 'packet_meta')).map((r) => r.name);
   return { machine, writable };
 }
 
@@ -265,7 +266,7 @@ export class Vm {
   readonly maxHistoryBytes: number;
   readonly checkpointEvery: number;
 
-  constructor(readonly machine: Machine, private writable: { name: string; bytes: Uint8Array }[], env: VmEnv) {
+  constructor(readonly machine: Machine, private writable: string[], env: VmEnv) {
     this.maxHistoryBytes = env.historyBytes ?? 64 * 1024 * 1024;
     this.checkpointEvery = env.checkpointEvery ?? 1024;
     this.checkpoints.push(this.checkpoint());
@@ -309,6 +310,7 @@ export class Vm {
     const wasDone = m.done !== null;
     const reads = wasDone ? [] : readsOf(m).map((reg) => ({ reg, value: m.reg(reg) }));
     m.mem.rec = [];
+    m.mem.remapped = false;
     m.recording = true;
     m.lastHelper = null;
     m.mapChanges = [];
@@ -323,7 +325,8 @@ export class Vm {
         writes.push({ reg: r, before: join64(undo.R[2 * r]!, undo.R[2 * r + 1]!), after: m.reg(r) });
       }
     }
-    undo.replay = maps.length > 0;
+    undo.replay = maps.length > 0 || m.mem.remapped;
+    m.mem.remapped = false;
     const rec: StepRecord = {
       step: this.steps, prog, pc, nextProg: m.prog, nextPc: m.S.pc, reads, writes, mem, maps, helper: m.lastHelper,
       outputs: m.outputs.slice(undo.outputs), depthBefore, depthAfter: m.frames.length, done: wasDone ? null : m.done, undo,
@@ -414,8 +417,11 @@ export class Vm {
 
   private checkpoint(): Checkpoint {
     const m = this.machine;
-    const regions = new Map<string, Uint8Array>();
-    for (const w of this.writable) regions.set(w.name, w.bytes.slice());
+    const regions = new Map<string, { base: bigint; bytes: Uint8Array }>();
+    for (const name of this.writable) {
+      const r = m.mem.get(name)!;
+      regions.set(name, { base: r.base, bytes: r.bytes.slice() });
+    }
     return {
       step: this.steps, R: m.R.slice(), pc: m.S.pc, n: m.S.n, prog: m.prog, frames: framesCopy(m.frames), mayGoto: m.mayGoto,
       tailCalls: m.tailCalls, prng: m.prng, outputs: m.outputs.length, done: m.done, regions, maps: m.maps.map((x) => x.snapshot()),
@@ -434,7 +440,13 @@ export class Vm {
     m.prng = c.prng;
     m.outputs.length = c.outputs;
     m.done = c.done;
-    for (const w of this.writable) w.bytes.set(c.regions.get(w.name)!);
+    for (const name of this.writable) {
+      const saved = c.regions.get(name)!;
+      const r = m.mem.get(name)!;
+      if (r.base === saved.base && r.bytes.length === saved.bytes.length) r.bytes.set(saved.bytes);
+      else m.mem.remap(name, saved.base, saved.bytes.slice());
+    }
+    m.mem.remapped = false;
     m.maps.forEach((x, i) => x.restore(c.maps[i]));
   }
 
