@@ -2,7 +2,7 @@
 // animation speed; each with its keyboard shortcut in the tooltip (shortcuts work everywhere, the
 // editor included, via the window-level handler in useShortcuts).
 import { useEffect } from 'react';
-import { useStore } from '../store';
+import { selectInputs, useStore } from '../store';
 
 const ICONS: Record<string, string> = {
   run: 'M7 5l12 7-12 7z',
@@ -84,7 +84,7 @@ export function Controls() {
   const frame = useStore((s) => s.frame);
   const playing = useStore((s) => s.playing);
   const speed = useStore((s) => s.speed);
-  const packetCount = useStore((s) => (s.packets ?? s.samples).length);
+  const packetCount = useStore((s) => selectInputs(s).length);
   const cursor = useStore((s) => s.cursor);
   const a = useStore.getState();
   const can = frame !== null;

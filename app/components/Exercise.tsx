@@ -1,11 +1,11 @@
 // Exercises: an example with a task and expected verdicts per sample packet; the checks run on the
 // verdicts the engine computed, offline, and show pass/fail.
-import { useStore } from '../store';
+import { selectInputs, useStore } from '../store';
 
 export function Exercise() {
   const example = useStore((s) => s.examples.find((e) => e.id === s.example) ?? null);
   const verdicts = useStore((s) => s.verdicts);
-  const packets = useStore((s) => s.packets ?? s.samples);
+  const packets = useStore(selectInputs);
   const usingSamples = useStore((s) => s.packets === null);
   if (!example?.task || !example.expect) return null;
   const checks = Object.entries(example.expect).map(([name, want]) => {

@@ -5,14 +5,14 @@
 import { useMemo, useRef, useState, type UIEvent } from 'react';
 import { Panel } from '../components/Panel';
 import { bytesToHex, hex2, hexToBytes } from '../components/format';
-import { useStore } from '../store';
+import { isPacketType, selectInputs, useStore } from '../store';
 import { BudgetSelect } from '../components/Controls';
 import type { ByteRange, PacketLayer } from '../../worker/api/types';
 
 const ROW_H = 24;
 
 function PacketList() {
-  const packets = useStore((s) => s.packets ?? s.samples);
+  const packets = useStore(selectInputs);
   const verdicts = useStore((s) => s.verdicts);
   const selected = useStore((s) => s.cursor.packet);
   const selectPacket = useStore((s) => s.selectPacket);
@@ -41,7 +41,7 @@ function PacketList() {
     <div className="plist" role="table" aria-label="Packet verdicts" aria-rowcount={packets.length}>
       <div role="row" className="prow phead">
         <span role="columnheader" className="c-idx">#</span>
-        <span role="columnheader" className="c-name">packet</span>
+        <span role="columnheader" className="c-name">{useStore.getState().progTypes.find((t) => t.name === useStore.getState().progType)?.packetBased === false ? 'event' : 'packet'}</span>
         <span role="columnheader" className="c-len">len</span>
         <span role="columnheader" className="c-verdict">verdict</span>
         <span role="columnheader" className="c-ret">ret</span>
@@ -121,7 +121,7 @@ function PasteHex() {
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('');
   const [bad, setBad] = useState(false);
-  const packets = useStore((s) => s.packets ?? s.samples);
+  const packets = useStore(selectInputs);
   const setPackets = useStore((s) => s.setPackets);
   if (!open) return <button type="button" onClick={() => setOpen(true)} title="Add a packet from hex bytes">Add hex…</button>;
   return (
@@ -140,6 +140,24 @@ function PasteHex() {
   );
 }
 
+function EventsEditor() {
+  const eventsText = useStore((s) => s.eventsText);
+  const setEvents = useStore((s) => s.setEvents);
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  if (!open) return <button type="button" onClick={() => { setText(eventsText); setOpen(true); }} title="Edit the events this program runs on (JSON)">Edit events…</button>;
+  return (
+    <form className="paste events-ed" onSubmit={(e) => { e.preventDefault(); setEvents(text); setOpen(false); }}>
+      <textarea aria-label="Events (JSON)" value={text} onChange={(e) => setText(e.target.value)} rows={14} spellCheck={false} />
+      <div className="row">
+        <button type="submit">Apply</button>
+        <button type="button" onClick={() => { setEvents(null); setOpen(false); }}>Defaults</button>
+        <button type="button" onClick={() => setOpen(false)}>Cancel</button>
+      </div>
+    </form>
+  );
+}
+
 export function Packets() {
   const progress = useStore((s) => s.progress);
   const cancelRun = useStore((s) => s.cancelRun);
@@ -148,6 +166,8 @@ export function Packets() {
   const packetsSet = useStore((s) => s.packets);
   const setPackets = useStore((s) => s.setPackets);
   const verdicts = useStore((s) => s.verdicts);
+  const packetBased = useStore(isPacketType);
+  const eventsError = useStore((s) => s.eventsError);
   const fileRef = useRef<HTMLInputElement>(null);
   const counts = useMemo(() => {
     let keep = 0, drop = 0, fault = 0;
@@ -158,7 +178,12 @@ export function Packets() {
     }
     return { keep, drop, fault };
   }, [verdicts]);
-  const tools = (
+  const tools = !packetBased ? (
+    <>
+      <EventsEditor />
+      <BudgetSelect />
+    </>
+  ) : (
     <>
       <input ref={fileRef} type="file" accept=".pcap,.pcapng,.cap" hidden aria-label="Open capture file"
         onChange={async (e) => {
@@ -189,6 +214,7 @@ export function Packets() {
           <button type="button" onClick={cancelRun}>Cancel</button>
         </div>
       ) : null}
+      {!packetBased && eventsError ? <p className="err" role="alert">{eventsError}</p> : null}
       <PacketList />
       <PacketDetailView />
     </Panel>

@@ -8,6 +8,8 @@ export interface Experiment {
   progType: string;
   /** null = the default sample traffic. */
   packets: PacketInput[] | null;
+  /** Events file (worker/events/format.ts) for non-packet program types; null = the type's default. */
+  events: string | null;
   /** Initial map contents by map name (overrides what the source defines). */
   maps: Record<string, MapEntryView[]>;
   /** 1-based source lines. */
@@ -21,7 +23,7 @@ export const DEFAULT_EXAMPLE_ID = 'seed-headers';
 
 export function defaultExperiment(seedSource: string): Experiment {
   return {
-    source: seedSource, dialect: 'auto', progType: 'socket_filter', packets: null, maps: {}, breakpoints: [],
+    source: seedSource, dialect: 'auto', progType: 'socket_filter', packets: null, events: null, maps: {}, breakpoints: [],
     cursor: { packet: 0, step: 0 }, example: DEFAULT_EXAMPLE_ID,
   };
 }
@@ -62,6 +64,10 @@ export function sanitizeExperiment(x: unknown): { exp: Partial<Experiment>; prob
       exp.packets = p.map((e) => ({ name: String((e as Record<string, unknown>).name).slice(0, 200), hex: String((e as Record<string, unknown>).hex).toLowerCase() }));
     else problems.push('packets');
   }
+  if ('events' in x) {
+    if (x.events === null || (typeof x.events === 'string' && x.events.length <= MAX_SOURCE)) exp.events = x.events as string | null;
+    else problems.push('events');
+  }
   if ('maps' in x) {
     const m = x.maps;
     const out: Record<string, MapEntryView[]> = {};
@@ -100,6 +106,7 @@ export function diffFromDefaults(e: Experiment, d: Experiment): Partial<Experime
   if (e.dialect !== d.dialect) out.dialect = e.dialect;
   if (e.progType !== d.progType) out.progType = e.progType;
   if (e.packets !== null) out.packets = e.packets;
+  if (e.events !== null) out.events = e.events;
   if (Object.keys(e.maps).length) out.maps = e.maps;
   if (e.breakpoints.length) out.breakpoints = e.breakpoints;
   if (e.cursor.packet !== 0 || e.cursor.step !== 0) out.cursor = e.cursor;

@@ -63,6 +63,13 @@ export interface RunSlice {
 export interface PacketsSlice {
   /** null = the default sample traffic. */
   packets: PacketInput[] | null;
+  /** The events file for non-packet program types; null = the type's default events. */
+  events: string | null;
+  /** The events as inputs (materialised by the engine) and the text they came from. */
+  eventList: PacketInput[];
+  eventsText: string;
+  eventsError: string | null;
+  setEvents(text: string | null): void;
   samples: PacketInput[];
   detail: PacketDetail | null;
   setPackets(p: PacketInput[] | null): void;
@@ -118,8 +125,18 @@ function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** Whether the program type runs on packets (else on events: kprobe hits, tracepoint records, …). */
+export function isPacketType(s: Pick<Store, 'progType' | 'progTypes'>): boolean {
+  return s.progTypes.find((t) => t.name === s.progType)?.packetBased ?? true;
+}
+
+/** The inputs the program runs on: packets (the user's or the samples) or the type's events. */
+export function selectInputs(s: Store): PacketInput[] {
+  return isPacketType(s) ? s.packets ?? s.samples : s.eventList;
+}
+
 function currentPackets(s: Store): PacketInput[] {
-  return s.packets ?? s.samples;
+  return selectInputs(s);
 }
 
 function scheduleRebuild(get: Get, ms = 250, inputsChanged = true): void {
@@ -147,7 +164,7 @@ const createSourceSlice = (set: Set, get: Get): SourceSlice => ({
     scheduleRebuild(get, 0);
   },
   setProgType(progType) {
-    set({ progType });
+    set({ progType, events: null, cursor: { packet: 0, step: 0 } });
     scheduleRebuild(get, 0);
   },
   toggleBreakpoint(line) {
@@ -171,7 +188,7 @@ const createSourceSlice = (set: Set, get: Get): SourceSlice => ({
     get().stop();
     set({
       source: ex.source, dialect: ex.meta.dialect, progType: ex.meta.type, example: id, breakpoints: [],
-      cursor: { packet: 0, step: 0 }, packets: null, mapOverrides: {}, galleryOpen: false,
+      cursor: { packet: 0, step: 0 }, packets: null, events: null, mapOverrides: {}, galleryOpen: false,
     });
     await get().rebuild();
     return true;
@@ -194,6 +211,11 @@ const createBuildSlice = (set: Set, get: Get): BuildSlice => ({
       if (!build.ok) {
         set({ report: null, verdicts: [], frame: null, progress: null });
         return;
+      }
+      if (!isPacketType(get())) {
+        const ev = await call('reading the events', (e) => e.eventInputs(get().progType, get().events));
+        if (seq !== buildSeq) return;
+        set({ eventList: ev.inputs, eventsText: ev.text, eventsError: ev.error });
       }
       const st = get();
       await call('setting the inputs', (e) => e.setInputs({ packets: currentPackets(st), maps: st.mapOverrides, maxInsns: st.maxInsns }));
@@ -359,6 +381,14 @@ const createRunSlice = (set: Set, get: Get): RunSlice => ({
 
 const createPacketsSlice = (set: Set, get: Get): PacketsSlice => ({
   packets: null,
+  events: null,
+  eventList: [],
+  eventsText: '',
+  eventsError: null,
+  setEvents(events) {
+    set({ events, cursor: { packet: 0, step: 0 } });
+    scheduleRebuild(get, 0);
+  },
   samples: [],
   detail: null,
   setPackets(packets) {
@@ -435,7 +465,7 @@ const createUiSlice = (set: Set, get: Get): UiSlice => ({
     const exp = { ...d, ...initial };
     set({
       examples, progTypes, caps, samples, embed, message,
-      source: exp.source, dialect: exp.dialect, progType: exp.progType, packets: exp.packets, mapOverrides: exp.maps,
+      source: exp.source, dialect: exp.dialect, progType: exp.progType, packets: exp.packets, events: exp.events, mapOverrides: exp.maps,
       breakpoints: exp.breakpoints, cursor: exp.cursor, example: exp.example, ready: true,
     });
     await get().rebuild();
@@ -443,7 +473,7 @@ const createUiSlice = (set: Set, get: Get): UiSlice => ({
   experiment() {
     const s = get();
     return {
-      source: s.source, dialect: s.dialect, progType: s.progType, packets: s.packets, maps: s.mapOverrides,
+      source: s.source, dialect: s.dialect, progType: s.progType, packets: s.packets, events: s.events, maps: s.mapOverrides,
       breakpoints: s.breakpoints, cursor: s.cursor, example: s.example,
     };
   },
@@ -472,7 +502,7 @@ onEngineRestart(() => {
 let saveTimer: ReturnType<typeof setTimeout> | null = null;
 useStore.subscribe((s, prev) => {
   if (!s.ready || s.embed) return;
-  if (s.source === prev.source && s.dialect === prev.dialect && s.progType === prev.progType && s.packets === prev.packets &&
+  if (s.source === prev.source && s.dialect === prev.dialect && s.progType === prev.progType && s.packets === prev.packets && s.events === prev.events &&
     s.mapOverrides === prev.mapOverrides && s.breakpoints === prev.breakpoints && s.cursor === prev.cursor) return;
   if (saveTimer) clearTimeout(saveTimer);
   saveTimer = setTimeout(() => {

@@ -9,7 +9,7 @@ import { decodeSlots, type Insn } from '../isa/insn';
 import type { Program } from '../isa/program';
 import { prepareAttachView } from '../progtypes/attach';
 import { TEST_RUN_TYPES, type TestRunSetup, type TestRunType } from '../progtypes/testrun';
-import { PROG_TYPE_NAMES, verdictName, type ProgTypeName } from '../progtypes/table';
+import { PROG_TYPE_NAMES, PROG_TYPES, verdictName, type ProgTypeName } from '../progtypes/table';
 import { createVm, runFast, CTX_BASE, PACKET_BASE, STACK_TOP, type RegionSpec, type StepRecord, type Vm, type VmEnv } from '../vm/index';
 import type { MapImpl } from '../maps/types';
 import type { OutputEvent } from '../helpers/types';
@@ -37,9 +37,27 @@ function hexOf(b: Uint8Array): string {
   return s;
 }
 
+/** The VM environment for a non-packet event: the context bytes (and, for sk_skb, the message data). */
+export function eventEnv(program: Program, progType: string, ctx: Uint8Array, data: Uint8Array | null, budget: number, maps?: MapImpl[]): PacketEnv {
+  const layout = (PROG_TYPE_NAMES as readonly string[]).includes(progType) ? PROG_TYPES[progType as ProgTypeName].ctx : null;
+  const ptr = (name: string) => layout?.fields.find((f) => f.name === name);
+  const packet = data ?? new Uint8Array(0);
+  const ptrFields = [];
+  if (data) {
+    const d = ptr('data'), e = ptr('data_end');
+    if (d) ptrFields.push({ off: d.off, size: d.size, target: 'packet' });
+    if (e) ptrFields.push({ off: e.off, size: e.size, target: 'packet_end' });
+  }
+  const regions: RegionSpec[] = [{ name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: ctx, writable: true, ptrFields }];
+  if (data) regions.push({ name: 'packet', kind: 'packet', base: PACKET_BASE, bytes: packet, writable: true });
+  const env: VmEnv = { program, regions, ctxRegion: 'ctx', budget, maps };
+  const setup = { type: progType, view: 'attach', ctxLayout: layout, ctx, pointers: [], packet: { buf: packet, data: 0, dataEnd: packet.length, dataMeta: 0, mac: 0, network: 0, limit: packet.length } } as unknown as TestRunSetup;
+  return { env, setup, packet, frameOffset: 0 };
+}
+
 /** The VM environment for one packet at the program type's attach point, or an error message. */
 export function packetEnv(program: Program, progType: string, frame: Uint8Array, budget: number, maps?: MapImpl[]): PacketEnv | string {
-  if (!isPacketType(progType)) return `${progType} programs run on events, not packets; event inputs are not part of this build yet`;
+  if (!isPacketType(progType)) return `${progType} programs run on events, not packets: choose events for this program type`;
   const r = prepareAttachView(progType, frame);
   if (!r.setup) return r.diagnostics.map((d) => formatDiagnostic(d)).join('; ') || 'cannot build the context';
   const s = r.setup;
@@ -78,9 +96,22 @@ export function verdictOf(progType: string, r0: bigint, packetLen: number): { ve
   return { verdict: name, cls, kept: null };
 }
 
-/** One packet on the fast path. Maps persist between packets when `maps` is given. */
-export function runPacket(index: number, program: Program, progType: string, frame: Uint8Array, budget: number, maps?: MapImpl[]): PacketVerdict {
-  const pe = packetEnv(program, progType, frame, budget, maps);
+export interface RunInput {
+  kind: 'packet' | 'ctx';
+  bytes: Uint8Array;
+  data: Uint8Array | null;
+}
+
+function envFor(program: Program, progType: string, input: RunInput, budget: number, maps?: MapImpl[]): PacketEnv | string {
+  // Each run gets its own copy: programs may write the packet or the context.
+  return input.kind === 'ctx'
+    ? eventEnv(program, progType, input.bytes.slice(), input.data ? input.data.slice() : null, budget, maps)
+    : packetEnv(program, progType, input.bytes, budget, maps);
+}
+
+/** One packet or event on the fast path. Maps persist between runs when `maps` is given. */
+export function runPacket(index: number, program: Program, progType: string, input: RunInput, budget: number, maps?: MapImpl[]): PacketVerdict {
+  const pe = envFor(program, progType, input, budget, maps);
   if (typeof pe === 'string') return { index, retval: '0', verdict: 'not run', verdictClass: 'fault', keptLen: null, insns: 0, fault: pe };
   const r = runFast(pe.env);
   if (r.fault) {
@@ -325,10 +356,10 @@ function pickAbstract(text: string, reg: string): string | null {
 }
 
 export function openDebug(
-  packetIndex: number, program: Program, progType: string, frame: Uint8Array, views: InsnView[], budget: number,
+  packetIndex: number, program: Program, progType: string, input: RunInput, views: InsnView[], budget: number,
   states: ((pc: number) => string | null) | null, maps?: MapImpl[],
 ): EbpfDebug | string {
-  const pe = packetEnv(program, progType, frame, budget, maps);
+  const pe = envFor(program, progType, input, budget, maps);
   if (typeof pe === 'string') return pe;
   const { vm, diagnostics } = createVm({ ...pe.env, historyBytes: 32 * 1024 * 1024, checkpointEvery: 256 });
   if (!vm) return diagnostics.map((d) => formatDiagnostic(d)).join('; ');

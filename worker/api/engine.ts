@@ -20,7 +20,9 @@ import { bpfImage } from '../cbpf/formats';
 import { assemble } from '../asm/index';
 import { disassemble } from '../asm/disasm';
 import type { Program } from '../isa/program';
-import { openDebug, runPacket } from './ebpf-run';
+import { openDebug, runPacket, type RunInput } from './ebpf-run';
+import { materializeEvents, parseEventsFile } from '../events/format';
+import { buildSockOpsCtx } from '../events/sockets';
 import { createMap, type MapImpl } from '../maps/types';
 import '../maps/index';
 import { helperProto } from '../helpers/protos';
@@ -138,7 +140,7 @@ interface Session {
   runMaps: MapImpl[] | null;
   /** Map snapshots before packet i (for stepping packet i with the maps as they were). */
   mapSnaps: unknown[][];
-  packets: Uint8Array[];
+  packets: RunInput[];
   names: string[];
   maps: Record<string, MapEntryView[]>;
   maxInsns: number;
@@ -170,6 +172,50 @@ function freshMaps(p: Program): MapImpl[] | string {
 const MAX_MAP_SNAPSHOTS = 2000;
 /** Steps recorded for stepping one packet (the fast path runs the full budget). */
 const DEBUG_RECORD_LIMIT = 250_000;
+
+/** A context struct shown like a decoded packet: one layer, a field per member of the type's layout. */
+function ctxDetail(index: number, name: string, bytes: Uint8Array, progType: string): PacketDetail {
+  const t = isProgType(progType) ? PROG_TYPES[progType] : null;
+  const fields = (t?.ctx.fields ?? []).filter((f) => f.off + f.size <= bytes.length).map((f) => {
+    let v = 0n;
+    const n = Math.min(f.elem ?? f.size, 8);
+    for (let k = n - 1; k >= 0; k--) v = (v << 8n) | BigInt(bytes[f.off + k]!);
+    return { name: f.name, offset: f.off, length: f.size, value: `0x${v.toString(16)}${f.elem ? ' …' : ''}` };
+  });
+  return {
+    index, name, bytes, current: bytes, summary: `${bytes.length} bytes of ${t?.ctx.struct ?? 'context'}`,
+    layers: [{ name: `struct ${t?.ctx.struct ?? 'ctx'}`, offset: 0, length: bytes.length, fields }],
+  };
+}
+
+/** The default events a program type runs on (the events-file format of worker/events/format.ts). */
+const DEFAULT_EVENTS: Record<string, unknown[]> = {
+  kprobe: [
+    { function: 'do_sys_openat2' }, { function: 'vfs_read' }, { function: 'tcp_retransmit_skb' },
+    { function: 'do_sys_openat2', kretprobe: true, ret: 3 },
+  ],
+  tracepoint: [
+    { tracepoint: 'syscalls/sys_enter_openat', fields: { dfd: -100, filename: '0x7ffd1000', flags: 0, mode: 0 }, pid: 1234 },
+    { tracepoint: 'syscalls/sys_enter_openat', fields: { dfd: -100, filename: '0x7ffd1100', flags: 577, mode: 420 }, pid: 4321 },
+  ],
+  perf_event: [
+    { samplePeriod: 100000, regs: { rip: '0xffffffff81234567' } },
+    { samplePeriod: 100000, regs: { rip: '0x401136' } },
+    { samplePeriod: 100000, regs: { rip: '0xffffffff81234567' } },
+  ],
+  sock_ops: [{ scenario: 'active-connect' }],
+  cgroup_sock: [
+    { family: 'AF_INET', type: 'SOCK_STREAM', protocol: 'IPPROTO_TCP' },
+    { family: 'AF_INET', type: 'SOCK_DGRAM', protocol: 'IPPROTO_UDP' },
+    { family: 'AF_INET6', type: 'SOCK_STREAM', protocol: 'IPPROTO_TCP' },
+    { family: 'AF_INET', type: 'SOCK_RAW', protocol: 'IPPROTO_ICMP' },
+  ],
+  sk_skb: [{ socket: 0, text: 'GET / HTTP/1.1\r\nHost: example.com\r\n\r\n' }, { socket: 0, text: 'PING\r\n' }],
+};
+
+function defaultEventsText(progType: string): string {
+  return JSON.stringify({ version: 1, type: progType, events: DEFAULT_EVENTS[progType] ?? [] }, null, 2);
+}
 
 // ---- classic BPF --------------------------------------------------------------------------------
 
@@ -388,8 +434,32 @@ export const engine = {
     return { listing: r.program ? formatTcpdump(r.program, '-d') : null, diagnostics: r.diagnostics.map(diagView) };
   },
 
+  /** The events (for the non-packet program types) as inputs: the given events file, or the type's default. */
+  eventInputs(progType: string, text: string | null): { text: string; inputs: PacketInput[]; error: string | null } {
+    const doc = text ?? defaultEventsText(progType);
+    const parsed = parseEventsFile(doc);
+    if (!parsed.file) return { text: doc, inputs: [], error: parsed.diagnostics.map((d) => formatDiagnostic(d)).join('; ') };
+    if (parsed.file.type !== progType) return { text: doc, inputs: [], error: `these events are for ${parsed.file.type}, not ${progType}` };
+    const m = materializeEvents(parsed.file);
+    const inputs: PacketInput[] = [];
+    for (const ev of m.events) {
+      if (ev.kind === 'packet') {
+        inputs.push({ name: ev.label, hex: bytesToHex(ev.frame) });
+        continue;
+      }
+      let ctx = ev.ctx;
+      if (ev.sockOps) {
+        Object.assign(ev.sockOps.socket, ev.sockOps.event.set ?? {});
+        ctx = buildSockOpsCtx(ev.sockOps.event, ev.sockOps.socket);
+      }
+      inputs.push({ name: ev.sockOps?.event.note ? `${ev.label} — ${ev.sockOps.event.note}` : ev.label, hex: bytesToHex(ctx), kind: 'ctx', data: ev.stream ? bytesToHex(ev.stream.data) : undefined });
+    }
+    const error = m.diagnostics.length ? m.diagnostics.map((d) => formatDiagnostic(d)).join('; ') : null;
+    return { text: doc, inputs, error };
+  },
+
   setInputs(inputs: { packets: PacketInput[]; maps: Record<string, MapEntryView[]>; maxInsns: number }): void {
-    session.packets = inputs.packets.map((p) => hexToBytes(p.hex));
+    session.packets = inputs.packets.map((p) => ({ kind: p.kind ?? 'packet', bytes: hexToBytes(p.hex), data: p.data ? hexToBytes(p.data) : null }));
     session.names = inputs.packets.map((p) => p.name);
     session.maps = inputs.maps;
     session.maxInsns = Math.max(1, Math.min(inputs.maxInsns, 1e12));
@@ -419,7 +489,7 @@ export const engine = {
       }
     }
     for (let i = from; i < end; i++) {
-      if (b.kind === 'cbpf') out.push(classicVerdict(i, b.filters, session.packets[i]!, session.maxInsns));
+      if (b.kind === 'cbpf') out.push(classicVerdict(i, b.filters, session.packets[i]!.bytes, session.maxInsns));
       else if (b.kind === 'ebpf' && program && session.runMaps) {
         if (program.maps.length && i < MAX_MAP_SNAPSHOTS) session.mapSnaps[i] = session.runMaps.map((m) => m.snapshot());
         out.push(runPacket(i, program, session.progType, session.packets[i]!, session.maxInsns, session.runMaps));
@@ -432,9 +502,10 @@ export const engine = {
   /** Records the run of one packet for stepping; returns the step range. */
   debugOpen(packet: number): { total: number; firstStep: number; error: string | null } {
     const b = session.built;
-    const frame = session.packets[packet];
+    const input = session.packets[packet];
     session.debug = null;
-    if (!frame) return { total: 0, firstStep: 0, error: null };
+    if (!input) return { total: 0, firstStep: 0, error: null };
+    const frame = input.bytes;
     if (b.kind === 'cbpf') session.debug = classicDebug(packet, b.filters, b.lines, b.insns, frame, Math.min(session.maxInsns, 1 << 20));
     if (b.kind === 'ebpf') {
       const program = withInitialMaps(b.program);
@@ -443,7 +514,7 @@ export const engine = {
       if (typeof maps === 'string') return { total: 0, firstStep: 0, error: maps };
       const snap = session.mapSnaps[packet];
       if (snap) maps.forEach((m, k) => m.restore(snap[k]));
-      const d = openDebug(packet, program, session.progType, frame, b.insns, Math.min(session.maxInsns, DEBUG_RECORD_LIMIT), verifierStateAt, maps);
+      const d = openDebug(packet, program, session.progType, input, b.insns, Math.min(session.maxInsns, DEBUG_RECORD_LIMIT), verifierStateAt, maps);
       if (typeof d === 'string') return { total: 0, firstStep: 0, error: d };
       session.debug = d;
     }
@@ -470,8 +541,10 @@ export const engine = {
   },
 
   packetDetail(i: number): PacketDetail | null {
-    const bytes = session.packets[i];
-    if (!bytes) return null;
+    const input = session.packets[i];
+    if (!input) return null;
+    const bytes = input.bytes;
+    if (input.kind === 'ctx') return ctxDetail(i, session.names[i] ?? `event ${i}`, bytes, session.progType);
     const d = decodePacket(bytes);
     const layers: PacketLayer[] = d.layers.map((l) => ({
       name: l.summary ? `${l.name.toUpperCase()} — ${l.summary}` : l.name.toUpperCase(), offset: l.start, length: l.end - l.start,

@@ -69,8 +69,12 @@ export interface ProgTypeView {
 
 export interface PacketInput {
   name: string;
-  /** Frame bytes as hex (compact, no spaces). */
+  /** Frame bytes as hex (compact, no spaces); for events ('ctx'), the context bytes. */
   hex: string;
+  /** 'ctx': a non-packet event whose bytes are the program's context (pt_regs, a tracepoint record, …). */
+  kind?: 'packet' | 'ctx';
+  /** sk_skb messages: the stream data (hex) the context's data pointers reach. */
+  data?: string;
 }
 
 /** The outcome of one packet (or event) through the program. */

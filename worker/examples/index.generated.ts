@@ -74,6 +74,92 @@ export const EXAMPLES: readonly ExampleFile[] = [
     "source": "# {\"title\": \"Returning an unset r0\", \"type\": \"socket_filter\", \"dialect\": \"llvm\", \"summary\": \"The verifier rejects a program that can reach exit with r0 never written: R0 !read_ok. Fix: set r0 on every path.\"}\n\tr2 = *(u32 *)(r1 + 0)       # skb->len\n\tif r2 > 100 goto big\n\tr0 = 1\nbig:\n\texit                        # on the 'big' path r0 was never written\n"
   },
   {
+    "id": "cgroup-allow-tcp",
+    "section": "progtypes",
+    "title": "cgroup_skb: allow only TCP",
+    "type": "cgroup_skb",
+    "dialect": "llvm",
+    "summary": "A cgroup ingress filter sees the packet from the IP header. It must return 1 (allow) or 0 (deny): here TCP over IPv4 is allowed and everything else denied.",
+    "expect": {
+      "TCP 40000 > 80": "pass",
+      "UDP 53000 > 53": "drop",
+      "ICMP echo request": "drop"
+    },
+    "source": "# {\"title\": \"cgroup_skb: allow only TCP\", \"type\": \"cgroup_skb\", \"dialect\": \"llvm\", \"summary\": \"A cgroup ingress filter sees the packet from the IP header. It must return 1 (allow) or 0 (deny): here TCP over IPv4 is allowed and everything else denied.\", \"expect\": {\"TCP 40000 > 80\": \"pass\", \"UDP 53000 > 53\": \"drop\", \"ICMP echo request\": \"drop\"}}\n\tr2 = *(u32 *)(r1 + 76)      # __sk_buff->data: the IP header\n\tr3 = *(u32 *)(r1 + 80)      # __sk_buff->data_end\n\tr4 = r2\n\tr4 += 20\n\tr0 = 0                      # deny by default\n\tif r4 > r3 goto out\n\tr5 = *(u8 *)(r2 + 0)\n\tr5 >>= 4\n\tif r5 != 4 goto out         # IPv4 only\n\tr5 = *(u8 *)(r2 + 9)        # protocol\n\tif r5 != 6 goto out\n\tr0 = 1                      # allow\nout:\n\texit\n"
+  },
+  {
+    "id": "cgroup-sock-no-raw",
+    "section": "progtypes",
+    "title": "cgroup_sock: no raw sockets",
+    "type": "cgroup_sock",
+    "dialect": "llvm",
+    "summary": "Runs when a process in the cgroup creates a socket; struct bpf_sock gives family, type and protocol. Returning 0 makes socket(2) fail with EPERM: here raw sockets (ping) are refused.",
+    "expect": {
+      "socket(2, 3, 1)": "drop",
+      "socket(2, 1, 6)": "pass"
+    },
+    "source": "# {\"title\": \"cgroup_sock: no raw sockets\", \"type\": \"cgroup_sock\", \"dialect\": \"llvm\", \"summary\": \"Runs when a process in the cgroup creates a socket; struct bpf_sock gives family, type and protocol. Returning 0 makes socket(2) fail with EPERM: here raw sockets (ping) are refused.\", \"expect\": {\"socket(2, 3, 1)\": \"drop\", \"socket(2, 1, 6)\": \"pass\"}}\n\tr2 = *(u32 *)(r1 + 8)       # bpf_sock->type\n\tr0 = 1                      # allow\n\tif r2 != 3 goto out         # SOCK_RAW\n\tr0 = 0                      # deny: socket() returns -EPERM\nout:\n\texit\n"
+  },
+  {
+    "id": "kprobe-count-opens",
+    "section": "progtypes",
+    "title": "kprobe: count calls",
+    "type": "kprobe",
+    "dialect": "llvm",
+    "summary": "A kprobe runs at the entry of a kernel function with the CPU registers (struct pt_regs) as its context: the arguments are in rdi, rsi, rdx… This one counts hits in an array map and remembers the last first argument.",
+    "source": "# {\"title\": \"kprobe: count calls\", \"type\": \"kprobe\", \"dialect\": \"llvm\", \"summary\": \"A kprobe runs at the entry of a kernel function with the CPU registers (struct pt_regs) as its context: the arguments are in rdi, rsi, rdx… This one counts hits in an array map and remembers the last first argument.\"}\n.map stats array key=4 value=8 entries=2\n\tr6 = r1                     # struct pt_regs *\n\tr7 = *(u64 *)(r6 + 112)     # pt_regs->di: the first argument\n\t*(u32 *)(r10 - 4) = 0       # key 0: the hit counter\n\tr1 = stats ll\n\tr2 = r10\n\tr2 += -4\n\tcall bpf_map_lookup_elem\n\tif r0 == 0 goto out         # the verifier insists on the NULL check\n\tr1 = 1\n\tlock *(u64 *)(r0 + 0) += r1\n\t*(u32 *)(r10 - 4) = 1       # key 1: the last first argument\n\tr1 = stats ll\n\tr2 = r10\n\tr2 += -4\n\tcall bpf_map_lookup_elem\n\tif r0 == 0 goto out\n\t*(u64 *)(r0 + 0) = r7\nout:\n\tr0 = 0                      # kprobe return values are ignored\n\texit\n"
+  },
+  {
+    "id": "perf-kernel-user",
+    "section": "progtypes",
+    "title": "perf_event: kernel or user samples",
+    "type": "perf_event",
+    "dialect": "llvm",
+    "summary": "A perf_event program runs on every sample of a perf event (here a CPU-clock timer) with struct bpf_perf_event_data: the interrupted registers and the sample period. It counts samples that hit kernel text (ip in the upper half) and user code.",
+    "source": "# {\"title\": \"perf_event: kernel or user samples\", \"type\": \"perf_event\", \"dialect\": \"llvm\", \"summary\": \"A perf_event program runs on every sample of a perf event (here a CPU-clock timer) with struct bpf_perf_event_data: the interrupted registers and the sample period. It counts samples that hit kernel text (ip in the upper half) and user code.\"}\n.map samples array key=4 value=8 entries=2\n\tr2 = *(u64 *)(r1 + 128)     # regs.ip: where the CPU was\n\tr3 = 0xffff800000000000 ll\n\tr4 = 0                      # key 0: user\n\tif r2 < r3 goto count\n\tr4 = 1                      # key 1: kernel\ncount:\n\t*(u32 *)(r10 - 4) = w4\n\tr1 = samples ll\n\tr2 = r10\n\tr2 += -4\n\tcall bpf_map_lookup_elem\n\tif r0 == 0 goto out\n\tr1 = 1\n\tlock *(u64 *)(r0 + 0) += r1\nout:\n\tr0 = 0\n\texit\n"
+  },
+  {
+    "id": "sockops-timeout",
+    "section": "progtypes",
+    "title": "sock_ops: tune a TCP connection",
+    "type": "sock_ops",
+    "dialect": "llvm",
+    "summary": "sock_ops programs are called at points of a TCP connection's life (connect, established, RTO, state changes). The op is in the context; writing reply answers questions such as BPF_SOCK_OPS_TIMEOUT_INIT (the SYN timeout) and BPF_SOCK_OPS_RWND_INIT.",
+    "source": "# {\"title\": \"sock_ops: tune a TCP connection\", \"type\": \"sock_ops\", \"dialect\": \"llvm\", \"summary\": \"sock_ops programs are called at points of a TCP connection's life (connect, established, RTO, state changes). The op is in the context; writing reply answers questions such as BPF_SOCK_OPS_TIMEOUT_INIT (the SYN timeout) and BPF_SOCK_OPS_RWND_INIT.\"}\n\tr2 = *(u32 *)(r1 + 0)       # bpf_sock_ops->op\n\tif r2 == 1 goto timeout     # BPF_SOCK_OPS_TIMEOUT_INIT\n\tif r2 == 2 goto rwnd        # BPF_SOCK_OPS_RWND_INIT\n\tr0 = 1\n\texit\ntimeout:\n\tr3 = 10\n\t*(u32 *)(r1 + 4) = w3       # reply: a 10-jiffy SYN timeout\n\tr0 = 1\n\texit\nrwnd:\n\tr3 = 40\n\t*(u32 *)(r1 + 4) = w3       # reply: an initial receive window of 40 packets\n\tr0 = 1\n\texit\n"
+  },
+  {
+    "id": "tc-count-protocols",
+    "section": "progtypes",
+    "title": "tc: count packets per EtherType",
+    "type": "sched_cls",
+    "dialect": "llvm",
+    "summary": "A tc classifier in direct-action mode: a hash map counts packets per skb->protocol (watch the Maps panel change), and TC_ACT_OK lets every packet through.",
+    "source": "# {\"title\": \"tc: count packets per EtherType\", \"type\": \"sched_cls\", \"dialect\": \"llvm\", \"summary\": \"A tc classifier in direct-action mode: a hash map counts packets per skb->protocol (watch the Maps panel change), and TC_ACT_OK lets every packet through.\"}\n.map counts hash key=4 value=8 entries=64\n\tr6 = r1\n\tr2 = *(u32 *)(r6 + 16)      # __sk_buff->protocol (network byte order)\n\t*(u32 *)(r10 - 4) = w2      # the key lives on the stack\n\tr1 = counts ll\n\tr2 = r10\n\tr2 += -4\n\tcall bpf_map_lookup_elem    # r0 = pointer to the value, or NULL\n\tif r0 == 0 goto new\n\tr1 = 1\n\tlock *(u64 *)(r0 + 0) += r1 # atomic increment in place\n\tgoto out\nnew:\n\tr1 = 1\n\t*(u64 *)(r10 - 16) = r1\n\tr1 = counts ll\n\tr2 = r10\n\tr2 += -4\n\tr3 = r10\n\tr3 += -16\n\tr4 = 0                      # BPF_ANY\n\tcall bpf_map_update_elem\nout:\n\tr0 = 0                      # TC_ACT_OK\n\texit\n"
+  },
+  {
+    "id": "tracepoint-openat-flags",
+    "section": "progtypes",
+    "title": "tracepoint: openat with O_CREAT",
+    "type": "tracepoint",
+    "dialect": "llvm",
+    "summary": "A tracepoint program gets the event record laid out as /sys/kernel/tracing/events/syscalls/sys_enter_openat/format says: 8 bytes of common fields, then __syscall_nr, dfd, filename, flags, mode. This one counts openat calls that pass O_CREAT.",
+    "source": "# {\"title\": \"tracepoint: openat with O_CREAT\", \"type\": \"tracepoint\", \"dialect\": \"llvm\", \"summary\": \"A tracepoint program gets the event record laid out as /sys/kernel/tracing/events/syscalls/sys_enter_openat/format says: 8 bytes of common fields, then __syscall_nr, dfd, filename, flags, mode. This one counts openat calls that pass O_CREAT.\"}\n.map creates array key=4 value=8 entries=1\n\tr2 = *(u64 *)(r1 + 32)      # flags (format: offset 32, size 8)\n\tr2 &= 0x40                  # O_CREAT\n\tif r2 == 0 goto out\n\t*(u32 *)(r10 - 4) = 0\n\tr1 = creates ll\n\tr2 = r10\n\tr2 += -4\n\tcall bpf_map_lookup_elem\n\tif r0 == 0 goto out\n\tr1 = 1\n\tlock *(u64 *)(r0 + 0) += r1\nout:\n\tr0 = 0\n\texit\n"
+  },
+  {
+    "id": "xdp-drop-icmp",
+    "section": "progtypes",
+    "title": "XDP: drop ICMP",
+    "type": "xdp",
+    "dialect": "llvm",
+    "summary": "XDP runs in the driver before an skb exists. Direct packet access through data/data_end, with the bounds check the verifier demands; returns XDP_DROP for ICMP and XDP_PASS for the rest.",
+    "expect": {
+      "ICMP echo request": "drop",
+      "TCP 40000 > 80": "pass",
+      "ARP who-has": "pass"
+    },
+    "source": "# {\"title\": \"XDP: drop ICMP\", \"type\": \"xdp\", \"dialect\": \"llvm\", \"summary\": \"XDP runs in the driver before an skb exists. Direct packet access through data/data_end, with the bounds check the verifier demands; returns XDP_DROP for ICMP and XDP_PASS for the rest.\", \"expect\": {\"ICMP echo request\": \"drop\", \"TCP 40000 > 80\": \"pass\", \"ARP who-has\": \"pass\"}}\n\tr2 = *(u32 *)(r1 + 0)       # xdp_md->data: becomes a packet pointer\n\tr3 = *(u32 *)(r1 + 4)       # xdp_md->data_end\n\tr4 = r2\n\tr4 += 34                    # Ethernet (14) + minimal IPv4 header (20)\n\tif r4 > r3 goto pass        # without this bounds check the verifier rejects the loads below\n\tr5 = *(u16 *)(r2 + 12)      # EtherType, read little-endian: 0x0800 appears as 0x0008\n\tif r5 != 0x8 goto pass\n\tr5 = *(u8 *)(r2 + 23)       # IPv4 protocol\n\tif r5 == 1 goto drop        # IPPROTO_ICMP\npass:\n\tr0 = 2                      # XDP_PASS\n\texit\ndrop:\n\tr0 = 1                      # XDP_DROP\n\texit\n"
+  },
+  {
     "id": "mnemonics",
     "section": "ubpf",
     "title": "The ubpf mnemonic dialect",
