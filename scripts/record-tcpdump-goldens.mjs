@@ -1,7 +1,8 @@
 // Records classic-BPF goldens from the real tools (re-runnable; never hand-edit the outputs):
-//  1. testdata/cbpf/tcpdump-goldens.jsonl: for every expression of testdata/cbpf/filter-corpus.txt,
-//     `tcpdump -y EN10MB -d|-dd|-ddd EXPR` (no capture: tcpdump compiles for the Ethernet link type
-//     with its default snaplen 262144) or tcpdump's error text. The first line names the versions.
+//  1. testdata/cbpf/tcpdump-goldens.jsonl: for every expression of testdata/cbpf/filter-corpus.txt and
+//     a seeded set of random combinations, `tcpdump -y EN10MB -d|-dd|-ddd EXPR` (no capture: tcpdump
+//     compiles for the Ethernet link type with its default snaplen 262144) or tcpdump's error text,
+//     and `tcpdump -O -d` (unoptimized). The first line names the versions.
 //  2. testdata/cbpf/bpf-image.jsonl: libpcap's own bpf_image() text for every 16-bit code < 256 and a
 //     few k values, through a tiny C program linked against the installed libpcap (gcc).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -54,7 +55,7 @@ for (let i = 0; i < 600; i++) {
 }
 corpus.push(...generated);
 
-const lines = [JSON.stringify({ meta: true, tool: `tcpdump ${tcpdumpVersion}`, libpcap: `libpcap ${libpcapVersion}`, linktype: 'EN10MB', snaplen: 262144, command: 'tcpdump -y EN10MB -d|-dd|-ddd EXPR' })];
+const lines = [JSON.stringify({ meta: true, tool: `tcpdump ${tcpdumpVersion}`, libpcap: `libpcap ${libpcapVersion}`, linktype: 'EN10MB', snaplen: 262144, command: 'tcpdump -y EN10MB -d|-dd|-ddd EXPR; tcpdump -y EN10MB -O -d EXPR' })];
 for (const expr of corpus) {
   const rec = generated.includes(expr) ? { expr, generated: true } : { expr };
   for (const flag of ['-d', '-dd', '-ddd']) {
@@ -65,6 +66,10 @@ for (const expr of corpus) {
     }
     rec[flag.slice(1)] = r.stdout;
   }
+  // the unoptimized code (tcpdump -O): libpcap's gencode.c output before optimize.c
+  const o = spawnSync(tcpdump, ['-y', 'EN10MB', '-O', '-d', expr], { encoding: 'utf8' });
+  if (o.status === 0) rec.O_d = o.stdout;
+  else rec.O_error = o.stderr.trim().replace(/^tcpdump: /, '');
   lines.push(JSON.stringify(rec));
 }
 writeFileSync(path.join(out, 'tcpdump-goldens.jsonl'), lines.join('\n') + '\n');

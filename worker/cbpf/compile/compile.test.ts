@@ -13,7 +13,7 @@ import { compileFilter } from './index';
 const root = path.resolve(__dirname, '../../..');
 const lines = readFileSync(path.join(root, 'testdata/cbpf/tcpdump-goldens.jsonl'), 'utf8').trim().split('\n');
 const meta = JSON.parse(lines[0]!) as { tool: string; libpcap: string };
-const goldens = lines.slice(1).map((l) => JSON.parse(l) as { expr: string; d?: string; dd?: string; ddd?: string; error?: string });
+const goldens = lines.slice(1).map((l) => JSON.parse(l) as { expr: string; d?: string; dd?: string; ddd?: string; error?: string; O_d?: string; O_error?: string });
 /** What bpfplay's compiler does not implement (it reports a located error instead): nothing in this corpus. */
 const UNSUPPORTED = /\b(gateway)\b/;
 
@@ -61,6 +61,21 @@ describe(`filter compiler vs ${meta.tool} (${meta.libpcap})`, () => {
       const pk = genPackets(3000, 7, constantsOf([...theirs, ...ours].map((f) => f.k)));
       for (const p of pk) expect(run(ours, { kind: 'skb', frame: p }).ret, `${expr} on ${Buffer.from(p).toString('hex')}`).toBe(run(theirs, { kind: 'skb', frame: p }).ret);
     }
+  });
+
+  it('matches `tcpdump -O -d` (the code generator alone, no optimizer) exactly', () => {
+    let exact = 0;
+    const bad: string[] = [];
+    for (const g of goldens) {
+      const r = compileFilter(g.expr, { optimize: false });
+      if (g.O_error !== undefined) {
+        if (!r.program && r.diagnostics[0]!.message === g.O_error.replace(/^can't parse filter expression: /, '')) exact++;
+        else bad.push(`${g.expr}: tcpdump -O says "${g.O_error}"`);
+      } else if (r.program && formatDump(r.program, '-d') === g.O_d) exact++;
+      else bad.push(g.expr);
+    }
+    console.log(`unoptimized exact match: ${exact}/${goldens.length}`);
+    expect(bad.slice(0, 5)).toEqual([]);
   });
 
   it('tcpdump and bpfplay filters accept the same generated packets (every compiled corpus expression)', () => {
