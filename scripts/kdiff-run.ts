@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeElfObject } from '../worker/elf/write';
+import { defaultSection, writeElfObject } from '../worker/elf/write';
 import { generateCases, type Flavour, type KdiffCase } from '../worker/kdiff/gen';
 import { ensureBpffs, loadAll, makeDir, pinPath, runBatch, unpin } from './kdiff-bpftool';
 
@@ -29,7 +29,6 @@ export interface KernelRun {
 
 export type VmRunner = (c: KdiffCase) => Outcome;
 
-const SECTION: Record<Flavour, string> = { xdp: 'xdp', sched_cls: 'tc', socket_filter: 'socket' };
 const PER_OBJECT = 100;
 
 /** Loads and runs every case in the kernel. Never leaves pins behind. */
@@ -55,7 +54,7 @@ export function runInKernel(cases: readonly KdiffCase[]): KernelRun {
         const tryLoad = (members: number[]): boolean => {
           const dir = path.join(pinRoot, `o${objN++}`);
           const obj = path.join(work, `o${objN}.o`);
-          const w = writeElfObject(members.map((i) => ({ program: cases[i]!.program, section: SECTION[flavour], name: cases[i]!.name })));
+          const w = writeElfObject(members.map((i) => ({ program: cases[i]!.program, section: defaultSection(flavour), name: cases[i]!.name })));
           writeFileSync(obj, w.bytes);
           const r = loadAll(obj, dir);
           if (r.ok) for (const i of members) loaded.push({ idx: i, pin: path.join(dir, cases[i]!.name) });
@@ -69,7 +68,7 @@ export function runInKernel(cases: readonly KdiffCase[]): KernelRun {
             const before = rejected.length;
             const dir = path.join(pinRoot, `probe${objN++}`);
             const obj = path.join(work, `probe${objN}.o`);
-            writeFileSync(obj, writeElfObject([{ program: cases[i]!.program, section: SECTION[flavour], name: cases[i]!.name }]).bytes);
+            writeFileSync(obj, writeElfObject([{ program: cases[i]!.program, section: defaultSection(flavour), name: cases[i]!.name }]).bytes);
             const r = loadAll(obj, dir);
             unpin(dir);
             if (!r.ok) rejected.push({ id: cases[i]!.id, log: r.log.split('\n').filter((l) => !l.startsWith('libbpf: loaded kernel BTF')).slice(-25).join('\n') });
@@ -117,7 +116,7 @@ export function disassemble(c: KdiffCase): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bpfplay-kdiff-dis-'));
   try {
     const obj = path.join(dir, `${c.name}.o`);
-    writeFileSync(obj, writeElfObject([{ program: c.program, section: SECTION[c.flavour], name: c.name }]).bytes);
+    writeFileSync(obj, writeElfObject([{ program: c.program, section: defaultSection(c.flavour), name: c.name }]).bytes);
     const r = spawnSync('llvm-objdump-19', ['-d', '-r', '--no-show-raw-insn', obj], { encoding: 'utf8' });
     if (r.status === 0) return r.stdout.split('\n').slice(3).join('\n');
   } catch {

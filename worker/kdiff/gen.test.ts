@@ -6,7 +6,7 @@ import { readElf } from '../elf/read';
 import { writeElfObject } from '../elf/write';
 import { decodeSlots } from '../isa/insn';
 import type { Program } from '../isa/program';
-import { COVERABLE_ROWS, MIN_PACKET, generateCase, generateCases } from './gen';
+import { COVERABLE_ROWS, FLAVOURS, MIN_PACKET, generateCase, generateCases } from './gen';
 
 /** Each function's slots, with bpf-to-bpf call targets named instead of counted. */
 function byFunction(p: Program): Record<string, unknown[]> {
@@ -42,7 +42,8 @@ describe('kdiff generator', () => {
     expect(COVERABLE_ROWS.filter((r) => !seen.has(r))).toEqual([]);
     expect(COVERABLE_ROWS.length).toBeGreaterThan(120);
     const flavours = new Set(cases.map((c) => c.flavour));
-    expect([...flavours].sort()).toEqual(['sched_cls', 'socket_filter', 'xdp']);
+    expect([...flavours].sort()).toEqual([...FLAVOURS].sort());
+    for (const f of FLAVOURS) expect(cases.filter((c) => c.flavour === f).length, f).toBeGreaterThanOrEqual(40);
     expect(cases.filter((c) => Object.keys(c.program.funcs!).length > 1).length).toBeGreaterThan(100);
   });
 

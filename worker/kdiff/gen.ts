@@ -15,7 +15,32 @@ import type { Program } from '../isa/program';
 import type { CtxField } from '../progtypes/ctx';
 import { PROG_TYPES } from '../progtypes/table';
 
-export type Flavour = 'xdp' | 'sched_cls' | 'socket_filter';
+export type Flavour = 'xdp' | 'sched_cls' | 'sched_act' | 'socket_filter' | 'cgroup_skb' | 'lwt_in' | 'lwt_out' | 'lwt_xmit';
+
+/** What a flavour may do, from the program-type table (plus may_access_skb() for the legacy packet loads). */
+interface FlavourInfo {
+  /** Direct packet access through ctx data/data_end, and whether it may write. */
+  direct: boolean;
+  write: boolean;
+  /** LD_ABS/LD_IND (kernel may_access_skb: socket filters and tc programs). */
+  ldAbs: boolean;
+  /** test_run data starts at the network header (the Ethernet header is pulled). */
+  l3: boolean;
+  /** check_return_code() enforces [0, 1] (cgroup_skb): the program ends with r0 &= 1. */
+  ret01: boolean;
+  dataOff: number;
+  dataEndOff: number;
+}
+export const FLAVOURS: readonly Flavour[] = ['xdp', 'sched_cls', 'sched_act', 'socket_filter', 'cgroup_skb', 'lwt_in', 'lwt_out', 'lwt_xmit'];
+export function flavourInfo(f: Flavour): FlavourInfo {
+  const t = PROG_TYPES[f];
+  const field = (n: string): number => t.ctx.fields.find((x) => x.name === n)?.off ?? -1;
+  return {
+    direct: t.directPacketAccess, write: t.directPacketWrite, ldAbs: f === 'socket_filter' || f === 'sched_cls' || f === 'sched_act',
+    l3: t.testRunData === 'L3', ret01: t.ret.range !== null && t.ret.range[1] <= 1, dataOff: field('data'), dataEndOff: field('data_end'),
+  };
+}
+const FLAVOUR_WEIGHTS: readonly Flavour[] = ['xdp', 'xdp', 'xdp', 'sched_cls', 'sched_cls', 'sched_cls', 'socket_filter', 'socket_filter', 'sched_act', 'cgroup_skb', 'lwt_in', 'lwt_out', 'lwt_xmit'];
 
 export interface KdiffCase {
   id: number;
@@ -148,6 +173,7 @@ interface Ctx {
   r: Rng;
   c: Code;
   flavour: Flavour;
+  info: FlavourInfo;
   scratch: number[];
   subs: number[]; // labels of sub-programs
   called: Set<number>;
@@ -233,8 +259,27 @@ function genAtomic(x: Ctx, regs: readonly number[]): void {
 
 function genPacket(x: Ctx, regs: readonly number[]): void {
   const { r, c } = x;
-  const k = r.int(3);
-  if (k === 0) {
+  const k = r.int(x.info.write ? 4 : 2) === 1 ? 3 : r.int(x.info.write ? 3 : 1);
+  if (k === 3) {
+    // Variable packet offset: p = data + (byte & 31), checked against data_end before an 8-byte window.
+    const [a, b, d] = pickDistinct(r, regs.filter((q) => q !== 0 || regs.length < 4), 3);
+    const skip = c.newLabel();
+    c.emit(row('ldxb'), { dst: a, src: 7, off: r.int(BODY_AREA) });
+    c.emit(row('and64_imm'), { dst: a, imm: 31 });
+    c.emit(R.mov64r, { dst: b, src: 7 });
+    c.emit(R.add64r, { dst: b, src: a });
+    c.emit(R.mov64r, { dst: a, src: b });
+    c.emit(R.add64i, { dst: a, imm: 8 });
+    c.jumpTo(R.jgt64r, skip, { dst: a, src: 8 });
+    const l = r.pick(x.info.write && r.chance(0.5) ? STX_ROWS : LDX_ROWS);
+    const off = l.size! * r.int(8 / l.size!);
+    if (l.kind === 'stx') c.emit(l, { dst: b, src: d, off });
+    else c.emit(l, { dst: d, src: b, off });
+    c.place(skip);
+    // a and b hold packet pointers: make them scalars again before anything else sees them.
+    setConst(x, a);
+    setConst(x, b);
+  } else if (k === 0) {
     const l = r.pick(LDX_ROWS);
     c.emit(l, { dst: r.pick(regs), src: 7, off: r.int(BODY_AREA - l.size! + 1) });
   } else if (k === 1) {
@@ -244,6 +289,13 @@ function genPacket(x: Ctx, regs: readonly number[]): void {
     const s = r.pick(ST_ROWS);
     c.emit(s, { dst: 7, off: r.int(BODY_AREA - s.size! + 1), imm: rand32(r) });
   }
+}
+
+function pickDistinct(r: Rng, xs: readonly number[], n: number): number[] {
+  const pool = [...xs];
+  const out: number[] = [];
+  while (out.length < n && pool.length) out.push(pool.splice(r.int(pool.length), 1)[0]!);
+  return out;
 }
 
 /** r1..r5 are clobbered by calls and legacy packet loads: give them values again. */
@@ -256,7 +308,7 @@ function genLdPkt(x: Ctx, pktLen: number): void {
   const { r, c } = x;
   const l = r.pick(LDPKT_ROWS);
   // socket_filter sees the packet from the network header (test_run pulls the Ethernet header).
-  const visible = x.flavour === 'socket_filter' ? pktLen - 14 : pktLen;
+  const visible = x.info.l3 ? pktLen - 14 : pktLen;
   const oob = r.chance(0.01);
   const maxOff = visible - l.size!;
   if (l.id.startsWith('ldabs')) c.emit(l, { imm: oob ? maxOff + 1 + r.int(8) : r.int(maxOff + 1) });
@@ -324,16 +376,18 @@ export function ctxAccesses(flavour: Flavour, write: boolean): CtxAccess[] {
  * other 1,000+ programs stay meaningful. The kdiff test fails on any new difference.
  */
 export const CTX_KNOWN_DIFFS: Readonly<Record<string, string>> = Object.fromEntries([
-  ...(['sched_cls', 'socket_filter'] as const).flatMap((t) => [
+  ...(['sched_cls', 'sched_act', 'socket_filter', 'cgroup_skb', 'lwt_in', 'lwt_out', 'lwt_xmit'] as const).flatMap((t) => [
     ...['pkt_type@5/1', 'pkt_type@6/1', 'pkt_type@7/1', 'pkt_type@6/2'].map((a) => [
       `${t} read ${a}`,
       'the kernel loads the 3-bit skb->pkt_type byte whatever the narrow offset inside the u32 (the load is as wide as the target field, so no shift); bpfplay reads the UAPI byte at that offset (0)',
     ]),
     [`${t} read protocol@18/2`, 'skb->protocol is a u16: a 2-byte load of the upper half of __sk_buff.protocol still reads the whole u16 in the kernel; bpfplay reads the zero upper half'],
   ]),
-  ['sched_cls write queue_mapping@12/4', 'the kernel stores skb->queue_mapping as a u16 and skips the store when the value is >= NO_QUEUE_MAPPING (0xffff); bpfplay stores all 32 bits'],
-  ['sched_cls write tc_index@44/4', 'skb->tc_index is a u16: the kernel truncates the stored value; bpfplay keeps 32 bits'],
-  ['sched_cls write tc_classid@72/4', 'qdisc_skb_cb->tc_classid is a u16: the kernel truncates the stored value; bpfplay keeps 32 bits'],
+  ...(['sched_cls', 'sched_act'] as const).flatMap((t) => [
+    [`${t} write queue_mapping@12/4`, 'the kernel stores skb->queue_mapping as a u16 and skips the store when the value is >= NO_QUEUE_MAPPING (0xffff); bpfplay stores all 32 bits'],
+    [`${t} write tc_index@44/4`, 'skb->tc_index is a u16: the kernel truncates the stored value; bpfplay keeps 32 bits'],
+    [`${t} write tc_classid@72/4`, 'qdisc_skb_cb->tc_classid is a u16: the kernel truncates the stored value; bpfplay keeps 32 bits'],
+  ]),
 ]);
 
 const CTX_READS = new Map<Flavour, CtxAccess[]>();
@@ -365,8 +419,8 @@ function genBlock(x: Ctx, pktLen: number, depth: number): void {
   else if (w < 42) setConst(x, r.pick(regs));
   else if (w < 52) genStack(x, regs);
   else if (w < 60) genAtomic(x, regs);
-  else if (w < 70 && x.flavour !== 'socket_filter') genPacket(x, regs);
-  else if (w < 70 && x.flavour !== 'xdp') genLdPkt(x, pktLen);
+  else if (w < 70 && x.info.direct && (w < 65 || !x.info.ldAbs)) genPacket(x, regs);
+  else if (w < 70 && x.info.ldAbs) genLdPkt(x, pktLen);
   else if (w < 82 && depth < 3) {
     // Conditional forward jump over a few blocks; sometimes an if/else with ja / gotol.
     const j = r.pick(JMP_ROWS);
@@ -407,29 +461,29 @@ function genSub(x: Ctx, index: number): void {
 
 export function generateCase(seed: number, id: number): KdiffCase {
   const r = new Rng((seed * 0x9e3779b1) ^ (id * 0x85ebca6b) ^ 0x5bd1e995);
-  const flavour: Flavour = r.pick(['xdp', 'xdp', 'sched_cls', 'sched_cls', 'socket_filter']);
-  const scratch = flavour === 'socket_filter' ? [0, 1, 2, 3, 4, 5, 7, 8, 9] : [0, 1, 2, 3, 4, 5, 9];
+  const flavour: Flavour = r.pick(FLAVOUR_WEIGHTS);
+  const info = flavourInfo(flavour);
+  const scratch = info.direct ? [0, 1, 2, 3, 4, 5, 9] : [0, 1, 2, 3, 4, 5, 7, 8, 9];
   const c = new Code();
   const nSubs = r.chance(0.35) ? r.range(1, 3) : 0;
-  const x: Ctx = { r, c, flavour, scratch, subs: Array.from({ length: nSubs }, () => c.newLabel()), called: new Set(), depth: 0 };
-  const pktLen = MIN_PACKET + r.int(57);
+  const x: Ctx = { r, c, flavour, info, scratch, subs: Array.from({ length: nSubs }, () => c.newLabel()), called: new Set(), depth: 0 };
+  const pktLen = MIN_PACKET + (info.l3 ? 14 : 0) + r.int(57);
   const data = new Uint8Array(pktLen);
   for (let i = 0; i < pktLen; i++) data[i] = r.chance(0.2) ? r.pick([0, 0xff, 0x80, 0x7f]) : r.int(256);
 
   // Prologue: r6 = ctx; packet flavours: r7 = data, r8 = data_end, and one bounds check for the whole packet use.
   const short = c.newLabel();
   c.emit(R.mov64r, { dst: 6, src: 1 });
-  if (flavour !== 'socket_filter') {
-    const [dOff, eOff] = flavour === 'xdp' ? [0, 4] : [76, 80]; // xdp_md.data/data_end, __sk_buff.data/data_end
-    c.emit(R.ldxw, { dst: 7, src: 6, off: dOff });
-    c.emit(R.ldxw, { dst: 8, src: 6, off: eOff });
+  if (info.direct) {
+    c.emit(R.ldxw, { dst: 7, src: 6, off: info.dataOff });
+    c.emit(R.ldxw, { dst: 8, src: 6, off: info.dataEndOff });
     c.emit(R.mov64r, { dst: 1, src: 7 });
     c.emit(R.add64i, { dst: 1, imm: MIN_PACKET });
     c.jumpTo(R.jgt64r, short, { dst: 1, src: 8 });
   }
   for (const q of scratch) {
     // Some registers start as values the verifier cannot know (read from the packet).
-    if (flavour !== 'socket_filter' && r.chance(0.3)) {
+    if (info.direct && r.chance(0.3)) {
       const l = r.pick(LDX_ROWS);
       c.emit(l, { dst: q, src: 7, off: r.int(BODY_AREA - l.size! + 1) });
     } else setConst(x, q);
@@ -448,7 +502,7 @@ export function generateCase(seed: number, id: number): KdiffCase {
 
   // Epilogue: dump registers and stack into the packet; fold everything into r0.
   const dumpRegs = scratch.filter((q) => q !== 1);
-  if (flavour !== 'socket_filter') {
+  if (info.write) {
     dumpRegs.forEach((q, i) => c.emit(R.stxdw, { dst: 7, src: q, off: BODY_AREA + 8 * i }));
     c.emit(R.stxdw, { dst: 7, src: 1, off: BODY_AREA + 8 * dumpRegs.length });
     for (let o = 0; o < STACK_AREA / 8; o++) {
@@ -468,10 +522,11 @@ export function generateCase(seed: number, id: number): KdiffCase {
   c.emit(R.mov64r, { dst: 1, src: 0 });
   c.emit(R.rsh64i, { dst: 1, imm: 32 });
   c.emit(R.xor64r, { dst: 0, src: 1 });
+  if (info.ret01) c.emit(row('and64_imm'), { dst: 0, imm: 1 });
   c.emit(R.exit);
-  if (flavour !== 'socket_filter') {
+  if (info.direct) {
     c.place(short);
-    c.emit(R.mov64i, { dst: 0, imm: 0xdead });
+    c.emit(R.mov64i, { dst: 0, imm: info.ret01 ? 0 : 0xdead });
     c.emit(R.exit);
   }
 
@@ -512,7 +567,9 @@ export function ctxProbeCases(firstId = 0): (KdiffCase & { access: string })[] {
   const out: (KdiffCase & { access: string })[] = [];
   const ld = (size: number): IsaRow => SIZE_ROW('ldx', size);
   const st = (size: number): IsaRow => SIZE_ROW('stx', size);
-  for (const flavour of ['xdp', 'sched_cls', 'socket_filter'] as const) {
+  // cgroup_skb must return 0 or 1, so a probe could not return the field: its skb fields are the same
+  // conversions the other skb types probe.
+  for (const flavour of FLAVOURS.filter((f) => !flavourInfo(f).ret01)) {
     for (const write of [false, true]) {
       for (const a of ctxAccesses(flavour, write)) {
         const c = new Code();
@@ -558,7 +615,7 @@ export function ldPktProbeCases(firstId = 0): (KdiffCase & { access: string })[]
     ['SKF_LL_OFF+12', SKF_LL_OFF + 12], ['SKF_LL_OFF+14', SKF_LL_OFF + 14], ['SKF_LL_OFF-1', SKF_LL_OFF - 1], ['INT32_MIN', -0x80000000], ['INT32_MAX', 0x7fffffff],
   ];
   const out: (KdiffCase & { access: string })[] = [];
-  for (const flavour of ['sched_cls', 'socket_filter'] as const)
+  for (const flavour of FLAVOURS.filter((f) => flavourInfo(f).ldAbs))
     for (const l of LDPKT_ROWS)
       for (const [label, off] of offs) {
         const c = new Code();
