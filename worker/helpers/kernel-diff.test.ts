@@ -13,6 +13,7 @@ import type { MapDef, Program } from '../isa/program';
 import { writeElf } from '../elf/write';
 import { bpftoolPath, kernelOracle } from '../testing/kernel';
 import { runFast, createVm } from '../vm';
+import { createMap, type MapImpl } from '../maps';
 import { PACKET_BASE, CTX_BASE } from '../vm/memory';
 import { EXIT, ins as I, lddw, prog } from '../vm/testprog';
 
@@ -87,6 +88,49 @@ describe('map helpers agree with the kernel', () => {
     expect(seen.length).toBe(SCENARIOS.length);
     expect(new Set(seen).size).toBe(SCENARIOS.length);
     console.log(`map helper scenarios, kernel retvals: ${seen.map((v) => '0x' + v.toString(16)).join(' ')}`);
+  });
+  it.skipIf(!oracle.ok)('tail calls: the 33-call limit and an empty slot', () => {
+    // cnt[0] += 1; tail_call(ctx, &jmp, 0); return cnt[0]. With jmp[0] = itself, it re-enters until the limit.
+    const pa: MapDef = { name: 'jmp', type: 'prog_array', keySize: 4, valueSize: 4, maxEntries: 4, flags: 0 };
+    const cnt: MapDef = { name: 'cnt', type: 'array', keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 };
+    const lookupCnt: Slot[] = [I('stw', { dst: 10, off: -4, imm: 0 }), lddw(1, 1n, 1), I('mov64_reg', { dst: 2, src: 10 }), I('add64_imm', { dst: 2, imm: -4 }), I('call', { imm: 1 }), I('jne_imm', { dst: 0, imm: 0, off: 1 }), EXIT].flat();
+    const p: Program = {
+      ...prog(
+        I('mov64_reg', { dst: 9, src: 1 }), ...lookupCnt, I('mov64_imm', { dst: 1, imm: 1 }), I('lock_add', { dst: 0, src: 1, off: 0 }),
+        I('mov64_reg', { dst: 1, src: 9 }), lddw(2, 0n, 1), I('mov64_imm', { dst: 3, imm: 0 }), I('call', { imm: 12 }),
+        ...lookupCnt, I('ldxdw', { dst: 0, src: 0, off: 0 }), EXIT,
+      ),
+      maps: [pa, cnt], progType: 'xdp', license: 'GPL',
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'bpfplay-tail-'));
+    const bt = bpftoolPath();
+    const pin = `/sys/fs/bpf/bpfplay_tail_${process.pid}`;
+    const mapDir = `/sys/fs/bpf/bpfplay_tail_maps_${process.pid}`;
+    try {
+      writeFileSync(join(dir, 'pkt'), new Uint8Array(64));
+      writeFileSync(join(dir, 'p.o'), writeElf(p, { section: 'xdp', license: 'GPL' }));
+      execFileSync(bt, ['prog', 'load', join(dir, 'p.o'), pin, 'type', 'xdp', 'pinmaps', mapDir], { stdio: 'pipe' });
+      const run = (): number => (JSON.parse(execFileSync(bt, ['-j', 'prog', 'run', 'pinned', pin, 'data_in', join(dir, 'pkt')], { stdio: 'pipe' }).toString()) as { retval: number }).retval >>> 0;
+      const maps = [pa, cnt].map((d) => createMap(d) as MapImpl);
+      const env = { program: p, maps, regions: [{ name: 'ctx', kind: 'ctx' as const, base: CTX_BASE, bytes: new Uint8Array(24) }, { name: 'packet', kind: 'packet' as const, base: PACKET_BASE, bytes: new Uint8Array(64) }] };
+      // Empty slot: falls through at once.
+      const k0 = run();
+      const o0 = runFast(env);
+      expect(o0.fault).toBeNull();
+      expect(o0.retval).toBe(k0);
+      // Slot 0 = the program itself.
+      execFileSync(bt, ['map', 'update', 'pinned', `${mapDir}/jmp`, 'key', '0', '0', '0', '0', 'value', 'pinned', pin], { stdio: 'pipe' });
+      maps[0]!.update(Uint8Array.of(0, 0, 0, 0), Uint8Array.of(0, 0, 0, 0), 0);
+      const k1 = run();
+      const o1 = runFast(env);
+      expect(o1.fault).toBeNull();
+      expect(o1.retval).toBe(k1);
+      expect([k0, k1]).toEqual([1, 1 + 34]);
+    } finally {
+      rmSync(pin, { force: true });
+      rmSync(mapDir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   if (!oracle.ok) it('explains the skip', () => expect(oracle.reason).not.toBe(''));
 });
