@@ -92,7 +92,7 @@ export function genPackets(count: number, seed: number, consts: number[]): Uint8
       push32(0x60000000);
       push16(r() % 200);
       const frag = r() % 4 === 0;
-      const proto = pick([6, 6, 17, 17, 58, 132, 0, 43, u8()]);
+      const proto = pick([6, 6, 17, 17, 58, 132, 0, 43, 60, 51, u8()]);
       b.push(frag ? 44 : proto, u8());
       for (let i = 0; i < 2; i++) {
         if (r() % 3 === 0) {
@@ -112,7 +112,16 @@ export function genPackets(count: number, seed: number, consts: number[]): Uint8
         push16(r() & 0xffff);
         push32(r());
       }
-      transport(proto);
+      let next = proto;
+      // real extension header chains: hop-by-hop (0), routing (43), destination options (60), AH (51)
+      while (next === 0 || next === 43 || next === 60 || (next === 51 && r() % 2 === 0)) {
+        const inner = pick([6, 17, 58, 60, 43, 51, 59]);
+        const words = r() % 2;
+        b.push(inner, next === 51 ? 1 + words * 2 : words);
+        for (let i = 2; i < (next === 51 ? (3 + words * 2) * 4 : 8 * (words + 1)); i++) b.push(r() & 0xff);
+        next = inner === next ? 6 : inner;
+      }
+      transport(next);
     } else if (l3 === 8) {
       push16(pick([0x0806, 0x8035]));
       push16(1);

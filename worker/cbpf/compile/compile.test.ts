@@ -107,6 +107,21 @@ describe(`filter compiler vs ${meta.tool} (${meta.libpcap})`, () => {
     }
   });
 
+  it('protochain walks IPv6 extension headers (libpcap loop, run by the interpreter)', () => {
+    const prog = compileFilter('ip6 protochain 6').program!;
+    const pkt = (last: number): Uint8Array => {
+      const b = new Uint8Array(14 + 40 + 8 + 16 + 20);
+      b.set([0x86, 0xdd], 12);
+      b[14] = 0x60;
+      b[14 + 6] = 0; // hop-by-hop
+      b.set([60, 0], 54); // -> destination options, 8 bytes
+      b.set([last, 1], 62); // -> last, 16 bytes
+      return b;
+    };
+    expect(run(prog, { kind: 'skb', frame: pkt(6) }).ret).toBe(262144);
+    expect(run(prog, { kind: 'skb', frame: pkt(17) }).ret).toBe(0);
+  });
+
   it('reports bad expressions with the column of the bad token', () => {
     const cases: [string, number, RegExp][] = [
       ['tcp port', 9, /syntax error/],
