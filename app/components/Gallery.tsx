@@ -30,7 +30,7 @@ export function Gallery() {
               <ul>
                 {examples.filter((e) => e.section === sec).map((e) => (
                   <li key={e.id}>
-                    <button type="button" className="ex" data-example={e.id} onClick={() => {
+                    <button type="button" className="ex" data-example={e.id} data-section={e.section} onClick={() => {
                       history.replaceState(null, '', `${location.pathname}${location.search}#example/${e.id}`);
                       void loadExample(e.id).then(() => history.replaceState(null, '', location.pathname + location.search));
                     }}>

@@ -11,6 +11,7 @@ export function Verifier() {
   const unpriv = useStore((s) => s.unpriv);
   const setUnpriv = useStore((s) => s.setUnpriv);
   const errors = build?.diagnostics.filter((d) => d.severity === 'error') ?? [];
+  const frameLine = useStore((s) => s.frame?.line ?? null);
   const tools = (
     <label className="check" title="Verify as an unprivileged user (stricter rules)">
       <input type="checkbox" checked={unpriv} onChange={(e) => setUnpriv(e.target.checked)} /> unprivileged
@@ -47,6 +48,9 @@ export function Verifier() {
               </div>
             ) : null}
           </div>
+          {!report.accepted && report.errorPath.length ? (
+            <p className="vpath"><span className="dim">Path to the error:</span> {report.errorPath.slice(-40).join(' → ')}</p>
+          ) : null}
           <details className="vlog" open={!report.accepted}>
             <summary>Log (kernel format)</summary>
             <pre>{report.log}</pre>
@@ -57,7 +61,7 @@ export function Verifier() {
               <table>
                 <tbody>
                   {report.states.map((s, i) => (
-                    <tr key={i}><th>{s.insn}</th><td>{s.text}</td></tr>
+                    <tr key={i} className={frameLine !== null && s.line === frameLine ? 'cur' : undefined}><th>{s.insn}</th><td>{s.text}</td></tr>
                   ))}
                 </tbody>
               </table>

@@ -166,7 +166,7 @@ export class EbpfDebug {
     private readonly progType: string,
     private readonly views: InsnView[],
     maxSteps: number,
-    private readonly states: ((pc: number) => string | null) | null,
+    private readonly states: ((pc: number) => Record<string, string> | null) | null,
   ) {
     this.insns = decodeSlots(program.slots).insns;
     const pcs: number[] = [vm.state().pc];
@@ -211,9 +211,9 @@ export class EbpfDebug {
       name: REG_NAMES[r]!, value: step === 0 && r !== 1 && r !== 10 && v === 0n ? null : v, changed: ((prevMask >> r) & 1) === 1,
       kind: this.describePointer(v), abstract: null,
     }));
-    if (this.states && st.pc >= 0) {
-      const text = this.states(st.pc);
-      if (text) for (const reg of regs) reg.abstract = pickAbstract(text, reg.name);
+    if (this.states && !done) {
+      const abs = this.states(st.pc);
+      if (abs) for (const reg of regs) reg.abstract = abs[reg.name] ?? null;
     }
     const stack = this.stackSlots(step);
     const changedMaps = new Map<string, Set<string>>();
@@ -348,16 +348,9 @@ export class EbpfDebug {
   }
 }
 
-/** The verifier state text for one register ('R1=ctx()' → 'ctx()'), or null. */
-function pickAbstract(text: string, reg: string): string | null {
-  const re = new RegExp(`\\b${reg.toUpperCase()}(?:_[rw]+)?=((?:[^\\s(]|\\([^)]*\\))+)`);
-  const m = re.exec(text);
-  return m ? m[1]! : null;
-}
-
 export function openDebug(
   packetIndex: number, program: Program, progType: string, input: RunInput, views: InsnView[], budget: number,
-  states: ((pc: number) => string | null) | null, maps?: MapImpl[],
+  states: ((pc: number) => Record<string, string> | null) | null, maps?: MapImpl[],
 ): EbpfDebug | string {
   const pe = envFor(program, progType, input, budget, maps);
   if (typeof pe === 'string') return pe;

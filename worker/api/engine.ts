@@ -26,6 +26,7 @@ import { buildSockOpsCtx } from '../events/sockets';
 import { createMap, type MapImpl } from '../maps/types';
 import '../maps/index';
 import { helperProto } from '../helpers/protos';
+import { verify as verifyProgram } from '../verifier/index';
 import { initState, step as cbpfStep, run as cbpfRun, socketVerdict, type CbpfEffect, type SkbContext } from '../cbpf/interp';
 import type { SockFilter } from '../cbpf/insn';
 import { SAMPLES, buildSample } from '../packets/samples';
@@ -84,8 +85,8 @@ const PACKET_TYPES = new Set<string>([
 ]);
 
 
-/** The verifier's abstract state text at an instruction, when a report exists. */
-let verifierStateAt: ((pc: number) => string | null) | null = null;
+/** The verifier's abstract register values at an instruction (first state seen there), when a report exists. */
+let verifierStateAt: ((pc: number) => Record<string, string> | null) | null = null;
 
 // ---- conversions ------------------------------------------------------------------------------
 
@@ -407,7 +408,7 @@ export const engine = {
   },
 
   capabilities(): Capabilities {
-    return { assemble: true, run: true, verify: false, cbpf: true, packets: true, pcap: true };
+    return { assemble: true, run: true, verify: true, cbpf: true, packets: true, pcap: true };
   },
 
   /** The default traffic set (TCP, UDP, ICMP, ARP, IPv6, …) as hex frames. */
@@ -466,8 +467,32 @@ export const engine = {
     session.debug = null;
   },
 
-  verify(_opts: { unpriv: boolean }): VerifierReport | null {
-    return null;
+  verify(opts: { unpriv: boolean }): VerifierReport | null {
+    const b = session.built;
+    verifierStateAt = null;
+    if (b.kind !== 'ebpf') return null;
+    const r = verifyProgram(b.program, { progType: session.progType, unpriv: opts.unpriv, logLevel: 2, statesPerInsn: 4 });
+    const lineOf = (insn: number) => b.program.sourceMap?.[insn]?.line ?? null;
+    const states: VerifierReport['states'] = [];
+    r.states.forEach((list, insn) => {
+      for (const st of list) {
+        const regs = st.regs.map((x) => `R${x.regno}=${x.text}`).join(' ');
+        const stack = st.stack.map((x) => `fp${x.off}=${x.spilled ? x.spilled.text : x.bytes}`).join(' ');
+        states.push({ insn, line: lineOf(insn), text: `${st.frame ? `frame${st.frame}: ` : ''}${regs}${stack ? ` ${stack}` : ''}` });
+      }
+    });
+    const first = r.states.map((list) => list[0] ?? null);
+    verifierStateAt = (pc) => {
+      const st = first[pc];
+      if (!st) return null;
+      const out: Record<string, string> = {};
+      for (const x of st.regs) out[`r${x.regno}`] = x.text;
+      return out;
+    };
+    return {
+      accepted: r.accepted, processed: r.processed, log: r.log, states, errorPath: r.errorPath,
+      error: r.error ? { insn: r.error.insn, line: r.error.insn >= 0 ? lineOf(r.error.insn) : null, message: r.error.message } : null,
+    };
   },
 
   /** Runs packets [from, from+count) on the fast path; calls onProgress(done) now and then. */
