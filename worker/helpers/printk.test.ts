@@ -84,10 +84,18 @@ describe('trace_printk', () => {
     const bt = bpftoolPath();
     writeFileSync(join(dir, 'pkt'), new Uint8Array(64));
     let mounted = false;
-    const inst = `bpfplay_printk_${process.pid}`;
     try {
-      execFileSync('mount', ['-t', 'tracefs', 'nodev', tfs], { stdio: 'pipe' });
-      mounted = true;
+      try {
+        execFileSync('mount', ['-t', 'tracefs', 'nodev', tfs], { stdio: 'pipe' });
+        mounted = true;
+      } catch (e) {
+        console.log(`trace_printk kernel comparison not run: cannot mount tracefs (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+        return;
+      }
+      if (readFileSync(join(tfs, 'tracing_on'), 'utf8').trim() !== '1') {
+        console.log('trace_printk kernel comparison not run: tracing is switched off (tracing_on = 0)');
+        return;
+      }
       // bpf_trace_printk writes to the top-level buffer; read it and keep only our markers' lines.
       const marker = `P${process.pid % 10000}`;
       const results = CASES.map(([fmt, args], k) => {
@@ -117,7 +125,6 @@ describe('trace_printk', () => {
           expect(text, f).toBe((ours.outputs[0] as { text: string }).text);
         }
       }
-      void inst;
     } finally {
       if (mounted) execFileSync('umount', [tfs], { stdio: 'pipe' });
       if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });

@@ -68,8 +68,10 @@ export interface StepRecord {
   /** Call depth before and after (0 = main function). */
   depthBefore: number;
   depthAfter: number;
-  /** Set when this step ended the run. */
+  /** Set when the run has ended (by this step, or earlier when `ran` is false). */
   done: Done | null;
+  /** False when step() was called after the end: nothing was executed and nothing was recorded. */
+  ran: boolean;
   /** Internal undo data. */
   undo: Undo;
 }
@@ -329,7 +331,7 @@ export class Vm {
     m.mem.remapped = false;
     const rec: StepRecord = {
       step: this.steps, prog, pc, nextProg: m.prog, nextPc: m.S.pc, reads, writes, mem, maps, helper: m.lastHelper,
-      outputs: m.outputs.slice(undo.outputs), depthBefore, depthAfter: m.frames.length, done: wasDone ? null : m.done, undo,
+      outputs: m.outputs.slice(undo.outputs), depthBefore, depthAfter: m.frames.length, done: m.done, ran: !wasDone, undo,
     };
     if (wasDone) return rec;
     this.steps++;
