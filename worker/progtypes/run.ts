@@ -9,6 +9,11 @@ import type { MapImpl } from '../maps/types';
 import { err, type Diagnostic } from '../util/diag';
 import { CTX_BASE, PACKET_BASE, runFast, type RegionSpec, type RunResult } from '../vm/index';
 import '../helpers/packet';
+import '../maps/queue_stack';
+import '../maps/lru_hash';
+import '../maps/lpm_trie';
+import { enterPercpuRun } from '../maps/percpu';
+import { createMap } from '../maps/types';
 import { prepareAttachView, type AttachMeta } from './attach';
 import { PROG_TYPES } from './table';
 import { finishTestRun, prepareTestRun, type TestRunInput, type TestRunOutput, type TestRunSetup, type TestRunType } from './testrun';
@@ -50,12 +55,32 @@ export interface PacketRunResult {
   errno?: number;
 }
 
+/** Builds the maps of a program (the CLI keeps them across packets, as the kernel does). */
+export function createMaps(program: Program): { maps: MapImpl[] | null; diagnostics: Diagnostic[] } {
+  const maps: MapImpl[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const def of program.maps) {
+    const m = createMap(def);
+    if ('severity' in m) diagnostics.push(m);
+    else maps.push(m);
+  }
+  return { maps: diagnostics.length ? null : maps, diagnostics };
+}
+
 function runSetup(program: Program, setup: TestRunSetup, opts: RunOptions): PacketRunResult {
+  let maps = opts.maps;
+  if (!maps) {
+    const c = createMaps(program);
+    if (!c.maps) return { output: null, run: null, setup, diagnostics: c.diagnostics };
+    maps = c.maps;
+  }
+  enterPercpuRun(maps, opts.cpu ?? 0, true);
   const run = runFast({
-    program, programs: opts.programs, regions: vmRegions(setup), ctxRegion: 'ctx', maps: opts.maps,
+    program, programs: opts.programs, regions: vmRegions(setup), ctxRegion: 'ctx', maps,
     seed: opts.seed, budget: opts.budget, cpu: opts.cpu, startTimeNs: opts.startTimeNs, ctx: setup,
     ldAbsRegion: 'packet',
   });
+  enterPercpuRun(maps, opts.cpu ?? 0, false);
   const diagnostics: Diagnostic[] = [];
   if (run.fault) diagnostics.push(err(`program faulted: ${run.fault.message}`, { insn: run.fault.insn }, 'run.fault'));
   return { output: finishTestRun(setup, run.retval), run, setup, diagnostics };

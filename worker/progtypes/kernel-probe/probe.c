@@ -4,6 +4,10 @@
 // stdout lines: "ok" or "err <errno> <last non-empty line of the verifier log>".
 // Test-run lines: "T <prog_type> <attach> <hex insns> <hex data_in> <hex ctx_in or ->" load the program and run
 // it once with BPF_PROG_TEST_RUN: "run <retval> <hex data_out or -> <hex ctx_out or ->" or "err <errno> <where>".
+// Map lines: "M <map_type> <key_size> <value_size> <max_entries> <map_flags> <op> <op> ..." create a map and
+// apply syscall operations, printing one result per op: u:<key>:<value>:<flags> update, l:<key> lookup,
+// d:<key> delete, n:<key or -> get_next_key, p:<value>:<flags> push (update with NULL key), o pop
+// (lookup_and_delete with NULL key), k peek (lookup with NULL key). Results: "<errno or 0>[:<hex>]".
 #include <linux/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,11 +71,54 @@ static void test_run(char *line) {
   fputs("\n", stdout);
 }
 
+static void map_ops(char *line) {
+  unsigned type, ks, vs, max, flags;
+  int n = 0;
+  if (sscanf(line, "M %u %u %u %u %u %n", &type, &ks, &vs, &max, &flags, &n) < 5) { puts("err 0 bad request"); return; }
+  union bpf_attr a;
+  memset(&a, 0, sizeof a);
+  a.map_type = type; a.key_size = ks; a.value_size = vs; a.max_entries = max; a.map_flags = flags;
+  int fd = (int)syscall(__NR_bpf, BPF_MAP_CREATE, &a, sizeof a);
+  if (fd < 0) { printf("err %d create\n", errno); return; }
+  long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+  static unsigned char key[512], val[1 << 16], out[1 << 16];
+  fputs("ok", stdout);
+  for (char *op = strtok(line + n, " \n"); op; op = strtok(NULL, " \n")) {
+    char k[1100] = "-", v[1 << 14] = "-";
+    unsigned f = 0;
+    int r = 0;
+    size_t outlen = 0;
+    memset(&a, 0, sizeof a);
+    a.map_fd = fd;
+    memset(out, 0, sizeof out);
+    switch (op[0]) {
+    case 'u': sscanf(op, "u:%1099[^:]:%16383[^:]:%u", k, v, &f); memset(val, 0, sizeof val); unhex(k, key, sizeof key); unhex(v, val, sizeof val);
+      a.key = (unsigned long)key; a.value = (unsigned long)val; a.flags = f; r = (int)syscall(__NR_bpf, BPF_MAP_UPDATE_ELEM, &a, sizeof a); break;
+    case 'l': sscanf(op, "l:%1099s", k); unhex(k, key, sizeof key);
+      a.key = (unsigned long)key; a.value = (unsigned long)out; r = (int)syscall(__NR_bpf, BPF_MAP_LOOKUP_ELEM, &a, sizeof a);
+      outlen = (type == BPF_MAP_TYPE_PERCPU_ARRAY || type == BPF_MAP_TYPE_PERCPU_HASH) ? ((vs + 7) & ~7u) * (size_t)ncpu : vs; break;
+    case 'd': sscanf(op, "d:%1099s", k); unhex(k, key, sizeof key);
+      a.key = (unsigned long)key; r = (int)syscall(__NR_bpf, BPF_MAP_DELETE_ELEM, &a, sizeof a); break;
+    case 'n': sscanf(op, "n:%1099s", k); unhex(k, key, sizeof key);
+      a.key = strcmp(k, "-") ? (unsigned long)key : 0; a.next_key = (unsigned long)out; r = (int)syscall(__NR_bpf, BPF_MAP_GET_NEXT_KEY, &a, sizeof a); outlen = ks; break;
+    case 'p': sscanf(op, "p:%16383[^:]:%u", v, &f); memset(val, 0, sizeof val); unhex(v, val, sizeof val);
+      a.value = (unsigned long)val; a.flags = f; r = (int)syscall(__NR_bpf, BPF_MAP_UPDATE_ELEM, &a, sizeof a); break;
+    case 'o': a.value = (unsigned long)out; r = (int)syscall(__NR_bpf, BPF_MAP_LOOKUP_AND_DELETE_ELEM, &a, sizeof a); outlen = vs; break;
+    case 'k': a.value = (unsigned long)out; r = (int)syscall(__NR_bpf, BPF_MAP_LOOKUP_ELEM, &a, sizeof a); outlen = vs; break;
+    }
+    if (r < 0) printf(" %d", errno);
+    else { fputs(" 0", stdout); if (outlen) { fputs(":", stdout); puthex(out, outlen); } }
+  }
+  fputs("\n", stdout);
+  close(fd);
+}
+
 int main(void) {
   char line[1 << 16];
   setvbuf(stdout, NULL, _IOLBF, 0);
   while (fgets(line, sizeof line, stdin)) {
     if (line[0] == 'T') { test_run(line); continue; }
+    if (line[0] == 'M') { map_ops(line); continue; }
     unsigned type, attach, gpl;
     char hex[1 << 15];
     if (sscanf(line, "%u %u %u %32767s", &type, &attach, &gpl, hex) != 4) { puts("err bad request"); continue; }
