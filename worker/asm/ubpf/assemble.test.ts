@@ -109,11 +109,19 @@ describe('assembleUbpf errors (texts of bpf_conformance negative/ plus line:col)
     ['call bogus 1', '1:6 Invalid call mode: bogus (expected helper, local or runtime)'],
     ['lddw %r1, nomap', '1:11 Unknown map: nomap (define it first with .map NAME TYPE key=K value=V entries=N [flags=F])'],
     ['.map m array key=4 value=8', '1:1 Invalid .map directive: missing entries= (.map NAME TYPE key=K value=V entries=N [flags=F])'],
-    ['.bogus', '1:1 Unknown directive: .bogus (expected .map or .raw)'],
+    ['.bogus', '1:1 Unknown directive: .bogus (expected .map, .raw, .section or .license)'],
+    ['exit\n.section xdp', '2:1 .section must come before the first instruction (a ubpf program is one section)'],
+    ['.license', '1:1 expected a license after .license, e.g. .license "GPL"'],
     ['a:\na:', '2:1 Duplicate label: a (first defined on line 1)'],
     ['ja +40000', '1:4 Offset out of 16-bit range: +40000'],
   ])('%s', (src, want) => {
     expect(errors(src)).toEqual([want]);
+  });
+
+  it('reads .section (naming the program type) and .license', () => {
+    const p = assembleUbpf('.section xdp\n.license "Dual BSD/GPL"\nmov %r0, 2\nexit').program!;
+    expect([p.section, p.progType, p.license]).toEqual(['xdp', 'xdp', 'Dual BSD/GPL']);
+    expect(assembleUbpf('.section kprobe/sys_open\nexit').program!.progType).toBe('kprobe');
   });
 
   it('reports every bad line, not only the first', () => {

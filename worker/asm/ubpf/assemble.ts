@@ -12,12 +12,15 @@
 //                                                      the same forms as the llvm dialect's map_fd/map_value
 //   .raw 0xU64 ...                                     raw instruction slots (as in a `-- raw` section),
 //                                                      for shapes the dialect has no mnemonic for
+//   .section NAME / .license "GPL"                     the program's ELF section (which names its program
+//                                                      type, as libbpf does) and license, as in the llvm dialect
 // It does not check program semantics (worker/verifier) nor load-time structure (jump bounds, ...).
 // Never throws: every problem is a located diagnostic and the program is null when there is one.
 
 import type { IsaRow } from '../../isa/opcodes';
 import { u64ToSlot, type Slot } from '../../isa/insn';
 import type { MapDef, Program, ProgramResult, SrcPos } from '../../isa/program';
+import { progTypeForSection } from '../../progtypes/table';
 import { bugDiagnostic, err, warn, type Diagnostic, type Loc } from '../../util/diag';
 import { canonicalMnemonic, similarMnemonics, UBPF_ROWS, usageOf } from './table';
 
@@ -61,6 +64,8 @@ interface Ctx {
   fixups: Fixup[];
   maps: MapDef[];
   diags: Diagnostic[];
+  license?: string;
+  section?: string;
 }
 
 const LABEL_RE = /^[A-Za-z_.$][\w.$]*$/;
@@ -106,6 +111,12 @@ export function assembleUbpf(text: string): ProgramResult {
     slots: ctx.slots, maps: ctx.maps, labels, sourceMap: ctx.sourceMap, origin: 'ubpf',
     ...(Object.keys(funcs).length ? { funcs } : {}),
   };
+  if (ctx.license !== undefined) program.license = ctx.license;
+  if (ctx.section !== undefined) {
+    program.section = ctx.section;
+    const t = progTypeForSection(ctx.section);
+    if (t) program.progType = t;
+  }
   return { program, diagnostics: ctx.diags };
 }
 
@@ -179,7 +190,7 @@ function assembleLine(ctx: Ctx, raw: string): void {
   }
   if (toks.length === 0) return;
   const head = toks[0]!;
-  if (head.text.startsWith('.')) return directive(ctx, head, toks.slice(1));
+  if (head.text.startsWith('.')) return directive(ctx, head, toks.slice(1), stripComment(raw).slice(head.col - 1 + head.text.length));
   const word = head.text.toLowerCase();
   const ops = toks.slice(1);
   if (word === 'lock') return emitLock(ctx, head, ops);
@@ -346,8 +357,22 @@ function emitCall(ctx: Ctx, head: Tok, word: string, ops: Tok[]): void {
   }
 }
 
-function directive(ctx: Ctx, head: Tok, args: Tok[]): void {
+function directive(ctx: Ctx, head: Tok, args: Tok[], rest: string): void {
   const name = head.text.toLowerCase();
+  if (name === '.license') {
+    const m = /^\s*(?:"([^"]*)"|(\S+))\s*$/.exec(rest);
+    if (!m) throw new LineError('expected a license after .license, e.g. .license "GPL"', args[0] ?? head, 'asm.directive');
+    ctx.license = m[1] ?? m[2]!;
+    return;
+  }
+  if (name === '.section') {
+    const t = args[0];
+    if (!t || args.length > 1) throw new LineError('expected one section name after .section, e.g. .section xdp', args[1] ?? head, 'asm.directive');
+    if (ctx.slots.length > 0) throw new LineError('.section must come before the first instruction (a ubpf program is one section)', head, 'asm.directive');
+    if (ctx.section !== undefined) throw new LineError(`Duplicate .section (already ${ctx.section})`, t, 'asm.directive');
+    ctx.section = t.text.replace(/^"(.*)"$/, '$1');
+    return;
+  }
   if (name === '.raw') {
     if (args.length === 0) throw new LineError('.raw needs at least one 64-bit instruction slot', head, 'asm.operands');
     const slots = args.map((t) => {
@@ -360,7 +385,7 @@ function directive(ctx: Ctx, head: Tok, args: Tok[]): void {
     return;
   }
   if (name === '.map') return mapDirective(ctx, head, args);
-  throw new LineError(`Unknown directive: ${head.text} (expected .map or .raw)`, head, 'asm.directive');
+  throw new LineError(`Unknown directive: ${head.text} (expected .map, .raw, .section or .license)`, head, 'asm.directive');
 }
 
 const MAP_USAGE = '.map NAME TYPE key=K value=V entries=N [flags=F]';

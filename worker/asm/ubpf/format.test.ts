@@ -40,7 +40,7 @@ describe('formatInsnUbpf', () => {
   });
 
   it('prints whole programs with labels and maps, reassembling to the same program', () => {
-    const src = '.map m hash key=4 value=8 entries=2\nlddw %r1, m\nlddw %r2, map_value(m, 4)\nstart:\nmov %r0, 0\ncall local f\njne %r0, 0, start\nexit\nf:\nmov %r0, 1\nexit\n';
+    const src = '.section socket\n.license "GPL"\n.map m hash key=4 value=8 entries=2\nlddw %r1, m\nlddw %r2, map_value(m, 4)\nstart:\nmov %r0, 0\ncall local f\njne %r0, 0, start\nexit\nf:\nmov %r0, 1\nexit\n';
     const a = assembleUbpf(src);
     const text = formatProgramUbpf(a.program!, decodeSlots(a.program!.slots).insns);
     expect(text).toBe(src);

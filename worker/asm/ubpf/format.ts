@@ -91,6 +91,8 @@ export function formatInsnUbpf(i: Insn, p?: Program): string {
  */
 export function formatProgramUbpf(p: Program, insns: readonly (Insn | null)[]): string {
   const out: string[] = [];
+  if (p.section !== undefined && /^\S+$/.test(p.section)) out.push(`.section ${p.section}`);
+  if (p.license !== undefined && !p.license.includes('"')) out.push(`.license "${p.license}"`);
   for (const m of p.maps) {
     out.push(`.map ${m.name} ${m.type} key=${m.keySize} value=${m.valueSize} entries=${m.maxEntries}${m.flags ? ` flags=${m.flags}` : ''}`);
   }
