@@ -142,6 +142,15 @@ describe('round trip: disassemble -> assembleLlvm gives the same bytes', () => {
     expect(back.funcs).toMatchObject({ 18: 'helper' });
   });
 
+  it('global data maps come back with their initial bytes', () => {
+    const p = assembleLlvm(readFileSync(path.join(GOLDENS, 'clang-globals.s'), 'utf8')).program!;
+    const text = disassembleText(p);
+    expect(text).toContain('r1 = map_value(.rodata, 0x4) ll');
+    const back = assembleLlvm(text).program!;
+    expect(back.slots).toEqual(p.slots);
+    expect(back.maps.map(({ loc: _loc, ...m }) => m)).toEqual(p.maps.map(({ loc: _loc, ...m }) => m));
+  });
+
   it('labels: the program\'s own names, made-up ones for the rest, calls by function name', () => {
     const p = assembleLlvm('prog: r0 = 0\nif r1 == 0 goto out\ncall sub\ngoto +0\nout: exit\nsub: r0 = 1\nexit\n').program!;
     const d = disassemble(p);

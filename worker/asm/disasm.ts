@@ -19,7 +19,8 @@
 import { HELPER_NAMES } from '../helpers/ids.generated';
 import { decodeSlots, encodeInsn, slotsToBytes, slotToU64, type Insn, type Slot } from '../isa/insn';
 import type { AluOp, JmpCond } from '../isa/opcodes';
-import type { Program } from '../isa/program';
+import type { MapDef, Program } from '../isa/program';
+import { BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, isGlobalDataSection } from '../elf/format';
 import { assertNever, bugDiagnostic, type Diagnostic } from '../util/diag';
 import { formatInsnUbpf } from './ubpf/format';
 
@@ -112,7 +113,7 @@ export function formatInsnLlvm(i: Insn, p?: Program, opts: FormatOptions = {}): 
     case 'ldimm64': {
       if (i.pseudo === 0) return `r${i.dst} = ${hexImm(BigInt.asIntN(64, i.value))} ll`;
       const map = (i.pseudo === 1 || i.pseudo === 2) && !exact ? p?.maps[i.imm] : undefined;
-      if (map && /^[A-Za-z_]\w*$/.test(map.name)) {
+      if (map && /^[A-Za-z_.][\w.]*$/.test(map.name)) {
         if (i.pseudo === 1 && i.imm2 === 0) return `r${i.dst} = ${map.name} ll`;
         if (i.pseudo === 2 && i.imm2 >= 0) return `r${i.dst} = map_value(${map.name}, ${hexImm(i.imm2)}) ll`;
       }
@@ -274,17 +275,43 @@ function ubpfText(i: Insn, p: Program, labelFor: (slot: number) => string | unde
   return formatInsnUbpf(i, { ...p, labels });
 }
 
-/** The text a program disassembles to, one instruction per line with its labels, ready for assembleLlvm. */
+/** A global-data map (.data/.rodata/.bss as libbpf makes them) that can be written back as a data section. */
+function asDataSection(m: MapDef): string | null {
+  if (!isGlobalDataSection(m.name) || m.type !== 'array' || m.keySize !== 4 || m.maxEntries !== 1) return null;
+  const flags = BPF_F_MMAPABLE | (m.name.startsWith('.rodata') ? BPF_F_RDONLY_PROG : 0);
+  const init = m.initial ?? [];
+  if (m.flags !== flags || init.length > 1 || (init.length === 1 && (init[0]!.key !== '00000000' || !/^([0-9a-f]{2})*$/i.test(init[0]!.value)))) return null;
+  const bytes = (init[0]?.value.match(/../g) ?? []).map((h) => parseInt(h, 16)).slice(0, m.valueSize);
+  while (bytes.length < m.valueSize) bytes.push(0);
+  const out = [`\t.section ${m.name},"aw",@progbits`];
+  if (bytes.every((b) => b === 0)) out.push(`\t.zero ${bytes.length}`);
+  else for (let k = 0; k < bytes.length; k += 16) out.push(`\t.byte ${bytes.slice(k, k + 16).map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}`);
+  return out.join('\n');
+}
+
+/**
+ * The text a program disassembles to, one instruction per line with its labels, ready for assembleLlvm:
+ * `.license`, `.section`, `.map` lines for maps, then the code, then global-data maps as data sections
+ * (so their initial bytes survive; assembleLlvm numbers those maps after the `.map` ones, as here).
+ */
 export function disassembleText(p: Program, opts: { syntax?: Syntax } = {}): string {
   const { lines } = disassemble(p, { syntax: opts.syntax, labels: true });
   const out: string[] = [];
   if (p.license !== undefined) out.push(`.license ${JSON.stringify(p.license)}`);
   if (p.section !== undefined && /^[A-Za-z_.][\w./-]*$/.test(p.section)) out.push(`.section ${p.section},"ax",@progbits`);
-  for (const m of p.maps) out.push(`.map ${m.name} ${m.type} key=${m.keySize} value=${m.valueSize} entries=${m.maxEntries}${m.flags ? ` flags=${m.flags}` : ''}`);
+  // Data sections only when every global-data map comes after every other map (indices stay the same).
+  const data = p.maps.map(asDataSection);
+  const firstData = data.findIndex((d) => d !== null);
+  const useData = firstData >= 0 && data.slice(firstData).every((d) => d !== null);
+  p.maps.forEach((m, k) => {
+    if (useData && k >= firstData) return;
+    out.push(`.map ${m.name} ${m.type} key=${m.keySize} value=${m.valueSize} entries=${m.maxEntries}${m.flags ? ` flags=${m.flags}` : ''}`);
+  });
   for (const l of lines) {
     if (l.label !== undefined) out.push(`${l.label}:`);
     if (l.text) out.push(`\t${l.text}`);
   }
+  if (useData) for (const d of data.slice(firstData)) out.push(d!);
   return out.join('\n') + '\n';
 }
 

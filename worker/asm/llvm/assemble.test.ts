@@ -224,49 +224,78 @@ describe('errors: line:col and what was expected', () => {
   });
 });
 
-describe('clang-19 -S output', () => {
-  it.each(['clang-xdp', 'clang-xdp-g'])('%s.s: a program with a legacy map, a subprogram and a license (recorded)', (name) => {
-    const src = read(`${name}.s`);
-    const r = assembleLlvm(src);
+interface ClangRecord {
+  sections: { name: string; hex: string }[];
+  relocs: { section: string; offset: number; type: string; symbol: string; symValue: number }[];
+  symbols: { name: string; value: number; section: string }[];
+}
+
+describe('clang-19 -S output (recorded with llvm-mc-19 bytes, relocations and symbols)', () => {
+  const cases: [string, { section: string; license: string; maps: string[]; funcs: string[] }][] = [
+    ['clang-xdp', { section: 'xdp', license: 'GPL', maps: ['counts hash 4 8 16'], funcs: ['helper', 'prog'] }],
+    ['clang-xdp-g', { section: 'xdp', license: 'GPL', maps: ['counts hash 4 8 16'], funcs: ['helper', 'prog'] }],
+    ['clang-globals', {
+      section: 'socket', license: 'GPL', funcs: ['prog'],
+      maps: ['.data array 4 12 1', '.rodata array 4 12 1', '.rodata.str1.1 array 4 7 1', '.bss array 4 32 1'],
+    }],
+  ];
+  it.each(cases)('%s.s assembles to llvm-mc\'s bytes, with the loader\'s view of every relocation', (name, want) => {
+    const r = assembleLlvm(read(`${name}.s`));
     expect(r.diagnostics.filter((d) => d.severity !== 'info').map(formatDiagnostic)).toEqual([]);
     const p = r.program!;
-    expect(p.section).toBe('xdp');
-    expect(p.progType).toBe('xdp');
-    expect(p.license).toBe('GPL');
-    expect(p.maps.map((m) => [m.name, m.type, m.keySize, m.valueSize, m.maxEntries])).toEqual([['counts', 'hash', 4, 8, 16]]);
-    expect(Object.values(p.funcs ?? {}).sort()).toEqual(['helper', 'prog']);
+    expect([p.section, p.progType ?? p.section, p.license]).toEqual([want.section, want.section === 'socket' ? 'socket_filter' : want.section, want.license]);
+    expect(p.maps.map((m) => `${m.name} ${m.type} ${m.keySize} ${m.valueSize} ${m.maxEntries}`)).toEqual(want.maps);
+    expect(Object.values(p.funcs ?? {}).sort()).toEqual(want.funcs);
     expect(p.funcs![0]).toBe('prog');
-    // llvm-mc's bytes per section, with relocations where the loader patches: maps (src 1, imm = index)
-    // and calls into .text (src 1, imm = relative slot offset once .text is appended after the program).
-    const rec = JSON.parse(body(read(`${name}.sections.json`)).join('\n')) as {
-      sections: { name: string; hex: string }[];
-      relocs: { section: string; offset: number; symbol: string }[];
-    };
-    const prog = rec.sections.find((s) => s.name === 'xdp')!;
-    const text = rec.sections.find((s) => s.name === '.text')!;
-    const want = (prog.hex + ' ' + text.hex).trim().split(' ').map((h) => parseInt(h, 16));
+    const rec = JSON.parse(body(read(`${name}.sections.json`)).join('\n')) as ClangRecord;
+    // The program section first, then .text (libbpf appends subprograms the same way).
+    const order = [...rec.sections.filter((x) => x.name !== '.text'), ...rec.sections.filter((x) => x.name === '.text')];
+    const base = new Map<string, number>();
+    let n = 0;
+    for (const x of order) {
+      base.set(x.name, n);
+      n += x.hex.split(' ').length / 8;
+    }
+    const wantBytes = order.map((x) => x.hex).join(' ').split(' ').map((h) => parseInt(h, 16));
     const got = [...slotsToBytes(p.slots)];
-    expect(got.length).toBe(want.length);
-    const progSlots = prog.hex.split(' ').length / 8;
+    expect(got.length).toBe(wantBytes.length);
+    const imm = (b: number[], slot: number): number => b[slot * 8 + 4]! | (b[slot * 8 + 5]! << 8) | (b[slot * 8 + 6]! << 16) | (b[slot * 8 + 7]! << 24);
     const relocated = new Set<number>();
     for (const rl of rec.relocs) {
-      const slot = rl.offset / 8 + (rl.section === '.text' ? progSlots : 0);
+      const slot = rl.offset / 8 + base.get(rl.section)!;
       relocated.add(slot);
       const s = p.slots[slot]!;
-      if (rl.symbol === 'counts') expect([s.opcode, s.src, s.imm]).toEqual([0x18, 1, 0]);
-      else {
-        expect([s.opcode, s.src]).toEqual([0x85, 1]);
+      const sym = rec.symbols.find((y) => y.name === rl.symbol)!;
+      if (rl.type === 'R_BPF_64_64') {
+        const mapIdx = p.maps.findIndex((m) => m.name === rl.symbol);
+        if (mapIdx >= 0 && sym.section === 'maps') {
+          expect([s.opcode, s.src, s.imm], `${rl.symbol}`).toEqual([0x18, 1, mapIdx]); // BPF_PSEUDO_MAP_FD
+        } else {
+          // Global data: BPF_PSEUDO_MAP_VALUE into the section's map at symbol value + addend.
+          expect([s.opcode, s.src, p.maps[s.imm]?.name], `${rl.symbol}`).toEqual([0x18, 2, sym.section]);
+          expect(p.slots[slot + 1]!.imm, `${rl.symbol}`).toBe(sym.value + imm(wantBytes, slot));
+          relocated.add(slot + 1);
+        }
+      } else {
+        expect([rl.type, s.opcode, s.src]).toEqual(['R_BPF_64_32', 0x85, 1]);
         // Against a section symbol llvm-mc leaves the slot offset within that section in imm (+1 bias).
-        const o = slot * 8;
-        const origImm = (want[o + 4]! | (want[o + 5]! << 8) | (want[o + 6]! << 16) | (want[o + 7]! << 24));
-        const target = rl.symbol === '.text' ? progSlots + origImm + 1 : p.labels[rl.symbol];
+        const target = rl.symbol === sym.section ? base.get(sym.section)! + imm(wantBytes, slot) + 1 : p.labels[rl.symbol];
         expect(slot + 1 + s.imm).toBe(target);
       }
     }
-    for (let slot = 0; slot < want.length / 8; slot++) {
+    for (let slot = 0; slot < wantBytes.length / 8; slot++) {
       if (relocated.has(slot)) continue;
-      expect(got.slice(slot * 8, slot * 8 + 8), `slot ${slot}`).toEqual(want.slice(slot * 8, slot * 8 + 8));
+      expect(got.slice(slot * 8, slot * 8 + 8), `slot ${slot}`).toEqual(wantBytes.slice(slot * 8, slot * 8 + 8));
     }
+  });
+
+  it('global data keeps its bytes: .data/.rodata contents become the maps\' initial values', () => {
+    const p = assembleLlvm(read('clang-globals.s')).program!;
+    const init = Object.fromEntries(p.maps.map((m) => [m.name, m.initial?.[0]?.value]));
+    expect(init['.data']).toBe('050000000100000002000000'); // counter = 5, pr = {1, 2}
+    expect(init['.rodata']).toBe('640000006c656e2025640a00'); // limit = 100, "len %d\n"
+    expect(init['.rodata.str1.1']).toBe('686920256' + '40a00'); // "hi %d\n"
+    expect(p.maps.find((m) => m.name === '.rodata')!.flags).toBe(0x480);
   });
 });
 

@@ -21,7 +21,7 @@ import type { MapDef, Program, ProgramResult, SrcPos } from '../../isa/program';
 import { bugDiagnostic, err, warn, type Diagnostic, type Severity } from '../../util/diag';
 import { lexLine, stripComments, type Tok } from './lex';
 import { ParseError, parseLine, type ParsedInsn, type Target } from './parse';
-import { MAP_TYPE_NAMES as MAP_TYPES } from '../../elf/format';
+import { BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, isGlobalDataSection, MAP_TYPE_NAMES as MAP_TYPES } from '../../elf/format';
 import { progTypeForSection } from '../../progtypes/table';
 
 /** The ISA row that encodes these operands, or null (a bug: every ParsedInsn has a row). */
@@ -83,6 +83,8 @@ interface Section {
   code: boolean;
   slots: Slot[];
   pos: (SrcPos | null)[];
+  /** Contents of a data section (.data, .rodata, maps, license, ...). */
+  data: number[];
 }
 
 interface Fixup {
@@ -97,7 +99,10 @@ interface Fixup {
 interface DataSym {
   name: string;
   section: Section;
-  bytes: number[];
+  /** Byte offset in the section. */
+  offset: number;
+  /** From `.size NAME, N`. */
+  size?: number;
   line: number;
   col: number;
 }
@@ -127,7 +132,6 @@ class Asm {
   cur: Section;
   labels = new Map<string, LabelDef>();
   data = new Map<string, DataSym>();
-  curData: DataSym | null = null;
   fixups: Fixup[] = [];
   maps: MapDef[] = [];
   mapLoc = new Map<string, { line: number; col: number }>();
@@ -143,7 +147,7 @@ class Asm {
   section(name: string, code: boolean): Section {
     let s = this.sections.find((x) => x.name === name);
     if (!s) {
-      s = { name, code, slots: [], pos: [] };
+      s = { name, code, slots: [], pos: [], data: [] };
       this.sections.push(s);
     }
     return s;
@@ -187,9 +191,7 @@ class Asm {
         if (this.cur.code) {
           this.labels.set(st.name, { section: this.cur, slot: this.cur.slots.length, line: this.line, col: st.tok.col });
         } else {
-          const d: DataSym = { name: st.name, section: this.cur, bytes: [], line: this.line, col: st.tok.col };
-          this.data.set(st.name, d);
-          this.curData = d;
+          this.data.set(st.name, { name: st.name, section: this.cur, offset: this.cur.data.length, line: this.line, col: st.tok.col });
         }
         return;
       }
@@ -286,12 +288,11 @@ class Asm {
   directive(name: string, tok: Tok, args: Tok[]): void {
     if (name === '.text') {
       this.cur = this.section('.text', true);
-      this.curData = null;
       return;
     }
     if (name === '.data' || name === '.bss' || name === '.rodata') {
       this.cur = this.section(name, false);
-      this.curData = null;
+      this.cur.line ??= this.line;
       return;
     }
     if (name === '.section' || name === '.pushsection') {
@@ -314,7 +315,6 @@ class Asm {
       const code = flags !== null ? flags.includes('x') : !DATA_SECTIONS.test(secName);
       this.cur = this.section(secName, code);
       this.cur.line ??= this.line;
-      this.curData = null;
       if (code) this.explicitSection = true;
       if (SKIPPED_SECTIONS.test(secName) && !this.skippedNoted.has(secName)) {
         this.skippedNoted.add(secName);
@@ -337,6 +337,16 @@ class Asm {
         return;
       }
       this.license = s.str!;
+      return;
+    }
+    if (name === '.size') {
+      const d = args[0]?.kind === 'ident' ? this.data.get(args[0].text) : undefined;
+      const n = args[1]?.text === ',' && args[2]?.kind === 'num' && args.length === 3 ? Number(args[2].value!) : null;
+      if (d && n !== null && n <= 1 << 24) d.size = n;
+      return;
+    }
+    if (name === '.p2align' || name === '.balign' || name === '.align') {
+      this.alignDirective(name, args);
       return;
     }
     if (name === '.type') {
@@ -381,8 +391,7 @@ class Asm {
       }
       return;
     }
-    const d = this.curData;
-    if (!d) return; // data with no symbol: nothing refers to it
+    const d = s.data;
     if (name === '.ascii' || name === '.asciz' || name === '.string') {
       for (const v of vals) {
         const t = v[0];
@@ -390,8 +399,8 @@ class Asm {
           this.diag('error', `expected a string after ${name}`, t ?? tok, 'asm.directive');
           return;
         }
-        for (const ch of t.str!) d.bytes.push(ch.charCodeAt(0) & 0xff);
-        if (name !== '.ascii') d.bytes.push(0);
+        for (const ch of t.str!) d.push(ch.charCodeAt(0) & 0xff);
+        if (name !== '.ascii') d.push(0);
       }
       return;
     }
@@ -401,26 +410,49 @@ class Asm {
         this.diag('error', `expected a byte count after ${name}`, args[0] ?? tok, 'asm.directive');
         return;
       }
-      for (let i = 0; i < Number(n); i++) d.bytes.push(0);
+      for (let i = 0; i < Number(n); i++) d.push(0);
       return;
     }
     const size = DATA_SIZES[name]!;
     for (const v of vals) {
       const n = argInt(v);
-      if (n === null) return; // symbolic expressions (e.g. .Lfunc_end0-prog) are not data we use
+      if (n === null) {
+        // A symbolic value (an address): the loader would relocate it; the playground keeps zeros.
+        for (let i = 0; i < size; i++) d.push(0);
+        continue;
+      }
       let u = BigInt.asUintN(size * 8, n);
       for (let i = 0; i < size; i++) {
-        d.bytes.push(Number(u & 0xffn));
+        d.push(Number(u & 0xffn));
         u >>= 8n;
       }
     }
+  }
+
+  /** `.p2align N` / `.balign N` / `.align N` in a data section: zero padding (code sections are always 8-aligned). */
+  alignDirective(name: string, args: Tok[]): void {
+    const s = this.cur;
+    if (s.code) return;
+    const n = args[0]?.kind === 'num' ? Number(args[0].value!) : null;
+    if (n === null || n > (name === '.p2align' ? 16 : 1 << 16)) return;
+    const a = name === '.p2align' ? 1 << n : n;
+    if (a <= 1) return;
+    while (s.data.length % a !== 0) s.data.push(0);
+  }
+
+  /** The bytes of a data symbol: up to its `.size`, or to the next symbol of its section. */
+  symBytes(d: DataSym): number[] {
+    let end = d.section.data.length;
+    if (d.size !== undefined) end = d.offset + d.size;
+    else for (const o of this.data.values()) if (o.section === d.section && o.offset > d.offset && o.offset < end) end = o.offset;
+    return d.section.data.slice(d.offset, end);
   }
 
   mapDirective(tok: Tok, args: Tok[]): void {
     const usage = '.map NAME TYPE key=K value=V entries=N [flags=F]';
     const nameTok = args[0];
     const typeTok = args[1];
-    if (!nameTok || nameTok.kind !== 'ident' || !/^[A-Za-z_]\w*$/.test(nameTok.text)) {
+    if (!nameTok || nameTok.kind !== 'ident' || !/^[A-Za-z_.][\w.]*$/.test(nameTok.text)) {
       this.diag('error', `expected a map name: ${usage}`, nameTok ?? null, 'asm.directive', tok.col + tok.text.length + 1);
       return;
     }
@@ -475,18 +507,30 @@ class Asm {
   legacyMaps(): void {
     for (const d of this.data.values()) {
       if (d.section.name !== 'maps' && !d.section.name.startsWith('maps/')) continue;
-      if (d.bytes.length < 16) continue;
-      const u32 = (o: number): number => (d.bytes[o]! | (d.bytes[o + 1]! << 8) | (d.bytes[o + 2]! << 16) | (d.bytes[o + 3]! << 24)) >>> 0;
+      const bytes = this.symBytes(d);
+      if (bytes.length < 16) continue;
+      const u32 = (o: number): number => (bytes[o]! | (bytes[o + 1]! << 8) | (bytes[o + 2]! << 16) | (bytes[o + 3]! << 24)) >>> 0;
       if (this.maps.some((m) => m.name === d.name)) continue;
       this.maps.push({
         name: d.name, type: MAP_TYPES[u32(0)] ?? `unknown_${u32(0)}`, keySize: u32(4), valueSize: u32(8), maxEntries: u32(12),
-        flags: d.bytes.length >= 20 ? u32(16) : 0, loc: { line: d.line, col: d.col },
+        flags: bytes.length >= 20 ? u32(16) : 0, loc: { line: d.line, col: d.col },
+      });
+    }
+    // Global data: one single-entry array map per .data/.rodata/.bss section, as libbpf makes them.
+    for (const s of this.sections) {
+      if (s.code || !isGlobalDataSection(s.name) || s.data.length === 0 || this.maps.some((m) => m.name === s.name)) continue;
+      this.maps.push({
+        name: s.name, type: 'array', keySize: 4, valueSize: s.data.length, maxEntries: 1,
+        flags: BPF_F_MMAPABLE | (s.name.startsWith('.rodata') ? BPF_F_RDONLY_PROG : 0),
+        initial: [{ key: '00000000', value: s.data.map((b) => b.toString(16).padStart(2, '0')).join('') }],
+        ...(s.line !== undefined ? { loc: { line: s.line } } : {}),
       });
     }
     for (const d of this.data.values()) {
       if (d.section.name === 'license' && this.license === undefined) {
-        const z = d.bytes.indexOf(0);
-        this.license = String.fromCharCode(...d.bytes.slice(0, z < 0 ? d.bytes.length : z));
+        const bytes = this.symBytes(d);
+        const z = bytes.indexOf(0);
+        this.license = String.fromCharCode(...bytes.slice(0, z < 0 ? bytes.length : z));
       }
     }
   }
@@ -523,17 +567,29 @@ class Asm {
       const p = f.insn;
       if (p.kind === 'ldmap') {
         const idx = this.maps.findIndex((m) => m.name === p.name);
-        if (idx < 0) {
-          const d = this.data.get(p.name);
-          const why = d
-            ? d.section.name === '.maps'
-              ? `${p.name} is a BTF-defined map (section .maps), which needs BTF; declare it with .map ${p.name} TYPE key=K value=V entries=N`
-              : `${p.name} is global data (section ${d.section.name}), which the playground does not support in assembly text`
-            : `unknown map ${p.name} (declare it with .map ${p.name} TYPE key=K value=V entries=N)`;
-          this.diags.push(err(why, at(p.tok.col, p.tok.text), 'asm.map'));
+        if (idx >= 0) {
+          if (!p.value && p.off !== 0) {
+            this.diags.push(err(`${p.name} is a map: point into its value with map_value(${p.name}, ${p.off}) ll`, at(p.tok.col, p.tok.text), 'asm.map'));
+            continue;
+          }
+          slots[pc]!.imm = idx;
           continue;
         }
-        slots[pc]!.imm = idx;
+        const d = this.data.get(p.name);
+        const gidx = d && isGlobalDataSection(d.section.name) ? this.maps.findIndex((m) => m.name === d.section.name) : -1;
+        if (d && gidx >= 0) {
+          // A global variable: BPF_PSEUDO_MAP_VALUE into its section's map, at the variable's offset.
+          slots[pc]!.src = 2;
+          slots[pc]!.imm = gidx;
+          slots[pc + 1]!.imm = d.offset + p.off;
+          continue;
+        }
+        const why = d
+          ? d.section.name === '.maps'
+            ? `${p.name} is a BTF-defined map (section .maps), which needs BTF; declare it with .map ${p.name} TYPE key=K value=V entries=N`
+            : `${p.name} is in section ${d.section.name}, which is neither a map nor global data`
+          : `unknown map ${p.name} (declare it with .map ${p.name} TYPE key=K value=V entries=N)`;
+        this.diags.push(err(why, at(p.tok.col, p.tok.text), 'asm.map'));
         continue;
       }
       let name: string;

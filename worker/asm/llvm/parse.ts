@@ -547,11 +547,18 @@ class Parser {
       if (!is64) throw new ParseError(`expected r${dst.n}: map references write a 64-bit register`, dst.tok);
       return { kind: 'ldmap', dst: dst.n, name: n.text, tok: n, value: t.text === 'map_value', off };
     }
-    // `r1 = NAME ll`: a map by name.
-    if (LABEL_RE.test(t.text) && this.peek(1)?.text === 'll') {
-      this.i += 2;
+    // `r1 = NAME ll`: a map by name, or a global variable (`r1 = counter ll`, `r1 = table+8 ll`).
+    if (LABEL_RE.test(t.text)) {
+      this.i++;
+      let off = 0;
+      if (this.is('+') || this.is('-')) {
+        const { v, tok } = this.int('an offset');
+        if (v < -0x80000000n || v > 0x7fffffffn) throw new ParseError(`offset ${v} out of range`, tok);
+        off = Number(v);
+      }
+      this.expect('ll', `after ${t.text}: a map or a global variable is loaded with '${dst.tok.text} = ${t.text} ll'`);
       if (!is64) throw new ParseError(`expected r${dst.n}: map references write a 64-bit register`, dst.tok);
-      return { kind: 'ldmap', dst: dst.n, name: t.text, tok: t, value: false, off: 0 };
+      return { kind: 'ldmap', dst: dst.n, name: t.text, tok: t, value: false, off };
     }
     throw new ParseError(`unknown operand ${t.text} (expected a register, an immediate, 'NAME ll' or a load)`, t);
   }

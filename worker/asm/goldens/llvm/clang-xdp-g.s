@@ -1,6 +1,6 @@
 	.text
-	.file	"clang-xdp.c"
-	.file	0 "/work/main" "/tmp/llvm-goldens-49uqHP/clang-xdp.c" md5 0x66f2d73c20f1a9758748fbf3ac35d219
+	.file	"clang-xdp-g.c"
+	.file	0 "/src" "clang-xdp-g.c" md5 0x66f2d73c20f1a9758748fbf3ac35d219
 	.section	xdp,"ax",@progbits
 	.globl	prog                            # -- Begin function prog
 	.p2align	3
@@ -11,24 +11,24 @@ prog:                                   # @prog
 	.cfi_startproc
 # %bb.0:
 	#DEBUG_VALUE: prog:ctx <- $r1
-	.loc	0 9 16 prologue_end             # /tmp/llvm-goldens-49uqHP/clang-xdp.c:9:16
+	.loc	0 9 16 prologue_end             # clang-xdp-g.c:9:16
 .Ltmp0:
 	r1 = *(u32 *)(r1 + 12)
 .Ltmp1:
 .Ltmp2:
-	.loc	0 9 7 is_stmt 0                 # /tmp/llvm-goldens-49uqHP/clang-xdp.c:9:7
+	.loc	0 9 7 is_stmt 0                 # clang-xdp-g.c:9:7
 .Ltmp3:
 	*(u32 *)(r10 - 4) = r1
 	r2 = r10
 	r2 += -4
-	.loc	0 10 21 is_stmt 1               # /tmp/llvm-goldens-49uqHP/clang-xdp.c:10:21
+	.loc	0 10 21 is_stmt 1               # clang-xdp-g.c:10:21
 .Ltmp4:
 	r1 = counts ll
 	call 1
 .Ltmp5:
 .Ltmp6:
 	#DEBUG_VALUE: prog:v <- $r0
-	.loc	0 11 7                          # /tmp/llvm-goldens-49uqHP/clang-xdp.c:11:7
+	.loc	0 11 7                          # clang-xdp-g.c:11:7
 .Ltmp7:
 	if r0 == 0 goto LBB0_2
 .Ltmp8:
@@ -36,10 +36,10 @@ prog:                                   # @prog
 # %bb.1:
 	#DEBUG_VALUE: prog:v <- $r0
 	#DEBUG_VALUE: prog:v <- $r0
-	.loc	0 0 7 is_stmt 0                 # /tmp/llvm-goldens-49uqHP/clang-xdp.c:0:7
+	.loc	0 0 7 is_stmt 0                 # clang-xdp-g.c:0:7
 	r1 = 1
 .Ltmp10:
-	.loc	0 11 10                         # /tmp/llvm-goldens-49uqHP/clang-xdp.c:11:10
+	.loc	0 11 10                         # clang-xdp-g.c:11:10
 .Ltmp11:
 .Ltmp12:
 	lock *(u64 *)(r0 + 0) += r1
@@ -47,11 +47,11 @@ prog:                                   # @prog
 .Ltmp14:
 LBB0_2:
 	#DEBUG_VALUE: prog:v <- $r0
-	.loc	0 0 10                          # /tmp/llvm-goldens-49uqHP/clang-xdp.c:0:10
+	.loc	0 0 10                          # clang-xdp-g.c:0:10
 	r0 = 2
 .Ltmp15:
 .Ltmp16:
-	.loc	0 12 7 is_stmt 1                # /tmp/llvm-goldens-49uqHP/clang-xdp.c:12:7
+	.loc	0 12 7 is_stmt 1                # clang-xdp-g.c:12:7
 .Ltmp17:
 	r1 = *(u32 *)(r10 - 4)
 	r1 <<= 32
@@ -59,19 +59,19 @@ LBB0_2:
 	r2 = 101
 .Ltmp18:
 .Ltmp19:
-	.loc	0 12 7 is_stmt 0                # /tmp/llvm-goldens-49uqHP/clang-xdp.c:12:7
+	.loc	0 12 7 is_stmt 0                # clang-xdp-g.c:12:7
 .Ltmp20:
 	if r2 s> r1 goto LBB0_4
 # %bb.3:
 .Ltmp21:
-	.loc	0 12 23                         # /tmp/llvm-goldens-49uqHP/clang-xdp.c:12:23
+	.loc	0 12 23                         # clang-xdp-g.c:12:23
 .Ltmp22:
 .Ltmp23:
 	call helper
 .Ltmp24:
 .Ltmp25:
 LBB0_4:
-	.loc	0 14 1 is_stmt 1                # /tmp/llvm-goldens-49uqHP/clang-xdp.c:14:1
+	.loc	0 14 1 is_stmt 1                # clang-xdp-g.c:14:1
 .Ltmp26:
 	exit
 .Ltmp27:
@@ -85,7 +85,7 @@ LBB0_4:
 	.type	helper,@function
 helper:                                 # @helper
 .Lfunc_begin1:
-	.loc	0 7 0                           # /tmp/llvm-goldens-49uqHP/clang-xdp.c:7:0
+	.loc	0 7 0                           # clang-xdp-g.c:7:0
 	.cfi_startproc
 # %bb.0:
 	#DEBUG_VALUE: helper:a <- $r1
@@ -93,15 +93,15 @@ helper:                                 # @helper
 .Ltmp29:
 .Ltmp30:
 	#DEBUG_VALUE: helper:a <- $r0
-	.loc	0 7 63 prologue_end             # /tmp/llvm-goldens-49uqHP/clang-xdp.c:7:63
+	.loc	0 7 63 prologue_end             # clang-xdp-g.c:7:63
 .Ltmp31:
 	r0 *= 3
 .Ltmp32:
 .Ltmp33:
-	.loc	0 7 67 is_stmt 0                # /tmp/llvm-goldens-49uqHP/clang-xdp.c:7:67
+	.loc	0 7 67 is_stmt 0                # clang-xdp-g.c:7:67
 .Ltmp34:
 	r0 += 1
-	.loc	0 7 54                          # /tmp/llvm-goldens-49uqHP/clang-xdp.c:7:54
+	.loc	0 7 54                          # clang-xdp-g.c:7:54
 .Ltmp35:
 	exit
 .Ltmp36:
@@ -675,61 +675,61 @@ _license:
 .Linfo_string0:
 	.asciz	"Debian clang version 19.1.7 (3~deb12u1)" # string offset=0
 .Linfo_string1:
-	.asciz	"/tmp/llvm-goldens-49uqHP/clang-xdp.c" # string offset=40
+	.asciz	"clang-xdp-g.c"                 # string offset=40
 .Linfo_string2:
-	.asciz	"/work/main"                    # string offset=77
+	.asciz	"/src"                          # string offset=54
 .Linfo_string3:
-	.asciz	"counts"                        # string offset=88
+	.asciz	"counts"                        # string offset=59
 .Linfo_string4:
-	.asciz	"type"                          # string offset=95
+	.asciz	"type"                          # string offset=66
 .Linfo_string5:
-	.asciz	"unsigned int"                  # string offset=100
+	.asciz	"unsigned int"                  # string offset=71
 .Linfo_string6:
-	.asciz	"key_size"                      # string offset=113
+	.asciz	"key_size"                      # string offset=84
 .Linfo_string7:
-	.asciz	"value_size"                    # string offset=122
+	.asciz	"value_size"                    # string offset=93
 .Linfo_string8:
-	.asciz	"max_entries"                   # string offset=133
+	.asciz	"max_entries"                   # string offset=104
 .Linfo_string9:
-	.asciz	"bpf_map_def"                   # string offset=145
+	.asciz	"bpf_map_def"                   # string offset=116
 .Linfo_string10:
-	.asciz	"_license"                      # string offset=157
+	.asciz	"_license"                      # string offset=128
 .Linfo_string11:
-	.asciz	"char"                          # string offset=166
+	.asciz	"char"                          # string offset=137
 .Linfo_string12:
-	.asciz	"__ARRAY_SIZE_TYPE__"           # string offset=171
+	.asciz	"__ARRAY_SIZE_TYPE__"           # string offset=142
 .Linfo_string13:
-	.asciz	"bpf_map_lookup_elem"           # string offset=191
+	.asciz	"bpf_map_lookup_elem"           # string offset=162
 .Linfo_string14:
-	.asciz	"long"                          # string offset=211
+	.asciz	"long"                          # string offset=182
 .Linfo_string15:
-	.asciz	"prog"                          # string offset=216
+	.asciz	"prog"                          # string offset=187
 .Linfo_string16:
-	.asciz	"int"                           # string offset=221
+	.asciz	"int"                           # string offset=192
 .Linfo_string17:
-	.asciz	"helper"                        # string offset=225
+	.asciz	"helper"                        # string offset=196
 .Linfo_string18:
-	.asciz	"k"                             # string offset=232
+	.asciz	"k"                             # string offset=203
 .Linfo_string19:
-	.asciz	"ctx"                           # string offset=234
+	.asciz	"ctx"                           # string offset=205
 .Linfo_string20:
-	.asciz	"data"                          # string offset=238
+	.asciz	"data"                          # string offset=209
 .Linfo_string21:
-	.asciz	"data_end"                      # string offset=243
+	.asciz	"data_end"                      # string offset=214
 .Linfo_string22:
-	.asciz	"data_meta"                     # string offset=252
+	.asciz	"data_meta"                     # string offset=223
 .Linfo_string23:
-	.asciz	"ingress_ifindex"               # string offset=262
+	.asciz	"ingress_ifindex"               # string offset=233
 .Linfo_string24:
-	.asciz	"rx_queue_index"                # string offset=278
+	.asciz	"rx_queue_index"                # string offset=249
 .Linfo_string25:
-	.asciz	"egress_ifindex"                # string offset=293
+	.asciz	"egress_ifindex"                # string offset=264
 .Linfo_string26:
-	.asciz	"xdp_md"                        # string offset=308
+	.asciz	"xdp_md"                        # string offset=279
 .Linfo_string27:
-	.asciz	"v"                             # string offset=315
+	.asciz	"v"                             # string offset=286
 .Linfo_string28:
-	.asciz	"a"                             # string offset=317
+	.asciz	"a"                             # string offset=288
 	.section	.debug_str_offsets,"",@progbits
 	.long	.Linfo_string0
 	.long	.Linfo_string1
@@ -781,7 +781,7 @@ _license:
 	.long	0
 	.long	388
 	.long	388
-	.long	494
+	.long	245
 	.long	0                               # BTF_KIND_PTR(id = 1)
 	.long	33554432                        # 0x2000000
 	.long	2
@@ -825,31 +825,31 @@ _license:
 	.long	0                               # BTF_KIND_FUNC_PROTO(id = 7)
 	.long	218103809                       # 0xd000001
 	.long	5
-	.long	303
+	.long	127
 	.long	5
-	.long	305                             # BTF_KIND_FUNC(id = 8)
+	.long	129                             # BTF_KIND_FUNC(id = 8)
 	.long	201326592                       # 0xc000000
 	.long	7
-	.long	391                             # BTF_KIND_STRUCT(id = 9)
+	.long	142                             # BTF_KIND_STRUCT(id = 9)
 	.long	67108868                        # 0x4000004
 	.long	16
-	.long	403
+	.long	154
 	.long	3
 	.long	0                               # 0x0
-	.long	408
+	.long	159
 	.long	3
 	.long	32                              # 0x20
-	.long	417
+	.long	168
 	.long	3
 	.long	64                              # 0x40
-	.long	428
+	.long	179
 	.long	3
 	.long	96                              # 0x60
-	.long	440                             # BTF_KIND_VAR(id = 10)
+	.long	191                             # BTF_KIND_VAR(id = 10)
 	.long	234881024                       # 0xe000000
 	.long	9
 	.long	1
-	.long	447                             # BTF_KIND_INT(id = 11)
+	.long	198                             # BTF_KIND_INT(id = 11)
 	.long	16777216                        # 0x1000000
 	.long	1
 	.long	16777224                        # 0x1000008
@@ -859,21 +859,21 @@ _license:
 	.long	11
 	.long	13
 	.long	4
-	.long	452                             # BTF_KIND_INT(id = 13)
+	.long	203                             # BTF_KIND_INT(id = 13)
 	.long	16777216                        # 0x1000000
 	.long	4
 	.long	32                              # 0x20
-	.long	472                             # BTF_KIND_VAR(id = 14)
+	.long	223                             # BTF_KIND_VAR(id = 14)
 	.long	234881024                       # 0xe000000
 	.long	12
 	.long	1
-	.long	481                             # BTF_KIND_DATASEC(id = 15)
+	.long	232                             # BTF_KIND_DATASEC(id = 15)
 	.long	251658241                       # 0xf000001
 	.long	0
 	.long	14
 	.long	_license
 	.long	4
-	.long	489                             # BTF_KIND_DATASEC(id = 16)
+	.long	240                             # BTF_KIND_DATASEC(id = 16)
 	.long	251658241                       # 0xf000001
 	.long	0
 	.long	10
@@ -904,47 +904,35 @@ _license:
 	.byte	0
 	.ascii	"xdp"                           # string offset=104
 	.byte	0
-	.ascii	"/tmp/llvm-goldens-49uqHP/clang-xdp.c" # string offset=108
+	.ascii	"/src/clang-xdp-g.c"            # string offset=108
 	.byte	0
-	.ascii	"  int k = ctx->ingress_ifindex;" # string offset=145
+	.byte	97                              # string offset=127
 	.byte	0
-	.ascii	"  long *v = (long *)bpf_map_lookup_elem(&counts, &k);" # string offset=177
+	.ascii	"helper"                        # string offset=129
 	.byte	0
-	.ascii	"  if (v) __sync_fetch_and_add(v, 1);" # string offset=231
+	.ascii	".text"                         # string offset=136
 	.byte	0
-	.ascii	"  if (k > 100) return helper(k);" # string offset=268
+	.ascii	"bpf_map_def"                   # string offset=142
 	.byte	0
-	.byte	125                             # string offset=301
+	.ascii	"type"                          # string offset=154
 	.byte	0
-	.byte	97                              # string offset=303
+	.ascii	"key_size"                      # string offset=159
 	.byte	0
-	.ascii	"helper"                        # string offset=305
+	.ascii	"value_size"                    # string offset=168
 	.byte	0
-	.ascii	".text"                         # string offset=312
+	.ascii	"max_entries"                   # string offset=179
 	.byte	0
-	.ascii	"static __attribute__((noinline)) int helper(int a) { return a * 3 + 1; }" # string offset=318
+	.ascii	"counts"                        # string offset=191
 	.byte	0
-	.ascii	"bpf_map_def"                   # string offset=391
+	.ascii	"char"                          # string offset=198
 	.byte	0
-	.ascii	"type"                          # string offset=403
+	.ascii	"__ARRAY_SIZE_TYPE__"           # string offset=203
 	.byte	0
-	.ascii	"key_size"                      # string offset=408
+	.ascii	"_license"                      # string offset=223
 	.byte	0
-	.ascii	"value_size"                    # string offset=417
+	.ascii	"license"                       # string offset=232
 	.byte	0
-	.ascii	"max_entries"                   # string offset=428
-	.byte	0
-	.ascii	"counts"                        # string offset=440
-	.byte	0
-	.ascii	"char"                          # string offset=447
-	.byte	0
-	.ascii	"__ARRAY_SIZE_TYPE__"           # string offset=452
-	.byte	0
-	.ascii	"_license"                      # string offset=472
-	.byte	0
-	.ascii	"license"                       # string offset=481
-	.byte	0
-	.ascii	"maps"                          # string offset=489
+	.ascii	"maps"                          # string offset=240
 	.byte	0
 	.section	.BTF.ext,"",@progbits
 	.short	60319                           # 0xeb9f
@@ -962,7 +950,7 @@ _license:
 	.long	1
 	.long	.Lfunc_begin0
 	.long	6
-	.long	312                             # FuncInfo section string offset=312
+	.long	136                             # FuncInfo section string offset=136
 	.long	1
 	.long	.Lfunc_begin1
 	.long	8
@@ -971,57 +959,57 @@ _license:
 	.long	9
 	.long	.Ltmp0
 	.long	108
-	.long	145
+	.long	0
 	.long	9232                            # Line 9 Col 16
 	.long	.Ltmp3
 	.long	108
-	.long	145
+	.long	0
 	.long	9223                            # Line 9 Col 7
 	.long	.Ltmp4
 	.long	108
-	.long	177
+	.long	0
 	.long	10261                           # Line 10 Col 21
 	.long	.Ltmp7
 	.long	108
-	.long	231
+	.long	0
 	.long	11271                           # Line 11 Col 7
 	.long	.Ltmp12
 	.long	108
-	.long	231
+	.long	0
 	.long	11274                           # Line 11 Col 10
 	.long	.Ltmp17
 	.long	108
-	.long	268
+	.long	0
 	.long	12295                           # Line 12 Col 7
 	.long	.Ltmp20
 	.long	108
-	.long	268
+	.long	0
 	.long	12295                           # Line 12 Col 7
 	.long	.Ltmp23
 	.long	108
-	.long	268
+	.long	0
 	.long	12311                           # Line 12 Col 23
 	.long	.Ltmp26
 	.long	108
-	.long	301
+	.long	0
 	.long	14337                           # Line 14 Col 1
-	.long	312                             # LineInfo section string offset=312
+	.long	136                             # LineInfo section string offset=136
 	.long	4
 	.long	.Lfunc_begin1
 	.long	108
-	.long	318
+	.long	0
 	.long	7168                            # Line 7 Col 0
 	.long	.Ltmp31
 	.long	108
-	.long	318
+	.long	0
 	.long	7231                            # Line 7 Col 63
 	.long	.Ltmp34
 	.long	108
-	.long	318
+	.long	0
 	.long	7235                            # Line 7 Col 67
 	.long	.Ltmp35
 	.long	108
-	.long	318
+	.long	0
 	.long	7222                            # Line 7 Col 54
 	.addrsig
 	.addrsig_sym prog
