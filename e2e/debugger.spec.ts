@@ -56,6 +56,17 @@ test('break the program and see the marker and the message', async ({ page }) =>
   await expect(verifier.locator('.diags')).toContainText('line 2');
   await expect(page.locator('.monaco-editor .squiggly-error')).not.toHaveCount(0);
   await shot(page, 'broken');
+  // Now a program that assembles but the verifier rejects: reading through an uninitialised register.
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('Control+z');
+  await expect(verifier).not.toContainText('Does not assemble');
+  await page.keyboard.type('\n\tr0 = *(u32 *)(r2 + 0)');
+  await expect(verifier.locator('.verdict')).toContainText('Rejected');
+  await expect(verifier.locator('.verr')).toContainText('R2 !read_ok');
+  await expect(verifier.locator('.verr')).toContainText('line 2');
+  await expect(page.locator('.monaco-editor .squiggly-error')).not.toHaveCount(0);
+  await shot(page, 'rejected');
 });
 
 test('the watchdog stops an endless loop and keeps the program', async ({ page }) => {
