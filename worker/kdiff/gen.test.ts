@@ -8,14 +8,14 @@ import { decodeSlots } from '../isa/insn';
 import type { Program } from '../isa/program';
 import { COVERABLE_ROWS, FLAVOURS, MIN_PACKET, generateCase, generateCases } from './gen';
 
-/** Each function's slots, with bpf-to-bpf call targets named instead of counted. */
+/** Each function's slots, with bpf-to-bpf call targets and maps named instead of counted (objects merge maps). */
 function byFunction(p: Program): Record<string, unknown[]> {
   const starts = Object.keys(p.funcs!).map(Number).sort((a, b) => a - b);
   const out: Record<string, unknown[]> = {};
   starts.forEach((st, k) => {
     const end = starts[k + 1] ?? p.slots.length;
     out[p.funcs![st]!] = p.slots.slice(st, end).map((s, i) =>
-      s.opcode === 0x85 && s.src === 1 ? { call: p.funcs![st + i + 1 + s.imm] } : s,
+      s.opcode === 0x85 && s.src === 1 ? { call: p.funcs![st + i + 1 + s.imm] } : s.opcode === 0x18 && s.src === 1 ? { map: { ...p.maps[s.imm], loc: undefined } } : s,
     );
   });
   return out;
@@ -56,5 +56,6 @@ describe('kdiff generator', () => {
     expect(back.programs.map((p) => p.funcs![0])).toEqual(xdp.map((c) => c.name));
     // Sub-programs come back in libbpf's order (first call first), so compare function by function.
     back.programs.forEach((p, i) => expect(byFunction(p)).toEqual(byFunction(xdp[i]!.program)));
+    expect(xdp.some((c) => c.program.maps.length > 0)).toBe(true);
   });
 });

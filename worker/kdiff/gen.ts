@@ -123,7 +123,7 @@ const R = {
   mov64i: row('mov64_imm'), mov64r: row('mov64_reg'), add64i: row('add64_imm'), add64r: row('add64_reg'), sub64i: row('sub64_imm'),
   mul64i: row('mul64_imm'), xor64r: row('xor64_reg'), rsh64i: row('rsh64_imm'), ldxw: row('ldxw'), ldxdw: row('ldxdw'),
   stxdw: row('stxdw'), lddw: ISA.find((y) => y.kind === 'ldimm64' && (y.src ?? 0) === 0)!, call: ISA.find((y) => y.kind === 'call' && y.src === 1)!,
-  exit: row('exit'), jgt64r: ISA.find((y) => y.kind === 'jmp' && y.cond === 'jgt' && y.is64 && y.srcX)!,
+  exit: row('exit'), helper: ISA.find((y) => y.kind === 'call' && (y.src ?? 0) === 0)!, jgt64r: ISA.find((y) => y.kind === 'jmp' && y.cond === 'jgt' && y.is64 && y.srcX)!,
   jne64i: ISA.find((y) => y.kind === 'jmp' && y.cond === 'jne' && y.is64 && !y.srcX)!,
   jne32i: ISA.find((y) => y.kind === 'jmp' && y.cond === 'jne' && !y.is64 && !y.srcX)!,
 };
@@ -145,6 +145,12 @@ class Code {
     this.rows.add(R.lddw.id);
     this.slots.push({ opcode: R.lddw.opcode, dst, src: 0, off: 0, imm: Number(BigInt.asIntN(32, u & 0xffffffffn)) });
     this.slots.push({ opcode: 0, dst: 0, src: 0, off: 0, imm: Number(BigInt.asIntN(32, u >> 32n)) });
+  }
+  /** ld_imm64 of a map (BPF_PSEUDO_MAP_FD, imm = index into program.maps). */
+  emitMap(dst: number, index: number): void {
+    this.rows.add('lddw_map_fd');
+    this.slots.push({ opcode: R.lddw.opcode, dst, src: 1, off: 0, imm: index });
+    this.slots.push({ opcode: 0, dst: 0, src: 0, off: 0, imm: 0 });
   }
   newLabel(): number {
     this.labels.push(-1);
@@ -178,6 +184,8 @@ interface Ctx {
   subs: number[]; // labels of sub-programs
   called: Set<number>;
   depth: number;
+  /** Map indices of the program's array and hash map, when it has maps. */
+  maps: { array: number; hash: number } | null;
 }
 
 function setConst(x: Ctx, dst: number): void {
@@ -411,6 +419,45 @@ function genCtx(x: Ctx, regs: readonly number[]): void {
   }
 }
 
+/**
+ * A map helper call on the program's own array (4 entries) or hash (4 entries) map: lookup (then read,
+ * write or atomically add to the value), update with BPF_ANY/NOEXIST/EXIST or an invalid flag, delete.
+ * Keys 0..5 reach past the array's end and fill the hash, so -ENOENT, -EEXIST, -E2BIG and -EINVAL all occur.
+ */
+function genMap(x: Ctx, regs: readonly number[]): void {
+  const { r, c } = x;
+  const m = x.maps!;
+  const which = r.chance(0.5) ? m.array : m.hash;
+  c.emit(row('stw'), { dst: 10, off: -72, imm: r.int(6) });
+  const op = r.pick(['lookup', 'lookup', 'update', 'update', 'delete'] as const);
+  if (op === 'update') c.emit(R.stxdw, { dst: 10, src: r.pick(regs), off: -80 });
+  c.emitMap(1, which);
+  c.emit(R.mov64r, { dst: 2, src: 10 });
+  c.emit(R.add64i, { dst: 2, imm: -72 });
+  if (op === 'update') {
+    c.emit(R.mov64r, { dst: 3, src: 10 });
+    c.emit(R.add64i, { dst: 3, imm: -80 });
+    c.emit(R.mov64i, { dst: 4, imm: r.pick([0, 0, 1, 2, 3]) });
+  }
+  c.emit(R.helper, { imm: op === 'lookup' ? 1 : op === 'update' ? 2 : 3 });
+  if (op === 'lookup') {
+    // r0 is a map value pointer or NULL: read/write through it, then make r0 a scalar again.
+    const t = r.pick(regs.filter((q) => q !== 0 && q > 5));
+    const skip = c.newLabel();
+    c.emit(R.mov64i, { dst: t, imm: 0xbad });
+    c.jumpTo(row('jeq_imm'), skip, { dst: 0, imm: 0 });
+    c.emit(r.pick(LDX_ROWS), { dst: t, src: 0, off: 0 });
+    const k = r.int(3);
+    // r1..r5 are not readable after the helper call: the value comes from a callee-saved register.
+    const v = r.pick(regs.filter((q) => q > 5));
+    if (k === 1) c.emit(R.stxdw, { dst: 0, src: v, off: 0 });
+    else if (k === 2) c.emit(r.pick(ATOMIC_ROWS.filter((a) => a.size === 8 && a.atomicOp !== 'cmpxchg' && a.atomicOp !== 'load_acquire' && a.atomicOp !== 'store_release')), { dst: 0, src: v, off: 0 });
+    c.place(skip);
+    c.emit(R.mov64r, { dst: 0, src: t });
+  }
+  reinitArgs(x);
+}
+
 function genBlock(x: Ctx, pktLen: number, depth: number): void {
   const { r, c } = x;
   const regs = x.scratch;
@@ -434,7 +481,8 @@ function genBlock(x: Ctx, pktLen: number, depth: number): void {
       for (let i = r.range(1, 2); i > 0; i--) genBlock(x, pktLen, depth + 1);
       c.place(end);
     } else c.place(skip);
-  } else if (w < 88 && x.subs.length) genCall(x);
+  } else if (w < 85 && x.subs.length) genCall(x);
+  else if (w < 88 && x.maps) genMap(x, regs);
   else if (w < 94 && depth < 2) genLoop(x, regs);
   else if (w < 99) genCtx(x, regs);
   else genAlu(x, regs);
@@ -466,7 +514,8 @@ export function generateCase(seed: number, id: number): KdiffCase {
   const scratch = info.direct ? [0, 1, 2, 3, 4, 5, 9] : [0, 1, 2, 3, 4, 5, 7, 8, 9];
   const c = new Code();
   const nSubs = r.chance(0.35) ? r.range(1, 3) : 0;
-  const x: Ctx = { r, c, flavour, info, scratch, subs: Array.from({ length: nSubs }, () => c.newLabel()), called: new Set(), depth: 0 };
+  const withMaps = r.chance(0.3);
+  const x: Ctx = { r, c, flavour, info, scratch, subs: Array.from({ length: nSubs }, () => c.newLabel()), called: new Set(), depth: 0, maps: withMaps ? { array: 0, hash: 1 } : null };
   const pktLen = MIN_PACKET + (info.l3 ? 14 : 0) + r.int(57);
   const data = new Uint8Array(pktLen);
   for (let i = 0; i < pktLen; i++) data[i] = r.chance(0.2) ? r.pick([0, 0xff, 0x80, 0x7f]) : r.int(256);
@@ -542,7 +591,16 @@ export function generateCase(seed: number, id: number): KdiffCase {
   const progType = flavour;
   return {
     id, name, flavour, data, rows: [...c.rows].sort(),
-    program: { slots, maps: [], labels: {}, funcs, origin: 'bytes', progType, license: 'GPL' },
+    program: {
+      slots, labels: {}, funcs, origin: 'bytes', progType, license: 'GPL',
+      // Per-program map names: programs batched into one object must not share maps.
+      maps: withMaps
+        ? [
+            { name: `${name}_a`, type: 'array', keySize: 4, valueSize: 8, maxEntries: 4, flags: 0 },
+            { name: `${name}_h`, type: 'hash', keySize: 4, valueSize: 8, maxEntries: 4, flags: 0 },
+          ]
+        : [],
+    },
   };
 }
 
