@@ -66,6 +66,12 @@ const redirect = (flags: number) => Buffer.concat([MOV(1, 1), MOV(2, flags), CAL
 const xdpLoad = (off: number) => Buffer.concat([MOVR(6, 1), MOV(2, off), MOVR(3, 10), ADDK(3, -8), MOV(4, 4), CALL(189), JNE0(0, 1), LDXW(0, 10, -8), EXIT]);
 const xdpStore = (off: number) => Buffer.concat([STW(10, -8, 0x55667788), MOVR(6, 1), MOV(2, off), MOVR(3, 10), ADDK(3, -8), MOV(4, 4), CALL(190), EXIT]);
 void ADDR;
+/** adjust helper(k) then, if it worked, write 0xab at data[0] and return data_end - data (+ meta len << 16) */
+const xdpAdjust = (id: number, k: number) => Buffer.concat([
+  MOVR(6, 1), MOV(2, k), CALL(id), JNE0(0, 9),
+  LDXW(2, 6, 0), LDXW(3, 6, 4), LDXW(4, 6, 8), MOVR(0, 3), I(0x1f, 0, 2, 0, 0), MOVR(5, 2), I(0x1f, 5, 4, 0, 0), I(0x67, 5, 0, 0, 16), ADDR(0, 5),
+  EXIT,
+]);
 
 const FRAMES = [...SAMPLES.flatMap((s) => buildSample(s.id)!.frames), ...fc.sample(fc.uint8Array({ minLength: 14, maxLength: 100 }), { numRuns: 6, seed: 5 })];
 
@@ -84,6 +90,10 @@ for (const [h, off, cs, k, fl] of [[10, 22, 24, 0x0100, 2], [10, 26, 24, 0x0f0f,
 for (const [fs, ts, seed] of [[4, 4, 0], [8, 8, 0], [16, 0, 0], [0, 16, 0x1234], [4, 8, 0xffffffff], [3, 4, 0], [0, 0, 7], [12, 4, 0x80000000], [5, 7, 3], [0, 4, 0xffffffff], [8, 0, 0xfffe], [1, 0, 0], [0, 0, 0], [16, 16, 0x10000]])
   CASES.push({ name: `csum_diff ${fs} ${ts} ${seed}`, type: 'sched_cls', prog: csumDiff([0x11223344, 0x55667788 | 0, 0x0f0f0f0f, 0x7ffffff0 | 0, 0x12345678, 0x01010101, 0x7fff0000, 0x00000001], fs, ts, seed) });
 for (const fl of [0, 1, 8]) for (const t of ['sched_cls', 'xdp'] as TestRunType[]) CASES.push({ name: `redirect flags ${fl}`, type: t, prog: redirect(fl) });
+for (const k of [-300, -216, -217, -220, -40, -14, -1, 0, 1, 4, 13, 14, 20, 50]) CASES.push({ name: `xdp_adjust_head ${k}`, type: 'xdp', prog: xdpAdjust(44, k) });
+for (const k of [-40, -36, -32, -8, -4, -3, 0, 4]) CASES.push({ name: `xdp_adjust_meta ${k}`, type: 'xdp', prog: xdpAdjust(54, k) });
+for (const k of [-100, -30, -1, 0, 1, 16, 3000, 3800]) CASES.push({ name: `xdp_adjust_tail ${k}`, type: 'xdp', prog: xdpAdjust(65, k) });
+CASES.push({ name: 'xdp_get_buff_len', type: 'xdp', prog: Buffer.concat([CALL(188), EXIT]) });
 for (const off of [0, 10, 60, 5000]) {
   CASES.push({ name: `xdp_load_bytes ${off}`, type: 'xdp', prog: xdpLoad(off) });
   CASES.push({ name: `xdp_store_bytes ${off}`, type: 'xdp', prog: xdpStore(off) });

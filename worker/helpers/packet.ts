@@ -6,9 +6,9 @@
 // written through the VM (env.read/env.write at the packet region) so that back-step undoes them.
 // Checksum arithmetic is the kernel's on x86-64 (csum_partial/csum_fold/csum16_add in
 // include/net/checksum.h and arch/x86/lib/csum-partial_64.c), in the CPU's little-endian view of the
-// big-endian fields, exactly as the helpers see them. Helpers that move data or data_end
-// (xdp_adjust_head/tail/meta, skb_change_*, skb_pull_data, skb_adjust_room) need the VM to re-map the
-// packet region and are not here. This file registers itself; worker/helpers/index.ts (or
+// big-endian fields, exactly as the helpers see them. bpf_xdp_adjust_head/tail/meta and
+// bpf_xdp_get_buff_len move data/data_end/data_meta inside the XDP frame and re-map the VM's packet regions
+// (env.remapRegion). The skb resizing helpers (skb_change_*, skb_pull_data, skb_adjust_room) are not here. This file registers itself; worker/helpers/index.ts (or
 // worker/progtypes/run.ts) imports it.
 
 import { csumAdd, csumFold, csumPartial, csumSub } from '../packets/checksum';
@@ -243,6 +243,92 @@ registerHelper({
     const src = readMem(env, buf, n);
     if ('fault' in src) return src;
     return writeMem(env, PACKET_BASE + BigInt(off), src) ?? 0n;
+  },
+});
+
+// ---- XDP head/tail/metadata adjustment: move data, data_end or data_meta inside the 4096-byte frame ----
+
+/** sizeof(struct xdp_frame) on x86-64 Linux 6.18: the part of the headroom bpf_xdp_adjust_head and
+ * bpf_xdp_adjust_meta may never take (pinned by the kernel-differential test). */
+export const XDP_FRAME_SIZE = 40;
+const EACCES = 13, ETH_HLEN = 14;
+
+/** Re-maps the VM's packet and packet_meta regions after data/data_end/data_meta moved in the buffer. */
+function remapPacket(env: HelperEnv, s: TestRunSetup): { fault: string } | null {
+  const p = s.packet;
+  const a = env.remapRegion('packet_meta', PACKET_BASE - BigInt(p.data - p.dataMeta), p.buf.subarray(p.dataMeta, p.data));
+  if (a !== true) return { fault: a };
+  const b = env.remapRegion('packet', PACKET_BASE, p.buf.subarray(p.data, p.dataEnd));
+  return b === true ? null : { fault: b };
+}
+
+/** The packet offsets as the VM's regions say (the truth also after back-steps), written back into s. */
+function syncFromRegions(env: HelperEnv, s: TestRunSetup): void {
+  const pk = env.region('packet'), meta = env.region('packet_meta');
+  if (!pk || pk.bytes.buffer !== s.packet.buf.buffer) return;
+  s.packet.data = pk.bytes.byteOffset - s.packet.buf.byteOffset;
+  s.packet.dataEnd = s.packet.data + pk.bytes.length;
+  s.packet.dataMeta = meta && meta.bytes.buffer === s.packet.buf.buffer ? meta.bytes.byteOffset - s.packet.buf.byteOffset : s.packet.data;
+}
+
+registerHelper({
+  id: 44, name: 'xdp_adjust_head',
+  call(env, _xdp, offsetArg): HelperResult {
+    const s = packetOf(env, 'xdp_adjust_head');
+    if ('fault' in s) return s;
+    syncFromRegions(env, s);
+    const p = s.packet;
+    const offset = Number(BigInt.asIntN(32, offsetArg));
+    const metalen = p.data - p.dataMeta;
+    const data = p.data + offset;
+    if (data < XDP_FRAME_SIZE + metalen || data > p.dataEnd - ETH_HLEN) return errno(EINVAL);
+    if (metalen) p.buf.copyWithin(p.dataMeta + offset, p.dataMeta, p.data);
+    p.dataMeta += offset;
+    p.data = data;
+    return remapPacket(env, s) ?? 0n;
+  },
+});
+
+registerHelper({
+  id: 54, name: 'xdp_adjust_meta',
+  call(env, _xdp, offsetArg): HelperResult {
+    const s = packetOf(env, 'xdp_adjust_meta');
+    if ('fault' in s) return s;
+    if (s.type !== 'xdp') return errno(ENOTSUPP);
+    syncFromRegions(env, s);
+    const p = s.packet;
+    const meta = p.dataMeta + Number(BigInt.asIntN(32, offsetArg));
+    if (meta < XDP_FRAME_SIZE || meta > p.data) return errno(EINVAL);
+    const metalen = p.data - meta;
+    if (metalen & 3 || metalen > 255) return errno(EACCES); // xdp_metalen_invalid (6.18: up to 255 bytes)
+    p.dataMeta = meta;
+    return remapPacket(env, s) ?? 0n;
+  },
+});
+
+registerHelper({
+  id: 65, name: 'xdp_adjust_tail',
+  call(env, _xdp, offsetArg): HelperResult {
+    const s = packetOf(env, 'xdp_adjust_tail');
+    if ('fault' in s) return s;
+    syncFromRegions(env, s);
+    const p = s.packet;
+    const offset = Number(BigInt.asIntN(32, offsetArg));
+    const end = p.dataEnd + offset;
+    if (end > p.limit || end < p.data + ETH_HLEN) return errno(EINVAL);
+    if (offset > 0) p.buf.fill(0, p.dataEnd, end); // grown bytes are cleared
+    p.dataEnd = end;
+    return remapPacket(env, s) ?? 0n;
+  },
+});
+
+registerHelper({
+  id: 188, name: 'xdp_get_buff_len',
+  call(env): HelperResult {
+    const s = packetOf(env, 'xdp_get_buff_len');
+    if ('fault' in s) return s;
+    syncFromRegions(env, s);
+    return BigInt(s.packet.dataEnd - s.packet.data);
   },
 });
 

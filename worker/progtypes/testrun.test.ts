@@ -59,7 +59,7 @@ const SKB_CTXS: (Uint8Array | undefined)[] = [
 ];
 const XDP_CTXS = (len: number): (Uint8Array | undefined)[] => {
   const mk = (data: number, ingress = 0, rxq = 0) => { const c = new Uint8Array(24); const dv = new DataView(c.buffer); dv.setUint32(0, data, true); dv.setUint32(4, len, true); dv.setUint32(12, ingress, true); dv.setUint32(16, rxq, true); return c; };
-  return [undefined, mk(0), mk(0, 1), ...(len >= 8 ? [mk(8)] : []), ...(len >= 32 ? [mk(32, 1, 0)] : [])];
+  return [undefined, mk(0), mk(0, 1), ...(len >= 8 ? [mk(8)] : []), ...(len >= 32 ? [mk(32, 1, 0)] : []), ...(len >= 80 ? [mk(64)] : [])];
 };
 
 interface Case { type: TestRunType; prog: Buffer; data: Uint8Array; ctx?: Uint8Array; what: string; expect: (retval: number) => void }
@@ -143,6 +143,7 @@ describe.skipIf(!oracle.ok || !cc)(`BPF_PROG_TEST_RUN agrees with the kernel ${o
       { type: 'sched_cls', data: frame, ctx: skbCtx({ gso_segs: 70000 }) },
       { type: 'xdp', data: frame, ctx: (() => { const c = new Uint8Array(24); c[4] = 200; return c; })() },
       { type: 'xdp', data: new Uint8Array(13) },
+      { type: 'xdp', data: new Uint8Array(300), ctx: (() => { const c = new Uint8Array(24); c[0] = 220; c[4] = 0x2c; c[5] = 1; return c; })() },
       { type: 'xdp', data: frame.subarray(0, 40), ctx: (() => { const c = new Uint8Array(24); c[0] = 32; c[4] = 40; return c; })() },
       { type: 'xdp', data: frame, ctx: (() => { const c = new Uint8Array(24); c[4] = frame.length; c[0] = 6; return c; })() },
       { type: 'xdp', data: frame, ctx: (() => { const c = new Uint8Array(24); c[4] = frame.length; c[16] = 1; return c; })() },

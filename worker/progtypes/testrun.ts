@@ -261,7 +261,8 @@ function prepareXdp(input: TestRunInput): SetupResult {
     if (dataMeta !== 0) return fail(EINVAL, 'ctx_in.data_meta must be 0', 8);
     if (dataEnd > size) return fail(EINVAL, `ctx_in.data_end ${dataEnd} is beyond the data_in size ${size}`, 4);
     if (data > dataEnd) return fail(EINVAL, 'ctx_in.data is beyond data_end', 0);
-    if (data & 3 || data > 32) return fail(EINVAL, `ctx_in.data ${data} (the metadata length) must be a multiple of 4 and at most 32`, 0);
+    // Linux 6.18: metadata may take the whole headroom except struct xdp_frame (40 bytes), in 4-byte units.
+    if (data & 3 || data > 255 || data > XDP_PACKET_HEADROOM - 40) return fail(EINVAL, `ctx_in.data ${data} (the metadata length) must be a multiple of 4 and at most ${XDP_PACKET_HEADROOM - 40}`, 0);
     if (rd32(userCtx, 20) !== 0) return fail(EINVAL, 'ctx_in.egress_ifindex must be 0', 20);
     const ingress = rd32(userCtx, 12), rxq = rd32(userCtx, 16);
     if (!ingress && rxq) return fail(EINVAL, 'ctx_in.rx_queue_index needs an ingress_ifindex', 16);
