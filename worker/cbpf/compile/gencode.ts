@@ -73,11 +73,12 @@ const ADD = 0x00, SUB = 0x10, MUL = 0x20, DIV = 0x30, OR = 0x40, AND = 0x50, LSH
 const X = 0x08;
 const TAX = 0x00, TXA = 0x80;
 
-const ETHERTYPE = { IP: 0x0800, ARP: 0x0806, REVARP: 0x8035, IPV6: 0x86dd, VLAN: 0x8100, QINQ_AD: 0x88a8, QINQ: 0x9100, MPLS: 0x8847, PPPOED: 0x8863, PPPOES: 0x8864 };
+const ETHERTYPE = { ATALK: 0x809b, AARP: 0x80f3, IPX: 0x8137, DN: 0x6003, LAT: 0x6004, SCA: 0x6007, MOPRC: 0x6002, MOPDL: 0x6001, IP: 0x0800, ARP: 0x0806, REVARP: 0x8035, IPV6: 0x86dd, VLAN: 0x8100, QINQ_AD: 0x88a8, QINQ: 0x9100, MPLS: 0x8847, PPPOED: 0x8863, PPPOES: 0x8864 };
 const ETHERMTU = 1500;
+const LLCSAP = { IP: 0x06, STP: 0x42, IPX: 0xe0, NETBEUI: 0xf0, ISONS: 0xfe };
 const IPPROTO = { ICMP: 1, IGMP: 2, TCP: 6, UDP: 17, IGRP: 9, PIM: 103, VRRP: 112, ICMPV6: 58, AH: 51, ESP: 50, SCTP: 132, FRAGMENT: 44 };
 
-type OffRel = 'packet' | 'linkhdr' | 'linkpl' | 'linktype' | 'tran_ipv4' | 'tran_ipv6' | 'prevmplshdr';
+type OffRel = 'packet' | 'linkhdr' | 'linkpl' | 'linktype' | 'llc' | 'tran_ipv4' | 'tran_ipv6' | 'prevmplshdr';
 
 /** Services for port names (Debian netbase /etc/services: name -> tcp/udp ports). */
 const SERVICES: Record<string, { port: number; tcp: boolean; udp: boolean }> = {
@@ -93,6 +94,8 @@ const SERVICES: Record<string, { port: number; tcp: boolean; udp: boolean }> = {
   sip: { port: 5060, tcp: true, udp: true }, postgresql: { port: 5432, tcp: true, udp: false },
 };
 const IP_PROTO_NAMES: Record<string, number> = { ip: 0, icmp: 1, igmp: 2, tcp: 6, udp: 17, ipv6: 41, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, icmp6: 58, pim: 103, vrrp: 112, sctp: 132, ospf: 89 };
+const SKF_AD_PKTTYPE_OFF = -0x1000 + 4;
+const SKF_AD_IFINDEX_OFF = -0x1000 + 8;
 const ETHER_PROTO_NAMES: Record<string, number> = { ip: 0x800, ip6: 0x86dd, arp: 0x806, rarp: 0x8035, atalk: 0x809b, aarp: 0x80f3, sca: 0x6007, lat: 0x6004, mopdl: 0x6001, moprc: 0x6002, decnet: 0x6003, iso: 0xfefe, stp: 0x42, ipx: 0xe0, netbeui: 0xf0 };
 
 export class Gen {
@@ -184,6 +187,8 @@ export class Gen {
         return [st(LD | ABS | size, this.offLinkpl + this.offNl - 4 + off)];
       case 'linktype':
         return [st(LD | ABS | size, this.offLinktype + off)];
+      case 'llc':
+        return [st(LD | ABS | size, this.offLinkpl + off)];
       case 'tran_ipv4':
         return [this.loadxIphdrlen(), st(LD | IND | size, this.offLinkpl + this.offNl + off)];
       case 'tran_ipv6':
@@ -233,7 +238,56 @@ export class Gen {
     return b!;
   }
 
+  /** 802.3 length field, not an EtherType: !(type > ETHERMTU). */
+  private notEthertype(): Block {
+    const b0 = this.ncmp('linktype', 0, H, 0xffffffff, JGT, false, ETHERMTU);
+    this.not(b0);
+    return b0;
+  }
+  snap(orgcode: number, ptype: number): Block {
+    return this.bcmp('llc', 0, [0xaa, 0xaa, 0x03, (orgcode >> 16) & 0xff, (orgcode >> 8) & 0xff, orgcode & 0xff, (ptype >> 8) & 0xff, ptype & 0xff]);
+  }
+  /** gen_llc_internal() for Ethernet: an 802.3 frame whose payload does not start with 0xFFFF (raw IPX). */
+  llc(): Block {
+    const b0 = this.notEthertype();
+    const b1 = this.cmp('llc', 0, H, 0xffff);
+    this.not(b1);
+    this.and(b0, b1);
+    return b1;
+  }
+
   etherLinktype(llProto: number): Block {
+    switch (llProto) {
+      case LLCSAP.ISONS:
+      case LLCSAP.IP:
+      case LLCSAP.NETBEUI: {
+        const b0 = this.notEthertype();
+        const b1 = this.cmp('llc', 0, H, (llProto << 8) | llProto);
+        this.and(b0, b1);
+        return b1;
+      }
+      case LLCSAP.IPX: {
+        let b0 = this.cmp('llc', 0, B, LLCSAP.IPX);
+        const b1 = this.cmp('llc', 0, H, 0xffff);
+        this.or(b0, b1);
+        b0 = this.snap(0x000000, ETHERTYPE.IPX);
+        this.or(b0, b1);
+        b0 = this.notEthertype();
+        this.and(b0, b1);
+        b0 = this.cmp('linktype', 0, H, ETHERTYPE.IPX);
+        this.or(b0, b1);
+        return b1;
+      }
+      case ETHERTYPE.ATALK:
+      case ETHERTYPE.AARP: {
+        let b0 = this.notEthertype();
+        const b1 = llProto === ETHERTYPE.ATALK ? this.snap(0x080007, ETHERTYPE.ATALK) : this.snap(0x000000, ETHERTYPE.AARP);
+        this.and(b0, b1);
+        b0 = this.cmp('linktype', 0, H, llProto);
+        this.or(b0, b1);
+        return b1;
+      }
+    }
     if (llProto <= ETHERMTU) {
       const b0 = this.ncmp('linktype', 0, H, 0xffffffff, JGT, false, ETHERMTU);
       this.not(b0);
@@ -279,6 +333,17 @@ export class Gen {
       case 'icmp6': return this.proto(IPPROTO.ICMPV6, 'ip6', col);
       case 'ah': return this.proto(IPPROTO.AH, 'default', col);
       case 'esp': return this.proto(IPPROTO.ESP, 'default', col);
+      case 'atalk': return this.linktype(ETHERTYPE.ATALK, col);
+      case 'aarp': return this.linktype(ETHERTYPE.AARP, col);
+      case 'decnet': return this.linktype(ETHERTYPE.DN, col);
+      case 'sca': return this.linktype(ETHERTYPE.SCA, col);
+      case 'lat': return this.linktype(ETHERTYPE.LAT, col);
+      case 'mopdl': return this.linktype(ETHERTYPE.MOPDL, col);
+      case 'moprc': return this.linktype(ETHERTYPE.MOPRC, col);
+      case 'iso': return this.linktype(LLCSAP.ISONS, col);
+      case 'stp': return this.linktype(LLCSAP.STP, col);
+      case 'ipx': return this.linktype(LLCSAP.IPX, col);
+      case 'netbeui': return this.linktype(LLCSAP.NETBEUI, col);
       case 'link': throw new FilterError('link layer applied in wrong context', col);
       case 'default': throw new FilterError('syntax error', col);
     }
@@ -941,7 +1006,51 @@ export class Gen {
         return this.pppoes(e.n, e.col);
       case 'pppoed':
         return this.linktype(ETHERTYPE.PPPOED);
+      case 'llc':
+        return this.llcExpr(e.sub, e.col);
+      case 'inbound':
+      case 'outbound': {
+        // Linux: skb->pkt_type through the SKF_AD_PKTTYPE ancillary load; outbound is PACKET_OUTGOING (4)
+        const b = this.cmp('linkhdr', (SKF_AD_PKTTYPE_OFF) >>> 0, H, 4);
+        if (e.k === 'inbound') this.not(b);
+        return b;
+      }
+      case 'ifindex':
+        return this.cmp('linkhdr', SKF_AD_IFINDEX_OFF >>> 0, W, e.n);
+      case 'byte':
+        return this.byteop(e.op, e.idx, e.v);
     }
+  }
+
+  /** gen_byteop(): `byte IDX OP VAL` on link-header bytes. */
+  byteop(op: string, idx: number, val: number): Block {
+    if (op === '=') return this.cmp('linkhdr', idx, B, val);
+    if (op === '<') return this.ncmp('linkhdr', idx, B, 0xffffffff, JGE, true, val);
+    if (op === '>') return this.ncmp('linkhdr', idx, B, 0xffffffff, JGT, false, val);
+    const b = newBlock(JMP | JEQ);
+    b.stmts = [st(ALU | (op === '|' ? OR : AND), val)];
+    this.not(b);
+    return b;
+  }
+
+  /** `llc`, `llc i|s|u`, `llc <S or U subtype>` (gen_llc_*). */
+  llcExpr(sub: string | null, col: number): Block {
+    const S: Record<string, number> = { rr: 0x01, rnr: 0x05, rej: 0x09 };
+    const U: Record<string, number> = { ui: 0x03, ua: 0x63, disc: 0x43, dm: 0x0f, sabme: 0x6f, test: 0xe3, xid: 0xaf, frmr: 0x87 };
+    const b0 = this.llc();
+    if (sub === null) return b0;
+    let b1: Block;
+    if (sub === 'i') {
+      b1 = newBlock(JMP | JSET, 0x01);
+      b1.stmts = this.loadA('llc', 2, B);
+      this.not(b1);
+    } else if (sub === 's') b1 = this.mcmp('llc', 2, B, 1, 0x03);
+    else if (sub === 'u') b1 = this.mcmp('llc', 2, B, 3, 0x03);
+    else if (sub in S) b1 = this.mcmp('llc', 2, B, S[sub]!, 0x0f);
+    else if (sub in U) b1 = this.mcmp('llc', 2, B, U[sub]!, 0xef);
+    else throw new FilterError(`unknown LLC type name "${sub}"`, col);
+    this.and(b0, b1);
+    return b1;
   }
 
   /** finish_parse(): the two return blocks; returns the root. */

@@ -6,7 +6,8 @@
 
 export type Proto =
   | 'link' | 'ip' | 'arp' | 'rarp' | 'sctp' | 'tcp' | 'udp' | 'icmp' | 'igmp' | 'igrp' | 'pim' | 'vrrp' | 'carp'
-  | 'ip6' | 'icmp6' | 'ah' | 'esp' | 'default';
+  | 'ip6' | 'icmp6' | 'ah' | 'esp' | 'default'
+  | 'atalk' | 'aarp' | 'decnet' | 'lat' | 'sca' | 'moprc' | 'mopdl' | 'stp' | 'ipx' | 'netbeui' | 'iso';
 export type Dir = 'default' | 'src' | 'dst' | 'or' | 'and';
 export type AddrQ = 'default' | 'host' | 'net' | 'port' | 'portrange' | 'proto' | 'protochain' | 'gateway';
 export interface Qual {
@@ -40,7 +41,11 @@ export type Expr =
   | { k: 'broadcast' | 'multicast'; proto: Proto; col: number }
   | { k: 'less' | 'greater'; n: number }
   | { k: 'vlan' | 'mpls' | 'pppoes'; n: number | null; col: number }
-  | { k: 'pppoed' };
+  | { k: 'pppoed' }
+  | { k: 'llc'; sub: string | null; col: number }
+  | { k: 'inbound' | 'outbound' }
+  | { k: 'ifindex'; n: number }
+  | { k: 'byte'; idx: number; op: string; v: number };
 
 export class FilterError {
   constructor(readonly message: string, readonly col: number, readonly endCol?: number) {}
@@ -58,7 +63,8 @@ const KEYWORDS = new Set([
   'dst', 'src', 'host', 'net', 'mask', 'port', 'portrange', 'less', 'greater', 'proto', 'protochain', 'link', 'ether',
   'ppp', 'slip', 'fddi', 'tr', 'wlan', 'arp', 'rarp', 'ip', 'sctp', 'tcp', 'udp', 'icmp', 'igmp', 'igrp', 'pim',
   'vrrp', 'carp', 'ip6', 'icmp6', 'ah', 'esp', 'vlan', 'mpls', 'pppoed', 'pppoes', 'broadcast', 'multicast', 'and',
-  'or', 'not', 'len', 'length', 'gateway', 'inbound', 'outbound', 'ifindex', 'byte', 'geneve',
+  'or', 'not', 'len', 'length', 'gateway', 'inbound', 'outbound', 'ifindex', 'byte', 'geneve', 'llc',
+  'atalk', 'aarp', 'decnet', 'lat', 'sca', 'moprc', 'mopdl', 'stp', 'ipx', 'netbeui', 'iso',
 ]);
 const NAMED_NUMS: Record<string, number> = {
   icmptype: 0, icmpcode: 1, 'icmp-echoreply': 0, 'icmp-unreach': 3, 'icmp-sourcequench': 4, 'icmp-redirect': 5,
@@ -160,7 +166,8 @@ function lex(src: string): Tok[] {
 const PNAMES: Record<string, Proto> = {
   link: 'link', ether: 'link', ppp: 'link', slip: 'link', fddi: 'link', tr: 'link', wlan: 'link', ip: 'ip', arp: 'arp',
   rarp: 'rarp', sctp: 'sctp', tcp: 'tcp', udp: 'udp', icmp: 'icmp', igmp: 'igmp', igrp: 'igrp', pim: 'pim', vrrp: 'vrrp',
-  carp: 'carp', ip6: 'ip6', icmp6: 'icmp6', ah: 'ah', esp: 'esp',
+  carp: 'carp', ip6: 'ip6', icmp6: 'icmp6', ah: 'ah', esp: 'esp', atalk: 'atalk', aarp: 'aarp', decnet: 'decnet',
+  lat: 'lat', sca: 'sca', moprc: 'moprc', mopdl: 'mopdl', stp: 'stp', ipx: 'ipx', netbeui: 'netbeui', iso: 'iso',
 };
 
 class Parser {
@@ -338,7 +345,41 @@ class Parser {
         case 'multicast':
           this.next();
           return { e: { k: t.s, proto: 'default', col: t.col }, q: null };
-        case 'inbound': case 'outbound': case 'ifindex': case 'byte': case 'geneve':
+        case 'inbound':
+        case 'outbound':
+          this.next();
+          return { e: { k: t.s }, q: null };
+        case 'ifindex': {
+          this.next();
+          const n = this.peek();
+          if (n.k !== 'num') this.syntax();
+          this.next();
+          return { e: { k: 'ifindex', n: n.v }, q: null };
+        }
+        case 'byte': {
+          // CBYTE NUM byteop NUM
+          this.next();
+          const idx = this.peek();
+          if (idx.k !== 'num') this.syntax();
+          this.next();
+          const op = this.peek();
+          if (op.k !== 'op' || !['&', '|', '<', '>', '='].includes(op.s)) this.syntax();
+          this.next();
+          const v = this.peek();
+          if (v.k !== 'num') this.syntax();
+          this.next();
+          return { e: { k: 'byte', idx: idx.v, op: op.s, v: v.v }, q: null };
+        }
+        case 'llc': {
+          this.next();
+          const n = this.peek();
+          if (n.k === 'id') {
+            this.next();
+            return { e: { k: 'llc', sub: n.s.toLowerCase(), col: n.col }, q: null };
+          }
+          return { e: { k: 'llc', sub: null, col: t.col }, q: null };
+        }
+        case 'geneve':
           throw new FilterError(`'${t.s}' is not supported by bpfplay's compiler`, t.col, t.col + t.s.length);
       }
     }
