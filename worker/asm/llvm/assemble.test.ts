@@ -238,6 +238,10 @@ describe('clang-19 -S output (recorded with llvm-mc-19 bytes, relocations and sy
       section: 'socket', license: 'GPL', funcs: ['prog'],
       maps: ['.data array 4 12 1', '.rodata array 4 12 1', '.rodata.str1.1 array 4 7 1', '.bss array 4 32 1'],
     }],
+    ['clang-btfmaps', {
+      section: 'xdp', license: 'GPL', funcs: ['prog'],
+      maps: ['stats percpu_hash 4 16 1024', 'outer array_of_maps 4 4 2', 'events ringbuf 0 0 4096'],
+    }],
   ];
   it.each(cases)('%s.s assembles to llvm-mc\'s bytes, with the loader\'s view of every relocation', (name, want) => {
     const r = assembleLlvm(read(`${name}.s`));
@@ -268,7 +272,7 @@ describe('clang-19 -S output (recorded with llvm-mc-19 bytes, relocations and sy
       const sym = rec.symbols.find((y) => y.name === rl.symbol)!;
       if (rl.type === 'R_BPF_64_64') {
         const mapIdx = p.maps.findIndex((m) => m.name === rl.symbol);
-        if (mapIdx >= 0 && sym.section === 'maps') {
+        if (mapIdx >= 0 && (sym.section === 'maps' || sym.section === '.maps')) {
           expect([s.opcode, s.src, s.imm], `${rl.symbol}`).toEqual([0x18, 1, mapIdx]); // BPF_PSEUDO_MAP_FD
         } else {
           // Global data: BPF_PSEUDO_MAP_VALUE into the section's map at symbol value + addend.
@@ -287,6 +291,19 @@ describe('clang-19 -S output (recorded with llvm-mc-19 bytes, relocations and sy
       if (relocated.has(slot)) continue;
       expect(got.slice(slot * 8, slot * 8 + 8), `slot ${slot}`).toEqual(wantBytes.slice(slot * 8, slot * 8 + 8));
     }
+  });
+
+  it('BTF-defined maps: the inner map of a map-in-map comes from BTF too', () => {
+    const p = assembleLlvm(read('clang-btfmaps.s')).program!;
+    expect(p.maps[1]!.inner).toMatchObject({ type: 'array', keySize: 4, valueSize: 8, maxEntries: 4 });
+  });
+
+  it('.maps without BTF (clang without -g) is a warning, and a reference to such a map an error', () => {
+    const r = assembleLlvm('\t.section .maps,"aw",@progbits\nm:\n\t.zero 32\n\t.text\n\tr1 = m ll\n\texit\n');
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      '1: section .maps needs BTF to describe its maps: compile with clang -g, or declare them with .map',
+      '5:7: m is a BTF-defined map (section .maps) without usable BTF; compile with clang -g, or declare it with .map m TYPE key=K value=V entries=N',
+    ]);
   });
 
   it('global data keeps its bytes: .data/.rodata contents become the maps\' initial values', () => {

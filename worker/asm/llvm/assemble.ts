@@ -23,6 +23,7 @@ import { lexLine, stripComments, type Tok } from './lex';
 import { ParseError, parseLine, type ParsedInsn, type Target } from './parse';
 import { BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, isGlobalDataSection, MAP_TYPE_NAMES as MAP_TYPES } from '../../elf/format';
 import { progTypeForSection } from '../../progtypes/table';
+import { btfMaps } from './btfmaps';
 
 /** The ISA row that encodes these operands, or null (a bug: every ParsedInsn has a row). */
 export function rowFor(p: ParsedInsn): IsaRow | null {
@@ -318,7 +319,7 @@ class Asm {
       if (code) this.explicitSection = true;
       if (SKIPPED_SECTIONS.test(secName) && !this.skippedNoted.has(secName)) {
         this.skippedNoted.add(secName);
-        if (this.skippedNoted.size === 1) this.diag('info', 'BTF and debug sections skipped (the playground does not use them)', n, 'asm.section');
+        if (this.skippedNoted.size === 1) this.diag('info', 'debug and BTF sections skipped (BTF is read only for the map definitions in .maps)', n, 'asm.section');
       }
       return;
     }
@@ -364,7 +365,7 @@ class Asm {
 
   dataDirective(name: string, tok: Tok, args: Tok[]): void {
     const s = this.cur;
-    if (!s.code && SKIPPED_SECTIONS.test(s.name)) return;
+    if (!s.code && SKIPPED_SECTIONS.test(s.name) && s.name !== '.BTF') return; // .BTF is read for .maps
     const vals = splitArgs(args);
     if (s.code) {
       // Raw instruction slots: `.8byte 0x...` / `.quad ...`, one slot each.
@@ -516,6 +517,22 @@ class Asm {
         flags: bytes.length >= 20 ? u32(16) : 0, loc: { line: d.line, col: d.col },
       });
     }
+    // BTF-defined maps: the `.maps` variables, described by the .BTF section (clang -g).
+    const mapsSec = this.sections.find((x) => x.name === '.maps' && !x.code);
+    const btfSec = this.sections.find((x) => x.name === '.BTF' && !x.code);
+    if (mapsSec && [...this.data.values()].some((d) => d.section === mapsSec)) {
+      if (!btfSec || btfSec.data.length === 0) {
+        this.diags.push(warn('section .maps needs BTF to describe its maps: compile with clang -g, or declare them with .map', { line: mapsSec.line }, 'asm.map'));
+      } else {
+        const r = btfMaps(Uint8Array.from(btfSec.data));
+        for (const msg of r.problems) this.diags.push(warn(msg, { line: btfSec.line }, 'asm.map'));
+        for (const m of r.maps) {
+          const d = this.data.get(m.name);
+          if (!d || d.section !== mapsSec || this.maps.some((x) => x.name === m.name)) continue;
+          this.maps.push({ ...m, loc: { line: d.line, col: d.col } });
+        }
+      }
+    }
     // Global data: one single-entry array map per .data/.rodata/.bss section, as libbpf makes them.
     for (const s of this.sections) {
       if (s.code || !isGlobalDataSection(s.name) || s.data.length === 0 || this.maps.some((m) => m.name === s.name)) continue;
@@ -586,7 +603,7 @@ class Asm {
         }
         const why = d
           ? d.section.name === '.maps'
-            ? `${p.name} is a BTF-defined map (section .maps), which needs BTF; declare it with .map ${p.name} TYPE key=K value=V entries=N`
+            ? `${p.name} is a BTF-defined map (section .maps) without usable BTF; compile with clang -g, or declare it with .map ${p.name} TYPE key=K value=V entries=N`
             : `${p.name} is in section ${d.section.name}, which is neither a map nor global data`
           : `unknown map ${p.name} (declare it with .map ${p.name} TYPE key=K value=V entries=N)`;
         this.diags.push(err(why, at(p.tok.col, p.tok.text), 'asm.map'));
