@@ -3,14 +3,17 @@
 // tokens) -> parse.ts (statement -> operands) -> rowFor (the ISA table row with those operands) ->
 // encodeRow (the slot fields, RFC 9669 section 3) -> label, call and map fixups.
 //
-// It also takes what `clang-19 -target bpf -S` prints for a simple program: sections (the first code
-// section other than .text is the program, .text subprograms are appended after it, as libbpf does),
-// legacy `maps` section definitions (struct bpf_map_def: type, key, value, entries, flags), the
-// `license` section, and it skips BTF/DWARF sections and the usual directives. bpfplay's own
-// directives: `.map NAME TYPE key=K value=V entries=N [flags=F]` and `.license "GPL"`.
+// It also takes what `clang-19 -target bpf [-g] -S` prints, and loads it the way libbpf loads the
+// object (bpf_object__open: bpf_object__init_maps, bpf_program__relocate): the first code section other
+// than .text is the program and .text subprograms are appended after it; maps come from the legacy
+// `maps` section (struct bpf_map_def), from `.maps` described by the .BTF section (clang -g; see
+// btfmaps.ts), and from global data (.data/.rodata/.bss become single-entry array maps holding their
+// bytes; `r1 = var ll` becomes BPF_PSEUDO_MAP_VALUE at the variable's offset); the `license` section
+// sets the license; DWARF sections and the usual directives are skipped.
+// bpfplay's own directives: `.map NAME TYPE key=K value=V entries=N [flags=F]` and `.license "GPL"`.
 // `r1 = NAME ll` loads a map (ld_imm64 src 1, imm = map index), `r1 = map_value(NAME, OFF) ll` points
 // into its value (src 2). `.8byte 0x...` in a code section is one raw slot (what the disassembler
-// prints for undecodable slots).
+// prints for undecodable slots). Map order: .map directives, legacy maps, BTF maps, global data.
 // It does not check program semantics (worker/verifier). Never throws: every problem is a located
 // diagnostic, and the program is null when there is an error.
 
