@@ -30,6 +30,7 @@ function notForKernel(rel: string, df: DataFile, usesHelpers: boolean): string |
   const fixed: Record<string, string> = {
     'cases/calls.data': 'uses the uBPF test helpers 0 and 3 and callx (opcode 0x8d), which the kernel does not have',
     'cases/imm-div-zero-and-wide-shifts.data': 'the verifier refuses division by an immediate 0 and immediate shifts wider than the operand ("div by zero", "invalid shift")',
+    'cases/call-depth-ok.data': 'the verifier refuses recursive bpf-to-bpf calls',
     'bpf_conformance/callx.data': 'callx (opcode 0x8d) is not accepted by the kernel ("unknown opcode 8d")',
     'ubpf/mul-loop-memory-iterations.data': 'its loop count comes from the input, so the verifier cannot bound the loop and gives up only after 1M processed instructions (tens of seconds)',
   };
