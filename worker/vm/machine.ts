@@ -371,7 +371,7 @@ export class Machine implements HelperEnv {
     this.outputs.push(ev);
   }
 
-  /** Fills in the after-values of the map changes recorded during this step. */
+  /** Fills in the after-values of the map changes recorded during this step (and starts a new list). */
   finishMapChanges(): MapChange[] {
     const out = this.mapChanges;
     for (const c of out) {

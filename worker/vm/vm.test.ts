@@ -222,7 +222,7 @@ describe('random programs', () => {
           vm!.back();
           expect(snapshot(vm!)).toEqual(states[i]);
         }
-        expect(vm!.back()).toBeNull();
+        expect(vm!.back()).toBe(false);
       }),
       { numRuns: 200 },
     );
@@ -290,13 +290,20 @@ describe('step records', () => {
   });
 
   it('history is bounded and says where it was cut; back-step still works past the cut', () => {
-    const p = prog(I('add64_imm', { dst: 0, imm: 1 }), I('jlt_imm', { dst: 0, imm: 3000, off: -2 }), EXIT);
-    const { vm } = createVm({ program: p, historyBytes: 100_000, checkpointEvery: 256 });
+    const p = prog(I('add64_imm', { dst: 0, imm: 1 }), I('jlt_imm', { dst: 0, imm: 20000, off: -2 }), EXIT);
+    const { vm } = createVm({ program: p, historyBytes: 600_000, checkpointEvery: 256 });
     vm!.run();
     const h = vm!.historyInfo();
     expect(h.cut).toBe(true);
     expect(h.firstRecorded).toBeGreaterThan(0);
-    expect(h.bytes).toBeLessThanOrEqual(100_000);
+    expect(h.bytes).toBeLessThanOrEqual(600_000);
+    // The last steps still undo from records.
+    vm!.back(); // exit
+    vm!.back(); // jlt
+    expect(vm!.state().regs[0]).toBe(20000n);
+    vm!.back(); // add
+    expect(vm!.state().regs[0]).toBe(19999n);
+    expect(vm!.state().pc).toBe(0);
     vm!.seek(10);
     expect(vm!.state().regs[0]).toBe(5n);
     vm!.back();

@@ -11,6 +11,7 @@ import { mapPtrAddr, mapValueBase } from './compile';
 import { DEFAULT_BUDGET, Machine, type Done, type Frame, type HelperCall, type MapChange } from './machine';
 import { MAX_BPF_STACK, MAX_CALL_FRAMES, Memory, framePointer, STACK_TOP, VmFault, join64, type MemWrite, type RegionSpec } from './memory';
 import { o } from './ops64';
+import { FLAG_FRAMES, FLAG_REPLAY, History } from './history';
 import { Ops } from './compile';
 
 export interface VmEnv {
@@ -72,22 +73,8 @@ export interface StepRecord {
   done: Done | null;
   /** False when step() was called after the end: nothing was executed and nothing was recorded. */
   ran: boolean;
-  /** Internal undo data. */
-  undo: Undo;
 }
 
-interface Undo {
-  R: Int32Array;
-  n: number;
-  prog: number;
-  frames: Frame[];
-  mayGoto: number;
-  tailCalls: number;
-  prng: number;
-  outputs: number;
-  /** Replaying from a checkpoint is needed (map structure changed). */
-  replay: boolean;
-}
 
 interface Checkpoint {
   step: number;
@@ -254,22 +241,28 @@ function readsOf(m: Machine): number[] {
   }
 }
 
+const NO_WRITES: MemWrite[] = Object.freeze([]) as unknown as MemWrite[];
+const NO_MAP_CHANGES: MapChange[] = Object.freeze([]) as unknown as MapChange[];
+const NO_OUTPUTS: OutputEvent[] = Object.freeze([]) as unknown as OutputEvent[];
+
 function framesCopy(f: Frame[]): Frame[] {
   return f.map((x) => ({ ...x, saved: x.saved.slice() }));
 }
 
 export class Vm {
-  private history: StepRecord[] = [];
-  private historyBytesUsed = 0;
+  private history: History;
   private checkpoints: Checkpoint[] = [];
   private steps = 0;
-  /** Steps before this one have no record any more (history was cut). */
-  private firstRecorded = 0;
+  private regsBefore = new Int32Array(22);
+  private regionIndex = new Map<string, number>();
+  private memScratch: MemWrite[] = [];
   readonly maxHistoryBytes: number;
   readonly checkpointEvery: number;
 
   constructor(readonly machine: Machine, private writable: string[], env: VmEnv) {
     this.maxHistoryBytes = env.historyBytes ?? 64 * 1024 * 1024;
+    this.history = new History(this.maxHistoryBytes);
+    machine.mem.regions.forEach((r, i) => this.regionIndex.set(r.name, i));
     this.checkpointEvery = env.checkpointEvery ?? 1024;
     this.checkpoints.push(this.checkpoint());
   }
@@ -296,46 +289,57 @@ export class Vm {
 
   /** Which steps can be undone from records, and whether older records were dropped. */
   historyInfo(): { firstRecorded: number; steps: number; cut: boolean; bytes: number; maxBytes: number } {
-    return { firstRecorded: this.firstRecorded, steps: this.steps, cut: this.firstRecorded > 0, bytes: this.historyBytesUsed, maxBytes: this.maxHistoryBytes };
+    const first = this.history.firstRecorded;
+    return { firstRecorded: first, steps: this.steps, cut: first > 0, bytes: this.history.bytes, maxBytes: this.maxHistoryBytes };
   }
 
   /** Executes one instruction and returns its effects. After the end, returns a record with no effects. */
   step(): StepRecord {
     const m = this.machine;
-    const undo: Undo = {
-      R: m.R.slice(), n: m.S.n, prog: m.prog, frames: framesCopy(m.frames), mayGoto: m.mayGoto, tailCalls: m.tailCalls,
-      prng: m.prng, outputs: m.outputs.length, replay: false,
-    };
+    const before = this.regsBefore;
+    before.set(m.R);
     const prog = m.prog;
     const pc = m.S.pc;
+    const kind = m.comp[prog]?.insns[pc]?.kind;
+    const n0 = m.S.n, mayGoto0 = m.mayGoto, tailCalls0 = m.tailCalls, prng0 = m.prng, outputs0 = m.outputs.length;
+    const frames0 = kind === 'call' || kind === 'callx' || kind === 'exit' ? framesCopy(m.frames) : null;
     const depthBefore = m.frames.length;
     const wasDone = m.done !== null;
     const reads = wasDone ? [] : readsOf(m).map((reg) => ({ reg, value: m.reg(reg) }));
-    m.mem.rec = [];
+    const scratch = this.memScratch;
+    scratch.length = 0;
+    m.mem.rec = scratch;
     m.mem.remapped = false;
     m.recording = true;
     m.lastHelper = null;
-    m.mapChanges = [];
     m.execOne();
-    const mem = m.mem.rec;
     m.mem.rec = null;
     m.recording = false;
-    const maps = m.finishMapChanges();
+    const mem = scratch.length === 0 ? NO_WRITES : scratch.slice();
+    const maps = m.mapChanges.length === 0 ? NO_MAP_CHANGES : m.finishMapChanges();
     const writes: RegChange[] = [];
+    let regMask = 0;
     for (let r = 0; r <= 10; r++) {
-      if (undo.R[2 * r] !== m.R[2 * r] || undo.R[2 * r + 1] !== m.R[2 * r + 1]) {
-        writes.push({ reg: r, before: join64(undo.R[2 * r]!, undo.R[2 * r + 1]!), after: m.reg(r) });
+      if (before[2 * r] !== m.R[2 * r] || before[2 * r + 1] !== m.R[2 * r + 1]) {
+        writes.push({ reg: r, before: join64(before[2 * r]!, before[2 * r + 1]!), after: m.reg(r) });
+        regMask |= 1 << r;
       }
     }
-    undo.replay = maps.length > 0 || m.mem.remapped;
+    const replay = maps.length > 0 || m.mem.remapped;
     m.mem.remapped = false;
     const rec: StepRecord = {
       step: this.steps, prog, pc, nextProg: m.prog, nextPc: m.S.pc, reads, writes, mem, maps, helper: m.lastHelper,
-      outputs: m.outputs.slice(undo.outputs), depthBefore, depthAfter: m.frames.length, done: m.done, ran: !wasDone, undo,
+      outputs: m.outputs.length === outputs0 ? NO_OUTPUTS : m.outputs.slice(outputs0), depthBefore, depthAfter: m.frames.length,
+      done: m.done, ran: !wasDone,
     };
     if (wasDone) return rec;
+    this.history.push(
+      this.steps,
+      { pc, prog, n: n0, mayGoto: mayGoto0, tailCalls: tailCalls0, prng: prng0, outputs: outputs0, flags: (replay ? FLAG_REPLAY : 0) | (frames0 ? FLAG_FRAMES : 0), regMask, frames: frames0 },
+      before,
+      mem.map((w) => ({ region: this.regionIndex.get(w.region) ?? -1, offset: w.offset, before: w.before })),
+    );
     this.steps++;
-    this.push(rec);
     if (this.steps % this.checkpointEvery === 0) this.addCheckpoint();
     return rec;
   }
@@ -350,36 +354,39 @@ export class Vm {
     return k;
   }
 
-  /** Undoes the last step; returns its record (or null at step 0). */
-  back(): StepRecord | null {
-    if (this.steps === 0) return null;
-    const rec = this.history[this.history.length - 1];
-    if (!rec || rec.step !== this.steps - 1 || rec.undo.replay) {
-      const undone = rec && rec.step === this.steps - 1 ? rec : null;
-      this.seek(this.steps - 1);
-      return undone;
+  /** Undoes the last step; false at step 0. */
+  back(): boolean {
+    if (this.steps === 0) return false;
+    const step = this.steps - 1;
+    const e = this.history.pop(step);
+    if (!e || (e.flags & FLAG_REPLAY) !== 0) {
+      this.seek(step);
+      return true;
     }
-    this.history.pop();
-    this.historyBytesUsed -= recordBytes(rec);
     const m = this.machine;
-    for (let k = rec.mem.length - 1; k >= 0; k--) {
-      const w = rec.mem[k]!;
-      m.mem.get(w.region)!.bytes.set(w.before, w.offset);
+    for (let k = e.mem.length - 1; k >= 0; k--) {
+      const w = e.mem[k]!;
+      m.mem.regions[w.region]!.bytes.set(w.before, w.offset);
     }
-    const u = rec.undo;
-    m.R.set(u.R);
-    m.S.n = u.n;
-    m.S.pc = rec.pc;
-    m.prog = u.prog;
-    m.frames = framesCopy(u.frames);
-    m.mayGoto = u.mayGoto;
-    m.tailCalls = u.tailCalls;
-    m.prng = u.prng;
-    m.outputs.length = u.outputs;
+    let j = 0;
+    for (let r = 0; r <= 10; r++) {
+      if (e.regMask & (1 << r)) {
+        m.R[2 * r] = e.regs[j++]!;
+        m.R[2 * r + 1] = e.regs[j++]!;
+      }
+    }
+    m.S.n = e.n;
+    m.S.pc = e.pc;
+    m.prog = e.prog;
+    if (e.frames) m.frames = framesCopy(e.frames);
+    m.mayGoto = e.mayGoto;
+    m.tailCalls = e.tailCalls;
+    m.prng = e.prng;
+    m.outputs.length = e.outputs;
     m.done = null;
     this.steps--;
     while (this.checkpoints.length > 1 && this.checkpoints[this.checkpoints.length - 1]!.step > this.steps) this.checkpoints.pop();
-    return rec;
+    return true;
   }
 
   /** Moves to the state after `n` steps (forwards by stepping, backwards from the nearest checkpoint). */
@@ -390,23 +397,10 @@ export class Vm {
       for (const c of this.checkpoints) if (c.step <= target && c.step >= cp.step) cp = c;
       this.restore(cp);
       this.steps = cp.step;
-      this.history = this.history.filter((r) => r.step < cp.step);
-      this.historyBytesUsed = this.history.reduce((s, r) => s + recordBytes(r), 0);
+      this.history.truncate(cp.step);
       this.checkpoints = this.checkpoints.filter((c) => c.step <= cp.step);
-      if (this.firstRecorded > cp.step) this.firstRecorded = cp.step;
     }
     while (this.steps < target && !this.machine.done) this.step();
-  }
-
-  private push(rec: StepRecord): void {
-    this.history.push(rec);
-    this.historyBytesUsed += recordBytes(rec);
-    if (this.historyBytesUsed > this.maxHistoryBytes) {
-      const drop = Math.max(1, this.history.length >> 4);
-      for (let k = 0; k < drop; k++) this.historyBytesUsed -= recordBytes(this.history[k]!);
-      this.history.splice(0, drop);
-      this.firstRecorded = this.history[0]?.step ?? this.steps;
-    }
   }
 
   private addCheckpoint(): void {
@@ -455,13 +449,6 @@ export class Vm {
   result(): RunResult {
     return resultOf(this.machine);
   }
-}
-
-function recordBytes(r: StepRecord): number {
-  let b = 400 + r.writes.length * 64 + r.reads.length * 40;
-  for (const w of r.mem) b += 96 + 2 * w.before.length;
-  for (const c of r.maps) b += 128 + c.key.length + (c.before?.length ?? 0) + (c.after?.length ?? 0);
-  return b + r.outputs.length * 128;
 }
 
 /** Builds a stepping VM. Never throws: problems come back as diagnostics. */
