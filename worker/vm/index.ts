@@ -20,17 +20,21 @@
 //   budget?            instruction budget (default 1,000,000); running past it is a fault
 //   seed?, startTimeNs?, cpu?, ctx?   PRNG seed, virtual clock start, CPU id, program-type context for helpers
 //   ldAbsRegion?       region LD_ABS/LD_IND read from (default 'packet')
-//   historyBytes?      bound of the back-step record history (default 64 MiB of estimated record size);
-//                      older records are dropped first and `vm.historyInfo().cut` says so. Back-step and
-//                      seek still work past the cut (replay from checkpoints), only slower.
+//   historyBytes?      bound of the back-step history (default 64 MiB). The history keeps per step only
+//                      what undoing needs (changed registers, overwritten bytes, scalars), packed in
+//                      typed arrays (history.ts): about 60-100 bytes per ALU step, so the default holds
+//                      roughly 700k-1M steps. The oldest 4,096-step chunk is dropped first and
+//                      `vm.historyInfo()` says from which step records exist (`cut`). Back-step and seek
+//                      still work past the cut (replay from checkpoints), only slower.
 //   checkpointEvery?   steps between checkpoints (default 1,024; at most 512 kept, thinned evenly)
 //
 // `vm.step(): StepRecord` is the primitive: pc before/after, registers read and written (bigint
 // before/after), memory writes (region, offset, before/after bytes), map changes (key, before/after
 // value), the helper call (id, name, args, r0), outputs produced, call depth, and `done` (exit with r0,
 // or a fault { insn, message } naming the instruction, address, size and region).
-// `vm.back()` undoes one step exactly (registers, memory, frames, PRNG, outputs; steps that changed a
-// map's contents are undone by replaying from the last checkpoint). `vm.seek(n)` goes to the state after
+// `vm.back(): boolean` undoes one step exactly (registers, memory, frames, PRNG, outputs; steps that
+// changed a map's contents or moved a region are undone by replaying from the last checkpoint); false at
+// step 0. The StepRecord of a step is not kept: to show it again, seek to the step before and step(). `vm.seek(n)` goes to the state after
 // n steps. `vm.run(max?)` steps to the end. `vm.state()`, `vm.result()`, `vm.memory`, `vm.maps`.
 //
 // `runFast(env): RunResult` runs to the end without records, through JavaScript generated per program
@@ -39,6 +43,10 @@
 // RunResult = { r0: bigint, retval: number (low 32 bits, unsigned), insns, fault, outputs, maps }.
 //
 // `runRaw(program, { mem, helperSet, maxInsns })` (raw.ts) is the conformance runners' entry point.
+//
+// Helpers reach the VM only through HelperEnv (worker/helpers/types.ts): memory by address, maps by
+// pointer, the PRNG and clock, outputs, callbacks (callFunction) and region moves (remapRegion).
+// The generated code needs `new Function` (no CSP forbidding eval in the worker).
 //
 // Faults never throw out of this API; internal errors become faults or "bug" diagnostics.
 
