@@ -21,6 +21,7 @@ import { decodeSlots } from '../isa/insn';
 import { writeElf } from '../elf/write';
 import { bpftoolPath, kernelOracle } from '../testing/kernel';
 import { parseDataFile, type DataFile, type Flavour } from './datafile';
+import { UBPF_PROFILE, validateLoad } from './validate';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const corpusRoot = path.resolve(here, '../../../shared/conformance');
@@ -142,3 +143,37 @@ function corpus(title: string, dir: string, relBase: string, flavour: Flavour): 
 corpus('our cases agree with the kernel (BPF_PROG_TEST_RUN)', path.join(here, 'cases'), 'cases', 'ubpf');
 corpus('bpf_conformance expectations agree with the kernel', path.join(corpusRoot, 'bpf_conformance'), 'bpf_conformance', 'bpf_conformance');
 corpus('uBPF expectations agree with the kernel', path.join(corpusRoot, 'ubpf'), 'ubpf', 'ubpf');
+
+// The load-time validator (validate.ts) and the kernel agree in one direction: what the validator rejects
+// for a structural reason, the kernel rejects too. (Helper ids and legacy packet loads are profile
+// choices of the uBPF runtime, not structure, so they are not part of this check.)
+describe.skipIf(!oracle.ok)('structural rejections agree with the kernel', () => {
+  const programs: [string, string][] = [
+    ['mov %r10, 1\nexit', 'invalid_dst_reg'],
+    ['mov %r0, %r11\nexit', 'invalid_src_reg'],
+    ['.raw 0x00000030000001dc\nexit', 'invalid_endian_imm'],
+    ['.raw 0x0000000000000018 0x0000000000000095', 'incomplete_lddw'],
+    ['.raw 0x0000000000000018 0x0000000000000100\nexit', 'invalid_lddw_second_half'],
+    ['ja +1\nlddw %r0, 1\nexit', 'jump_into_lddw'],
+    ['mov %r0, 0\nja -1\nexit', 'infinite_loop'],
+    ['mov %r0, 0\njeq %r0, 0, +5\nexit', 'jump_out_of_bounds'],
+    ['mov %r1, 1\ncall local f\nexit\nf:\nmov %r0, 0\nja -4', 'jump_out_of_bounds'],
+    ['mov %r0, 0\ncall local f\nf:\nexit', 'subprog_bad_end'],
+    ['mov %r0, 0\nadd %r0, 1', 'subprog_bad_end'],
+    ['.raw 0x00000000000000ff\nexit', 'unknown_opcode'],
+    ['mov %r0, 0\n.raw 0x0000000000010007\nexit', 'reserved_field'],
+    ['mov %r0, 0\n.raw 0x0000000100000095', 'reserved_field'],
+  ];
+  it.each(programs)('%s (%s)', (text, kind) => {
+    const p = assembleUbpf(text).program!;
+    const errors = validateLoad(p.slots, p.maps.length, UBPF_PROFILE);
+    expect(errors[0]?.kind).toBe(kind);
+    expect(kernelRun(text, 'socket', null)).toHaveProperty('rejected');
+  });
+  it('a structurally valid program is accepted by both (the check above can see an accept)', () => {
+    const text = 'mov %r0, 7\nexit';
+    const p = assembleUbpf(text).program!;
+    expect(validateLoad(p.slots, 0, UBPF_PROFILE)).toEqual([]);
+    expect(kernelRun(text, 'socket', null)).toEqual({ retval: 7 });
+  });
+});
