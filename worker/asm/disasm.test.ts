@@ -210,6 +210,25 @@ describe('labels inside an ld_imm64', () => {
   });
 });
 
+describe('round trip in the ubpf syntax: disassemble(ubpf) -> assembleUbpf', () => {
+  it('every ISA row, with labels for in-range targets', () => {
+    for (const r of ISA) {
+      fc.assert(
+        fc.property(fc.array(slotArb(r), { minLength: 1, maxLength: 3 }), (insns) => {
+          const exits = Array.from({ length: 4 }, () => ({ opcode: 0x95, dst: 0, src: 0, off: 0, imm: 0 }));
+          const p = program([...insns.flat(), ...exits]);
+          const d = disassemble(p, { syntax: 'ubpf' });
+          const text = d.lines.map((l) => (l.label ? `${l.label}:\n` : '') + l.text).join('\n');
+          const back = assembleUbpf(text);
+          expect(back.diagnostics.filter((x) => x.severity === 'error').map(formatDiagnostic), `${r.id}: ${text}`).toEqual([]);
+          expect(back.program!.slots, text).toEqual(p.slots);
+        }),
+        { numRuns: 15 },
+      );
+    }
+  });
+});
+
 describe('ubpf syntax', () => {
   it('disassembles in the ubpf dialect and assembleUbpf reads it back', () => {
     const p = assembleLlvm('r0 = 1\nif r0 > 3 goto +1\nr0 = *(u32 *)(r1 + 4)\nlock *(u64 *)(r10 - 8) += r1\nexit\n').program!;
