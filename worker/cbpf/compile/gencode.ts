@@ -3,9 +3,10 @@
 // conditional jump) whose `sense` says which edge is still open; gen_and/gen_or/gen_not/backpatch
 // wire them exactly as libpcap does, and scratch registers M[] are allocated in the same rotation
 // (alloc_reg). The optimizer (optimize.ts) and the linearizer then run on this graph.
-// Not supported (reported as located errors): gateway, DECnet/ATM/802.11/PF primitives, host names
-// needing DNS. `protochain` builds libpcap's backward-jumping loop and turns the optimizer off, as
-// libpcap does (the result is not a program the kernel accepts: it jumps backwards).
+// Not supported (reported as located errors): gateway, geneve, DECnet host addresses, ISO/IS-IS,
+// ATM/802.11/PF primitives, and names that need resolving (hosts, networks, ethers).
+// `protochain` builds libpcap's backward-jumping loop and turns the optimizer off, as libpcap does
+// (the result is not a program the kernel accepts: it jumps backwards).
 
 import { FilterError, type Arth, type Dir, type Expr, type IdTok, type Proto, type Qual } from './parse';
 
@@ -743,8 +744,10 @@ export class Gen {
       case 'net':
       case 'default':
       case 'host':
+        // bpfplay resolves no names (no /etc/hosts, /etc/networks, /etc/ethers, DNS): libpcap's texts for unknown names
+        if (q.addr === 'net') throw new FilterError(`unknown network '${name}'`, col);
         if (q.proto === 'link') throw new FilterError(`unknown ether host '${name}'`, col);
-        throw new FilterError(`unknown host '${name}' (bpfplay does not resolve host names)`, col);
+        throw new FilterError(`unknown host '${name}'`, col);
       case 'port': {
         if (q.proto !== 'default' && q.proto !== 'udp' && q.proto !== 'tcp' && q.proto !== 'sctp') throw new FilterError("illegal qualifier of 'port'", col);
         const r = nameToPort(name);
@@ -793,7 +796,8 @@ export class Gen {
         return this.proto(v, q.proto, col, q.dir);
       }
       case 'gateway':
-        throw new FilterError("'gateway' is not supported by bpfplay's compiler (it needs host name resolution)", col);
+        // libpcap built with IPv6 support (as Debian's is) has no 'gateway'
+        throw new FilterError("'gateway' not supported in this configuration", col);
       case 'protochain': {
         const v = IP_PROTO_NAMES[name];
         if (v === undefined) throw new FilterError(`unknown protocol: ${name}`, col);
