@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runRaw } from '../vm/raw';
-import { runDataFile } from './runner';
+import { runDataFile, runDataText } from './runner';
 import { parseDataFile, type Flavour } from './datafile';
 import { slotToU64 } from '../isa/insn';
 
@@ -89,5 +89,13 @@ describe('parseDataFile + runDataFile fuzz', () => {
       }),
       { numRuns: 1500 },
     );
+  });
+});
+
+describe('runDataText', () => {
+  it('parses and runs in one call', () => {
+    const { file, outcome } = runDataText('-- asm\nmov %r0, %r2\nexit\n-- mem\n00 11 22\n-- result\n3\n', { flavour: 'bpf_conformance', exec: runRaw });
+    expect(file.mem!.length).toBe(3);
+    expect([outcome.status, outcome.r0]).toEqual(['pass', 3n]);
   });
 });

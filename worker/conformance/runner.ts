@@ -15,7 +15,7 @@ import type { Program } from '../isa/program';
 import type { Diagnostic } from '../util/diag';
 import { assembleUbpf } from '../asm/ubpf/assemble';
 import type { runRaw } from '../vm/raw';
-import type { DataFile } from './datafile';
+import { parseDataFile, type DataFile, type ParseOptions } from './datafile';
 import { UBPF_PROFILE, validateLoad, type LoadError, type LoadErrorKind, type LoadProfile } from './validate';
 
 /** The VM entry the runner uses: worker/vm/raw.ts's runRaw (passed in, so the runner stays VM-agnostic). */
@@ -101,6 +101,12 @@ function slotsEqual(a: readonly Slot[], b: readonly Slot[]): number {
     if (!x || !y || slotToU64(x) !== slotToU64(y)) return k;
   }
   return -1;
+}
+
+/** Parses and runs one .data text: the entry point for a CLI or UI that runs .data files. Never throws. */
+export function runDataText(text: string, opts: ParseOptions & RunOptions): { file: DataFile; outcome: Outcome } {
+  const file = parseDataFile(text, opts);
+  return { file, outcome: runDataFile(file, opts) };
 }
 
 /** Runs one test file. Never throws. */
