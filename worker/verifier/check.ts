@@ -1318,7 +1318,7 @@ class Verifier {
   private checkHelperCall(st: VState, i: InsnOf<'call'>): void {
     const idx = i.pc;
     const id = i.imm;
-    if (id < 0 || id >= HELPER_NAMES.length || id === 0) this.fail(idx, M.unknownFunc(id));
+    if (id < 0 || id >= HELPER_NAMES.length) this.fail(idx, M.unknownFunc(id));
     const pt = this.pt;
     const name = helperFuncName(id);
     if (!pt || !pt.helpers.includes(id)) this.fail(idx, M.helperNotAllowed(name, id));
@@ -1342,10 +1342,6 @@ class Verifier {
         case 'ARG_CONST_MAP_PTR':
           if (reg.type !== 'CONST_PTR_TO_MAP' || reg.maybeNull) this.fail(idx, M.typeExpected(regno, regTypeStr(reg), 'map_ptr'));
           mapIdx = reg.mapIdx;
-          if (proto?.mapArg && proto.mapArg.arg === a) {
-            const m = this.maps[mapIdx];
-            if (m && !proto.mapArg.types.includes(m.type)) this.fail(idx, M.mapIncompatible(m.type, name, id));
-          }
           break;
         case 'ARG_PTR_TO_MAP_KEY':
         case 'ARG_PTR_TO_MAP_VALUE': {
@@ -1412,6 +1408,7 @@ class Verifier {
           break;
       }
     }
+    if (mapIdx >= 0) this.checkMapFuncCompat(this.maps[mapIdx], id, name, proto?.mapArg?.types);
     if (releaseId) this.releaseReference(st, releaseId);
     // Caller-saved registers are clobbered.
     for (let r = 1; r <= 5; r++) regs[r] = notInit();
@@ -1448,6 +1445,15 @@ class Verifier {
     }
   }
 
+  /** check_map_func_compatibility: maps usable only with some helpers, helpers usable only with some maps. */
+  private checkMapFuncCompat(m: MapDef | undefined, id: number, name: string, funcTypes: readonly string[] | undefined): void {
+    if (!m) return;
+    const num = MAP_TYPE_IDS[m.type] ?? 0;
+    const only = MAP_ONLY_HELPERS[m.type];
+    if (only && !only.includes(id)) this.fail(this.insnIdx, M.mapIncompatible(String(num), name, id));
+    if (funcTypes && !funcTypes.includes(m.type)) this.fail(this.insnIdx, M.mapIncompatible(String(num), name, id));
+  }
+
   private checkArgType(regno: number, reg: Reg, types: readonly string[], expected?: string): void {
     if (!reg.maybeNull && types.includes(reg.type) && !(reg.ringbuf && !types.includes('PTR_TO_MEM'))) return;
     this.fail(this.insnIdx, M.typeExpected(regno, regTypeStr(reg), expected ?? 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_'));
@@ -1481,6 +1487,7 @@ class Verifier {
     const idx = this.insnIdx;
     const frame = st.frames[reg.frameno]!;
     if (size === 0 && zeroOk) return;
+    if (size === 0) this.fail(idx, 'invalid zero-sized read');
     const off = reg.off;
     let minOff: bigint;
     let maxOff: bigint;
@@ -1494,8 +1501,8 @@ class Verifier {
       maxOff = reg.s.smax + BigInt(off) + BigInt(size);
     }
     if (minOff < -BigInt(MAX_BPF_STACK) || maxOff > 0n || size < 0) {
-      if (constOff) this.fail(idx, M.stackBounds(' indirect access to', regno, off, size));
-      this.fail(idx, `invalid variable-offset indirect access to stack R${regno} var_off=${tnumStr(reg.s.varOff)} off=${off} size=${size}`);
+      if (constOff) this.fail(idx, M.stackBounds(t === 'write' ? ' write to' : ' read from', regno, off, size));
+      this.fail(idx, `invalid variable-offset${t === 'write' ? ' write to' : ' read from'} stack R${regno} var_off=${tnumStr(reg.s.varOff)} off=${off} size=${size}`);
     }
     const sub = frame.subprog;
     this.subDepth[sub] = Math.max(this.subDepth[sub] ?? 0, Number(-minOff));
@@ -1545,12 +1552,10 @@ class Verifier {
     const idx = i.pc;
     // check_resource_leak before returning (main program only, or any frame for refs it acquired).
     if (st.frames.length === 1 && st.refs.length) {
-      for (let k = 0; k < st.refs.length - 1; k++) this.log(M.unreleased(st.refs[k]!.id, st.refs[k]!.insn));
-      const last = st.refs[st.refs.length - 1]!;
-      this.fail(idx, M.unreleased(last.id, last.insn));
+      for (const r of st.refs) this.log(M.unreleased(r.id, r.insn));
+      this.fail(idx, 'BPF_EXIT instruction in main prog would lead to reference leak');
     }
     if (st.frames.length > 1) {
-      this.readReg(st, 0);
       const callee = st.frames.pop()!;
       const caller = cur(st);
       const r0 = callee.regs[0]!;
@@ -1594,7 +1599,7 @@ class Verifier {
 
   /** check_max_stack_depth: the 512-byte limit on the deepest chain of calls. */
   private checkMaxStackDepth(): void {
-    const round = (d: number): number => Math.ceil(Math.max(d, 1) / 32) * 32;
+    const round = (d: number): number => Math.ceil(d / 16) * 16; // the JIT is on: round_up(depth, 16)
     const visit = (sub: number, acc: number, frames: number): void => {
       const depth = acc + round(this.subDepth[sub] ?? 0);
       if (depth > MAX_BPF_STACK) this.fail(-1, M.combinedStack(frames, depth));
@@ -1609,6 +1614,25 @@ class Verifier {
 const ALU_STR: Record<string, string> = {
   add: '+=', sub: '-=', mul: '*=', div: '/=', or: '|=', and: '&=', lsh: '<<=', rsh: '>>=', neg: 'neg', mod: '%=', xor: '^=',
   mov: '=', arsh: 's>>=', sdiv: '/=', smod: '%=',
+};
+
+const MAP_TYPE_IDS: Record<string, number> = {
+  hash: 1, array: 2, prog_array: 3, perf_event_array: 4, percpu_hash: 5, percpu_array: 6, stack_trace: 7, cgroup_array: 8,
+  lru_hash: 9, lru_percpu_hash: 10, lpm_trie: 11, array_of_maps: 12, hash_of_maps: 13, devmap: 14, sockmap: 15, cpumap: 16,
+  xskmap: 17, sockhash: 18, cgroup_storage: 19, reuseport_sockarray: 20, percpu_cgroup_storage: 21, queue: 22, stack: 23,
+  sk_storage: 24, devmap_hash: 25, struct_ops: 26, ringbuf: 27, inode_storage: 28, task_storage: 29, bloom_filter: 30,
+  user_ringbuf: 31, cgrp_storage: 32, arena: 33,
+};
+
+/** Map types whose maps only some helpers accept (the map-type half of check_map_func_compatibility). */
+const MAP_ONLY_HELPERS: Record<string, readonly number[]> = {
+  prog_array: [12],
+  perf_event_array: [22, 25, 55, 111, 121],
+  ringbuf: [130, 131, 134, 198, 199, 200],
+  stack_trace: [27],
+  queue: [87, 88, 89],
+  stack: [87, 88, 89],
+  bloom_filter: [88, 89],
 };
 
 const MEM_TYPES = ['PTR_TO_STACK', 'PTR_TO_PACKET', 'PTR_TO_PACKET_META', 'PTR_TO_MAP_KEY', 'PTR_TO_MAP_VALUE', 'PTR_TO_MEM'];
@@ -1712,8 +1736,8 @@ function touchedRegs(i: Insn): Set<number> {
     case 'jmp': s.add(i.dst); if (i.srcX) s.add(i.src); break;
     case 'ldimm64': s.add(i.dst); break;
     case 'ldx': s.add(i.dst); s.add(i.src); break;
-    case 'st': s.add(i.dst); s.add(-1 - i.off); break;
-    case 'stx': s.add(i.dst); s.add(i.src); s.add(-1 - i.off); break;
+    case 'st': s.add(i.dst); if (i.dst === 10 && i.off < 0) s.add(100 + ((-i.off - 1) >> 3)); break;
+    case 'stx': s.add(i.dst); s.add(i.src); if (i.dst === 10 && i.off < 0) s.add(100 + ((-i.off - 1) >> 3)); break;
     case 'call': s.add(0); break;
     default: break;
   }

@@ -24,7 +24,7 @@ function off(o: number): string {
 
 export function helperFuncName(id: number): string {
   const n = HELPER_NAMES[id];
-  return n && id > 0 ? `bpf_${n}` : 'unknown';
+  return n ? `bpf_${n}` : 'unknown';
 }
 
 export function insnStr(i: Insn): string {

@@ -253,7 +253,7 @@ export function stateStr(st: VState, maps: readonly MapDef[], only?: ReadonlySet
     parts.push(`R${i}=${regStr(r, maps, f.frameno)}`);
   });
   if (!only) parts.push(...stackStr(f, maps));
-  else for (const s of stackStr(f, maps)) if (only.has(-1 - Number(s.slice(3, s.indexOf('='))))) parts.push(s);
+  else for (const s of stackStr(f, maps)) if (only.has(100 + ((-Number(s.slice(2, s.indexOf('='))) - 1) >> 3))) parts.push(s);
   return parts.join(' ');
 }
 

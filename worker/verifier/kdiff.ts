@@ -1,0 +1,66 @@
+// Kernel-differential comparison (tests and scripts only): runs bpfplay's verifier on each corpus
+// program and compares verdict, instruction index and message with the recorded kernel verdicts
+// (testdata/verifier/kernel.jsonl, written by scripts/record-verifier-goldens.ts). Pure: the caller
+// supplies the programs and the records and writes the report.
+import type { Program } from '../isa/program';
+import { verify } from './index';
+
+export interface KernelRecord {
+  id: string;
+  type: string;
+  accepted: boolean;
+  insn: number;
+  message: string;
+  block: string[];
+  processed: number;
+  loaderError?: string;
+}
+
+export interface Disagreement {
+  id: string;
+  kind: 'verdict' | 'insn' | 'message';
+  kernel: string;
+  bpfplay: string;
+}
+
+export interface DiffSummary {
+  total: number;
+  skipped: number;
+  verdictAgree: number;
+  rejects: number;
+  rejectsExact: number;
+  disagreements: Disagreement[];
+}
+
+function describe(accepted: boolean, insn: number, message: string): string {
+  return accepted ? 'accepted' : `rejected at ${insn}: ${message}`;
+}
+
+export function compareWithKernel(entries: readonly { id: string; type: string; program: Program | null }[], records: readonly KernelRecord[]): DiffSummary {
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const s: DiffSummary = { total: 0, skipped: 0, verdictAgree: 0, rejects: 0, rejectsExact: 0, disagreements: [] };
+  for (const e of entries) {
+    const k = byId.get(e.id);
+    if (!k || !e.program || k.loaderError) {
+      s.skipped++;
+      continue;
+    }
+    s.total++;
+    const rep = verify(e.program, { progType: e.type, logLevel: 1, statesPerInsn: 0 });
+    const ours = rep.error;
+    if (rep.accepted === k.accepted) s.verdictAgree++;
+    else {
+      s.disagreements.push({ id: e.id, kind: 'verdict', kernel: describe(k.accepted, k.insn, k.message), bpfplay: describe(rep.accepted, ours?.insn ?? -1, ours?.message ?? '') });
+    }
+    if (!k.accepted) {
+      s.rejects++;
+      if (!rep.accepted && ours) {
+        const insnOk = k.insn === -1 || k.insn === ours.insn;
+        const msgOk = k.message === ours.message;
+        if (insnOk && msgOk) s.rejectsExact++;
+        else s.disagreements.push({ id: e.id, kind: msgOk ? 'insn' : 'message', kernel: describe(false, k.insn, k.message), bpfplay: describe(false, ours.insn, ours.message) });
+      }
+    }
+  }
+  return s;
+}
