@@ -1,0 +1,139 @@
+// Runs a program over an events file (`cli run --events FILE`): every event becomes a context (and, for
+// packet types, a BPF_PROG_TEST_RUN-style or attach-view packet run), the VM runs the program on it with
+// the maps persisting from one event to the next as in the kernel, and each result carries the return
+// value, its verdict name, outputs and what changed (sock_ops replies and callback flags, cgroup_sock
+// fields written, sk_skb verdicts). It does not parse the file (format.ts) nor print anything.
+
+import type { Program } from '../isa/program';
+import type { MapImpl } from '../maps/types';
+import type { OutputEvent } from '../helpers/types';
+import '../helpers/tracing';
+import '../helpers/sockops';
+import { err, type Diagnostic } from '../util/diag';
+import { CTX_BASE, PACKET_BASE, runFast, type RegionSpec } from '../vm/index';
+import { createMaps, runAttached, runTestRun } from '../progtypes/run';
+import { PROG_TYPES, streamParserVerdict, verdictName, type ProgTypeName } from '../progtypes/table';
+import type { TestRunType } from '../progtypes/testrun';
+import { enterPercpuRun } from '../maps/percpu';
+import { materializeEvents, type EventsFile, type MaterializedEvent } from './format';
+import { driveSockOps, SOCK_OP_NAMES, type SockOpsStep } from './sockets';
+
+export interface EventResult {
+  label: string;
+  retval: number;
+  verdict: string;
+  fault?: string;
+  outputs: OutputEvent[];
+  /** Packet types: data_out and ctx_out as BPF_PROG_TEST_RUN reports them. */
+  dataOut?: Uint8Array;
+  ctxOut?: Uint8Array | null;
+  /** Context types: the context bytes after the run (fields the program wrote). */
+  ctxAfter?: Uint8Array;
+  sockOps?: SockOpsStep & { helperLog: string[] };
+}
+
+export interface EventsRunResult { results: EventResult[]; maps: MapImpl[]; diagnostics: Diagnostic[] }
+
+export interface EventsRunOptions { seed?: number; cpu?: number; budget?: number; attachType?: number; streamParser?: boolean; maps?: MapImpl[] }
+
+const PACKET_TYPES = new Set<ProgTypeName>(['socket_filter', 'sched_cls', 'sched_act', 'xdp', 'cgroup_skb', 'lwt_in', 'lwt_out', 'lwt_xmit']);
+
+export function runEvents(program: Program, file: EventsFile, opts: EventsRunOptions = {}): EventsRunResult {
+  const diagnostics: Diagnostic[] = [];
+  const mat = materializeEvents(file);
+  diagnostics.push(...mat.diagnostics);
+  let maps = opts.maps;
+  if (!maps) {
+    const c = createMaps(program);
+    if (!c.maps) return { results: [], maps: [], diagnostics: [...diagnostics, ...c.diagnostics] };
+    maps = c.maps;
+  }
+  const results: EventResult[] = [];
+  const type = file.type;
+  const name = (r: number) => (type === 'sk_skb' && opts.streamParser ? streamParserVerdict(r) : verdictName(type, r));
+  // memory blobs become readable regions for bpf_probe_read_*
+  const memRegions: RegionSpec[] = file.memory.map((m, i) => ({ name: `mem${i}`, kind: 'mem' as const, base: m.addr, bytes: m.bytes.slice(), readable: true, writable: false }));
+  const base = { seed: opts.seed, cpu: opts.cpu, budget: opts.budget };
+
+  const runCtx = (ctx: Uint8Array, extraRegions: RegionSpec[], helperCtx: unknown, ptrFields?: RegionSpec['ptrFields']) => {
+    enterPercpuRun(maps!, opts.cpu ?? 0, true);
+    const writable = PROG_TYPES[type].ctx.fields.some((f) => f.write.length > 0);
+    const r = runFast({
+      program, maps, ...base, ctx: helperCtx, ctxRegion: 'ctx',
+      regions: [{ name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: ctx, readable: true, writable, ptrFields }, ...memRegions, ...extraRegions],
+    });
+    enterPercpuRun(maps!, opts.cpu ?? 0, false);
+    return r;
+  };
+
+  // sock_ops scenarios: consecutive events of one scenario share a socket and are driven together.
+  const pendingSockOps: MaterializedEvent[] = [];
+  const flushSockOps = () => {
+    if (!pendingSockOps.length) return;
+    const first = pendingSockOps[0]!;
+    if (first.kind !== 'ctx' || !first.sockOps) return;
+    const sock = first.sockOps.socket;
+    const sockopts: Record<string, Uint8Array> = {};
+    const runs: { fault: string | null; outputs: OutputEvent[]; log: string[]; ctx: Uint8Array }[] = [];
+    const steps = driveSockOps(pendingSockOps.map((e) => (e.kind === 'ctx' && e.sockOps ? e.sockOps.event : { op: 0 })), sock, (ctx) => {
+      const helperCtx = { sockOps: { cbFlags: sock.cbFlags, sockopts, fullsock: true, log: [] as string[] } };
+      const r = runCtx(ctx, [], helperCtx);
+      runs.push({ fault: r.fault?.message ?? null, outputs: r.outputs, log: helperCtx.sockOps.log, ctx });
+      return { retval: r.retval, ctxAfter: ctx };
+    });
+    // driveSockOps calls run once per delivered event, in order: pair the runs with the delivered steps.
+    let k = 0;
+    steps.forEach((st, i) => {
+      const e = pendingSockOps[i]!;
+      const run = st.delivered ? runs[k++] : undefined;
+      results.push({
+        label: `${e.label.split(':')[0]}: ${SOCK_OP_NAMES[st.event.op] ?? st.event.op}`,
+        retval: st.retval ?? 0,
+        verdict: st.delivered ? st.effect : 'not called',
+        outputs: run?.outputs ?? [],
+        ...(run?.fault ? { fault: run.fault } : {}),
+        ...(run ? { ctxAfter: run.ctx } : {}),
+        sockOps: { ...st, helperLog: run?.log ?? [] },
+      });
+    });
+    pendingSockOps.length = 0;
+  };
+
+  for (const ev of mat.events) {
+    if (ev.kind === 'ctx' && ev.sockOps && ev.ctx.length === 0) {
+      pendingSockOps.push(ev);
+      continue;
+    }
+    flushSockOps();
+    if (ev.kind === 'packet') {
+      if (!PACKET_TYPES.has(type)) continue;
+      const t = type as TestRunType;
+      const r = ev.meta
+        ? runAttached(program, t, ev.frame, ev.meta, { ...base, maps })
+        : runTestRun(program, { type: t, dataIn: ev.frame, ctxIn: ev.ctxIn, attachType: opts.attachType }, { ...base, maps });
+      if (!r.output) {
+        diagnostics.push(...r.diagnostics.map((d) => err(`${ev.label}: ${d.message}`, d.loc, d.code)));
+        continue;
+      }
+      results.push({
+        label: ev.label, retval: r.output.retval, verdict: name(r.output.retval), outputs: r.run?.outputs ?? [],
+        dataOut: r.output.dataOut, ctxOut: r.output.ctxOut, ...(r.run?.fault ? { fault: r.run.fault.message } : {}),
+      });
+      continue;
+    }
+    const ctx = ev.ctx.slice();
+    const extra: RegionSpec[] = [];
+    let ptrFields: RegionSpec['ptrFields'];
+    let helperCtx: unknown = {};
+    if (type === 'sk_skb' && ev.stream) {
+      // __sk_buff data/data_end point at the message
+      extra.push({ name: 'packet', kind: 'packet', base: PACKET_BASE, bytes: ev.stream.data.slice(), readable: true, writable: true });
+      ptrFields = [{ off: 76, size: 4, target: 'packet' }, { off: 80, size: 4, target: 'packet_end' }];
+    }
+    if (type === 'sock_ops' && ev.sockOps) helperCtx = { sockOps: { cbFlags: ev.sockOps.socket.cbFlags, sockopts: {}, fullsock: true, log: [] } };
+    const r = runCtx(ctx, extra, helperCtx, ptrFields);
+    results.push({ label: ev.label, retval: r.retval, verdict: name(r.retval), outputs: r.outputs, ctxAfter: ctx, ...(r.fault ? { fault: r.fault.message } : {}) });
+  }
+  flushSockOps();
+  return { results, maps, diagnostics };
+}

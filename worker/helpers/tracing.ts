@@ -1,0 +1,69 @@
+// Tracing helpers for kprobe, tracepoint and perf_event programs (kernel/trace/bpf_trace.c,
+// kernel/bpf/helpers.c, mm/maccess.c): bpf_probe_read_kernel/user(_str) and the legacy bpf_probe_read(_str)
+// read the memory an events file declares (the VM maps each blob as a readable region; any other address
+// fails with -EFAULT and a zeroed destination, as copy_from_kernel_nofault does); bpf_get_current_pid_tgid,
+// _uid_gid, _comm and _task report the task the event names (env.ctx.task, set by worker/events/run.ts;
+// defaults pid/tgid 1000, uid/gid 0, comm "bpfplay"). This file registers itself; worker/events/run.ts
+// imports it.
+
+import { errno, registerHelper, type HelperEnv, type HelperResult } from './types';
+
+const EFAULT = 14;
+
+export interface TaskInfo { pid: number; tgid: number; uid: number; gid: number; comm: string; task: bigint }
+export const DEFAULT_TASK: TaskInfo = { pid: 1000, tgid: 1000, uid: 0, gid: 0, comm: 'bpfplay', task: 0xffff888007000000n };
+
+function task(env: HelperEnv): TaskInfo {
+  const c = env.ctx as { task?: Partial<TaskInfo> } | null;
+  return { ...DEFAULT_TASK, ...(c && typeof c === 'object' && c.task ? c.task : {}) };
+}
+
+function write(env: HelperEnv, addr: bigint, b: Uint8Array): { fault: string } | null {
+  if (!b.length) return null;
+  const r = env.write(addr, b);
+  return r === true ? null : { fault: r };
+}
+
+function probeRead(env: HelperEnv, dst: bigint, sizeArg: bigint, src: bigint): HelperResult {
+  const size = Number(sizeArg & 0xffffffffn);
+  const r = env.read(src, size);
+  if (typeof r === 'string') return write(env, dst, new Uint8Array(size)) ?? errno(EFAULT);
+  return write(env, dst, r) ?? 0n;
+}
+
+/** strncpy_from_*_nofault: at most size-1 bytes and a NUL; returns the length with the NUL. */
+function probeReadStr(env: HelperEnv, dst: bigint, sizeArg: bigint, src: bigint): HelperResult {
+  const size = Number(sizeArg & 0xffffffffn);
+  if (size === 0) return 0n;
+  const out: number[] = [];
+  for (let i = 0; i < size - 1; i++) {
+    const b = env.read(src + BigInt(i), 1);
+    if (typeof b === 'string') {
+      if (i === 0) return write(env, dst, new Uint8Array(size)) ?? errno(EFAULT);
+      break; // the kernel stops at the fault, keeping what it copied
+    }
+    if (b[0] === 0) break;
+    out.push(b[0]!);
+  }
+  out.push(0);
+  return write(env, dst, Uint8Array.from(out)) ?? BigInt(out.length);
+}
+
+for (const [id, name] of [[4, 'probe_read'], [112, 'probe_read_user'], [113, 'probe_read_kernel']] as const)
+  registerHelper({ id, name, call: (env, dst, size, src) => probeRead(env, dst, size, src) });
+for (const [id, name] of [[45, 'probe_read_str'], [114, 'probe_read_user_str'], [115, 'probe_read_kernel_str']] as const)
+  registerHelper({ id, name, call: (env, dst, size, src) => probeReadStr(env, dst, size, src) });
+
+registerHelper({ id: 14, name: 'get_current_pid_tgid', call: (env) => (BigInt(task(env).tgid >>> 0) << 32n) | BigInt(task(env).pid >>> 0) });
+registerHelper({ id: 15, name: 'get_current_uid_gid', call: (env) => (BigInt(task(env).gid >>> 0) << 32n) | BigInt(task(env).uid >>> 0) });
+registerHelper({ id: 35, name: 'get_current_task', call: (env) => task(env).task });
+registerHelper({
+  id: 16, name: 'get_current_comm',
+  call(env, buf, sizeArg): HelperResult {
+    const size = Number(sizeArg & 0xffffffffn);
+    const out = new Uint8Array(size);
+    const comm = task(env).comm;
+    for (let i = 0; i < Math.min(comm.length, 15, size - 1); i++) out[i] = comm.charCodeAt(i) & 0xff;
+    return write(env, buf, out) ?? 0n;
+  },
+});
