@@ -15,6 +15,23 @@ import { decodeSlots } from '../isa/insn';
 import type { Program } from '../isa/program';
 import { CODE_BASE, MAP_PTR_BASE, MAP_PTR_STRIDE, MAP_VALUE_BASE, MAP_VALUE_WINDOW, type Memory } from './memory';
 import * as O from './ops64';
+import { interpOne } from './interp';
+
+function evalWorks(): boolean {
+  try {
+    return (new Function('return 7') as () => number)() === 7;
+  } catch {
+    return false;
+  }
+}
+let codegen = evalWorks();
+/** Whether generated code is used (true unless eval is forbidden). Tests switch it off to run the interpreter. */
+export function setCodegen(on: boolean): void {
+  codegen = on && evalWorks();
+}
+export function codegenEnabled(): boolean {
+  return codegen;
+}
 
 /** Signature of a compiled single instruction: returns the next pc. May throw VmFault. */
 export type SingleFn = (R: Int32Array, M: Memory, Ops: typeof O, o: Int32Array) => number;
@@ -269,7 +286,19 @@ export function compileProgram(p: Program): Compiled {
   let blocksFn: BlocksFn | undefined;
   let src: string | undefined;
 
+  const interpSingles: (SingleFn | undefined)[] = new Array(n);
+  const noBlocks: BlocksFn = () => {};
+
   function single(pc: number): SingleFn {
+    if (!codegen) {
+      let g = interpSingles[pc];
+      if (!g) {
+        const i = insns[pc]!;
+        g = (R, M) => interpOne(i, R, M);
+        interpSingles[pc] = g;
+      }
+      return g;
+    }
     let f = singles[pc];
     if (f) return f;
     const i = insns[pc]!;
@@ -302,6 +331,7 @@ export function compileProgram(p: Program): Compiled {
   }
 
   function blocks(): BlocksFn {
+    if (!codegen) return noBlocks;
     if (!blocksFn) blocksFn = new Function('R', 'S', 'M', 'O', 'o', 'B', source()) as BlocksFn;
     return blocksFn;
   }

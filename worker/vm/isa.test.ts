@@ -1,11 +1,12 @@
 // Walks the ISA table and proves every row executes, on both the fast path (runFast) and the stepping
 // path (step()), against the BigInt reference model in testprog.ts for ALU/byte-swap/jump rows and
 // against hand-derived kernel behaviour for the others.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISA, type IsaRow } from '../isa/opcodes';
 import type { Program } from '../isa/program';
 import { createVm, runFast, type RunResult, type VmEnv } from './vm';
 import { runRaw } from './raw';
+import { setCodegen } from './compile';
 import { MEM_BASE, PACKET_BASE, STACK_TOP, CODE_BASE } from './memory';
 import { EDGES, EXIT, IMM_EDGES, ins, lddw, prog, refAlu, refEndian, refJmp } from './testprog';
 
@@ -39,9 +40,12 @@ const memEnv = (bytes: Uint8Array): Partial<VmEnv> => ({
   helperSet: 'ubpf',
 });
 
+for (const mode of ['generated code', 'interpreter'] as const) {
 const covered = new Set<string>();
 
-describe('every ISA row executes', () => {
+describe(`every ISA row executes (${mode})`, () => {
+  beforeAll(() => setCodegen(mode === 'generated code'));
+  afterAll(() => setCodegen(true));
   const aluRows = ISA.filter((r) => r.kind === 'alu' && r.aluOp !== 'addr_space_cast');
   for (const r of aluRows) {
     it(`${r.id} matches the reference model`, () => {
@@ -219,3 +223,4 @@ describe('every ISA row executes', () => {
     expect(STACK_TOP).toBeGreaterThan(0n);
   });
 });
+}

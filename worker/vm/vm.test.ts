@@ -9,6 +9,7 @@ import { createVm, runFast, type Vm, type VmEnv } from './vm';
 import { runRaw } from './raw';
 import { CTX_BASE, MEM_BASE, PACKET_BASE, STACK_TOP } from './memory';
 import { MAX_TAIL_CALL_CNT } from './machine';
+import { setCodegen } from './compile';
 import { EXIT, ins, lddw, prog } from './testprog';
 
 const I = ins;
@@ -203,6 +204,26 @@ describe('random programs', () => {
         vm!.run();
         const slow = vm!.result();
         expect({ r0: slow.r0, insns: slow.insns, fault: slow.fault }).toEqual({ r0: fast.r0, insns: fast.insns, fault: fast.fault });
+        expect(e2.regions![0]!.bytes).toEqual(e1.regions![0]!.bytes);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('the generated code and the plain interpreter agree', () => {
+    fc.assert(
+      fc.property(programArb, regsArb, (p, regs) => {
+        const e1 = envFor(p, regs);
+        const e2 = envFor(p, regs);
+        const gen = runFast(e1);
+        setCodegen(false);
+        let int;
+        try {
+          int = runFast({ ...e2, program: { ...p } });
+        } finally {
+          setCodegen(true);
+        }
+        expect({ r0: int.r0, insns: int.insns, fault: int.fault }).toEqual({ r0: gen.r0, insns: gen.insns, fault: gen.fault });
         expect(e2.regions![0]!.bytes).toEqual(e1.regions![0]!.bytes);
       }),
       { numRuns: 400 },
