@@ -66,6 +66,8 @@ export interface RunRequest {
   pin: string;
   dataIn: string;
   dataOut: string;
+  ctxIn?: string;
+  ctxOut?: string;
 }
 
 export interface RunResult {
@@ -79,7 +81,10 @@ export interface RunResult {
  */
 export function runBatch(reqs: readonly RunRequest[], workDir: string): RunResult[] {
   const batch = path.join(workDir, `batch-${Math.random().toString(36).slice(2, 8)}.txt`);
-  writeFileSync(batch, reqs.map((r) => `prog run pinned ${r.pin} data_in ${r.dataIn} data_out ${r.dataOut} data_size_out 65536`).join('\n') + '\n');
+  writeFileSync(
+    batch,
+    reqs.map((r) => `prog run pinned ${r.pin} data_in ${r.dataIn} data_out ${r.dataOut} data_size_out 65536${r.ctxIn ? ` ctx_in ${r.ctxIn} ctx_out ${r.ctxOut}` : ''}`).join('\n') + '\n',
+  );
   const r = spawnSync(bpftoolPath(), ['-j', 'batch', 'file', batch], { encoding: 'utf8', timeout: 600_000, maxBuffer: 256 << 20 });
   // With -j bpftool prints one JSON array: [{"command":[…],"output":{"retval":N,"duration":D}} | {"output":{"error":"…"}}].
   // It stops at the first failing command, so later requests get no entry.

@@ -16,6 +16,7 @@ import { ensureBpffs, loadAll, makeDir, pinPath, runBatch, unpin } from './kdiff
 export interface Outcome {
   retval: number | null;
   dataOut: Uint8Array | null;
+  ctxOut?: Uint8Array | null;
   error?: string;
 }
 
@@ -83,7 +84,9 @@ export function runInKernel(cases: readonly KdiffCase[]): KernelRun {
     const reqs = loaded.map(({ idx, pin }) => {
       const dataIn = path.join(work, `${idx}.in`);
       writeFileSync(dataIn, cases[idx]!.data);
-      return { pin, dataIn, dataOut: path.join(work, `${idx}.out`) };
+      const ctx = cases[idx]!.ctxIn;
+      if (ctx) writeFileSync(path.join(work, `${idx}.ctx`), ctx);
+      return { pin, dataIn, dataOut: path.join(work, `${idx}.out`), ...(ctx ? { ctxIn: path.join(work, `${idx}.ctx`), ctxOut: path.join(work, `${idx}.ctxout`) } : {}) };
     });
     // bpftool --batch stops at the first failing command: rerun the remainder after a failure.
     let start = 0;
@@ -97,8 +100,9 @@ export function runInKernel(cases: readonly KdiffCase[]): KernelRun {
           advanced++;
           break;
         }
-        const out = reqs[start + advanced]!.dataOut;
-        outcomes[idx] = { retval: r.retval, dataOut: existsSync(out) ? new Uint8Array(readFileSync(out)) : null };
+        const q = reqs[start + advanced]!;
+        const read = (f: string | undefined): Uint8Array | null => (f && existsSync(f) ? new Uint8Array(readFileSync(f)) : null);
+        outcomes[idx] = { retval: r.retval, dataOut: read(q.dataOut), ...(q.ctxOut ? { ctxOut: read(q.ctxOut) } : {}) };
         advanced++;
       }
       start += Math.max(1, advanced);
@@ -158,7 +162,7 @@ export function compareWith(cases: readonly KdiffCase[], k: KernelRun, vm: VmRun
       return;
     }
     const vo = vm(c);
-    if (vo.retval === ko.retval && hex(vo.dataOut) === hex(ko.dataOut)) agree++;
+    if (vo.retval === ko.retval && hex(vo.dataOut) === hex(ko.dataOut) && (!c.ctxIn || hex(vo.ctxOut ?? null) === hex(ko.ctxOut ?? null))) agree++;
     else disagree.push({ id: c.id, flavour: c.flavour, kernel: ko, vm: vo });
   });
   return { total: cases.length, agree, disagree, rejected: k.rejected, kernelErrors, loadMs: k.loadMs, runMs: k.runMs, vmMs: Date.now() - t };
@@ -177,6 +181,7 @@ export function formatDisagreements(cases: readonly KdiffCase[], cmp: Comparison
       `case ${c.id} (${c.flavour}, ${c.program.slots.length} slots): kernel retval ${d.kernel.retval} vm retval ${d.vm.retval}` +
         (d.vm.error ? ` (vm: ${d.vm.error})` : '') +
         (firstDiff >= 0 ? `; packet differs first at byte ${firstDiff} (kernel ${kd![firstDiff]} vm ${vd![firstDiff]}; lengths ${kd!.length}/${vd!.length})` : '') +
+        (c.ctxIn ? `\nctx_in ${hex(c.ctxIn)}\nctx_out kernel ${hex(d.kernel.ctxOut ?? null)}\nctx_out vm     ${hex(d.vm.ctxOut ?? null)}` : '') +
         `\ndata_in ${hex(c.data)}\n${disassemble(c)}`,
     );
   }

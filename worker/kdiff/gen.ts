@@ -48,8 +48,10 @@ export interface KdiffCase {
   name: string;
   flavour: Flavour;
   program: Program;
-  /** Packet given to BPF_PROG_TEST_RUN (data_in). */
+  /** Packet given to BPF_PROG_TEST_RUN (data_in); for XDP with metadata it starts with the metadata. */
   data: Uint8Array;
+  /** ctx_in (struct __sk_buff or xdp_md), when the case sets one; the kernel then reports ctx_out. */
+  ctxIn?: Uint8Array;
   /** ISA row ids the program contains (for coverage reporting). */
   rows: string[];
 }
@@ -186,6 +188,8 @@ interface Ctx {
   depth: number;
   /** Map indices of the program's array and hash map, when it has maps. */
   maps: { array: number; hash: number } | null;
+  /** XDP metadata length in front of the packet (0 = none). */
+  metaLen: number;
 }
 
 function setConst(x: Ctx, dst: number): void {
@@ -267,6 +271,22 @@ function genAtomic(x: Ctx, regs: readonly number[]): void {
 
 function genPacket(x: Ctx, regs: readonly number[]): void {
   const { r, c } = x;
+  if (x.metaLen && r.chance(0.3)) {
+    // XDP metadata: meta = ctx->data_meta, checked against data before a read or write of 4 bytes.
+    const [a, b, d] = pickDistinct(r, regs, 3);
+    const skip = c.newLabel();
+    const off = 4 * r.int(x.metaLen / 4);
+    c.emit(R.ldxw, { dst: a, src: 6, off: 8 });
+    c.emit(R.mov64r, { dst: b, src: a });
+    c.emit(R.add64i, { dst: b, imm: off + 4 });
+    c.jumpTo(R.jgt64r, skip, { dst: b, src: 7 });
+    if (r.chance(0.5)) c.emit(row('ldxw'), { dst: d, src: a, off });
+    else c.emit(row('stxw'), { dst: a, src: d, off });
+    c.place(skip);
+    setConst(x, a);
+    setConst(x, b);
+    return;
+  }
   const k = r.int(x.info.write ? 4 : 2) === 1 ? 3 : r.int(x.info.write ? 3 : 1);
   if (k === 3) {
     // Variable packet offset: p = data + (byte & 31), checked against data_end before an 8-byte window.
@@ -515,10 +535,29 @@ export function generateCase(seed: number, id: number): KdiffCase {
   const c = new Code();
   const nSubs = r.chance(0.35) ? r.range(1, 3) : 0;
   const withMaps = r.chance(0.3);
-  const x: Ctx = { r, c, flavour, info, scratch, subs: Array.from({ length: nSubs }, () => c.newLabel()), called: new Set(), depth: 0, maps: withMaps ? { array: 0, hash: 1 } : null };
+  const x: Ctx = { r, c, flavour, info, scratch, subs: Array.from({ length: nSubs }, () => c.newLabel()), called: new Set(), depth: 0, metaLen: 0, maps: withMaps ? { array: 0, hash: 1 } : null };
   const pktLen = MIN_PACKET + (info.l3 ? 14 : 0) + r.int(57);
-  const data = new Uint8Array(pktLen);
-  for (let i = 0; i < pktLen; i++) data[i] = r.chance(0.2) ? r.pick([0, 0xff, 0x80, 0x7f]) : r.int(256);
+  // Some runs pass a ctx_in: XDP with 4..32 bytes of metadata before the packet, skb types with mark,
+  // priority, cb[] and tstamp set (the fields BPF_PROG_TEST_RUN accepts); the kernel reports ctx_out.
+  let ctxIn: Uint8Array | undefined;
+  if (r.chance(0.35) && flavour !== 'socket_filter') {
+    const layout = PROG_TYPES[flavour].ctx;
+    ctxIn = new Uint8Array(flavour === 'xdp' ? 24 : 192);
+    const dv = new DataView(ctxIn.buffer);
+    if (flavour === 'xdp') {
+      x.metaLen = 4 * r.range(1, 8);
+      dv.setUint32(0, x.metaLen, true); // data
+      dv.setUint32(4, x.metaLen + pktLen, true); // data_end
+    } else {
+      const off = (n: string): number => layout.fields.find((f) => f.name === n)!.off;
+      dv.setUint32(off('mark'), r.u32(), true);
+      dv.setUint32(off('priority'), r.u32(), true);
+      for (let i = 0; i < 5; i++) if (r.chance(0.6)) dv.setUint32(off('cb') + 4 * i, rand32(r), true);
+      if (r.chance(0.5)) dv.setBigUint64(off('tstamp'), BigInt(r.u32()) * 1000n, true);
+    }
+  }
+  const data = new Uint8Array(x.metaLen + pktLen);
+  for (let i = 0; i < data.length; i++) data[i] = r.chance(0.2) ? r.pick([0, 0xff, 0x80, 0x7f]) : r.int(256);
 
   // Prologue: r6 = ctx; packet flavours: r7 = data, r8 = data_end, and one bounds check for the whole packet use.
   const short = c.newLabel();
@@ -590,7 +629,7 @@ export function generateCase(seed: number, id: number): KdiffCase {
   const slots = c.finish();
   const progType = flavour;
   return {
-    id, name, flavour, data, rows: [...c.rows].sort(),
+    id, name, flavour, data, rows: [...c.rows].sort(), ...(ctxIn ? { ctxIn } : {}),
     program: {
       slots, labels: {}, funcs, origin: 'bytes', progType, license: 'GPL',
       // Per-program map names: programs batched into one object must not share maps.

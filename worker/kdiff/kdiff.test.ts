@@ -29,7 +29,7 @@ describe.skipIf(!oracle.ok)(`kernel-differential (${COUNT} programs, seed ${SEED
   for (const mode of ['fast', 'step'] as const) {
     it(`bpfplay's VM (${mode === 'fast' ? 'runFast' : 'createVm + step'}) agrees with the kernel on retval and data_out`, () => {
       expect(kernel, 'kernel run').toBeDefined();
-      const cmp = compareWith(cases, kernel, (c) => runCaseInVm(c.program, c.flavour, c.data, mode));
+      const cmp = compareWith(cases, kernel, (c) => runCaseInVm(c.program, c.flavour, c.data, mode, c.ctxIn));
       console.log(`kdiff ${mode}: ${cmp.agree}/${cmp.total} agree, ${cmp.disagree.length} disagree; VM time ${cmp.vmMs} ms`);
       if (cmp.disagree.length) console.log(formatDisagreements(cases, cmp));
       expect(cmp.disagree.map((d) => d.id)).toEqual([]);
@@ -68,7 +68,7 @@ describe.skipIf(!oracle.ok)(`kernel-differential (${COUNT} programs, seed ${SEED
     expect(kernel, 'kernel run').toBeDefined();
     const some = cases.slice(0, 40);
     const off = compareWith(some, { ...kernel, outcomes: kernel.outcomes.slice(0, 40) }, (c) => {
-      const r = runCaseInVm(c.program, c.flavour, c.data, 'fast');
+      const r = runCaseInVm(c.program, c.flavour, c.data, 'fast', c.ctxIn);
       if (c.id % 2 === 0) return { ...r, retval: ((r.retval ?? 0) + 1) >>> 0 };
       const d = r.dataOut!.slice();
       d[c.id % d.length] ^= 1;

@@ -12,6 +12,8 @@ import { CTX_BASE, PACKET_BASE, createVm, runFast, type PtrField, type RegionSpe
 export interface VmOutcome {
   retval: number | null;
   dataOut: Uint8Array | null;
+  /** ctx_out, when a ctx_in was given. */
+  ctxOut?: Uint8Array | null;
   insns?: number;
   error?: string;
 }
@@ -37,8 +39,8 @@ export function regionsFor(setup: TestRunSetup): RegionSpec[] {
   return regions;
 }
 
-export function runCaseInVm(program: Program, type: ProgTypeName, dataIn: Uint8Array, mode: 'fast' | 'step'): VmOutcome {
-  const prep = prepareTestRun({ type, dataIn });
+export function runCaseInVm(program: Program, type: ProgTypeName, dataIn: Uint8Array, mode: 'fast' | 'step', ctxIn?: Uint8Array): VmOutcome {
+  const prep = prepareTestRun({ type, dataIn, ctxIn });
   if (!prep.setup) return { retval: null, dataOut: null, error: prep.diagnostics.map((d) => d.message).join('; ') };
   const setup = prep.setup;
   const env = { program, regions: regionsFor(setup), ctxRegion: 'ctx' };
@@ -46,7 +48,7 @@ export function runCaseInVm(program: Program, type: ProgTypeName, dataIn: Uint8A
     const r = runFast(env);
     if (r.fault) return { retval: null, dataOut: null, insns: r.insns, error: `fault at insn ${r.fault.insn}: ${r.fault.message}` };
     const out = finishTestRun(setup, r.r0);
-    return { retval: out.retval, dataOut: out.dataOut, insns: r.insns };
+    return { retval: out.retval, dataOut: out.dataOut, ctxOut: out.ctxOut, insns: r.insns };
   }
   const { vm, diagnostics } = createVm(env);
   if (!vm) return { retval: null, dataOut: null, error: diagnostics.map((d) => d.message).join('; ') };
@@ -57,7 +59,7 @@ export function runCaseInVm(program: Program, type: ProgTypeName, dataIn: Uint8A
     if (rec.done) {
       if (rec.done.kind === 'fault') return { retval: null, dataOut: null, insns: steps, error: `fault at insn ${rec.done.insn}: ${rec.done.message}` };
       const out = finishTestRun(setup, rec.done.r0);
-      return { retval: out.retval, dataOut: out.dataOut, insns: steps };
+      return { retval: out.retval, dataOut: out.dataOut, ctxOut: out.ctxOut, insns: steps };
     }
     if (steps > 2_000_000) return { retval: null, dataOut: null, insns: steps, error: 'step limit' };
   }
