@@ -34,15 +34,14 @@ interface Tok {
   col: number;
 }
 
-/** A problem on one line; caught by the line loop, never leaves this module. */
-class LineError extends Error {
+/** A problem on one line; thrown to and caught by the line loop, never leaves this module. (Not an
+ * Error subclass: no stack trace is captured, which keeps a file full of bad lines cheap.) */
+class LineError {
   constructor(
-    message: string,
+    readonly message: string,
     readonly tok: Tok | null,
     readonly code = 'asm.syntax',
-  ) {
-    super(message);
-  }
+  ) {}
 }
 
 interface Fixup {
@@ -66,7 +65,10 @@ interface Ctx {
   diags: Diagnostic[];
   license?: string;
   section?: string;
+  hints: number;
 }
+
+const MAX_HINTS = 20;
 
 const LABEL_RE = /^[A-Za-z_.$][\w.$]*$/;
 const REG_RE = /^%?r(\d+)$/i;
@@ -75,7 +77,7 @@ const INT_RE = /^[+-]?(0[xX][0-9a-fA-F]+|[0-9]+)$/;
 /** Assembles ubpf-dialect text into a Program. */
 export function assembleUbpf(text: string): ProgramResult {
   const ctx: Ctx = {
-    line: 0, slots: [], sourceMap: [], labels: new Map(), firstExit: null, fixups: [], maps: [], diags: [],
+    line: 0, slots: [], sourceMap: [], labels: new Map(), firstExit: null, fixups: [], maps: [], diags: [], hints: 0,
   };
   try {
     const lines = text.split('\n');
@@ -87,7 +89,8 @@ export function assembleUbpf(text: string): ProgramResult {
         if (e instanceof LineError) {
           const d = lineDiag(ctx.line, e);
           ctx.diags.push(d);
-          const hint = hintFor(e, lines[i]!);
+          // Hints only for the first errors: a file of garbage should not cost a suggestion search per line.
+          const hint = ctx.hints++ < MAX_HINTS ? hintFor(e, lines[i]!) : null;
           if (hint) ctx.diags.push(info(hint, d.loc, 'asm.hint'));
         }
         else throw e;
