@@ -158,8 +158,9 @@ describe('round trip: disassemble -> assembleLlvm gives the same bytes', () => {
       'prog: r0 = 0x0', 'if r1 == 0x0 goto out', 'call sub', 'goto out', 'out: exit', 'sub: r0 = 0x1', 'exit',
     ]);
     const q = program(p.slots.slice(0, 5));
+    expect(disassembleText(q)).toMatch(/\nfunc_5:\n$/);
     expect(disassemble(q).lines.map((l) => (l.label ? `${l.label}: ` : '') + l.text)).toEqual([
-      'r0 = 0x0', 'if r1 == 0x0 goto LBB0_4', 'call func_5', 'goto LBB0_4', 'LBB0_4: exit', 'func_5: ',
+      'r0 = 0x0', 'if r1 == 0x0 goto LBB0_4', 'call func_5', 'goto LBB0_4', 'LBB0_4: exit',
     ]);
   });
 });
@@ -217,8 +218,7 @@ describe('round trip in the ubpf syntax: disassemble(ubpf) -> assembleUbpf', () 
         fc.property(fc.array(slotArb(r), { minLength: 1, maxLength: 3 }), (insns) => {
           const exits = Array.from({ length: 4 }, () => ({ opcode: 0x95, dst: 0, src: 0, off: 0, imm: 0 }));
           const p = program([...insns.flat(), ...exits]);
-          const d = disassemble(p, { syntax: 'ubpf' });
-          const text = d.lines.map((l) => (l.label ? `${l.label}:\n` : '') + l.text).join('\n');
+          const text = disassembleText(p, { syntax: 'ubpf' });
           const back = assembleUbpf(text);
           expect(back.diagnostics.filter((x) => x.severity === 'error').map(formatDiagnostic), `${r.id}: ${text}`).toEqual([]);
           expect(back.program!.slots, text).toEqual(p.slots);
@@ -247,7 +247,8 @@ describe('fuzz: random bytes never crash the disassembler', () => {
         const p = programFromBytes(bytes);
         const d = disassemble(p);
         expect(d.diagnostics.every((x) => x.code !== 'bug')).toBe(true);
-        expect(d.lines.filter((l) => l.text !== '').length).toBeLessThanOrEqual(p.slots.length);
+        expect(d.lines.length).toBeLessThanOrEqual(p.slots.length);
+        expect(d.lines.every((l) => l.pc < p.slots.length && l.text !== '')).toBe(true);
         objdumpText(p);
         objdumpText(p, { mcpu: 'generic' });
         // Whatever decodes also assembles back to the same bytes.

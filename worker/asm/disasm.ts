@@ -187,10 +187,17 @@ const LABEL_NAME = /^[A-Za-z_.$][A-Za-z0-9_.$]*$/;
  * label names (the program's, or LBB0_<slot> / func_<slot> made up), so the text assembles back.
  */
 export function disassemble(p: Program, opts: { syntax?: Syntax; labels?: boolean; helperNames?: boolean } = {}): { lines: DisasmLine[]; diagnostics: Diagnostic[] } {
+  const { lines, diagnostics } = disasmLines(p, opts);
+  return { lines, diagnostics };
+}
+
+/** disassemble(), plus the label of the end of the program when something jumps there. */
+function disasmLines(p: Program, opts: { syntax?: Syntax; labels?: boolean; helperNames?: boolean }): { lines: DisasmLine[]; diagnostics: Diagnostic[]; endLabel?: string } {
   const syntax = opts.syntax ?? 'llvm';
   const useLabels = opts.labels ?? true;
   const lines: DisasmLine[] = [];
   let diagnostics: Diagnostic[] = [];
+  let endLabel: string | undefined;
   try {
     const dec = decodeSlots(p.slots);
     diagnostics = dec.diagnostics;
@@ -255,13 +262,12 @@ export function disassemble(p: Program, opts: { syntax?: Syntax; labels?: boolea
         error: errAt.get(pc) ?? 'undecodable slot', ...(label !== undefined ? { label } : {}),
       });
     }
-    // Labels past the last instruction (a jump to the end).
-    const end = labelFor(p.slots.length);
-    if (end !== undefined) lines.push({ pc: p.slots.length, bytes: '', text: '', label: end });
+    // A label past the last instruction (a jump to the end) has no line of its own.
+    endLabel = labelFor(p.slots.length);
   } catch (e) {
     diagnostics.push(bugDiagnostic(e));
   }
-  return { lines, diagnostics };
+  return { lines, diagnostics, ...(endLabel !== undefined ? { endLabel } : {}) };
 }
 
 function ubpfText(i: Insn, p: Program, labelFor: (slot: number) => string | undefined): string {
@@ -290,17 +296,19 @@ function asDataSection(m: MapDef): string | null {
 }
 
 /**
- * The text a program disassembles to, one instruction per line with its labels, ready for assembleLlvm:
+ * The text a program disassembles to, one instruction per line with its labels, ready for assembleLlvm
+ * (or assembleUbpf with syntax 'ubpf': then only `.map` lines and the code):
  * `.license`, `.section`, `.map` lines for maps, then the code, then global-data maps as data sections
  * (so their initial bytes survive; assembleLlvm numbers those maps after the `.map` ones, as here).
  */
 export function disassembleText(p: Program, opts: { syntax?: Syntax } = {}): string {
-  const { lines } = disassemble(p, { syntax: opts.syntax, labels: true });
+  const { lines, endLabel } = disasmLines(p, { syntax: opts.syntax, labels: true });
   const out: string[] = [];
-  if (p.license !== undefined) out.push(`.license ${JSON.stringify(p.license)}`);
-  if (p.section !== undefined && /^[A-Za-z_.][\w./-]*$/.test(p.section)) out.push(`.section ${p.section},"ax",@progbits`);
+  const llvm = (opts.syntax ?? 'llvm') === 'llvm';
+  if (llvm && p.license !== undefined) out.push(`.license ${JSON.stringify(p.license)}`);
+  if (llvm && p.section !== undefined && /^[A-Za-z_.][\w./-]*$/.test(p.section)) out.push(`.section ${p.section},"ax",@progbits`);
   // Data sections only when every global-data map comes after every other map (indices stay the same).
-  const data = p.maps.map(asDataSection);
+  const data = p.maps.map((m) => (llvm ? asDataSection(m) : null));
   const firstData = data.findIndex((d) => d !== null);
   const useData = firstData >= 0 && data.slice(firstData).every((d) => d !== null);
   p.maps.forEach((m, k) => {
@@ -309,8 +317,9 @@ export function disassembleText(p: Program, opts: { syntax?: Syntax } = {}): str
   });
   for (const l of lines) {
     if (l.label !== undefined) out.push(`${l.label}:`);
-    if (l.text) out.push(`\t${l.text}`);
+    out.push(`\t${l.text}`);
   }
+  if (endLabel !== undefined) out.push(`${endLabel}:`);
   if (useData) for (const d of data.slice(firstData)) out.push(d!);
   return out.join('\n') + '\n';
 }
