@@ -169,7 +169,7 @@ class Parser {
   }
   private reg64(what: string): Reg {
     const r = this.reg(what);
-    if (r.w) throw new ParseError(`expected a 64-bit register r${r.n} ${what.replace(/^a /, 'as ')}, found w${r.n}`, r.tok);
+    if (r.w) throw new ParseError(`expected r${r.n} (a 64-bit register) as ${what.replace(/^an? /, 'the ')}, found w${r.n}`, r.tok);
     return r;
   }
   private regWidth(is64: boolean, what: string): Reg {
