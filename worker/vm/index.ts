@@ -20,6 +20,9 @@
 //   budget?            instruction budget (default 1,000,000); running past it is a fault
 //   seed?, startTimeNs?, cpu?, ctx?   PRNG seed, virtual clock start, CPU id, program-type context for helpers
 //   ldAbsRegion?       region LD_ABS/LD_IND read from (default 'packet')
+//   skbHeaders?        { network, mac } offsets from that region's start for LD_ABS's SKF_NET_OFF /
+//                      SKF_LL_OFF negative offsets (default network 0, mac unset); bytes in front of the
+//                      region are readable when its Uint8Array is a view into the skb's whole buffer
 //   historyBytes?      bound of the back-step history (default 64 MiB). The history keeps per step only
 //                      what undoing needs (changed registers, overwritten bytes, scalars), packed in
 //                      typed arrays (history.ts): about 60-100 bytes per ALU step, so the default holds
@@ -46,7 +49,8 @@
 //
 // Helpers reach the VM only through HelperEnv (worker/helpers/types.ts): memory by address, maps by
 // pointer, the PRNG and clock, outputs, callbacks (callFunction) and region moves (remapRegion).
-// The generated code needs `new Function` (no CSP forbidding eval in the worker).
+// Where `new Function` is forbidden (a CSP without 'unsafe-eval'), the same machine runs the plain
+// interpreter of interp.ts instead (slower; tests run both and compare them).
 //
 // Faults never throw out of this API; internal errors become faults or "bug" diagnostics.
 
@@ -56,5 +60,5 @@ export {
   Memory, CTX_BASE, PACKET_BASE, STACK_TOP, MAP_PTR_BASE, MAP_VALUE_BASE, RINGBUF_BASE, MEM_BASE, CODE_BASE,
   MAX_BPF_STACK, MAX_CALL_FRAMES, type RegionSpec, type RegionKind, type PtrField, type MemWrite,
 } from './memory';
-export { MAX_TAIL_CALL_CNT, BPF_MAX_LOOPS, DEFAULT_BUDGET, type Done, type HelperCall, type MapChange } from './machine';
+export { MAX_TAIL_CALL_CNT, BPF_MAX_LOOPS, DEFAULT_BUDGET, SKF_NET_OFF, SKF_LL_OFF, type Done, type HelperCall, type MapChange } from './machine';
 export { mapPtrAddr, mapValueBase, codeAddr } from './compile';

@@ -12,7 +12,10 @@
 //   is non-zero, jumps once it is zero (the verifier's rewrite for the interpreter);
 // - LD_ABS/LD_IND: big-endian load at an offset from the start of the skb data (`ldAbsRegion`); an
 //   offset outside the packet ends the program with r0 = 0 (bpf_gen_ld_abs / bpf_skb_load_helper_*);
-//   negative (SKF_*) offsets are treated as out of range.
+//   negative offsets are the kernel's SKF_NET_OFF (-0x100000, relative to the network header) and
+//   SKF_LL_OFF (-0x200000, relative to the mac header) forms (bpf_internal_load_pointer_neg_helper),
+//   which may reach bytes in front of the region when its bytes are a view into a larger buffer (the
+//   skb head); others, or an unset mac header, end the program with r0 = 0.
 // Runs are deterministic: a seeded PRNG and a virtual clock of `startTimeNs + 1 ns per instruction`.
 
 import type { Program } from '../isa/program';
@@ -27,6 +30,9 @@ import { o } from './ops64';
 export const MAX_TAIL_CALL_CNT = 33;
 export const BPF_MAX_LOOPS = 8 * 1024 * 1024;
 export const DEFAULT_BUDGET = 1_000_000;
+/** include/uapi/linux/filter.h */
+export const SKF_NET_OFF = -0x100000;
+export const SKF_LL_OFF = -0x200000;
 /** The return pc of a frame pushed by callFunction: its exit hands control back to the helper. */
 const CALLBACK_RETURN = -0x7fff;
 
@@ -71,6 +77,8 @@ export interface MachineOptions {
   ctx: unknown;
   ctxAddr: bigint;
   ldAbsRegion: string;
+  /** Offsets of the network and mac headers from the start of `ldAbsRegion` (mac null: not set). */
+  skbHeaders: { network: number; mac: number | null };
 }
 
 const compiledCache = new WeakMap<Program, Compiled>();
@@ -204,15 +212,24 @@ export class Machine implements HelperEnv {
       case 'ldpkt': {
         const r = this.mem.get(this.opts.ldAbsRegion);
         if (!r) return this.fault(pc, `LD_${i.mode.toUpperCase()} needs packet data (an skb context such as socket_filter or sched_cls); this run has none`);
-        const off = i.mode === 'abs' ? i.imm | 0 : (this.R[2 * i.src]! + i.imm) | 0;
+        const k = i.mode === 'abs' ? i.imm | 0 : (this.R[2 * i.src]! + i.imm) | 0;
         this.S.n++;
-        if (off < 0 || off + i.size > r.bytes.length) {
+        let off: number | null = k;
+        if (k < 0) {
+          const h = this.opts.skbHeaders;
+          if (k >= SKF_NET_OFF) off = h.network + k - SKF_NET_OFF;
+          else if (k >= SKF_LL_OFF && h.mac !== null) off = h.mac + k - SKF_LL_OFF;
+          else off = null;
+        }
+        // The readable span is [skb head, data end): bytes before the region are its buffer's headroom.
+        if (off === null || off < -r.bytes.byteOffset || off + i.size > r.bytes.length) {
           this.R[0] = 0;
           this.R[1] = 0;
           this.done = { kind: 'exit', r0: 0n };
           return;
         }
-        const v = i.size === 1 ? r.dv.getUint8(off) : i.size === 2 ? r.dv.getUint16(off, false) : r.dv.getInt32(off, false);
+        const dv = new DataView(r.bytes.buffer, r.bytes.byteOffset + off, i.size);
+        const v = i.size === 1 ? dv.getUint8(0) : i.size === 2 ? dv.getUint16(0, false) : dv.getInt32(0, false);
         this.R[0] = v;
         this.R[1] = 0;
         this.S.pc = pc + 1;

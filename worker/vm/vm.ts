@@ -39,6 +39,9 @@ export interface VmEnv {
   ctx?: unknown;
   /** The region LD_ABS/LD_IND read (default 'packet'). */
   ldAbsRegion?: string;
+  /** Network and mac header offsets from the start of that region, for LD_ABS's SKF_NET_OFF/SKF_LL_OFF
+   * forms (default network 0, mac unset). A socket filter under BPF_PROG_TEST_RUN has { network: 0, mac: -14 }. */
+  skbHeaders?: { network: number; mac: number | null };
   /** History bound for back-step records, in estimated bytes (default 64 MiB). */
   historyBytes?: number;
   /** Steps between checkpoints (default 1,024). */
@@ -163,6 +166,7 @@ function build(env: VmEnv): Built | Diagnostic[] {
     programs, mem, maps, helpers: env.helpers ?? getHelperSet(setName), helperSet: setName,
     budget: env.budget ?? DEFAULT_BUDGET, seed: env.seed ?? 0, startTimeNs: env.startTimeNs ?? DEFAULT_START_NS,
     cpu: env.cpu ?? 0, ctx: env.ctx ?? null, ctxAddr: ctxR ? ctxR.base : 0n, ldAbsRegion: env.ldAbsRegion ?? 'packet',
+    skbHeaders: env.skbHeaders ?? { network: 0, mac: null },
   });
   if (ctxR) machine.setReg(1, ctxR.base);
   for (const [k, v] of Object.entries(env.initialRegs ?? {})) {
