@@ -12,6 +12,7 @@ import '../helpers/packet';
 import '../maps/queue_stack';
 import '../maps/lru_hash';
 import '../maps/lpm_trie';
+import '../maps/perf_event_array';
 import { enterPercpuRun } from '../maps/percpu';
 import { createMap } from '../maps/types';
 import { prepareAttachView, type AttachMeta } from './attach';
