@@ -3,7 +3,7 @@
 // conditional jump) whose `sense` says which edge is still open; gen_and/gen_or/gen_not/backpatch
 // wire them exactly as libpcap does, and scratch registers M[] are allocated in the same rotation
 // (alloc_reg). The optimizer (optimize.ts) and the linearizer then run on this graph.
-// Not supported (reported as located errors): gateway, geneve, DECnet host addresses, ISO/IS-IS,
+// Not supported (reported as located errors): gateway, geneve, DECnet host addresses,
 // ATM/802.11/PF primitives, and names that need resolving (hosts, networks, ethers).
 // `protochain` builds libpcap's backward-jumping loop and turns the optimizer off, as libpcap does
 // (the result is not a program the kernel accepts: it jumps backwards).
@@ -76,10 +76,12 @@ const TAX = 0x00, TXA = 0x80;
 
 const ETHERTYPE = { ATALK: 0x809b, AARP: 0x80f3, IPX: 0x8137, DN: 0x6003, LAT: 0x6004, SCA: 0x6007, MOPRC: 0x6002, MOPDL: 0x6001, IP: 0x0800, ARP: 0x0806, REVARP: 0x8035, IPV6: 0x86dd, VLAN: 0x8100, QINQ_AD: 0x88a8, QINQ: 0x9100, MPLS: 0x8847, PPPOED: 0x8863, PPPOES: 0x8864 };
 const ETHERMTU = 1500;
+const ISO = { CLNP: 0x81, ESIS: 0x82, ISIS: 0x83 };
+const ISIS = { L1_LAN_IIH: 15, L2_LAN_IIH: 16, PTP_IIH: 17, L1_LSP: 18, L2_LSP: 20, L1_CSNP: 24, L2_CSNP: 25, L1_PSNP: 26, L2_PSNP: 27 };
 const LLCSAP = { IP: 0x06, STP: 0x42, IPX: 0xe0, NETBEUI: 0xf0, ISONS: 0xfe };
 const IPPROTO = { ICMP: 1, IGMP: 2, TCP: 6, UDP: 17, IGRP: 9, PIM: 103, VRRP: 112, ICMPV6: 58, AH: 51, ESP: 50, SCTP: 132, FRAGMENT: 44 };
 
-type OffRel = 'packet' | 'linkhdr' | 'linkpl' | 'linktype' | 'llc' | 'tran_ipv4' | 'tran_ipv6' | 'prevmplshdr';
+type OffRel = 'packet' | 'linkhdr' | 'linkpl' | 'linkpl_nosnap' | 'linktype' | 'llc' | 'tran_ipv4' | 'tran_ipv6' | 'prevmplshdr';
 
 /** Services for port names (Debian netbase /etc/services: name -> tcp/udp ports). */
 const SERVICES: Record<string, { port: number; tcp: boolean; udp: boolean }> = {
@@ -190,6 +192,8 @@ export class Gen {
         return [st(LD | ABS | size, this.offLinktype + off)];
       case 'llc':
         return [st(LD | ABS | size, this.offLinkpl + off)];
+      case 'linkpl_nosnap':
+        return [st(LD | ABS | size, this.offLinkpl + this.offNlNosnap + off)];
       case 'tran_ipv4':
         return [this.loadxIphdrlen(), st(LD | IND | size, this.offLinkpl + this.offNl + off)];
       case 'tran_ipv6':
@@ -345,9 +349,28 @@ export class Gen {
       case 'stp': return this.linktype(LLCSAP.STP, col);
       case 'ipx': return this.linktype(LLCSAP.IPX, col);
       case 'netbeui': return this.linktype(LLCSAP.NETBEUI, col);
+      case 'esis': return this.proto(ISO.ESIS, 'iso', col);
+      case 'isis': return this.proto(ISO.ISIS, 'iso', col);
+      case 'clnp': return this.proto(ISO.CLNP, 'iso', col);
+      case 'l1': return this.isisAny([ISIS.L1_LAN_IIH, ISIS.PTP_IIH, ISIS.L1_LSP, ISIS.L1_CSNP, ISIS.L1_PSNP], col);
+      case 'l2': return this.isisAny([ISIS.L2_LAN_IIH, ISIS.PTP_IIH, ISIS.L2_LSP, ISIS.L2_CSNP, ISIS.L2_PSNP], col);
+      case 'iih': return this.isisAny([ISIS.L1_LAN_IIH, ISIS.L2_LAN_IIH, ISIS.PTP_IIH], col);
+      case 'lsp': return this.isisAny([ISIS.L1_LSP, ISIS.L2_LSP], col);
+      case 'snp': return this.isisAny([ISIS.L1_CSNP, ISIS.L2_CSNP, ISIS.L1_PSNP, ISIS.L2_PSNP], col);
+      case 'csnp': return this.isisAny([ISIS.L1_CSNP, ISIS.L2_CSNP], col);
+      case 'psnp': return this.isisAny([ISIS.L1_PSNP, ISIS.L2_PSNP], col);
       case 'link': throw new FilterError('link layer applied in wrong context', col);
       case 'default': throw new FilterError('syntax error', col);
     }
+  }
+
+  /** IS-IS PDU types, or-ed in libpcap's order (the first two, then each further one). */
+  isisAny(types: number[], col: number): Block {
+    const b0 = this.proto(types[0]!, 'isis', col);
+    const b1 = this.proto(types[1]!, 'isis', col);
+    this.or(b0, b1);
+    for (const t of types.slice(2)) this.or(this.proto(t, 'isis', col), b1);
+    return b1;
   }
   proto(v: number, proto: Proto, col: number, dir: Dir = 'default'): Block {
     if (dir !== 'default') throw new FilterError("direction applied to 'proto'", col);
@@ -376,6 +399,22 @@ export class Gen {
         this.and(b0, b1);
         return b1;
       }
+      case 'iso': {
+        const b0 = this.linktype(LLCSAP.ISONS, col);
+        const b1 = this.cmp('linkpl_nosnap', 0, B, v);
+        this.and(b0, b1);
+        return b1;
+      }
+      case 'isis': {
+        const b0 = this.proto(ISO.ISIS, 'iso', col);
+        const b1 = this.cmp('linkpl_nosnap', 4, B, v);
+        this.and(b0, b1);
+        return b1;
+      }
+      case 'esis':
+        throw new FilterError("'esis proto' is bogus", col);
+      case 'clnp':
+        throw new FilterError("'clnp proto' is not supported", col);
       case 'arp': case 'rarp':
         throw new FilterError(`${proto} does not encapsulate another protocol`, col);
       default:

@@ -7,7 +7,8 @@
 export type Proto =
   | 'link' | 'ip' | 'arp' | 'rarp' | 'sctp' | 'tcp' | 'udp' | 'icmp' | 'igmp' | 'igrp' | 'pim' | 'vrrp' | 'carp'
   | 'ip6' | 'icmp6' | 'ah' | 'esp' | 'default'
-  | 'atalk' | 'aarp' | 'decnet' | 'lat' | 'sca' | 'moprc' | 'mopdl' | 'stp' | 'ipx' | 'netbeui' | 'iso';
+  | 'atalk' | 'aarp' | 'decnet' | 'lat' | 'sca' | 'moprc' | 'mopdl' | 'stp' | 'ipx' | 'netbeui' | 'iso'
+  | 'esis' | 'isis' | 'clnp' | 'l1' | 'l2' | 'iih' | 'lsp' | 'snp' | 'csnp' | 'psnp';
 export type Dir = 'default' | 'src' | 'dst' | 'or' | 'and';
 export type AddrQ = 'default' | 'host' | 'net' | 'port' | 'portrange' | 'proto' | 'protochain' | 'gateway';
 export interface Qual {
@@ -65,6 +66,7 @@ const KEYWORDS = new Set([
   'vrrp', 'carp', 'ip6', 'icmp6', 'ah', 'esp', 'vlan', 'mpls', 'pppoed', 'pppoes', 'broadcast', 'multicast', 'and',
   'or', 'not', 'len', 'length', 'gateway', 'inbound', 'outbound', 'ifindex', 'byte', 'geneve', 'llc',
   'atalk', 'aarp', 'decnet', 'lat', 'sca', 'moprc', 'mopdl', 'stp', 'ipx', 'netbeui', 'iso',
+  'esis', 'es-is', 'isis', 'is-is', 'clnp', 'l1', 'l2', 'iih', 'lsp', 'snp', 'csnp', 'psnp',
 ]);
 const NAMED_NUMS: Record<string, number> = {
   icmptype: 0, icmpcode: 1, 'icmp-echoreply': 0, 'icmp-unreach': 3, 'icmp-sourcequench': 4, 'icmp-redirect': 5,
@@ -168,6 +170,8 @@ const PNAMES: Record<string, Proto> = {
   rarp: 'rarp', sctp: 'sctp', tcp: 'tcp', udp: 'udp', icmp: 'icmp', igmp: 'igmp', igrp: 'igrp', pim: 'pim', vrrp: 'vrrp',
   carp: 'carp', ip6: 'ip6', icmp6: 'icmp6', ah: 'ah', esp: 'esp', atalk: 'atalk', aarp: 'aarp', decnet: 'decnet',
   lat: 'lat', sca: 'sca', moprc: 'moprc', mopdl: 'mopdl', stp: 'stp', ipx: 'ipx', netbeui: 'netbeui', iso: 'iso',
+  esis: 'esis', 'es-is': 'esis', isis: 'isis', 'is-is': 'isis', clnp: 'clnp', l1: 'l1', l2: 'l2', iih: 'iih', lsp: 'lsp',
+  snp: 'snp', csnp: 'csnp', psnp: 'psnp',
 };
 
 class Parser {
