@@ -484,7 +484,7 @@ class Verifier {
     const live = this.liveIn[idx]!;
     for (const e of list) {
       if (!e.done) {
-        if (statesExact(e.st, st)) this.fail(idx, M.infiniteLoop(idx));
+        if (statesExact(e.st, st, live)) this.fail(idx, M.infiniteLoop(idx));
         continue;
       }
       if (statesEqual(e.st, st, live)) {
@@ -1410,6 +1410,7 @@ class Verifier {
     }
     if (mapIdx >= 0) this.checkMapFuncCompat(this.maps[mapIdx], id, name, proto?.mapArg?.types);
     if (releaseId) this.releaseReference(st, releaseId);
+    if (CHANGES_PKT_DATA.has(id)) this.clearAllPktPointers(st);
     // Caller-saved registers are clobbered.
     for (let r = 1; r <= 5; r++) regs[r] = notInit();
     const ret = proto ? proto.ret : 'RET_INTEGER';
@@ -1525,6 +1526,15 @@ class Verifier {
     }
   }
 
+  /** clear_all_pkt_pointers: after a helper that may move packet data every packet pointer is invalid. */
+  private clearAllPktPointers(st: VState): void {
+    const bad = (r: Reg): boolean => isPktPointer(r.type) || r.type === 'PTR_TO_PACKET_END';
+    for (const f of st.frames) {
+      for (let r = 0; r < 11; r++) if (bad(f.regs[r]!)) f.regs[r] = this.unpriv ? notInit() : unknownScalar();
+      for (let s = 0; s < 64; s++) if (f.spills[s] && bad(f.spills[s]!)) f.spills[s] = unknownScalar();
+    }
+  }
+
   private releaseReference(st: VState, id: number): void {
     st.refs = st.refs.filter((r) => r.id !== id);
     for (const f of st.frames) {
@@ -1634,6 +1644,9 @@ const MAP_ONLY_HELPERS: Record<string, readonly number[]> = {
   stack: [87, 88, 89],
   bloom_filter: [88, 89],
 };
+
+/** bpf_helper_changes_pkt_data. */
+const CHANGES_PKT_DATA: ReadonlySet<number> = new Set([9, 10, 11, 13, 18, 19, 31, 38, 39, 43, 44, 50, 54, 63, 65, 73, 74, 75, 76, 90, 91]);
 
 const MEM_TYPES = ['PTR_TO_STACK', 'PTR_TO_PACKET', 'PTR_TO_PACKET_META', 'PTR_TO_MAP_KEY', 'PTR_TO_MAP_VALUE', 'PTR_TO_MEM'];
 
@@ -1745,13 +1758,14 @@ function touchedRegs(i: Insn): Set<number> {
 }
 
 /** Exact equality of two states (for infinite-loop detection). */
-function statesExact(a: VState, b: VState): boolean {
+function statesExact(a: VState, b: VState, live: number): boolean {
   if (a.frames.length !== b.frames.length || a.refs.length !== b.refs.length) return false;
   for (let k = 0; k < a.frames.length; k++) {
     const fa = a.frames[k]!;
     const fb = b.frames[k]!;
     if (fa.callsite !== fb.callsite) return false;
-    for (let r = 0; r < 11; r++) if (!regExact(fa.regs[r]!, fb.regs[r]!)) return false;
+    const top = k === a.frames.length - 1;
+    for (let r = 0; r < 11; r++) if ((!top || live & (1 << r)) && !regExact(fa.regs[r]!, fb.regs[r]!)) return false;
     for (let j = 0; j < MAX_BPF_STACK; j++) if (fa.slots[j] !== fb.slots[j]) return false;
     for (let s = 0; s < 64; s++) {
       const x = fa.spills[s];

@@ -1,0 +1,17 @@
+# {"type": "socket_filter", "doc": "A map value indexed by a value bounded by a signed and an unsigned check."}
+.map arr array key=4 value=64 entries=1
+  *(u32 *)(r10 - 4) = 0
+  r2 = r10
+  r2 += -4
+  r1 = arr ll
+  call 1
+  if r0 == 0 goto out
+  r6 = r0
+  r1 = *(u32 *)(r6 + 0)
+  if r1 s< 0 goto out
+  if r1 s> 60 goto out
+  r6 += r1
+  r0 = *(u32 *)(r6 + 0)
+out:
+  r0 = 0
+  exit
