@@ -29,7 +29,7 @@ export default function Editor() {
         minimap: { enabled: false }, fontSize: s.presentation ? 20 : 13.5, lineHeight: s.presentation ? 30 : 20,
         fontFamily: "'JetBrains Mono', 'Fira Code', 'DejaVu Sans Mono', ui-monospace, monospace",
         scrollBeyondLastLine: false, renderLineHighlight: 'line', ariaLabel: 'Program source', tabSize: 8,
-        fixedOverflowWidgets: true, padding: { top: 8 },
+        fixedOverflowWidgets: true, padding: { top: 8 }, editContext: false,
       });
       const ed = editor;
       let applying = false;

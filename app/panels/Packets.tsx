@@ -2,12 +2,12 @@
 // executed (virtualised, so 10,000 packets stay fast); the selected packet as a decoded tree plus a
 // hex dump in which the bytes the current instruction reads or writes are highlighted; pcap/pcapng
 // open (button or drag-and-drop onto the page), export, hex paste, progress and cancel.
-import { useMemo, useRef, useState, type UIEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
 import { Panel } from '../components/Panel';
 import { bytesToHex, hex2, hexToBytes } from '../components/format';
 import { isPacketType, selectInputs, useStore } from '../store';
 import { BudgetSelect } from '../components/Controls';
-import type { ByteRange, PacketLayer } from '../../worker/api/types';
+import type { ByteRange, PacketDetail, PacketLayer } from '../../worker/api/types';
 
 const ROW_H = 24;
 
@@ -20,15 +20,22 @@ function PacketList() {
   const height = 168;
   const first = Math.max(0, Math.floor(scroll / ROW_H) - 4);
   const last = Math.min(packets.length, first + Math.ceil(height / ROW_H) + 8);
+  const summaries = useStore((s) => s.summaries);
+  const fetchSummaries = useStore((s) => s.fetchSummaries);
+  const verdictsReady = verdicts.length === packets.length;
+  useEffect(() => {
+    if (last > first && verdictsReady && packets.slice(first, last).some((p) => !p.name)) void fetchSummaries(first, last - first);
+  }, [first, last, packets, verdictsReady, fetchSummaries]);
   const rows = [];
   for (let i = first; i < last; i++) {
     const p = packets[i]!;
+    const name = p.name || summaries[i] || `packet ${i + 1}`;
     const v = verdicts[i];
     rows.push(
       <div role="row" key={i} aria-selected={i === selected} className={`prow${i === selected ? ' sel' : ''}`} style={{ top: i * ROW_H }}
         onClick={() => void selectPacket(i)} data-testid={`packet-${i}`}>
         <span role="cell" className="c-idx">{i + 1}</span>
-        <span role="cell" className="c-name" title={p.name}>{p.name}</span>
+        <span role="cell" className="c-name" title={name}>{name}</span>
         <span role="cell" className="c-len">{p.hex.length / 2}</span>
         <span role="cell" className={`c-verdict v-${v?.verdictClass ?? 'none'}`}>{v ? v.verdict : '…'}</span>
         <span role="cell" className="c-ret">{v?.retval ?? ''}</span>
@@ -71,48 +78,66 @@ function layerAt(i: number, layers: PacketLayer[]): number {
   return -1;
 }
 
+const HexRow = memo(function HexRow({ offset, cells }: { offset: number; cells: string }) {
+  // cells: one entry per byte, "hh|classes", joined by ';' — a cheap key so unchanged rows skip rendering.
+  return (
+    <div className="hrow">
+      <span className="hoff">{offset.toString(16).padStart(4, '0')}</span>
+      {cells.split(';').map((c, k) => {
+        const [h, cls] = c.split('|');
+        return <span key={k} className={`hb ${cls}`} title={`offset ${offset + k}`}>{h}</span>;
+      })}
+    </div>
+  );
+});
+
 function HexDump({ bytes, original, access, layers, hover }: { bytes: Uint8Array; original: Uint8Array; access: ByteRange[]; layers: PacketLayer[]; hover: [number, number] | null }) {
   const rows = [];
   for (let o = 0; o < bytes.length; o += 16) {
-    const cells = [];
+    const cells: string[] = [];
     for (let i = o; i < Math.min(o + 16, bytes.length); i++) {
       const a = inRanges(i, access);
       const li = layerAt(i, layers);
       const diff = original[i] !== bytes[i];
       const hv = hover && i >= hover[0] && i < hover[0] + hover[1];
-      cells.push(
-        <span key={i} className={`hb l${li % 6}${a ? ` acc-${a}` : ''}${diff ? ' diff' : ''}${hv ? ' hv' : ''}`} title={`offset ${i}`}>{hex2(bytes[i]!)}</span>,
-      );
+      cells.push(`${hex2(bytes[i]!)}|l${li % 6}${a ? ` acc-${a}` : ''}${diff ? ' diff' : ''}${hv ? ' hv' : ''}`);
     }
-    rows.push(<div key={o} className="hrow"><span className="hoff">{o.toString(16).padStart(4, '0')}</span>{cells}</div>);
+    rows.push(<HexRow key={o} offset={o} cells={cells.join(';')} />);
   }
   return <div className="hexdump" aria-label="Packet bytes">{rows}</div>;
 }
+
+const PacketTree = memo(function PacketTree({ detail, setHover }: { detail: PacketDetail; setHover: (h: [number, number] | null) => void }) {
+  return (
+    <div className="ptree" aria-label="Decoded packet">
+      <div className="psum">{detail.summary}</div>
+      {detail.layers.map((l, k) => (
+        <details key={k} open className={`layer l${k % 6}`}>
+          <summary onMouseEnter={() => setHover([l.offset, l.length])} onMouseLeave={() => setHover(null)}>{l.name} <span className="dim">[{l.offset}, +{l.length}]</span></summary>
+          <ul>
+            {l.fields.map((f, j) => (
+              <li key={j} onMouseEnter={() => setHover([f.offset, f.length])} onMouseLeave={() => setHover(null)}>
+                <span className="fname">{f.name}</span> <span className="fval">{f.value}</span> <span className="dim">@{f.offset}</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      ))}
+    </div>
+  );
+});
 
 function PacketDetailView() {
   const detail = useStore((s) => s.detail);
   const frame = useStore((s) => s.frame);
   const [hover, setHover] = useState<[number, number] | null>(null);
   if (!detail) return <p className="empty">Select a packet.</p>;
-  const bytes = frame?.packetBytes && frame.packet === detail.index ? frame.packetBytes : detail.bytes;
+  const mine = frame?.packet === detail.index;
+  const bytes = mine && frame.packetBytes && frame.packetBytes.length === detail.bytes.length ? frame.packetBytes : detail.bytes;
   return (
     <div className="pdetail">
-      <HexDump bytes={bytes} original={detail.bytes} access={frame?.packet === detail.index ? frame.access : []} layers={detail.layers} hover={hover} />
-      <div className="ptree" aria-label="Decoded packet">
-        <div className="psum">{detail.summary}</div>
-        {detail.layers.map((l, k) => (
-          <details key={k} open className={`layer l${k % 6}`}>
-            <summary onMouseEnter={() => setHover([l.offset, l.length])} onMouseLeave={() => setHover(null)}>{l.name} <span className="dim">[{l.offset}, +{l.length}]</span></summary>
-            <ul>
-              {l.fields.map((f, j) => (
-                <li key={j} onMouseEnter={() => setHover([f.offset, f.length])} onMouseLeave={() => setHover(null)}>
-                  <span className="fname">{f.name}</span> <span className="fval">{f.value}</span> <span className="dim">@{f.offset}</span>
-                </li>
-              ))}
-            </ul>
-          </details>
-        ))}
-      </div>
+      <HexDump bytes={bytes} original={detail.bytes} access={mine ? frame.access : []} layers={detail.layers} hover={hover} />
+      <PacketTree detail={detail} setHover={setHover} />
     </div>
   );
 }

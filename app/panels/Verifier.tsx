@@ -1,10 +1,25 @@
 // Verifier: the verdict, the first error with a jump to its line, the log in the kernel's format and
 // the abstract state the verifier saw at each instruction. Assembler errors show here too.
+import { memo, useState } from 'react';
 import { Panel } from '../components/Panel';
+import type { VerifierStateView } from '../../worker/api/types';
 import { useStore } from '../store';
 import { revealLine } from '../editor/bridge';
 
+const StatesTable = memo(function StatesTable({ states, frameLine }: { states: VerifierStateView[]; frameLine: number | null }) {
+  return (
+    <table>
+      <tbody>
+        {states.map((s, i) => (
+          <tr key={i} className={frameLine !== null && s.line === frameLine ? 'cur' : undefined}><th>{s.insn}</th><td>{s.text}</td></tr>
+        ))}
+      </tbody>
+    </table>
+  );
+});
+
 export function Verifier() {
+  const [statesOpen, setStatesOpen] = useState(false);
   const build = useStore((s) => s.build);
   const report = useStore((s) => s.report);
   const caps = useStore((s) => s.caps);
@@ -56,15 +71,9 @@ export function Verifier() {
             <pre>{report.log}</pre>
           </details>
           {report.states.length ? (
-            <details className="vstates">
+            <details className="vstates" onToggle={(e) => setStatesOpen(e.currentTarget.open)}>
               <summary>Abstract state per instruction</summary>
-              <table>
-                <tbody>
-                  {report.states.map((s, i) => (
-                    <tr key={i} className={frameLine !== null && s.line === frameLine ? 'cur' : undefined}><th>{s.insn}</th><td>{s.text}</td></tr>
-                  ))}
-                </tbody>
-              </table>
+              {statesOpen ? <StatesTable states={report.states} frameLine={frameLine} /> : null}
             </details>
           ) : null}
         </>

@@ -70,6 +70,9 @@ export interface PacketsSlice {
   eventsText: string;
   eventsError: string | null;
   setEvents(text: string | null): void;
+  /** Summaries of unnamed inputs (captures), fetched for the rows the list shows. */
+  summaries: Record<number, string>;
+  fetchSummaries(from: number, count: number): Promise<void>;
   samples: PacketInput[];
   detail: PacketDetail | null;
   setPackets(p: PacketInput[] | null): void;
@@ -119,7 +122,7 @@ let seedSource = '';
  * run again until an input changes (or the same runaway would be killed forever). */
 let halted = false;
 
-const RUN_CHUNK = 1000;
+const RUN_CHUNK = 2500;
 
 function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -385,6 +388,23 @@ const createPacketsSlice = (set: Set, get: Get): PacketsSlice => ({
   eventList: [],
   eventsText: '',
   eventsError: null,
+  summaries: {},
+  async fetchSummaries(from, count) {
+    const have = get().summaries;
+    let need = false;
+    for (let i = from; i < from + count; i++) if (have[i] === undefined) need = true;
+    if (!need) return;
+    const inputs = selectInputs(get());
+    try {
+      const list = await call('describing packets', (e) => e.packetSummaries(from, count));
+      if (selectInputs(get()) !== inputs) return;
+      const next = { ...get().summaries };
+      list.forEach((t, k) => { next[from + k] = t; });
+      set({ summaries: next });
+    } catch {
+      /* the list shows indices until the engine answers */
+    }
+  },
   setEvents(events) {
     set({ events, cursor: { packet: 0, step: 0 } });
     scheduleRebuild(get, 0);
@@ -392,7 +412,7 @@ const createPacketsSlice = (set: Set, get: Get): PacketsSlice => ({
   samples: [],
   detail: null,
   setPackets(packets) {
-    set({ packets, cursor: { packet: 0, step: 0 } });
+    set({ packets, summaries: {}, cursor: { packet: 0, step: 0 } });
     scheduleRebuild(get, 0);
   },
   async importCapture(name, bytes) {
@@ -506,7 +526,10 @@ useStore.subscribe((s, prev) => {
     s.mapOverrides === prev.mapOverrides && s.breakpoints === prev.breakpoints && s.cursor === prev.cursor) return;
   if (saveTimer) clearTimeout(saveTimer);
   saveTimer = setTimeout(() => {
-    const err = saveDraft(useStore.getState().experiment());
+    const exp = useStore.getState().experiment();
+    // Very large captures stay out of the draft (localStorage holds a few MB); the program and the rest are kept.
+    const big = (exp.packets?.reduce((n, p) => n + p.hex.length, 0) ?? 0) > 1_000_000;
+    const err = saveDraft(big ? { ...exp, packets: null } : exp);
     if (err) useStore.getState().showMessage('error', err);
   }, 300);
 });

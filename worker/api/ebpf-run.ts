@@ -25,6 +25,8 @@ export interface PacketEnv {
   packet: Uint8Array;
   /** The frame's offset of the packet region's first byte (0 for L2 views, 14 for L3 views). */
   frameOffset: number;
+  /** A non-packet event: the UI shows the context bytes, not a frame. */
+  isEvent?: boolean;
 }
 
 function isPacketType(t: string): t is TestRunType {
@@ -52,7 +54,7 @@ export function eventEnv(program: Program, progType: string, ctx: Uint8Array, da
   if (data) regions.push({ name: 'packet', kind: 'packet', base: PACKET_BASE, bytes: packet, writable: true });
   const env: VmEnv = { program, regions, ctxRegion: 'ctx', budget, maps };
   const setup = { type: progType, view: 'attach', ctxLayout: layout, ctx, pointers: [], packet: { buf: packet, data: 0, dataEnd: packet.length, dataMeta: 0, mac: 0, network: 0, limit: packet.length } } as unknown as TestRunSetup;
-  return { env, setup, packet, frameOffset: 0 };
+  return { env, setup, packet, frameOffset: 0, isEvent: true };
 }
 
 /** The VM environment for one packet at the program type's attach point, or an error message. */
@@ -235,7 +237,7 @@ export class EbpfDebug {
     return {
       packet: this.packet, step, total: this.total, firstStep: 0, recordLimit: this.ended ? null : this.total, pc, line: pc !== null ? this.program.sourceMap?.[pc]?.line ?? null : null,
       insnText: view?.text ?? '', explain: next ? this.explain(next, view?.text ?? '') : '',
-      regs, stack, maps: mapViews(vm.maps, changedMaps), access, packetBytes: this.pe.packet.slice(), output: st.outputs.map(outputLine),
+      regs, stack, maps: mapViews(vm.maps, changedMaps), access, packetBytes: this.pe.isEvent ? null : this.pe.setup.packet.buf.slice(this.pe.setup.packet.mac, this.pe.setup.packet.dataEnd), output: st.outputs.map(outputLine),
       done: st.done !== null, retval, verdict, fault,
     };
   }

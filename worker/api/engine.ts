@@ -565,6 +565,16 @@ export const engine = {
     return null;
   },
 
+  /** One-line summaries of inputs [from, from+count) (for list rows whose input has no name). */
+  packetSummaries(from: number, count: number): string[] {
+    const out: string[] = [];
+    for (let i = from; i < Math.min(session.packets.length, from + count); i++) {
+      const p = session.packets[i]!;
+      out.push(p.kind === 'ctx' ? session.names[i] ?? '' : packetName(p.bytes));
+    }
+    return out;
+  },
+
   packetDetail(i: number): PacketDetail | null {
     const input = session.packets[i];
     if (!input) return null;
@@ -585,7 +595,8 @@ export const engine = {
   readCapture(bytes: Uint8Array): { packets: PacketInput[]; error: string | null } {
     const r = readCapture(bytes);
     if (!r.capture) return { packets: [], error: r.diagnostics.map((x) => formatDiagnostic(x)).join('; ') || 'not a capture file' };
-    return { packets: r.capture.packets.map((p) => ({ name: packetName(p.data), hex: bytesToHex(p.data) })), error: null };
+    // Names are left empty: decoding 10,000 packets up front is slow; the list asks for the visible ones.
+    return { packets: r.capture.packets.map((p) => ({ name: '', hex: bytesToHex(p.data) })), error: null };
   },
 
   writeCapture(packets: PacketInput[]): Uint8Array | null {
