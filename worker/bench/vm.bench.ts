@@ -12,6 +12,7 @@ import type { Program } from '../isa/program';
 import { bpftoolPath, kernelOracle } from '../testing/kernel';
 import { createVm, runFast } from '../vm';
 import { PACKET_BASE } from '../vm/memory';
+import { setCodegen } from '../vm/compile';
 import type { Bench } from './types';
 
 const ITER = 100_000; // the kernel verifier walks every iteration: 5 insns x 100k stays under its 1M limit
@@ -52,6 +53,18 @@ const bench: Bench = {
     const secs = (performance.now() - t0) / 1000;
     const fastIps = (runs * insnsPerRun) / secs;
     report(`runFast: ${(fastIps / 1e6).toFixed(1)} M insns/s (${runs} runs of ${insnsPerRun} insns in ${secs.toFixed(2)} s; target >= 150 M)`);
+    // The plain interpreter (what runs where eval is forbidden).
+    setCodegen(false);
+    try {
+      const small0 = aluLoop(20_000);
+      const i0 = performance.now();
+      let ir = 0;
+      while (performance.now() - i0 < 1000) { runFast({ program: small0 }); ir++; }
+      const is = (performance.now() - i0) / 1000;
+      report(`runFast without generated code (interp.ts fallback): ${((ir * (2 + 5 * 20_000 + 1)) / is / 1e6).toFixed(1)} M insns/s`);
+    } finally {
+      setCodegen(true);
+    }
     // Stepping path.
     const small = aluLoop(20_000);
     const { vm } = createVm({ program: small, historyBytes: 16 * 1024 * 1024 });
