@@ -99,3 +99,14 @@ describe('runDataText', () => {
     expect([outcome.status, outcome.r0]).toEqual(['pass', 3n]);
   });
 });
+
+describe('uBPF run-time error patterns are matched by category', () => {
+  const run = (pattern: string) =>
+    runDataText(`-- asm\nstb [%r10], 0\nexit\n-- error pattern\n${pattern}\n-- result\n0xffffffffffffffff\n`, { flavour: 'ubpf', exec: runRaw }).outcome.status;
+  it('instruction index, store vs load, and size must agree', () => {
+    expect(run('uBPF error: out of bounds memory store at PC 0, addr .*, size 1')).toBe('pass');
+    expect(run('uBPF error: out of bounds memory load at PC 0, addr .*, size 1')).toBe('fail');
+    expect(run('uBPF error: out of bounds memory store at PC 1, addr .*, size 1')).toBe('fail');
+    expect(run('uBPF error: out of bounds memory store at PC 0, addr .*, size 4')).toBe('fail');
+  });
+});

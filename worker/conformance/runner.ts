@@ -78,11 +78,22 @@ export function classifyUbpfLoadError(text: string): { kind: LoadErrorKind | 'al
   return null;
 }
 
-/** uBPF runtime faults ("uBPF error: out of bounds memory store at PC 0, ...") -> instruction index. */
-export function classifyUbpfRuntimeError(pattern: string): { pc: number | null } | null {
+/** uBPF runtime faults ("uBPF error: out of bounds memory store at PC 0, addr .*, size 1") -> what they say. */
+export function classifyUbpfRuntimeError(pattern: string): { pc: number | null; access: 'store' | 'load' | null; size: number | null } | null {
   if (!/^uBPF error:/.test(pattern.trim())) return null;
-  const m = /at PC (\d+)/.exec(pattern);
-  return { pc: m ? Number(m[1]) : null };
+  const pc = /at PC (\d+)/.exec(pattern);
+  const access = /\bstore\b/.test(pattern) ? 'store' : /\bload\b/.test(pattern) ? 'load' : null;
+  const size = /size (\d+)/.exec(pattern);
+  return { pc: pc ? Number(pc[1]) : null, access, size: size ? Number(size[1]) : null };
+}
+
+/** Does our fault (worker/vm's message: "invalid write of 1 bytes at ...") match a uBPF fault's category? */
+function sameFault(want: NonNullable<ReturnType<typeof classifyUbpfRuntimeError>>, fault: { insn: number; message: string }): boolean {
+  if (want.pc !== null && want.pc !== fault.insn) return false;
+  if (want.access === 'store' && !/\b(write|store)\b/.test(fault.message)) return false;
+  if (want.access === 'load' && !/\b(read|load)\b/.test(fault.message)) return false;
+  if (want.size !== null && !new RegExp(`\\bof ${want.size} bytes?\\b`).test(fault.message)) return false;
+  return true;
 }
 
 function searchPattern(pattern: string, text: string): boolean {
@@ -187,7 +198,7 @@ function runInner(df: DataFile, opts: RunOptions): Outcome {
   if (res.fault) {
     if (df.errorPattern !== null) {
       const want = classifyUbpfRuntimeError(df.errorPattern);
-      if (want && (want.pc === null || want.pc === res.fault.insn)) {
+      if (want && sameFault(want, res.fault)) {
         return { ...ran, status: 'pass', reason: `faulted at insn ${res.fault.insn} (${res.fault.message}), as uBPF's "${df.errorPattern}"` };
       }
       // Not one of uBPF's texts: a regular expression over our own fault message (as re.search does).
