@@ -4,13 +4,14 @@
 // return value and the packet bytes after the run. Any disagreement is reported with llvm-objdump-19's
 // disassembly of the program. Pins live under /sys/fs/bpf/bpfplay-kdiff-* and are always removed.
 //
-// Run by hand: npx tsx scripts/kdiff-run.ts [--seed N] [--count N] [--json]
+// Run by hand (root, Linux): npx tsx scripts/kdiff-run.ts [--seed N] [--count N]; exit code 1 on any disagreement.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultSection, writeElfObject } from '../worker/elf/write';
 import { generateCases, type Flavour, type KdiffCase } from '../worker/kdiff/gen';
+import { runCaseInVm } from '../worker/kdiff/vmrun';
 import { ensureBpffs, loadAll, makeDir, pinPath, runBatch, unpin } from './kdiff-bpftool';
 
 export interface Outcome {
@@ -201,11 +202,21 @@ function main(): void {
   const t = Date.now();
   const k = runInKernel(cases);
   const ok = k.outcomes.filter((o) => o.retval !== null).length;
-  console.log(`kernel: ${ok}/${count} ran, ${k.rejected.length} rejected, load ${k.loadMs} ms, run ${k.runMs} ms, total ${Date.now() - t} ms`);
+  console.log(`kernel: ${ok}/${count} ran, ${k.rejected.length} rejected; load ${k.loadMs} ms, run ${k.runMs} ms, total ${Date.now() - t} ms`);
   for (const r of k.rejected.slice(0, 3)) {
     console.log(`-- rejected case ${r.id}:\n${r.log}`);
     console.log(disassemble(cases.find((c) => c.id === r.id)!));
   }
+  let failed = k.rejected.length > 0;
+  for (const mode of ['fast', 'step'] as const) {
+    const cmp = compareWith(cases, k, (c) => runCaseInVm(c.program, c.flavour, c.data, mode, c.ctxIn));
+    console.log(`vm ${mode}: ${cmp.agree}/${cmp.total} agree, ${cmp.disagree.length} disagree (${cmp.vmMs} ms)`);
+    if (cmp.disagree.length) {
+      failed = true;
+      console.log(formatDisagreements(cases, cmp));
+    }
+  }
+  process.exitCode = failed ? 1 : 0;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) main();
