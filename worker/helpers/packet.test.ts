@@ -94,6 +94,17 @@ for (const k of [-300, -216, -217, -220, -40, -14, -1, 0, 1, 4, 13, 14, 20, 50])
 for (const k of [-40, -36, -32, -8, -4, -3, 0, 4]) CASES.push({ name: `xdp_adjust_meta ${k}`, type: 'xdp', prog: xdpAdjust(54, k) });
 for (const k of [-100, -30, -1, 0, 1, 16, 3000, 3800]) CASES.push({ name: `xdp_adjust_tail ${k}`, type: 'xdp', prog: xdpAdjust(65, k) });
 CASES.push({ name: 'xdp_get_buff_len', type: 'xdp', prog: Buffer.concat([CALL(188), EXIT]) });
+/** helper(ctx, k, 0); on success return data_end - data + (len << 16) */
+const skbChange = (id: number, k: number) => Buffer.concat([
+  MOVR(6, 1), MOV(2, k), MOV(3, 0), CALL(id), JNE0(0, 7),
+  LDXW(2, 6, 76), LDXW(3, 6, 80), MOVR(0, 3), I(0x1f, 0, 2, 0, 0), LDXW(4, 6, 0), I(0x67, 4, 0, 0, 16), ADDR(0, 4),
+  EXIT,
+]);
+for (const t of ['sched_cls', 'lwt_xmit'] as TestRunType[]) {
+  for (const k of [0, 10, 13, 14, 20, 40, 60, 80, 100]) CASES.push({ name: `skb_change_tail ${k}`, type: t, prog: skbChange(38, k) });
+  for (const k of [0, 14, 40, 5000]) CASES.push({ name: `skb_pull_data ${k}`, type: t, prog: skbChange(39, k) });
+}
+for (const k of [0, 1, 3, 4, 7]) CASES.push({ name: `skb_change_type ${k}`, type: 'sched_cls', prog: Buffer.concat([MOVR(6, 1), MOV(2, k), CALL(32), JNE0(0, 1), LDXW(0, 6, 4), EXIT]) });
 for (const off of [0, 10, 60, 5000]) {
   CASES.push({ name: `xdp_load_bytes ${off}`, type: 'xdp', prog: xdpLoad(off) });
   CASES.push({ name: `xdp_store_bytes ${off}`, type: 'xdp', prog: xdpStore(off) });

@@ -8,7 +8,8 @@
 // include/net/checksum.h and arch/x86/lib/csum-partial_64.c), in the CPU's little-endian view of the
 // big-endian fields, exactly as the helpers see them. bpf_xdp_adjust_head/tail/meta and
 // bpf_xdp_get_buff_len move data/data_end/data_meta inside the XDP frame and re-map the VM's packet regions
-// (env.remapRegion). The skb resizing helpers (skb_change_*, skb_pull_data, skb_adjust_room) are not here. This file registers itself; worker/helpers/index.ts (or
+// (env.remapRegion); bpf_skb_change_tail, bpf_skb_pull_data and bpf_skb_change_type do the same for skbs.
+// Not here yet: skb_change_head, skb_adjust_room, skb_vlan_push/pop, skb_change_proto. This file registers itself; worker/helpers/index.ts (or
 // worker/progtypes/run.ts) imports it.
 
 import { csumAdd, csumFold, csumPartial, csumSub } from '../packets/checksum';
@@ -329,6 +330,68 @@ registerHelper({
     if ('fault' in s) return s;
     syncFromRegions(env, s);
     return BigInt(s.packet.dataEnd - s.packet.data);
+  },
+});
+
+// ---- skb length and type changes ----
+
+/** The skb's linear length after a change: remaps the packet regions and updates __sk_buff.len. */
+function setSkbLength(env: HelperEnv, s: TestRunSetup, newLen: number): { fault: string } | null {
+  const p = s.packet;
+  if (p.data + newLen > p.buf.length) {
+    // pskb_expand_head: a bigger buffer (the grown bytes are zero here; the kernel leaves them unset)
+    const nb = new Uint8Array(p.data + newLen + 64);
+    nb.set(p.buf.subarray(0, p.dataEnd));
+    p.buf = nb;
+    p.limit = nb.length;
+  }
+  p.dataEnd = p.data + newLen;
+  const f = remapPacket(env, s);
+  if (f) return f;
+  const w = env.write(env.ctxAddr, Uint8Array.of(newLen & 0xff, (newLen >> 8) & 0xff, (newLen >> 16) & 0xff, newLen >>> 24));
+  return w === true ? null : { fault: w };
+}
+
+registerHelper({
+  id: 38, name: 'skb_change_tail',
+  call(env, _skb, newLenArg, flags): HelperResult {
+    const s = packetOf(env, 'skb_change_tail');
+    if ('fault' in s) return s;
+    syncFromRegions(env, s);
+    const p = s.packet;
+    const newLen = Number(newLenArg & 0xffffffffn);
+    // __bpf_skb_min_len: the network header offset (no transport header is set in these skbs)
+    const minLen = Math.max(0, p.network - p.data);
+    const maxLen = 65536 + 14; // loopback: mtu + hard_header_len
+    if (flags !== 0n || newLenArg > 0xffffffffn || newLen > maxLen || newLen < minLen) return errno(EINVAL);
+    const len = p.dataEnd - p.data;
+    if (newLen > len) p.buf.fill(0, p.dataEnd, Math.min(p.buf.length, p.data + newLen));
+    return setSkbLength(env, s, newLen) ?? 0n;
+  },
+});
+
+registerHelper({
+  id: 39, name: 'skb_pull_data',
+  // The test skb is linear: pulling up to its length succeeds, more fails with -ENOMEM (pskb_may_pull).
+  call(env, _skb, lenArg): HelperResult {
+    const s = packetOf(env, 'skb_pull_data');
+    if ('fault' in s) return s;
+    syncFromRegions(env, s);
+    return lenArg > BigInt(s.packet.dataEnd - s.packet.data) ? errno(12) : 0n;
+  },
+});
+
+registerHelper({
+  id: 32, name: 'skb_change_type',
+  // skb_pkt_type_ok: only PACKET_HOST..PACKET_OTHERHOST (0..3), for the current and the new type.
+  call(env, _skb, typeArg): HelperResult {
+    const s = packetOf(env, 'skb_change_type');
+    if ('fault' in s) return s;
+    const cur = env.read(env.ctxAddr + 4n, 4);
+    if (typeof cur === 'string') return { fault: cur };
+    if (cur[0]! > 3 || typeArg > 3n) return errno(EINVAL);
+    const w = env.write(env.ctxAddr + 4n, Uint8Array.of(Number(typeArg), 0, 0, 0));
+    return w === true ? 0n : { fault: w };
   },
 });
 
