@@ -188,6 +188,38 @@ function labels(): Golden {
   return { name: 'labels', lines: l };
 }
 
+/**
+ * Raw instruction bytes (`.byte` lines) for what llvm-mc-19 cannot write but objdump-19 still prints:
+ * every ISA row that is not llvm19 (kfunc calls, ld_imm64 pseudo sources 3-6, load-acquire and
+ * store-release), the shapes whose objdump text loses bits (local calls, ld_imm64 map value offsets,
+ * LD_IND with an offset), and a few slots objdump cannot decode.
+ */
+function raw(): Golden {
+  const lines: string[] = [];
+  const slot = (opcode: number, dst: number, src: number, off: number, imm: number): number[] => [
+    opcode, dst | (src << 4), off & 0xff, (off >> 8) & 0xff, imm & 0xff, (imm >> 8) & 0xff, (imm >> 16) & 0xff, (imm >>> 24) & 0xff,
+  ];
+  const put = (bytes: number[], what: string): void => {
+    lines.push(`.byte ${bytes.map((b) => '0x' + b.toString(16).padStart(2, '0')).join(', ')} # ${what}`);
+  };
+  for (const r of ISA) {
+    const lossy = r.id === 'call_local' || r.id === 'lddw_map_value' || r.id.startsWith('ldind');
+    if (r.llvm19 && !lossy) continue;
+    for (let i = 0; i < 4; i++) {
+      const d = reg(i, 0);
+      const sr = r.srcField === 'fixed' ? r.src ?? 0 : r.srcField === 'reg' ? reg(i, 1) : 0;
+      const off = r.offField === 'fixed' ? r.off ?? 0 : r.offField === 'zero' ? 0 : off16(i + 3);
+      const imm = r.immField === 'fixed' ? r.imm ?? 0 : r.immField === 'zero' ? 0 : imm32(i + 1);
+      if (r.kind === 'ldimm64') put([...slot(r.opcode, d, sr, 0, imm), ...slot(0, 0, 0, 0, imm32(i + 2))], r.id);
+      else put(slot(r.opcode, r.dst === 'none' ? 0 : d, sr, off, imm), r.id);
+    }
+  }
+  put(slot(0xff, 0, 0, 0, 0), 'unknown opcode');
+  put(slot(0x07, 1, 0, 5, 0), 'add64_imm with a nonzero offset');
+  put(slot(0x8f, 0, 0, 0, 0), 'unknown opcode (ALU64 NEG X)');
+  return { name: 'raw', lines };
+}
+
 const REJECTS = [
   'r1 = *(u32 *)(r2 + 0x8000)',
   'goto +0x8000',
@@ -380,6 +412,7 @@ function main(): void {
   try {
     run(shapes(), dir, header);
     run(labels(), dir, header);
+    run(raw(), dir, header);
     clangGolden(dir, header, 'clang-xdp', CLANG_C, []);
     clangGolden(dir, header, 'clang-xdp-g', CLANG_C, ['-g']);
     clangGolden(dir, header, 'clang-globals', CLANG_GLOBALS_C, []);

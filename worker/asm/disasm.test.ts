@@ -42,7 +42,7 @@ function objdumpInsns(file: string): Map<number, string> {
 }
 
 describe('llvm-objdump-19 goldens (text-exact)', () => {
-  for (const name of ['shapes', 'labels']) {
+  for (const name of ['shapes', 'labels', 'raw']) {
     it(`objdumpText(${name}) is llvm-objdump-19 -d --mcpu=v4`, () => {
       expect(read(`${name}.objdump-v4.txt`).split('\n')[0]).toMatch(/llvm-objdump-19 -d --mcpu=v4 -- Debian LLVM version 19\./);
       expect(objdumpText(goldenProgram(name), { mcpu: 'v4' })).toBe(listing(`${name}.objdump-v4.txt`));

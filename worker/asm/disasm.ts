@@ -132,6 +132,12 @@ export function formatInsnLlvm(i: Insn, p?: Program, opts: FormatOptions = {}): 
     case 'atomic': {
       const u = `u${i.size * 8}`;
       const R = i.size === 8 ? 'r' : 'w';
+      if (exact && (i.op === 'load_acquire' || i.op === 'store_release')) {
+        // objdump-19 has no load-acquire/store-release: it matches BPF_ADD on the low byte of imm
+        // (0x100 -> `lock ... +=` for u32/u64), and knows no 8/16-bit atomics nor imm 0x110.
+        if (i.op === 'store_release' || i.size < 4) return '<unknown>';
+        return `lock *(${u} *)(${memOp(i.dst, i.off)}) += ${i.size === 8 || !v4 ? 'r' : 'w'}${i.src}`;
+      }
       if (i.op === 'load_acquire') return `${R}${i.dst} = load_acquire((${u} *)(${memOp(i.src, i.off)}))`;
       if (i.op === 'store_release') return `store_release((${u} *)(${memOp(i.dst, i.off)}), ${R}${i.src})`;
       if (i.size === 4 && !v4) {

@@ -26,7 +26,7 @@ function errors(text: string): string[] {
 }
 
 describe('llvm-mc-19 goldens (byte-exact)', () => {
-  for (const name of ['shapes', 'labels']) {
+  for (const name of ['shapes', 'labels', 'raw']) {
     it(`${name}.s assembles to llvm-mc-19's bytes`, () => {
       const src = read(`${name}.s`);
       expect(read(`${name}.s`).split('\n')[0]).toMatch(/LLVM version 19\./);
@@ -343,8 +343,12 @@ describe('sections', () => {
   });
   it('instructions in a data section are errors; data in a code section must be raw slots', () => {
     expect(errors('.data\nr0 = 1')[0]).toBe('2:1: instruction in data section .data');
-    expect(errors('.long 5')[0]).toBe('1:1: .long in code section .text: only .8byte/.quad raw instruction slots are allowed here');
+    expect(errors('.asciz "x"')[0]).toBe('1:1: .asciz in code section .text: only .byte/.short/.long/.quad raw instruction bytes are allowed here');
     expect(hexOf('.8byte 0x00000001000000b7\n.quad 0x95')).toEqual(['0x00000001000000b7', '0x0000000000000095']);
+    expect(hexOf('.byte 0xb7, 0, 0, 0\n.long 1\n.short 0x95, 0\n.long 0')).toEqual(['0x00000001000000b7', '0x0000000000000095']);
+    expect(errors('.byte 0xb7\nexit')[0]).toBe("2:1: instruction after 1 raw byte(s) that do not fill an 8-byte slot");
+    expect(errors('exit\n.long 1')[0]).toBe('2:7: 4 raw byte(s) at the end of section .text do not fill an 8-byte slot');
+    expect(errors('.byte 256')[0]).toBe('1:7: value 256 out of range for .byte (8 bits)');
   });
 });
 

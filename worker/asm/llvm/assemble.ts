@@ -89,6 +89,9 @@ interface Section {
   pos: (SrcPos | null)[];
   /** Contents of a data section (.data, .rodata, maps, license, ...). */
   data: number[];
+  /** Raw bytes in a code section that do not fill a slot yet, and where they started. */
+  pending: number[];
+  pendingPos?: SrcPos;
 }
 
 interface Fixup {
@@ -151,7 +154,7 @@ class Asm {
   section(name: string, code: boolean): Section {
     let s = this.sections.find((x) => x.name === name);
     if (!s) {
-      s = { name, code, slots: [], pos: [], data: [] };
+      s = { name, code, slots: [], pos: [], data: [], pending: [] };
       this.sections.push(s);
     }
     return s;
@@ -223,6 +226,10 @@ class Asm {
       return;
     }
     const s = this.cur;
+    if (s.pending.length) {
+      this.diag('error', `instruction after ${s.pending.length} raw byte(s) that do not fill an 8-byte slot`, tok, 'asm.directive');
+      s.pending = [];
+    }
     const at = s.slots.length;
     const pos = { line: this.line, col: tok.col };
     const push = (slot: Slot): void => {
@@ -371,9 +378,11 @@ class Asm {
     if (!s.code && SKIPPED_SECTIONS.test(s.name) && s.name !== '.BTF') return; // .BTF is read for .maps
     const vals = splitArgs(args);
     if (s.code) {
-      // Raw instruction slots: `.8byte 0x...` / `.quad ...`, one slot each.
-      if (name !== '.8byte' && name !== '.quad') {
-        this.diag('error', `${name} in code section ${s.name}: only .8byte/.quad raw instruction slots are allowed here`, tok, 'asm.directive');
+      // Raw instruction bytes: `.8byte 0x...` / `.quad` (one slot each), `.byte`/`.short`/`.long`
+      // (collected until they fill a slot). Strings and fills have no place among instructions.
+      const size = DATA_SIZES[name];
+      if (size === undefined) {
+        this.diag('error', `${name} in code section ${s.name}: only .byte/.short/.long/.quad raw instruction bytes are allowed here`, tok, 'asm.directive');
         return;
       }
       for (const v of vals) {
@@ -382,16 +391,25 @@ class Asm {
           this.diag('error', `expected a number after ${name}`, v[0] ?? tok, 'asm.directive');
           return;
         }
-        if (n < -(1n << 63n) || n >= 1n << 64n) {
-          this.diag('error', `immediate ${n} out of range for a 64-bit operand`, v[0]!, 'asm.number');
+        const bits = BigInt(size * 8);
+        if (n < -(1n << (bits - 1n)) || n >= 1n << bits) {
+          this.diag('error', `value ${n} out of range for ${name} (${size * 8} bits)`, v[0]!, 'asm.number');
           return;
         }
-        const b = new Uint8Array(8);
-        new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, n), true);
-        const off = (b[2]! | (b[3]! << 8)) << 16 >> 16;
-        const imm = b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24);
-        s.pos.push({ line: this.line, col: v[0]!.col });
-        s.slots.push({ opcode: b[0]!, dst: b[1]! & 15, src: b[1]! >> 4, off, imm });
+        if (s.pending.length === 0) s.pendingPos = { line: this.line, col: v[0]!.col };
+        let u = BigInt.asUintN(size * 8, n);
+        for (let k = 0; k < size; k++) {
+          s.pending.push(Number(u & 0xffn));
+          u >>= 8n;
+        }
+        while (s.pending.length >= 8) {
+          const b = s.pending.splice(0, 8);
+          const off = (b[2]! | (b[3]! << 8)) << 16 >> 16;
+          const imm = b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24);
+          s.pos.push(s.pendingPos ?? { line: this.line, col: v[0]!.col });
+          s.slots.push({ opcode: b[0]!, dst: b[1]! & 15, src: b[1]! >> 4, off, imm });
+          s.pendingPos = s.pending.length ? { line: this.line, col: v[0]!.col } : undefined;
+        }
       }
       return;
     }
@@ -557,6 +575,11 @@ class Asm {
 
   /** Orders code sections into one program and patches jumps, calls and map references. */
   finish(): Program | null {
+    for (const s of this.sections) {
+      if (s.code && s.pending.length) {
+        this.diags.push(err(`${s.pending.length} raw byte(s) at the end of section ${s.name} do not fill an 8-byte slot`, { line: s.pendingPos?.line, col: s.pendingPos?.col }, 'asm.directive'));
+      }
+    }
     this.legacyMaps();
     const code = this.sections.filter((s) => s.code && s.slots.length > 0);
     const progSecs = code.filter((s) => s.name !== '.text');
