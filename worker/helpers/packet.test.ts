@@ -103,6 +103,7 @@ const skbChange = (id: number, k: number) => Buffer.concat([
 for (const t of ['sched_cls', 'lwt_xmit'] as TestRunType[]) {
   for (const k of [0, 10, 13, 14, 20, 40, 60, 80, 100]) CASES.push({ name: `skb_change_tail ${k}`, type: t, prog: skbChange(38, k) });
   for (const k of [0, 14, 40, 5000]) CASES.push({ name: `skb_pull_data ${k}`, type: t, prog: skbChange(39, k) });
+  for (const k of [0, 1, 14, 20, 64, 100, 70000]) CASES.push({ name: `skb_change_head ${k}`, type: t, prog: skbChange(43, k) });
 }
 for (const k of [0, 1, 3, 4, 7]) CASES.push({ name: `skb_change_type ${k}`, type: 'sched_cls', prog: Buffer.concat([MOVR(6, 1), MOV(2, k), CALL(32), JNE0(0, 1), LDXW(0, 6, 4), EXIT]) });
 for (const off of [0, 10, 60, 5000]) {

@@ -9,7 +9,8 @@
 // big-endian fields, exactly as the helpers see them. bpf_xdp_adjust_head/tail/meta and
 // bpf_xdp_get_buff_len move data/data_end/data_meta inside the XDP frame and re-map the VM's packet regions
 // (env.remapRegion); bpf_skb_change_tail, bpf_skb_pull_data and bpf_skb_change_type do the same for skbs.
-// Not here yet: skb_change_head, skb_adjust_room, skb_vlan_push/pop, skb_change_proto. This file registers itself; worker/helpers/index.ts (or
+// bpf_skb_change_head pushes zeroed head room. Not here yet: skb_adjust_room, skb_vlan_push/pop,
+// skb_change_proto. This file registers itself; worker/helpers/index.ts (or
 // worker/progtypes/run.ts) imports it.
 
 import { csumAdd, csumFold, csumPartial, csumSub } from '../packets/checksum';
@@ -367,6 +368,34 @@ registerHelper({
     const len = p.dataEnd - p.data;
     if (newLen > len) p.buf.fill(0, p.dataEnd, Math.min(p.buf.length, p.data + newLen));
     return setSkbLength(env, s, newLen) ?? 0n;
+  },
+});
+
+registerHelper({
+  id: 43, name: 'skb_change_head',
+  // bpf_skb_change_head: head_room zero bytes in front of data (skb_cow, __skb_push, memset); the mac
+  // header is reset to the new data start. flags must be 0; the result must fit __bpf_skb_max_len.
+  call(env, _skb, headRoomArg, flags): HelperResult {
+    const s = packetOf(env, 'skb_change_head');
+    if ('fault' in s) return s;
+    syncFromRegions(env, s);
+    const p = s.packet;
+    const headRoom = Number(headRoomArg & 0xffffffffn);
+    const len = p.dataEnd - p.data;
+    if (flags !== 0n || headRoomArg > 0xffffffffn || len + headRoom > 65536 + 14) return errno(EINVAL);
+    if (headRoom > p.data) {
+      // skb_cow: a bigger head (NET_SKB_PAD of fresh headroom in front)
+      const extra = headRoom - p.data + 64;
+      const nb = new Uint8Array(p.buf.length + extra);
+      nb.set(p.buf, extra);
+      p.buf = nb;
+      p.data += extra; p.dataEnd += extra; p.dataMeta += extra; p.mac += extra; p.network += extra; p.limit += extra;
+    }
+    p.data -= headRoom;
+    p.dataMeta = p.data;
+    p.buf.fill(0, p.data, p.data + headRoom);
+    p.mac = p.data;
+    return setSkbLength(env, s, len + headRoom) ?? 0n;
   },
 });
 
