@@ -333,6 +333,19 @@ describe('step records', () => {
     expect(vm!.state().regs[0]).toBe(4n);
   });
 
+  it('checkpoints of a large map stay within the budget, and seek still works', () => {
+    const big: MapDef = { name: 'big', type: 'array', keySize: 4, valueSize: 4096, maxEntries: 256, flags: 0 }; // 1 MiB
+    // for (i = 0; i < 30000; i++) big[0].u32[0] = i   (through a pointer from ld_imm64 map value)
+    const p: Program = { ...prog(lddw(6, 0n, 2), I('mov64_imm', { dst: 1, imm: 0 }), I('stxw', { dst: 6, src: 1, off: 0 }), I('add64_imm', { dst: 1, imm: 1 }), I('jlt_imm', { dst: 1, imm: 30000, off: -3 }), EXIT), maps: [big] };
+    const { vm } = createVm({ program: p, historyBytes: 8 * 1024 * 1024 });
+    vm!.run();
+    const h = vm!.historyInfo();
+    expect(h.checkpointBytes).toBeLessThanOrEqual(2 * 8 * 1024 * 1024);
+    expect(h.checkpoints).toBeGreaterThan(1);
+    vm!.seek(3 * 1000 + 2);
+    expect(new DataView(vm!.maps[0]!.valueArea.buffer).getUint32(0, true)).toBe(999);
+  });
+
   it('is deterministic: the same seed gives the same random numbers and clock', () => {
     const p = prog(I('call', { imm: 7 }), I('mov64_reg', { dst: 6, src: 0 }), I('call', { imm: 5 }), I('add64_reg', { dst: 0, src: 6 }), EXIT);
     const a = runFast({ program: p, seed: 42 });

@@ -80,6 +80,8 @@ export interface StepRecord {
 
 
 interface Checkpoint {
+  /** Estimated size, for the checkpoint budget. */
+  bytes: number;
   step: number;
   R: Int32Array;
   pc: number;
@@ -262,6 +264,7 @@ export class Vm {
   private memScratch: MemWrite[] = [];
   readonly maxHistoryBytes: number;
   readonly checkpointEvery: number;
+  private nextCheckpoint: number;
 
   constructor(readonly machine: Machine, private writable: string[], env: VmEnv) {
     this.maxHistoryBytes = env.historyBytes ?? 64 * 1024 * 1024;
@@ -269,6 +272,7 @@ export class Vm {
     machine.mem.regions.forEach((r, i) => this.regionIndex.set(r.name, i));
     this.checkpointEvery = env.checkpointEvery ?? 1024;
     this.checkpoints.push(this.checkpoint());
+    this.nextCheckpoint = this.checkpointEvery;
   }
 
   get stepCount(): number {
@@ -292,9 +296,11 @@ export class Vm {
   }
 
   /** Which steps can be undone from records, and whether older records were dropped. */
-  historyInfo(): { firstRecorded: number; steps: number; cut: boolean; bytes: number; maxBytes: number } {
+  historyInfo(): { firstRecorded: number; steps: number; cut: boolean; bytes: number; maxBytes: number; checkpoints: number; checkpointBytes: number } {
     const first = this.history.firstRecorded;
-    return { firstRecorded: first, steps: this.steps, cut: first > 0, bytes: this.history.bytes, maxBytes: this.maxHistoryBytes };
+    let cb = 0;
+    for (const c of this.checkpoints) cb += c.bytes;
+    return { firstRecorded: first, steps: this.steps, cut: first > 0, bytes: this.history.bytes, maxBytes: this.maxHistoryBytes, checkpoints: this.checkpoints.length, checkpointBytes: cb };
   }
 
   /** Executes one instruction and returns its effects. After the end, returns a record with no effects. */
@@ -344,7 +350,7 @@ export class Vm {
       mem.map((w) => ({ region: this.regionIndex.get(w.region) ?? -1, offset: w.offset, before: w.before })),
     );
     this.steps++;
-    if (this.steps % this.checkpointEvery === 0) this.addCheckpoint();
+    if (this.steps >= this.nextCheckpoint) this.addCheckpoint();
     return rec;
   }
 
@@ -390,6 +396,8 @@ export class Vm {
     m.done = null;
     this.steps--;
     while (this.checkpoints.length > 1 && this.checkpoints[this.checkpoints.length - 1]!.step > this.steps) this.checkpoints.pop();
+    const lastCp = this.checkpoints[this.checkpoints.length - 1]!;
+    this.nextCheckpoint = Math.min(this.nextCheckpoint, lastCp.step + Math.max(this.checkpointEvery, Math.ceil(lastCp.bytes / 64)));
     return true;
   }
 
@@ -403,15 +411,25 @@ export class Vm {
       this.steps = cp.step;
       this.history.truncate(cp.step);
       this.checkpoints = this.checkpoints.filter((c) => c.step <= cp.step);
+      this.nextCheckpoint = cp.step + Math.max(this.checkpointEvery, Math.ceil(cp.bytes / 64));
     }
     while (this.steps < target && !this.machine.done) this.step();
   }
 
+  /**
+   * Checkpoints cost their full state (stack, packet, ctx, map contents). The interval grows with that
+   * size (at most ~64 bytes of checkpoint per step), and when they exceed the history budget or number
+   * 512, every other one is dropped (the first, at step 0, and the last are kept).
+   */
   private addCheckpoint(): void {
-    this.checkpoints.push(this.checkpoint());
-    if (this.checkpoints.length > 512) {
-      // Thin out: keep the first and every other one.
-      this.checkpoints = this.checkpoints.filter((_, k) => k === 0 || k % 2 === 0 || k === this.checkpoints.length - 1);
+    const c = this.checkpoint();
+    this.checkpoints.push(c);
+    this.nextCheckpoint = this.steps + Math.max(this.checkpointEvery, Math.ceil(c.bytes / 64));
+    let total = 0;
+    for (const x of this.checkpoints) total += x.bytes;
+    if (this.checkpoints.length > 512 || (total > this.maxHistoryBytes && this.checkpoints.length > 2)) {
+      const last = this.checkpoints.length - 1;
+      this.checkpoints = this.checkpoints.filter((_, k) => k === 0 || k % 2 === 0 || k === last);
     }
   }
 
@@ -422,9 +440,12 @@ export class Vm {
       const r = m.mem.get(name)!;
       regions.set(name, { base: r.base, bytes: r.bytes.slice() });
     }
+    let bytes = 256;
+    for (const r of regions.values()) bytes += r.bytes.length + 64;
+    for (const x of m.maps) bytes += x.valueArea.byteLength + x.def.maxEntries * (x.def.keySize + 48) + 64;
     return {
       step: this.steps, R: m.R.slice(), pc: m.S.pc, n: m.S.n, prog: m.prog, frames: framesCopy(m.frames), mayGoto: m.mayGoto,
-      tailCalls: m.tailCalls, prng: m.prng, outputs: m.outputs.length, done: m.done, regions, maps: m.maps.map((x) => x.snapshot()),
+      tailCalls: m.tailCalls, prng: m.prng, outputs: m.outputs.length, done: m.done, regions, maps: m.maps.map((x) => x.snapshot()), bytes,
     };
   }
 
