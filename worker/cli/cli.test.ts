@@ -141,3 +141,60 @@ describe('cli disasm and elf', () => {
     expect(back.files.get('x.bin')).toEqual(orig.files.get('x.bin'));
   });
 });
+
+describe('cli verify', () => {
+  it('accepts a good program with exit 0 and the JSON contract', async () => {
+    const io = memoryIo({ 'g.s': 'r0 = *(u32 *)(r1 + 0)\nexit\n' });
+    expect(await runCli(['verify', 'g.s', '--type', 'socket_filter', '--json'], io)).toBe(0);
+    const j = JSON.parse(io.out) as Record<string, unknown>;
+    expect(Object.keys(j).sort()).toEqual(['accepted', 'error', 'log', 'processed']);
+    expect(j).toMatchObject({ accepted: true, error: null, processed: 2 });
+  });
+  it("rejects with the kernel's message and instruction, exit 1", async () => {
+    const io = memoryIo({ 'b.s': 'r1 = 1\nexit\n' });
+    expect(await runCli(['verify', 'b.s', '--type', 'xdp', '--json'], io)).toBe(1);
+    expect(JSON.parse(io.out)).toMatchObject({ accepted: false, error: { insn: 1, message: 'R0 !read_ok' } });
+  });
+  it('exit 2 for usage errors (no type, bad log level), 1 for a program that does not assemble', async () => {
+    const io = memoryIo({ 'b.s': 'r1 = 1\nexit\n', 'bad.s': 'r1 = = 1\n' });
+    expect(await runCli(['verify', 'b.s'], io)).toBe(2);
+    expect(await runCli(['verify', 'b.s', '--type', 'xdp', '--log-level', '7'], io)).toBe(2);
+    expect(await runCli(['verify', 'bad.s', '--type', 'xdp'], io)).toBe(1);
+  });
+});
+
+describe('cli run --events', () => {
+  const KPROBE = `.map stats array key=4 value=8 entries=2
+  r6 = r1
+  *(u32 *)(r10 - 4) = 0
+  r2 = r10
+  r2 += -4
+  r1 = stats ll
+  call bpf_map_lookup_elem
+  if r0 == 0 goto out
+  r1 = 1
+  lock *(u64 *)(r0 + 0) += r1
+out:
+  r0 = 0
+  exit
+`;
+  it('runs a kprobe on every event with maps persisting', async () => {
+    const events = JSON.stringify({ version: 1, type: 'kprobe', events: [{ function: 'vfs_read', args: [3, 0, 100] }, { function: 'vfs_read', args: [4, 0, 10] }, { function: 'vfs_read', args: [5, 0, 1] }] });
+    const io = memoryIo({ 'k.s': KPROBE, 'e.json': events });
+    expect(await runCli(['run', 'k.s', '--type', 'kprobe', '--events', 'e.json', '--json'], io)).toBe(0);
+    const j = JSON.parse(io.out) as { results: { retval: number }[]; maps: Record<string, { key: string; value: string }[]> };
+    expect(j.results).toHaveLength(3);
+    expect(j.maps.stats![0]).toEqual({ key: '00000000', value: '0300000000000000' });
+  });
+  it('locates errors in the events file and refuses events of another type', async () => {
+    const io = memoryIo({ 'k.s': KPROBE, 'bad.json': '{"version": 1,\n "type": }', 'xdp.json': JSON.stringify({ version: 1, type: 'xdp', events: [] }) });
+    expect(await runCli(['run', 'k.s', '--type', 'kprobe', '--events', 'bad.json'], io)).toBe(1);
+    expect(io.err).toMatch(/bad\.json:\d+/);
+    expect(await runCli(['run', 'k.s', '--type', 'kprobe', '--events', 'xdp.json'], io)).toBe(2);
+  });
+  it('tells how to run types the kernel cannot test-run', async () => {
+    const io = memoryIo({ 'k.s': KPROBE });
+    expect(await runCli(['run', 'k.s', '--type', 'kprobe'], io)).toBe(2);
+    expect(io.err).toContain('--events');
+  });
+});

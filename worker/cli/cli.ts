@@ -9,6 +9,7 @@ import { formatDump, type DumpFlag } from '../cbpf/formats';
 import { programBytes } from '../isa/program';
 import { runCmd } from './run';
 import { disasmCmd, elfCmd } from './tools';
+import { verifyCmd } from './verify';
 
 const USAGE = `usage: npm run --silent cli -- <command> [options]
 
@@ -65,7 +66,7 @@ const filterCmd: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { asm: asmCmd, disasm: disasmCmd, run: runCmd, elf: elfCmd, filter: filterCmd };
+export const COMMANDS: Record<string, Command> = { asm: asmCmd, disasm: disasmCmd, run: runCmd, verify: verifyCmd, elf: elfCmd, filter: filterCmd };
 
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;

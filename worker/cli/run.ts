@@ -11,9 +11,11 @@ import type { ClassicProgram } from './classic';
 import { checkClassic } from '../cbpf/check';
 import { run as runClassicFilter, socketVerdict } from '../cbpf/interp';
 import type { Program } from '../isa/program';
-import { createMap, type MapImpl } from '../maps/index';
+import type { MapImpl } from '../maps/index';
+import { parseEventsFile } from '../events/format';
+import { runEvents } from '../events/run';
 import { readCapture } from '../packets/pcap';
-import { vmRegions } from '../progtypes/run';
+import { createMaps, vmRegions } from '../progtypes/run';
 import { PROG_TYPE_NAMES, type ProgTypeName } from '../progtypes/table';
 import { finishTestRun, prepareTestRun, TEST_RUN_TYPES, type TestRunType } from '../progtypes/testrun';
 import { runFast } from '../vm/index';
@@ -40,21 +42,12 @@ function now(): number {
   return performance.now();
 }
 
-function makeMaps(program: Program): MapImpl[] | Diagnostic[] {
-  const maps: MapImpl[] = [];
-  for (const def of program.maps) {
-    const m = createMap(def);
-    if ('severity' in m) return [m];
-    maps.push(m);
-  }
-  return maps;
-}
 
 /** Runs an eBPF program over the packets; returns results, or diagnostics when a run cannot even start. */
 export function runEbpf(program: Program, type: TestRunType, inp: RunInputs): { results: RunResultJson[]; maps: MapImpl[] } | { diagnostics: Diagnostic[] } {
-  const maps = makeMaps(program);
-  if (maps.length && 'severity' in maps[0]!) return { diagnostics: maps as Diagnostic[] };
-  const impls = maps as MapImpl[];
+  const made = createMaps(program);
+  if (!made.maps) return { diagnostics: made.diagnostics };
+  const impls = made.maps;
   const results: RunResultJson[] = [];
   for (const [i, data] of inp.packets.entries()) {
     const prep = prepareTestRun({ type, dataIn: data, ctxIn: inp.ctxIn });
@@ -153,9 +146,10 @@ export const runCmd: Command = {
     const type = flag(args, '--type');
     if (type === undefined) return usageError(io, 'run needs --type TYPE', json);
     if (!(PROG_TYPE_NAMES as readonly string[]).includes(type)) return usageError(io, `unknown program type '${type}' (one of: ${PROG_TYPE_NAMES.join(', ')})`, json);
-    if (flag(args, '--events') !== undefined) return usageError(io, '--events is not available yet for cli run', json);
+    const eventsPath = flag(args, '--events');
+    if (eventsPath !== undefined) return runEventsFile(args, io, type as ProgTypeName, eventsPath, json);
     if (!(TEST_RUN_TYPES as readonly string[]).includes(type))
-      return usageError(io, `the kernel cannot BPF_PROG_TEST_RUN ${type} programs; run them on events in the playground`, json);
+      return usageError(io, `the kernel cannot BPF_PROG_TEST_RUN ${type} programs; give their events with --events FILE (see worker/events/format.ts)`, json);
     const repeat = intFlag(args, '--repeat', 1, 100_000_000);
     if (typeof repeat === 'object') return usageError(io, repeat.error, json);
     const budget = intFlag(args, '--max-insns', 1, 1_000_000_000);
@@ -203,3 +197,44 @@ export const runCmd: Command = {
     return faulted ? EXIT_PROGRAM : EXIT_OK;
   },
 };
+
+/** `run --events FILE`: every event of the file (worker/events/format.ts), maps persisting between them. */
+function runEventsFile(args: ParsedArgs, io: Io, type: ProgTypeName, path: string, json: boolean): number {
+  if (args.flags.has('--data') || args.flags.has('--pcap')) return usageError(io, 'give --events or --data/--pcap, not both', json);
+  const f = io.readFile(path);
+  if ('error' in f) return usageError(io, f.error, json);
+  const parsed = parseEventsFile(new TextDecoder().decode(f));
+  if (!parsed.file) return reportDiagnostics(io, parsed.diagnostics.map((d) => ({ ...d, loc: { ...d.loc, file: path } })), json);
+  if (parsed.file.type !== type) return usageError(io, `${path} holds ${parsed.file.type} events, not ${type}`, json);
+  const budget = intFlag(args, '--max-insns', 1, 1_000_000_000);
+  if (typeof budget === 'object') return usageError(io, budget.error, json);
+  const l = loadFileArg(args, io);
+  if ('badUsage' in l) return usageError(io, l.badUsage, json);
+  if (l.kind === 'error') return reportDiagnostics(io, l.diagnostics, json, l.usage ? EXIT_USAGE : EXIT_PROGRAM);
+  if (l.kind === 'cbpf') return usageError(io, 'classic BPF runs on packets (--data/--pcap), not events', json);
+  const r = runEvents(l.program, parsed.file, { budget: budget ?? 1_000_000 });
+  if (r.diagnostics.some((d) => d.severity === 'error')) return reportDiagnostics(io, r.diagnostics, json);
+  const results = r.results.map((e) => ({
+    label: e.label,
+    retval: e.retval >>> 0,
+    verdict: e.verdict,
+    data_out: e.dataOut ? toHex(e.dataOut) : null,
+    ctx_out: e.ctxOut ? toHex(e.ctxOut) : null,
+    ctx_after: e.ctxAfter ? toHex(e.ctxAfter) : null,
+    outputs: e.outputs.map((o) => (o.kind === 'trace_printk' || o.kind === 'log' ? { kind: o.kind, text: o.text } : { kind: o.kind, map: o.map, data: toHex(o.data) })),
+    fault: e.fault ?? null,
+  }));
+  const maps = mapsJson(l.program, r.maps);
+  if (json) io.stdout(JSON.stringify({ results, maps }) + '\n');
+  else {
+    for (const e of results) {
+      io.stdout(`${e.label}: retval ${e.retval} (${e.verdict})${e.fault ? `, fault: ${e.fault}` : ''}\n`);
+      for (const o of e.outputs) io.stdout(`  ${o.kind}: ${'text' in o ? o.text : o.data}\n`);
+    }
+    for (const [name, entries] of Object.entries(maps)) {
+      io.stdout(`map ${name}: ${entries.length} entries\n`);
+      for (const e of entries) io.stdout(`  key ${e.key} value ${e.value}\n`);
+    }
+  }
+  return results.some((e) => e.fault) ? EXIT_PROGRAM : EXIT_OK;
+}
