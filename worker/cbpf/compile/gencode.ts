@@ -3,8 +3,7 @@
 // conditional jump) whose `sense` says which edge is still open; gen_and/gen_or/gen_not/backpatch
 // wire them exactly as libpcap does, and scratch registers M[] are allocated in the same rotation
 // (alloc_reg). The optimizer (optimize.ts) and the linearizer then run on this graph.
-// Not supported (reported as located errors): gateway, geneve, DECnet host addresses,
-// ATM/802.11/PF primitives, and names that need resolving (hosts, networks, ethers).
+// Not supported (reported as located errors): gateway, geneve, ATM/802.11/PF primitives, and names that need resolving (hosts, networks, ethers).
 // `protochain` builds libpcap's backward-jumping loop and turns the optimizer off, as libpcap does
 // (the result is not a program the kernel accepts: it jumps backwards).
 
@@ -562,6 +561,37 @@ export class Gen {
     this.and(b0, b1);
     return b1;
   }
+  /** gen_dnhostop(): a DECnet node address in the long or short routing header, with or without padding. */
+  dnhostop(addr: number, dir: Dir): Block {
+    if (dir === 'and' || dir === 'or' || dir === 'default') {
+      const b0 = this.dnhostop(addr, 'src');
+      const b1 = this.dnhostop(addr, 'dst');
+      if (dir === 'and') this.and(b0, b1);
+      else this.or(b0, b1);
+      return b1;
+    }
+    const [sh, lh] = dir === 'dst' ? [1, 7] : [3, 15];
+    const swapped = ((addr & 0xff) << 8) | ((addr >> 8) & 0xff); // ntohs() on a little-endian host
+    const b0 = this.linktype(ETHERTYPE.DN);
+    let tmp = this.mcmp('linkpl', 2, H, 0x8106, 0xff07);
+    const b1 = this.cmp('linkpl', 2 + 1 + lh, H, swapped);
+    this.and(tmp, b1);
+    tmp = this.mcmp('linkpl', 2, B, 0x06, 0x07);
+    let b2 = this.cmp('linkpl', 2 + lh, H, swapped);
+    this.and(tmp, b2);
+    this.or(b2, b1);
+    tmp = this.mcmp('linkpl', 2, H, 0x8102, 0xff07);
+    b2 = this.cmp('linkpl', 2 + 1 + sh, H, swapped);
+    this.and(tmp, b2);
+    this.or(b2, b1);
+    tmp = this.mcmp('linkpl', 2, B, 0x02, 0x07);
+    b2 = this.cmp('linkpl', 2 + sh, H, swapped);
+    this.and(tmp, b2);
+    this.or(b2, b1);
+    this.and(b0, b1);
+    return b1;
+  }
+
   ehostop(e: number[], dir: Dir): Block {
     switch (dir) {
       case 'src': return this.bcmp('linkhdr', 6, e);
@@ -733,7 +763,15 @@ export class Gen {
 
   ncode(s: string | null, v: number, q: Qual, col: number): Block {
     let vlen = 32;
-    if (s !== null) {
+    if (s !== null && q.proto === 'decnet') {
+      // __pcap_atodn(): "area.node"
+      const m = /^(-?\d+)\.(-?\d+)/.exec(s);
+      if (!m) throw new FilterError(`malformed decnet address '${s}'`, col);
+      v = ((Number(m[1]) << 10) & 0o176000) | (Number(m[2]) & 0o1777);
+      if (q.addr === 'default' || q.addr === 'host' || q.addr === 'net') return this.dnhostop(v, q.dir);
+    } else if (s === null && q.proto === 'decnet' && (q.addr === 'default' || q.addr === 'host' || q.addr === 'net')) {
+      return this.dnhostop(v, q.dir);
+    } else if (s !== null) {
       const r = atoin(s);
       if (!r) throw new FilterError(`invalid IPv4 address '${s}'`, col);
       v = r.v;
