@@ -343,7 +343,8 @@ export class EbpfDebug {
     for (const w of rec.writes) if (w.reg !== 10) parts.push(`${REG_NAMES[w.reg]} ${fmt(w.before)} → ${fmt(w.after)}`);
     for (const m of rec.mem) parts.push(`writes ${m.after.length} byte${m.after.length > 1 ? 's' : ''} to ${m.region}+${m.offset}`);
     for (const c of rec.maps) parts.push(`map ${c.map}[${hexOf(c.key)}] ${c.after ? 'updated' : 'deleted'}`);
-    if (rec.nextPc !== rec.pc + 1 && !rec.done && insn?.kind !== 'ldimm64') parts.push(`jumps to insn ${rec.nextPc}`);
+    if (insn?.kind === 'jmp') parts.push(rec.nextPc !== rec.pc + 1 ? `condition true: jumps to insn ${rec.nextPc}` : 'condition false: falls through');
+    else if (rec.nextPc !== rec.pc + 1 && !rec.done && insn?.kind !== 'ldimm64') parts.push(`jumps to insn ${rec.nextPc}`);
     if (rec.done?.kind === 'exit') parts.push(`returns ${fmt(rec.done.r0)}`);
     if (rec.done?.kind === 'fault') parts.push(`faults: ${rec.done.message}`);
     return parts.join(' — ');

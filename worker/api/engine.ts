@@ -28,7 +28,11 @@ import '../maps/index';
 import { helperProto } from '../helpers/protos';
 import { verify as verifyProgram } from '../verifier/index';
 import { initState, step as cbpfStep, run as cbpfRun, socketVerdict, type CbpfEffect, type SkbContext } from '../cbpf/interp';
-import type { SockFilter } from '../cbpf/insn';
+import { cbpfRow as cbpfRowOf0, type SockFilter } from '../cbpf/insn';
+
+function cbpfRowOf(f: SockFilter) {
+  return cbpfRowOf0(f.code);
+}
 import { SAMPLES, buildSample } from '../packets/samples';
 import { decodePacket } from '../packets/decode';
 import { readCapture, writePcap } from '../packets/pcap';
@@ -346,8 +350,13 @@ function explainClassic(f: SockFilter, e: CbpfEffect | undefined): string {
   if (e.A[0] !== e.A[1]) parts.push(`A becomes ${fmtHex(e.A[1])}`);
   if (e.X[0] !== e.X[1]) parts.push(`X becomes ${fmtHex(e.X[1])}`);
   if (e.mem) parts.push(`M[${e.mem.index}] becomes ${fmtHex(e.mem.after)}`);
-  if (e.nextPc !== e.pc + 1 && e.ret === undefined) parts.push(`jumps to ${e.nextPc}`);
-  if (e.ret !== undefined) parts.push(`returns ${e.ret >>> 0}`);
+  const row = cbpfRowOf(f);
+  if (row?.kind === 'jmp') {
+    const taken = e.nextPc === e.pc + 1 + f.jt;
+    const operand = row.src === 'x' ? `X (${fmtHex(e.X[0])})` : fmtHex(f.k);
+    parts.push(`compares A (${fmtHex(e.A[0])}) with ${operand}: ${taken ? 'true' : 'false'}, continues at ${e.nextPc}`);
+  } else if (e.nextPc !== e.pc + 1 && e.ret === undefined) parts.push(`jumps to ${e.nextPc}`);
+  if (e.ret !== undefined) parts.push(`returns ${e.ret >>> 0}: ${e.ret === 0 ? 'the packet is dropped' : 'the socket gets up to that many bytes'}`);
   if (e.abort) parts.push(e.abort);
   return parts.join(' — ');
 }
