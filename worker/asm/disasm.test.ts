@@ -75,6 +75,21 @@ describe('llvm-objdump-19 goldens (text-exact)', () => {
     expect(compared).toBeGreaterThan(6000);
   });
 
+  it('formatInsnLlvm with objdump: true prints objdump-19\'s text for the raw golden (rows llvm-mc-19 cannot write)', () => {
+    for (const [file, mcpu] of [['raw.objdump-v4.txt', 'v4'], ['raw.objdump.txt', 'generic']] as const) {
+      const p = goldenProgram('raw');
+      const want = objdumpInsns(file);
+      const dec = decodeSlots(p.slots);
+      let n = 0;
+      for (const i of dec.insns) {
+        if (!i) continue;
+        expect(formatInsnLlvm(i, undefined, { objdump: true, mcpu }), `${file} pc ${i.pc}`).toBe(want.get(i.pc));
+        n++;
+      }
+      expect(n).toBe(72);
+    }
+  });
+
   it('an instruction objdump cannot decode is <unknown>; ours is a located .8byte line', () => {
     const p = programFromBytes(Uint8Array.from([0xff, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0]));
     expect(objdumpText(p)).toBe('Disassembly of section .text:\n\n0000000000000000 <.text>:\n       0:\tff 00 00 00 00 00 00 00\t<unknown>\n       1:\t95 00 00 00 00 00 00 00\texit\n');

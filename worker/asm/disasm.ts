@@ -11,7 +11,10 @@
 //    LLVM 20's `load_acquire`/`store_release` (objdump-19 has none).
 //  - objdumpText: the whole listing byte for byte as plain `llvm-objdump-19 -d` prints it (or with
 //    --mcpu=v4 on request): symbol headers, `<sym+0x..>` jump annotations, `<unknown>` for what
-//    objdump cannot decode (without --mcpu=v4 that includes most 32-bit atomics).
+//    objdump cannot decode (without --mcpu=v4 that includes most 32-bit atomics), and objdump-19's
+//    reading of what it predates (load-acquire as `lock ... +=`, store-release as `<unknown>`).
+//    Where the decoder (worker/isa/insn.ts) rejects reserved fields that objdump ignores, the listing
+//    says `<unknown>` and objdump may print an instruction.
 // disassemble() gives per-slot lines for the UI, with labels for jump and call targets, and never
 // throws: undecodable slots become `.8byte 0x...` lines with an error.
 // It does not validate programs (worker/verifier) nor assemble (worker/asm/llvm).
