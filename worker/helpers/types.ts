@@ -50,7 +50,8 @@ export interface HelperEnv {
   mapByAddr(addr: bigint): HelperMap | null;
   /** The BPF address of a value slot of map `index` (what bpf_map_lookup_elem returns). */
   mapValueAddr(index: number, slot: number): bigint;
-  /** Tells the VM a map is about to change (so the step is recorded as changing it). Call before mutating. */
+  /** Tells the VM a map entry is about to change, so the step record shows its before/after values.
+   * Call before mutating. (Back-step is correct either way: steps that call helpers are undone by replay.) */
   mapWillChange(index: number, key: Uint8Array): void;
   /** The program type's context object (set by the program type; null for raw runs). */
   ctx: unknown;

@@ -335,7 +335,9 @@ export class Vm {
         regMask |= 1 << r;
       }
     }
-    const replay = maps.length > 0 || m.mem.remapped;
+    // Helpers may change maps and other state beyond registers and recorded stores: undo those steps by
+    // replaying from a checkpoint rather than trusting every helper to report its changes.
+    const replay = maps.length > 0 || m.mem.remapped || m.lastHelper !== null;
     m.mem.remapped = false;
     const rec: StepRecord = {
       step: this.steps, prog, pc, nextProg: m.prog, nextPc: m.S.pc, reads, writes, mem, maps, helper: m.lastHelper,
