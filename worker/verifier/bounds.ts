@@ -397,11 +397,8 @@ export function safeToCompute(op: ScalarAluOp, src: Scalar, alu32: boolean): boo
  * not track (div, mod, non-constant or oversized shifts) gives the unknown scalar.
  */
 export function scalarAlu(op: ScalarAluOp, dstIn: Scalar, src: Scalar, alu32: boolean): Scalar {
-  if (!safeToCompute(op, src, alu32)) {
-    const u = scalarUnknown();
-    if (alu32) { zext32To64(u); regBoundsSync(u); }
-    return u;
-  }
+  // The kernel marks the register unknown and returns before zext_32_to_64, even for ALU32.
+  if (!safeToCompute(op, src, alu32)) return scalarUnknown();
   const d = scalarCopy(dstIn);
   switch (op) {
     case 'add':

@@ -126,9 +126,18 @@ class Verifier {
   private readonly subDepth: number[] = [];
   private callEdges = new Map<number, Set<number>>();
   private insnIdx = 0;
+  /** Outer map index -> index of its inner map template in this.maps. */
+  private readonly innerIdx = new Map<number, number>();
 
   constructor(private readonly program: Program, opts: VerifyOptions) {
-    this.maps = program.maps;
+    const all: MapDef[] = [...program.maps];
+    program.maps.forEach((m, k) => {
+      if (m.inner) {
+        this.innerIdx.set(k, all.length);
+        all.push({ ...m.inner, name: '' });
+      }
+    });
+    this.maps = all;
     this.unpriv = !!opts.unpriv;
     this.logLevel = opts.logLevel ?? 1;
     this.limit = opts.maxProcessed ?? BPF_COMPLEXITY_LIMIT_INSNS;
@@ -206,7 +215,7 @@ class Verifier {
         if (s.dst > 10) this.fail(pc, `R${s.dst} is invalid`);
         if (s.off !== 0) this.fail(pc, M.invalidLdImm64());
         if (s.src === 1 || s.src === 2 || s.src === 5 || s.src === 6) {
-          if (s.imm < 0 || s.imm >= this.maps.length) this.fail(pc, M.mapFdInvalid(s.imm));
+          if (s.imm < 0 || s.imm >= this.program.maps.length) this.fail(pc, M.mapFdInvalid(s.imm));
           if ((s.src === 2 || s.src === 6) && (next.imm < 0 || next.imm >= (this.maps[s.imm]?.valueSize ?? 0)))
             this.fail(pc, `invalid access to map value pointer, value_size=${this.maps[s.imm]?.valueSize ?? 0} off=${next.imm}`);
         } else if (s.src !== 0 && s.src !== 4) {
@@ -641,6 +650,7 @@ class Verifier {
         return;
       }
       if (i.is64) {
+        if (src.type === 'SCALAR_VALUE' && src.addConst) { src.id = 0; src.off = 0; src.addConst = false; }
         if (src.type === 'SCALAR_VALUE' && !src.id && !isConst(src.s)) src.id = ++this.idGen;
         this.setReg(st, i.dst, copyReg(src));
         return;
@@ -688,8 +698,16 @@ class Verifier {
       return;
     }
     const sop: ScalarAluOp = op === 'sdiv' ? 'sdiv' : op === 'smod' ? 'smod' : (op as ScalarAluOp);
-    // A 64-bit scalar op keeps its id only for mov; any arithmetic breaks the link.
     const out: Reg = { ...unknownScalar(), s: scalarAlu(sop, dst.s, src.s, !i.is64) };
+    // Linked scalars (BPF_ADD_CONST): rX = rY; rX += K keeps rX tied to rY with a known delta in off.
+    if (!this.unpriv && (op === 'add' || op === 'sub') && i.is64 && dst.id && isConst(src.s)) {
+      const val = op === 'add' ? BigInt.asIntN(64, src.s.varOff.value) : -BigInt.asIntN(64, src.s.varOff.value);
+      if (!dst.addConst && val >= -S32_MAX_N && val <= S32_MAX_N) {
+        out.id = dst.id;
+        out.addConst = true;
+        out.off = Number(val);
+      }
+    }
     this.setReg(st, i.dst, out);
   }
 
@@ -871,7 +889,7 @@ class Verifier {
     // Alignment: the stack is always strict; other regions only under strict alignment (off here).
     if (reg.type === 'PTR_TO_STACK' && size > 1) {
       const regOff = tnumAdd(reg.s.varOff, tnumConst(BigInt(reg.off + insnOff)));
-      if (!tnumIsAligned(regOff, size)) this.fail(idx, M.misaligned('stack ', tnumStr(reg.s.varOff), reg.off, insnOff, size));
+      if (!tnumIsAligned(regOff, size)) this.fail(idx, M.misaligned('stack ', tnumIsConst(reg.s.varOff) ? BigInt.asIntN(64, reg.s.varOff.value).toString() : tnumStr(reg.s.varOff), reg.off, insnOff, size));
     }
     const off = insnOff + reg.off;
     switch (reg.type) {
@@ -1216,14 +1234,20 @@ class Verifier {
   /** sync_linked_regs: registers that are copies of a refined scalar (same id) get the same bounds. */
   private syncLinked(st: VState, reg: Reg): void {
     if (!reg.id || reg.type !== 'SCALAR_VALUE') return;
+    const linked = (x: Reg): Reg => {
+      const n = copyReg(x);
+      const delta = BigInt((x.addConst ? x.off : 0) - (reg.addConst ? reg.off : 0));
+      n.s = delta === 0n ? { ...reg.s } : scalarAlu('add', reg.s, scalarConst(delta), false);
+      return n;
+    };
     for (const f of st.frames) {
       for (let r = 0; r < 11; r++) {
         const x = f.regs[r]!;
-        if (x !== reg && x.type === 'SCALAR_VALUE' && x.id === reg.id) f.regs[r] = copyReg(reg);
+        if (x !== reg && x.type === 'SCALAR_VALUE' && x.id === reg.id) f.regs[r] = linked(x);
       }
       for (let s = 0; s < 64; s++) {
         const x = f.spills[s];
-        if (x && x !== reg && x.type === 'SCALAR_VALUE' && x.id === reg.id) f.spills[s] = copyReg(reg);
+        if (x && x !== reg && x.type === 'SCALAR_VALUE' && x.id === reg.id) f.spills[s] = linked(x);
       }
     }
   }
@@ -1330,6 +1354,7 @@ class Verifier {
     let mapIdx = -1;
     let memSize = 0;
     let releaseId = 0;
+    let constKey: bigint | null = null;
     for (let a = 0; a < args.length; a++) {
       const regno = a + 1;
       const at = args[a]!;
@@ -1350,6 +1375,7 @@ class Verifier {
           if (!m) this.fail(idx, at === 'ARG_PTR_TO_MAP_KEY' ? M.noMapPtrKey() : M.noMapPtrValue());
           const size = at === 'ARG_PTR_TO_MAP_KEY' ? m!.keySize : m!.valueSize;
           this.helperMemAccess(st, regno, reg, size, false, 'read');
+          if (at === 'ARG_PTR_TO_MAP_KEY') constKey = this.constantMapKey(st, reg, size);
           break;
         }
         case 'ARG_PTR_TO_MEM':
@@ -1421,9 +1447,18 @@ class Verifier {
       case 'RET_VOID':
         regs[0] = notInit();
         break;
-      case 'RET_PTR_TO_MAP_VALUE_OR_NULL':
-        regs[0] = ptrReg('PTR_TO_MAP_VALUE', { maybeNull: true, mapIdx, id: ++this.idGen });
+      case 'RET_PTR_TO_MAP_VALUE_OR_NULL': {
+        const m = this.maps[mapIdx];
+        const inner = this.innerIdx.get(mapIdx);
+        if (m && (m.type === 'array_of_maps' || m.type === 'hash_of_maps') && inner !== undefined) {
+          regs[0] = ptrReg('CONST_PTR_TO_MAP', { maybeNull: true, mapIdx: inner, id: ++this.idGen });
+        } else if (id === 1 && m && (m.type === 'array' || m.type === 'percpu_array') && constKey !== null && constKey < BigInt(m.maxEntries)) {
+          regs[0] = ptrReg('PTR_TO_MAP_VALUE', { mapIdx });
+        } else {
+          regs[0] = ptrReg('PTR_TO_MAP_VALUE', { maybeNull: true, mapIdx, id: ++this.idGen });
+        }
         break;
+      }
       case 'RET_PTR_TO_SOCKET_OR_NULL':
       case 'RET_PTR_TO_TCP_SOCK_OR_NULL':
       case 'RET_PTR_TO_SOCK_COMMON_OR_NULL': {
@@ -1444,6 +1479,26 @@ class Verifier {
       // bpf_tail_call: references may not be held across it (check_resource_leak)
       if (st.refs.length) this.fail(idx, 'tail_call would lead to reference leak');
     }
+  }
+
+  /** get_constant_map_key: a key on the stack that is known (zero bytes or a spilled constant of key size). */
+  private constantMapKey(st: VState, reg: Reg, keySize: number): bigint | null {
+    if (reg.type !== 'PTR_TO_STACK' || !tnumIsConst(reg.s.varOff)) return null;
+    const frame = st.frames[reg.frameno]!;
+    const off = reg.off + Number(BigInt.asIntN(64, reg.s.varOff.value));
+    if (off < -MAX_BPF_STACK || off >= 0) return null;
+    const top = Math.ceil((off + 1) / 8) * 8; // end of the 8-byte slot holding the key's first byte
+    const slotTop = top > off ? top : off + 8;
+    let zero = 0;
+    for (let b = off; b < slotTop && frame.slots[MAX_BPF_STACK + b] === STACK_ZERO; b++) zero++;
+    if (zero >= keySize) return 0n;
+    const spi = (-off - 1) >> 3;
+    const sp = frame.spills[spi];
+    if (!sp || sp.type !== 'SCALAR_VALUE') return null;
+    let spill = 0;
+    for (let b = off; b < slotTop && frame.slots[MAX_BPF_STACK + b] === STACK_SPILL; b++) spill++;
+    if (spill !== keySize || !isConst(sp.s)) return null;
+    return sp.s.varOff.value;
   }
 
   /** check_map_func_compatibility: maps usable only with some helpers, helpers usable only with some maps. */
@@ -1583,7 +1638,7 @@ class Verifier {
       const lo = BigInt(range[0]);
       const hi = BigInt(range[1]);
       const s = r0.s;
-      if (!(s.s32min >= lo && s.s32max <= hi)) {
+      if (!(s.smin >= lo && s.smax <= hi)) {
         this.fail(idx, M.retRange(s.smin > S64_MIN ? s.smin : null, s.smax < S64_MAX ? s.smax : null, range[0], range[1]));
       }
     }
@@ -1647,6 +1702,8 @@ const MAP_ONLY_HELPERS: Record<string, readonly number[]> = {
 
 /** bpf_helper_changes_pkt_data. */
 const CHANGES_PKT_DATA: ReadonlySet<number> = new Set([9, 10, 11, 13, 18, 19, 31, 38, 39, 43, 44, 50, 54, 63, 65, 73, 74, 75, 76, 90, 91]);
+
+const S32_MAX_N = 0x7fffffffn;
 
 const MEM_TYPES = ['PTR_TO_STACK', 'PTR_TO_PACKET', 'PTR_TO_PACKET_META', 'PTR_TO_MAP_KEY', 'PTR_TO_MAP_VALUE', 'PTR_TO_MEM'];
 
@@ -1723,7 +1780,7 @@ const KNOWN_OPS: ReadonlySet<number> = (() => {
       s.add(cls | op | 0x08);
     }
   }
-  for (const op of [0x05, 0x06, 0x85, 0x8d, 0x95, 0xe5]) s.add(op);
+  for (const op of [0x05, 0x06, 0x85, 0x95, 0xe5]) s.add(op);
   s.add(0x18);
   for (const sz of [0x00, 0x08, 0x10, 0x18]) {
     s.add(0x20 | sz);

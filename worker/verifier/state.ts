@@ -44,10 +44,12 @@ export interface Reg {
   memSize: number;
   /** Stack pointer: which frame. */
   frameno: number;
+  /** Scalar linked to another with a constant delta in off (BPF_ADD_CONST). */
+  addConst: boolean;
 }
 
 export function notInit(): Reg {
-  return { type: 'NOT_INIT', maybeNull: false, ringbuf: false, s: scalarUnknown(), off: 0, id: 0, refObjId: 0, range: 0, mapIdx: -1, memSize: 0, frameno: 0 };
+  return { type: 'NOT_INIT', maybeNull: false, ringbuf: false, s: scalarUnknown(), off: 0, id: 0, refObjId: 0, range: 0, mapIdx: -1, memSize: 0, frameno: 0, addConst: false };
 }
 export function unknownScalar(): Reg {
   return { ...notInit(), type: 'SCALAR_VALUE' };
@@ -198,7 +200,7 @@ export function regStr(r: Reg, maps: readonly MapDef[], frameno: number): string
     if (tnumIsConst(r.s.varOff)) return out + snum(BigInt.asUintN(64, r.s.varOff.value + BigInt(r.off)));
   }
   const parts: string[] = [];
-  if (r.id) parts.push(`id=${r.id}`);
+  if (r.id) parts.push(`id=${r.id}${r.addConst ? (r.off >= 0 ? '+' : '') + r.off : ''}`);
   if (r.refObjId) parts.push(`ref_obj_id=${r.refObjId}`);
   if (r.type === 'CONST_PTR_TO_MAP' || r.type === 'PTR_TO_MAP_VALUE' || r.type === 'PTR_TO_MAP_KEY') {
     const m = maps[r.mapIdx];
