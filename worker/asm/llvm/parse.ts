@@ -235,7 +235,6 @@ class Parser {
     // xchg_64(r10 - 8, r1) / cmpxchg_64(...) write the address without its own parentheses.
     if (open) this.expect('(', 'before the address');
     const base = this.reg64('a base register');
-    const base_ = base;
     const sign = this.peek();
     if (!sign || (sign.text !== '+' && sign.text !== '-')) this.fail(`expected '+' or '-' and an offset after register ${base.tok.text}`);
     this.i++;
@@ -245,7 +244,7 @@ class Parser {
     const v = sign.text === '-' ? -t.value! : t.value!;
     const off = this.off16(v, { ...t, col: sign.col, text: `${sign.text}${t.text}` });
     if (open) this.expect(')', 'after the address');
-    return { base: base_, off };
+    return { base, off };
   }
 
   /** `(u32 *)` / `(s16 *)` after '(' was consumed; returns the size and whether it is signed. */
