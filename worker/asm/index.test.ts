@@ -59,6 +59,7 @@ describe('assemble', () => {
     const r = assemble('mov %r0, %r77');
     expect(r.syntax).toBe('ubpf');
     expect(r.diagnostics[0]!.message).toBe('Invalid register: %r77');
+    expect(r.diagnostics.at(-1)!.message).toBe('assembled as the ubpf dialect (auto-detected; the llvm dialect fails too)');
   });
 });
 

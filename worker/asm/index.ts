@@ -69,5 +69,6 @@ export function assemble(text: string, opts?: { syntax?: Syntax | 'auto' }): Pro
   const other: Syntax = guess === 'llvm' ? 'ubpf' : 'llvm';
   const second = run(other, text);
   if (!failed(second)) return { ...second, syntax: other };
-  return { ...first, syntax: guess };
+  const note = `assembled as the ${guess} dialect (auto-detected; the ${other} dialect fails too)`;
+  return { ...first, diagnostics: [...first.diagnostics, { severity: 'info', message: note, loc: { line: 1, col: 1 }, code: 'asm.dialect' }], syntax: guess };
 }
