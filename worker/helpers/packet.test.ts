@@ -105,6 +105,20 @@ for (const t of ['sched_cls', 'lwt_xmit'] as TestRunType[]) {
   for (const k of [0, 14, 40, 5000]) CASES.push({ name: `skb_pull_data ${k}`, type: t, prog: skbChange(39, k) });
   for (const k of [0, 1, 14, 20, 64, 100, 70000]) CASES.push({ name: `skb_change_head ${k}`, type: t, prog: skbChange(43, k) });
 }
+/** vlan_push(proto, tci) n times then return vlan_present | tci << 1 | protocol << 16 (after) */
+const vlanPush = (proto: number, tci: number, n: number) => Buffer.concat([
+  MOVR(6, 1),
+  ...Array.from({ length: n }, (_, i) => Buffer.concat([MOVR(1, 6), MOV(2, proto), MOV(3, tci + i), CALL(18)])),
+  LDXW(0, 6, 20), LDXW(2, 6, 24), I(0x67, 2, 0, 0, 1), ADDR(0, 2), LDXW(2, 6, 16), I(0x67, 2, 0, 0, 16), ADDR(0, 2), EXIT,
+]);
+const vlanPop = (n: number, pushFirst: boolean) => Buffer.concat([
+  MOVR(6, 1),
+  ...(pushFirst ? [MOVR(1, 6), MOV(2, 0x0081), MOV(3, 77), CALL(18)] : []),
+  ...Array.from({ length: n }, () => Buffer.concat([MOVR(1, 6), CALL(19)])),
+  LDXW(0, 6, 20), LDXW(2, 6, 24), I(0x67, 2, 0, 0, 1), ADDR(0, 2), LDXW(2, 6, 16), I(0x67, 2, 0, 0, 16), ADDR(0, 2), EXIT,
+]);
+for (const [proto, tci, n] of [[0x0081, 100, 1], [0xa888, 5, 1], [0x1234, 7, 1], [0x0081, 100, 2], [0x0081, 300, 3]]) CASES.push({ name: `skb_vlan_push ${proto.toString(16)} ${tci} x${n}`, type: 'sched_cls', prog: vlanPush(proto, tci, n) });
+for (const [n, pf] of [[1, false], [2, false], [1, true], [2, true]] as [number, boolean][]) CASES.push({ name: `skb_vlan_pop x${n}${pf ? ' after push' : ''}`, type: 'sched_cls', prog: vlanPop(n, pf) });
 for (const k of [0, 1, 3, 4, 7]) CASES.push({ name: `skb_change_type ${k}`, type: 'sched_cls', prog: Buffer.concat([MOVR(6, 1), MOV(2, k), CALL(32), JNE0(0, 1), LDXW(0, 6, 4), EXIT]) });
 for (const off of [0, 10, 60, 5000]) {
   CASES.push({ name: `xdp_load_bytes ${off}`, type: 'xdp', prog: xdpLoad(off) });

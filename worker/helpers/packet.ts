@@ -9,8 +9,8 @@
 // big-endian fields, exactly as the helpers see them. bpf_xdp_adjust_head/tail/meta and
 // bpf_xdp_get_buff_len move data/data_end/data_meta inside the XDP frame and re-map the VM's packet regions
 // (env.remapRegion); bpf_skb_change_tail, bpf_skb_pull_data and bpf_skb_change_type do the same for skbs.
-// bpf_skb_change_head pushes zeroed head room. Not here yet: skb_adjust_room, skb_vlan_push/pop,
-// skb_change_proto. This file registers itself; worker/helpers/index.ts (or
+// bpf_skb_change_head pushes zeroed head room; bpf_skb_vlan_push/pop move tags between the packet and
+// the accelerated-tag metadata like skb_vlan_push/skb_vlan_pop. Not here: skb_adjust_room, skb_change_proto. This file registers itself; worker/helpers/index.ts (or
 // worker/progtypes/run.ts) imports it.
 
 import { csumAdd, csumFold, csumPartial, csumSub } from '../packets/checksum';
@@ -396,6 +396,105 @@ registerHelper({
     p.buf.fill(0, p.data, p.data + headRoom);
     p.mac = p.data;
     return setSkbLength(env, s, len + headRoom) ?? 0n;
+  },
+});
+
+// ---- VLAN: the skb's accelerated tag lives in __sk_buff.vlan_present/vlan_tci/vlan_proto, the protocol in
+// __sk_buff.protocol (big-endian), all in the context bytes, which is where the program reads them. ----
+
+const isVlan = (protoBe: number) => protoBe === 0x8100 || protoBe === 0x88a8;
+
+function ctxRead(env: HelperEnv, off: number, n: number): Uint8Array | { fault: string } {
+  const r = env.read(env.ctxAddr + BigInt(off), n);
+  return typeof r === 'string' ? { fault: r } : r;
+}
+function ctxWrite(env: HelperEnv, off: number, b: Uint8Array): { fault: string } | null {
+  const r = env.write(env.ctxAddr + BigInt(off), b);
+  return r === true ? null : { fault: r };
+}
+const le32b = (v: number) => Uint8Array.of(v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff);
+
+/** __vlan_hwaccel_put_tag / clear: vlan_present (20), vlan_tci (24), vlan_proto (28, big-endian bytes). */
+function putHwTag(env: HelperEnv, tag: { proto: number; tci: number } | null): { fault: string } | null {
+  return ctxWrite(env, 20, le32b(tag ? 1 : 0)) ?? ctxWrite(env, 24, le32b(tag ? tag.tci : 0)) ?? ctxWrite(env, 28, tag ? Uint8Array.of(tag.proto >> 8, tag.proto & 0xff, 0, 0) : new Uint8Array(4));
+}
+
+/** __skb_vlan_pop: removes the 802.1Q header after the MAC addresses; returns the tci. */
+function popFromData(env: HelperEnv, s: TestRunSetup): number | { fault: string } | bigint {
+  const p = s.packet;
+  if (p.data !== p.mac) return errno(EINVAL);
+  if (p.dataEnd - p.data < 18) return errno(ENOMEM);
+  const tci = (p.buf[p.data + 14]! << 8) | p.buf[p.data + 15]!;
+  const inner = (p.buf[p.data + 16]! << 8) | p.buf[p.data + 17]!;
+  p.buf.copyWithin(p.data + 4, p.data, p.data + 12);
+  const len = p.dataEnd - p.data - 4;
+  p.data += 4;
+  p.dataMeta = p.data;
+  p.mac = p.data;
+  if (p.network - p.data < 14) p.network = p.data + 14;
+  const f = setSkbLength(env, s, len) ?? ctxWrite(env, 16, Uint8Array.of(inner >> 8, inner & 0xff, 0, 0));
+  return f ?? tci;
+}
+const ENOMEM = 12;
+
+registerHelper({
+  id: 18, name: 'skb_vlan_push',
+  call(env, _skb, protoArg, tciArg): HelperResult {
+    const s = packetOf(env, 'skb_vlan_push');
+    if ('fault' in s) return s;
+    syncFromRegions(env, s);
+    // vlan_proto is __be16: the program passes the network-order value as loaded on little-endian
+    const be = Number(protoArg & 0xffffn);
+    let proto = ((be & 0xff) << 8) | (be >> 8);
+    if (!isVlan(proto)) proto = 0x8100;
+    const tci = Number(tciArg & 0xffffn);
+    const present = ctxRead(env, 20, 12);
+    if ('fault' in present) return present;
+    if (present[0]) {
+      // the present accelerated tag goes into the packet first (__vlan_insert_tag)
+      const p = s.packet;
+      if (p.data !== p.mac) return errno(EINVAL);
+      const oldProto = (present[8]! << 8) | present[9]!;
+      const oldTci = present[4]! | (present[5]! << 8);
+      if (p.data < 4) return errno(ENOMEM);
+      p.buf.copyWithin(p.data - 4, p.data, p.data + 12);
+      p.data -= 4;
+      p.dataMeta = p.data;
+      p.mac = p.data;
+      p.network -= 4;
+      p.buf.set([oldProto >> 8, oldProto & 0xff, oldTci >> 8, oldTci & 0xff], p.data + 12);
+      const f = setSkbLength(env, s, p.dataEnd - p.data) ?? ctxWrite(env, 16, Uint8Array.of(oldProto >> 8, oldProto & 0xff, 0, 0));
+      if (f) return f;
+    }
+    return putHwTag(env, { proto, tci }) ?? 0n;
+  },
+});
+
+registerHelper({
+  id: 19, name: 'skb_vlan_pop',
+  call(env, _skb): HelperResult {
+    const s = packetOf(env, 'skb_vlan_pop');
+    if ('fault' in s) return s;
+    syncFromRegions(env, s);
+    const meta = ctxRead(env, 16, 8);
+    if ('fault' in meta) return meta;
+    let protocol = (meta[0]! << 8) | meta[1]!;
+    if (meta[4]) {
+      const f = putHwTag(env, null);
+      if (f) return f;
+    } else {
+      if (!isVlan(protocol)) return 0n;
+      const r = popFromData(env, s);
+      if (typeof r !== 'number') return r;
+      const m2 = ctxRead(env, 16, 2);
+      if ('fault' in m2) return m2;
+      protocol = (m2[0]! << 8) | m2[1]!;
+    }
+    // the next tag, if any, moves into the accelerated slot
+    if (!isVlan(protocol)) return 0n;
+    const r = popFromData(env, s);
+    if (typeof r !== 'number') return r;
+    return putHwTag(env, { proto: protocol, tci: r }) ?? 0n;
   },
 });
 
