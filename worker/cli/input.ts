@@ -3,7 +3,7 @@
 // the bytes for standard input. Errors are located diagnostics; nothing throws.
 
 import { assemble, type Syntax } from '../asm/index';
-import { detectCbpf, parseSockFilterBytes } from '../cbpf/formats';
+import { detectCbpf } from '../cbpf/index';
 import { parseClassic, type ClassicProgram } from './classic';
 import { readElf } from '../elf/read';
 import { decodeSlots } from '../isa/insn';
@@ -60,9 +60,9 @@ export function loadProgram(name: string, bytes: Uint8Array, opts: LoadOptions =
   }
   if (ext === 'bin' || (name === '-' && looksBinary(bytes))) {
     if (opts.classicBytes) {
-      const r = parseSockFilterBytes(bytes);
-      if (!r.filters) return { kind: 'error', diagnostics: r.diagnostics.map((d) => ({ ...d, loc: { ...d.loc, file } })) };
-      return { kind: 'cbpf', classic: { filters: r.filters, form: 'bytes' }, diagnostics: [] };
+      const c = parseClassic(bytes);
+      if (!c.classic) return { kind: 'error', diagnostics: c.diagnostics.map((d) => ({ ...d, loc: { ...d.loc, file } })) };
+      return { kind: 'cbpf', classic: c.classic, diagnostics: [] };
     }
     const p = programFromBytes(bytes);
     const dec = decodeSlots(p.slots);

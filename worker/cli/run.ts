@@ -8,8 +8,7 @@
 import { flag, intFlag, parseHex, toHex, type ParsedArgs } from './args';
 import { EXIT_OK, EXIT_PROGRAM, EXIT_USAGE, loadFileArg, reportDiagnostics, usageError, type Command, type Io } from './common';
 import type { ClassicProgram } from './classic';
-import { checkClassic } from '../cbpf/check';
-import { run as runClassicFilter, socketVerdict } from '../cbpf/interp';
+import { runClassic as runClassicFilter } from '../cbpf/index';
 import type { Program } from '../isa/program';
 import type { MapImpl } from '../maps/index';
 import { parseEventsFile } from '../events/format';
@@ -78,23 +77,21 @@ export function runEbpf(program: Program, type: TestRunType, inp: RunInputs): { 
 }
 
 export function runClassic(c: ClassicProgram, inp: RunInputs): { results: RunResultJson[] } | { diagnostics: Diagnostic[] } {
-  const chk = checkClassic(c.filters);
-  if (!chk.ok) return { diagnostics: chk.diagnostics };
   const results: RunResultJson[] = [];
   for (const data of inp.packets) {
-    let r = runClassicFilter(c.filters, { kind: 'skb', frame: data, dataOff: 0 }, inp.budget);
     const t0 = now();
-    for (let k = 1; k < inp.repeat; k++) r = runClassicFilter(c.filters, { kind: 'skb', frame: data, dataOff: 0 }, inp.budget);
+    let r = runClassicFilter({ filters: c.filters, packet: data, view: 'packet_socket', maxSteps: inp.budget });
+    if (!r.check.ok) return { diagnostics: r.check.diagnostics };
+    for (let k = 1; k < inp.repeat; k++) r = runClassicFilter({ filters: c.filters, packet: data, view: 'packet_socket', maxSteps: inp.budget });
     const elapsed = now() - t0;
     const ret = (r.ret ?? 0) >>> 0;
-    const v = socketVerdict(ret, data.length);
     results.push({
       retval: ret,
       r0: String(ret),
-      data_out: toHex(data.subarray(0, v.keep)),
+      data_out: toHex(data.subarray(0, r.keep ?? 0)),
       ctx_out: null,
       insns: r.steps,
-      duration_ns: Math.round((elapsed * 1e6) / Math.max(1, inp.repeat - 1)),
+      duration_ns: Math.round((elapsed * 1e6) / inp.repeat),
       fault: r.fault ? { insn: r.steps, message: r.fault } : null,
     });
   }
