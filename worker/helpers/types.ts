@@ -65,6 +65,13 @@ export interface HelperEnv {
   cpu: number;
   /** Emits an output (trace_printk line, ringbuf record, perf event). */
   output(ev: OutputEvent): void;
+  /**
+   * State a helper keeps for the run beyond memory and maps (a redirect target, socket options set by
+   * bpf_setsockopt, ...). Values must be plain data (primitives, bigint, arrays, plain objects,
+   * Uint8Array): the VM deep-copies the map in its checkpoints, so back-step and seek restore it.
+   * Keys are the helper's own (use its name as a prefix).
+   */
+  runState: Map<string, unknown>;
   /** The loaded programs (index 0 is the one being run); prog_array values index this list. */
   programCount: number;
   /**

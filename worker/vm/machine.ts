@@ -111,6 +111,7 @@ export class Machine implements HelperEnv {
   readonly ctxAddr: bigint;
   readonly cpu: number;
   readonly programCount: number;
+  runState = new Map<string, unknown>();
   // step-mode recording
   recording = false;
   lastHelper: HelperCall | null = null;
@@ -401,3 +402,14 @@ export class Machine implements HelperEnv {
 }
 
 export { mapPtrAddr, mapValueBase };
+
+/** Deep copy of plain data (what HelperEnv.runState may hold). */
+export function copyPlain<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (v instanceof Uint8Array) return v.slice() as T;
+  if (Array.isArray(v)) return v.map(copyPlain) as T;
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, copyPlain(x)])) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = copyPlain(x);
+  return out as T;
+}

@@ -346,6 +346,26 @@ describe('step records', () => {
     expect(new DataView(vm!.maps[0]!.valueArea.buffer).getUint32(0, true)).toBe(999);
   });
 
+  it('helpers run state is restored by back-step and seek', () => {
+    const helpers = new Map([[300, { id: 300, name: 'count', call: (env: import('../helpers/types').HelperEnv) => {
+      const n = ((env.runState.get('count') as { n: number } | undefined)?.n ?? 0) + 1;
+      env.runState.set('count', { n });
+      return BigInt(n);
+    } }]]);
+    const p = prog(I('call', { imm: 300 }), I('call', { imm: 300 }), I('call', { imm: 300 }), EXIT);
+    const { vm } = createVm({ program: p, helpers, checkpointEvery: 2 });
+    vm!.run();
+    expect(vm!.result().r0).toBe(3n);
+    expect(vm!.result().runState.get('count')).toEqual({ n: 3 });
+    vm!.back();
+    vm!.back();
+    expect(vm!.result().runState.get('count')).toEqual({ n: 2 });
+    vm!.seek(1);
+    expect(vm!.result().runState.get('count')).toEqual({ n: 1 });
+    vm!.run();
+    expect(vm!.result().r0).toBe(3n);
+  });
+
   it('is deterministic: the same seed gives the same random numbers and clock', () => {
     const p = prog(I('call', { imm: 7 }), I('mov64_reg', { dst: 6, src: 0 }), I('call', { imm: 5 }), I('add64_reg', { dst: 0, src: 6 }), EXIT);
     const a = runFast({ program: p, seed: 42 });

@@ -8,7 +8,7 @@ import '../helpers/index';
 import { helperSet as getHelperSet, type HelperDef, type HelperSetName, type OutputEvent } from '../helpers/types';
 import { bugDiagnostic, err, type Diagnostic } from '../util/diag';
 import { mapPtrAddr, mapValueBase } from './compile';
-import { DEFAULT_BUDGET, Machine, type Done, type Frame, type HelperCall, type MapChange } from './machine';
+import { DEFAULT_BUDGET, Machine, copyPlain, type Done, type Frame, type HelperCall, type MapChange } from './machine';
 import { MAX_BPF_STACK, MAX_CALL_FRAMES, Memory, framePointer, STACK_TOP, VmFault, join64, type MemWrite, type RegionSpec } from './memory';
 import { o } from './ops64';
 import { FLAG_FRAMES, FLAG_REPLAY, History } from './history';
@@ -80,6 +80,7 @@ export interface StepRecord {
 
 
 interface Checkpoint {
+  runState: Map<string, unknown>;
   /** Estimated size, for the checkpoint budget. */
   bytes: number;
   step: number;
@@ -107,6 +108,8 @@ export interface RunResult {
   fault: null | { insn: number; message: string };
   outputs: OutputEvent[];
   maps: MapImpl[];
+  /** Helpers' run state at the end (HelperEnv.runState). */
+  runState: Map<string, unknown>;
 }
 
 export interface VmState {
@@ -183,10 +186,10 @@ function build(env: VmEnv): Built | Diagnostic[] {
 function resultOf(m: Machine): RunResult {
   const d = m.done;
   if (d && d.kind === 'exit') {
-    return { r0: d.r0, retval: Number(d.r0 & 0xffffffffn), insns: m.S.n, fault: null, outputs: m.outputs, maps: m.maps };
+    return { r0: d.r0, retval: Number(d.r0 & 0xffffffffn), insns: m.S.n, fault: null, outputs: m.outputs, maps: m.maps, runState: m.runState };
   }
   const fault = d && d.kind === 'fault' ? { insn: d.insn, message: d.message } : { insn: m.S.pc, message: 'the run did not finish' };
-  return { r0: 0n, retval: 0, insns: m.S.n, fault, outputs: m.outputs, maps: m.maps };
+  return { r0: 0n, retval: 0, insns: m.S.n, fault, outputs: m.outputs, maps: m.maps, runState: m.runState };
 }
 
 /**
@@ -196,7 +199,7 @@ function resultOf(m: Machine): RunResult {
 export function runFast(env: VmEnv): RunResult {
   const b = build(env);
   if (Array.isArray(b)) {
-    return { r0: 0n, retval: 0, insns: 0, fault: { insn: -1, message: b.map((d) => d.message).join('; ') }, outputs: [], maps: env.maps ?? [] };
+    return { r0: 0n, retval: 0, insns: 0, fault: { insn: -1, message: b.map((d) => d.message).join('; ') }, outputs: [], maps: env.maps ?? [], runState: new Map() };
   }
   return runMachineFast(b.machine);
 }
@@ -448,6 +451,7 @@ export class Vm {
     return {
       step: this.steps, R: m.R.slice(), pc: m.S.pc, n: m.S.n, prog: m.prog, frames: framesCopy(m.frames), mayGoto: m.mayGoto,
       tailCalls: m.tailCalls, prng: m.prng, outputs: m.outputs.length, done: m.done, regions, maps: m.maps.map((x) => x.snapshot()), bytes,
+      runState: copyPlain(m.runState),
     };
   }
 
@@ -471,6 +475,7 @@ export class Vm {
     }
     m.mem.remapped = false;
     m.maps.forEach((x, i) => x.restore(c.maps[i]));
+    m.runState = copyPlain(c.runState);
   }
 
   result(): RunResult {
