@@ -316,6 +316,25 @@ describe('clang-19 -S output (recorded with llvm-mc-19 bytes, relocations and sy
   });
 });
 
+describe('pasted llvm-objdump -d output', () => {
+  it.each(['shapes', 'labels', 'raw'])('%s.objdump.txt assembles to the bytes objdump listed, with its symbols as labels', (name) => {
+    const text = read(`${name}.objdump.txt`).split('\n').slice(1).join('\n'); // without our header line
+    const r = assembleLlvm(text);
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const want = body(read(`${name}.hex`)).join(' ');
+    expect([...slotsToBytes(r.program!.slots)].map((b) => b.toString(16).padStart(2, '0')).join(' ')).toBe(want);
+    if (name === 'labels') expect(r.program!.labels).toMatchObject({ prog: 0, LBB0_2: 6, LBB0_3: 9, sub1: 15, sub2: 18 });
+  });
+  it('relocation lines of objdump -r are not applied, with a warning', () => {
+    const r = assembleLlvm('Disassembly of section xdp:\n\n0000000000000000 <prog>:\n       0:\t18 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00\tr1 = 0x0 ll\n\t\t0000000000000000:  R_BPF_64_64\tcounts\n       2:\t95 00 00 00 00 00 00 00\texit\n');
+    expect(r.program!.slots.length).toBe(3);
+    expect(r.program!.section).toBe('xdp');
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      '5:1: relocations in pasted objdump output are not applied: map loads and calls into other sections keep the placeholder values of the object file',
+    ]);
+  });
+});
+
 describe('sections', () => {
   it('the first program section is the program, .text subprograms follow, other program sections are ignored with a warning', () => {
     const r = assembleLlvm([

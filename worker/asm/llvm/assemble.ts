@@ -132,6 +132,13 @@ const DATA_SIZES: Record<string, number> = {
   '.byte': 1, '.short': 2, '.hword': 2, '.2byte': 2, '.long': 4, '.int': 4, '.4byte': 4, '.quad': 8, '.8byte': 8,
 };
 
+// Lines of `llvm-objdump -d [-r]` output (see Asm.objdumpLine).
+const OBJDUMP_INSN = /^\s*(\d+):\t((?:[0-9a-f]{2} )*[0-9a-f]{2})(?:\t.*)?$/;
+const OBJDUMP_SYM = /^([0-9a-f]{16}) <(.+)>:$/;
+const OBJDUMP_SECTION = /^Disassembly of section (\S+):$/;
+const OBJDUMP_FILE = /^\S.*:\s+file format elf64-bpf$/;
+const OBJDUMP_RELOC = /^\s+[0-9a-f]+:\s+R_BPF_\w+\s/;
+
 class Asm {
   line = 0;
   diags: Diagnostic[] = [];
@@ -146,6 +153,7 @@ class Asm {
   explicitSection = false;
   skippedNoted = new Set<string>();
   funcSyms: string[] = [];
+  relocNoted = false;
 
   constructor() {
     this.cur = this.section('.text', true);
@@ -171,6 +179,7 @@ class Asm {
     for (let i = 0; i < lines.length; i++) {
       this.line = i + 1;
       const raw = lines[i]!.replace(/\r$/, '');
+      if (!cs.inBlock && this.objdumpLine(raw)) continue;
       const clean = stripComments(raw, cs);
       if (!clean.trim()) continue;
       const lx = lexLine(clean);
@@ -186,6 +195,53 @@ class Asm {
       }
     }
     if (cs.inBlock) this.diag('error', "unterminated '/*' comment", null, 'asm.lex', 1);
+  }
+
+  /**
+   * A line of `llvm-objdump -d` output, pasted as is: instruction lines give their bytes (exact, where the
+   * text after them can lose bits), `<sym>:` headers give labels, `Disassembly of section X:` a section.
+   * Returns false for anything else.
+   */
+  objdumpLine(raw: string): boolean {
+    let m = OBJDUMP_INSN.exec(raw);
+    if (m) {
+      const hex = m[2]!;
+      const bytes = hex.split(' ').map((h) => parseInt(h, 16));
+      if (bytes.length !== 8 && bytes.length !== 16) return false;
+      const col = raw.indexOf(hex) + 1;
+      const toks = bytes.map((b): Tok => ({ kind: 'num', text: String(b), col, value: BigInt(b) }));
+      const args: Tok[] = [];
+      toks.forEach((t, k) => {
+        if (k) args.push({ kind: 'punct', text: ',', col });
+        args.push(t);
+      });
+      this.dataDirective('.byte', { kind: 'ident', text: '.byte', col }, args);
+      return true;
+    }
+    m = OBJDUMP_SYM.exec(raw);
+    if (m) {
+      const name = m[2]!;
+      if (name !== this.cur.name && /^[A-Za-z_.$][A-Za-z0-9_.$]*$/.test(name) && !this.labels.has(name)) {
+        this.labels.set(name, { section: this.cur, slot: this.cur.slots.length, line: this.line, col: 18 });
+      }
+      return true;
+    }
+    m = OBJDUMP_SECTION.exec(raw);
+    if (m) {
+      this.cur = this.section(m[1]!, true);
+      this.cur.line ??= this.line;
+      if (m[1] !== '.text') this.explicitSection = true;
+      return true;
+    }
+    if (OBJDUMP_FILE.test(raw)) return true;
+    if (OBJDUMP_RELOC.test(raw)) {
+      if (!this.relocNoted) {
+        this.relocNoted = true;
+        this.diags.push(warn('relocations in pasted objdump output are not applied: map loads and calls into other sections keep the placeholder values of the object file', { line: this.line, col: 1 }, 'asm.objdump'));
+      }
+      return true;
+    }
+    return false;
   }
 
   statement(st: ReturnType<typeof parseLine>[number]): void {
