@@ -10,7 +10,8 @@
 // bpf_xdp_get_buff_len move data/data_end/data_meta inside the XDP frame and re-map the VM's packet regions
 // (env.remapRegion); bpf_skb_change_tail, bpf_skb_pull_data and bpf_skb_change_type do the same for skbs.
 // bpf_skb_change_head pushes zeroed head room; bpf_skb_vlan_push/pop move tags between the packet and
-// the accelerated-tag metadata like skb_vlan_push/skb_vlan_pop. Not here: skb_adjust_room, skb_change_proto. This file registers itself; worker/helpers/index.ts (or
+// the accelerated-tag metadata like skb_vlan_push/skb_vlan_pop; bpf_skb_change_proto makes room for an
+// IPv6 header or removes it. Not here: skb_adjust_room. This file registers itself; worker/helpers/index.ts (or
 // worker/progtypes/run.ts) imports it.
 
 import { csumAdd, csumFold, csumPartial, csumSub } from '../packets/checksum';
@@ -495,6 +496,41 @@ registerHelper({
     const r = popFromData(env, s);
     if (typeof r !== 'number') return r;
     return putHwTag(env, { proto: protocol, tci: r }) ?? 0n;
+  },
+});
+
+registerHelper({
+  id: 31, name: 'skb_change_proto',
+  // bpf_skb_proto_xlat: IPv4 -> IPv6 inserts 20 zero bytes after the MAC header (the program writes the
+  // new header), IPv6 -> IPv4 removes 20; protocol follows. Other pairs are -ENOTSUPP; flags must be 0.
+  call(env, _skb, protoArg, flags): HelperResult {
+    const s = packetOf(env, 'skb_change_proto');
+    if ('fault' in s) return s;
+    if (flags !== 0n) return errno(EINVAL);
+    syncFromRegions(env, s);
+    const p = s.packet;
+    const be = Number(protoArg & 0xffffn);
+    const to = ((be & 0xff) << 8) | (be >> 8);
+    const cur = ctxRead(env, 16, 2);
+    if ('fault' in cur) return cur;
+    const from = (cur[0]! << 8) | cur[1]!;
+    const off = p.network - p.mac;
+    if (from === 0x0800 && to === 0x86dd) {
+      if (p.data < 20) return errno(ENOMEM);
+      // skb_push(20); memmove(data, data + 20, off); memset(data + off, 0, 20)
+      p.buf.copyWithin(p.data - 20, p.data, p.data + off);
+      p.data -= 20;
+      p.buf.fill(0, p.data + off, p.data + off + 20);
+    } else if (from === 0x86dd && to === 0x0800) {
+      if (p.dataEnd - p.data < off + 20) return errno(ENOMEM);
+      p.buf.copyWithin(p.data + 20, p.data, p.data + off);
+      p.data += 20;
+    } else return errno(ENOTSUPP);
+    const len = p.dataEnd - p.data;
+    p.dataMeta = p.data;
+    p.mac = p.data;
+    p.network = p.data + off;
+    return setSkbLength(env, s, len) ?? ctxWrite(env, 16, Uint8Array.of(to >> 8, to & 0xff, 0, 0)) ?? 0n;
   },
 });
 
