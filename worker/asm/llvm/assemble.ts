@@ -13,7 +13,9 @@
 // bpfplay's own directives: `.map NAME TYPE key=K value=V entries=N [flags=F]` and `.license "GPL"`.
 // `r1 = NAME ll` loads a map (ld_imm64 src 1, imm = map index), `r1 = map_value(NAME, OFF) ll` points
 // into its value (src 2). `.8byte 0x...` in a code section is one raw slot (what the disassembler
-// prints for undecodable slots). Map order: .map directives, legacy maps, BTF maps, global data.
+// prints for undecodable slots); `.byte`/`.short`/`.long` there fill slots too. Pasted `llvm-objdump -d`
+// output assembles from its instruction bytes, with its symbols as labels. Map order: .map directives,
+// legacy maps, BTF maps, global data.
 // It does not check program semantics (worker/verifier). Never throws: every problem is a located
 // diagnostic, and the program is null when there is an error.
 
