@@ -139,6 +139,19 @@ describe.skipIf(!oracle.ok || !cc)(`helper lists and return ranges agree with th
     }
   });
 
+  it('testRun says which types BPF_PROG_TEST_RUN supports', () => {
+    const frame = Buffer.alloc(64);
+    frame.writeUInt16BE(0x0800, 12);
+    frame[14] = 0x45;
+    const ret1 = Buffer.concat([insn(0xb7, 0, 0, 0, 1), insn(0x95, 0, 0, 0, 0)]).toString('hex');
+    const out = probe(PROG_TYPE_NAMES.map((t) => `T ${PROG_TYPES[t].id} ${t === 'cgroup_sock' ? 2 : 0} ${ret1} ${frame.toString('hex')} -`));
+    PROG_TYPE_NAMES.forEach((t, i) => {
+      const [kind, code] = out[i].split(' ');
+      expect(kind === 'run', `${t}: ${out[i]}`).toBe(PROG_TYPES[t].testRun);
+      if (!PROG_TYPES[t].testRun) expect(code, t).toBe('524');
+    });
+  });
+
   it('return-value ranges', () => {
     const ret = (v: number) => Buffer.concat([insn(0xb7, 0, 0, 0, v), insn(0x95, 0, 0, 0, 0)]).toString('hex');
     const cases: [ProgTypeName, number][] = PROG_TYPE_NAMES.map((t) => [t, t === 'cgroup_sock' ? 2 : 0]);
