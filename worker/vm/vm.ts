@@ -375,7 +375,7 @@ export class Vm {
     const step = this.steps - 1;
     const e = this.history.pop(step);
     if (!e || (e.flags & FLAG_REPLAY) !== 0) {
-      this.seek(step);
+      this.rewindTo(step);
       return true;
     }
     const m = this.machine;
@@ -406,20 +406,32 @@ export class Vm {
     return true;
   }
 
-  /** Moves to the state after `n` steps (forwards by stepping, backwards from the nearest checkpoint). */
+  /**
+   * Moves to the state after `n` steps: forwards by stepping; backwards by back-steps when the target is
+   * near (within 64 steps), else from the nearest checkpoint at or before it, then stepping.
+   */
   seek(n: number): void {
     const target = Math.max(0, Math.floor(n));
-    if (target < this.steps) {
-      let cp = this.checkpoints[0]!;
-      for (const c of this.checkpoints) if (c.step <= target && c.step >= cp.step) cp = c;
-      this.restore(cp);
-      this.steps = cp.step;
-      this.history.truncate(cp.step);
-      this.checkpoints = this.checkpoints.filter((c) => c.step <= cp.step);
-      this.nextCheckpoint = cp.step + Math.max(this.checkpointEvery, Math.ceil(cp.bytes / 64));
+    if (target < this.steps && this.steps - target <= 64) {
+      while (this.steps > target) this.back();
+    } else if (target < this.steps) {
+      this.rewindTo(target);
     }
     while (this.steps < target && !this.machine.done) this.step();
   }
+
+  /** Restores the nearest checkpoint at or before `target` and steps forward to it. */
+  private rewindTo(target: number): void {
+    let cp = this.checkpoints[0]!;
+    for (const c of this.checkpoints) if (c.step <= target && c.step >= cp.step) cp = c;
+    this.restore(cp);
+    this.steps = cp.step;
+    this.history.truncate(cp.step);
+    this.checkpoints = this.checkpoints.filter((c) => c.step <= cp.step);
+    this.nextCheckpoint = cp.step + Math.max(this.checkpointEvery, Math.ceil(cp.bytes / 64));
+    while (this.steps < target && !this.machine.done) this.step();
+  }
+
 
   /**
    * Checkpoints cost their full state (stack, packet, ctx, map contents). The interval grows with that
