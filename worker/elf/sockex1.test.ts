@@ -8,10 +8,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInKernel } from '../../scripts/kdiff-run';
 import type { KdiffCase } from '../kdiff/gen';
-import { regionsFor, runCaseInVm } from '../kdiff/vmrun';
-import { prepareAttachView } from '../progtypes/attach';
+import { runCaseInVm } from '../kdiff/vmrun';
+import { runAttached } from '../progtypes/run';
 import { kernelOracle } from '../testing/kernel';
-import { runFast } from '../vm';
 import { readElf } from './read';
 
 const obj = new Uint8Array(readFileSync(path.resolve(__dirname, '../../testdata/obj/sockex1.o')));
@@ -67,9 +66,9 @@ describe('sockex1 (keep only Ethernet + IPv4 + TCP/UDP headers)', () => {
     let tcpBytes = 0n;
     let udpBytes = 0n;
     for (const [what, f, want] of cases) {
-      const s = prepareAttachView('socket_filter', f, { socket: 'packet' });
-      expect(s.setup, what).not.toBeNull();
-      const r = runFast({ program: prog, regions: regionsFor(s.setup!), ctxRegion: 'ctx' });
+      const res = runAttached(prog, 'socket_filter', f, { socket: 'packet' });
+      expect(res.diagnostics, what).toEqual([]);
+      const r = res.run!;
       expect(r.fault, what).toBeNull();
       expect(r.retval, what).toBe(want);
       const counts = r.maps[0]!;

@@ -13,7 +13,7 @@ import type { Slot } from '../isa/insn';
 import { ISA, type IsaRow } from '../isa/opcodes';
 import type { Program } from '../isa/program';
 import type { CtxField } from '../progtypes/ctx';
-import { PROG_TYPES } from '../progtypes/table';
+import { PROG_TYPES, helperAllowed } from '../progtypes/table';
 
 export type Flavour = 'xdp' | 'sched_cls' | 'sched_act' | 'socket_filter' | 'cgroup_skb' | 'lwt_in' | 'lwt_out' | 'lwt_xmit';
 
@@ -190,6 +190,9 @@ interface Ctx {
   maps: { array: number; hash: number } | null;
   /** XDP metadata length in front of the packet (0 = none). */
   metaLen: number;
+  /** Label of the early exit taken when the packet is shorter than MIN_PACKET (direct-access types). */
+  short: number;
+  pktLen: number;
 }
 
 function setConst(x: Ctx, dst: number): void {
@@ -478,6 +481,70 @@ function genMap(x: Ctx, regs: readonly number[]): void {
   reinitArgs(x);
 }
 
+/** Packet helpers the generator calls, by kernel helper id (worker/helpers/ids.generated.ts). */
+const PKT_HELPERS = { skb_store_bytes: 9, l3_csum_replace: 10, l4_csum_replace: 11, skb_load_bytes: 26, csum_diff: 28, xdp_get_buff_len: 188, xdp_load_bytes: 189, xdp_store_bytes: 190 } as const;
+/** Helpers after which the verifier forgets packet pointers (bpf_helper_changes_pkt_data); we reload anyway for stores. */
+const CHANGES_PKT = new Set<number>([9, 10, 11, 190]);
+
+/**
+ * A packet helper the type allows, on the body area of the packet and the initialised stack area:
+ * load/store bytes (sometimes out of range, for the error paths), checksum diff and replace, buffer length.
+ * After helpers that may change packet data, data/data_end are reloaded and checked again.
+ */
+function genHelper(x: Ctx): void {
+  const { r, c, flavour } = x;
+  const ids = Object.values(PKT_HELPERS).filter((h) => helperAllowed(flavour, h));
+  if (!ids.length) return;
+  const id = r.pick(ids);
+  const visible = x.info.l3 ? x.pktLen - 14 : x.pktLen;
+  const slot = r.int(8);
+  const room = STACK_AREA - 8 * slot;
+  const n = r.range(1, Math.min(16, room));
+  const off = r.chance(0.05) ? visible - n + 1 + r.int(4) : r.int(BODY_AREA - n + 1);
+  c.emit(R.mov64r, { dst: 1, src: 6 });
+  const stackPtr = (reg: number, at: number): void => {
+    c.emit(R.mov64r, { dst: reg, src: 10 });
+    c.emit(R.add64i, { dst: reg, imm: -STACK_AREA + at });
+  };
+  switch (id) {
+    case 26: case 189: case 190: case 9:
+      c.emit(R.mov64i, { dst: 2, imm: off });
+      stackPtr(3, 8 * slot);
+      c.emit(R.mov64i, { dst: 4, imm: n });
+      if (id === 9) c.emit(R.mov64i, { dst: 5, imm: r.pick([0, 0, 1, 2, 3, 4]) });
+      break;
+    case 28: {
+      const fromWords = r.int(Math.min(4, room / 4) + 1);
+      stackPtr(1, 8 * slot);
+      c.emit(R.mov64i, { dst: 2, imm: 4 * fromWords });
+      stackPtr(3, 8 * r.int(6));
+      c.emit(R.mov64i, { dst: 4, imm: 4 * r.int(5) });
+      c.emit(R.mov64r, { dst: 5, src: r.pick(x.scratch.filter((q) => q > 5 || q === 0)) });
+      break;
+    }
+    case 10: case 11: {
+      c.emit(R.mov64i, { dst: 2, imm: r.chance(0.9) ? 2 * r.int(BODY_AREA / 2 - 2) : r.pick([1, visible, 0x10000]) });
+      c.emit(R.mov64r, { dst: 3, src: r.pick(x.scratch.filter((q) => q > 5 || q === 0)) });
+      c.emit(R.mov64r, { dst: 4, src: r.pick(x.scratch.filter((q) => q > 5 || q === 0)) });
+      const size = r.pick([0, 2, 4, 4, 2, 3]);
+      c.emit(R.mov64i, { dst: 5, imm: id === 11 ? size | r.pick([0, 0, 0x10, 0x20, 0x30]) : size });
+      break;
+    }
+    case 188:
+      break;
+  }
+  c.emit(R.helper, { imm: id });
+  reinitArgs(x);
+  if (CHANGES_PKT.has(id) && x.info.direct) {
+    c.emit(R.ldxw, { dst: 7, src: 6, off: x.info.dataOff });
+    c.emit(R.ldxw, { dst: 8, src: 6, off: x.info.dataEndOff });
+    c.emit(R.mov64r, { dst: 1, src: 7 });
+    c.emit(R.add64i, { dst: 1, imm: MIN_PACKET });
+    c.jumpTo(R.jgt64r, x.short, { dst: 1, src: 8 });
+    setConst(x, 1);
+  }
+}
+
 function genBlock(x: Ctx, pktLen: number, depth: number): void {
   const { r, c } = x;
   const regs = x.scratch;
@@ -503,6 +570,7 @@ function genBlock(x: Ctx, pktLen: number, depth: number): void {
     } else c.place(skip);
   } else if (w < 85 && x.subs.length) genCall(x);
   else if (w < 88 && x.maps) genMap(x, regs);
+  else if (w < 88) genHelper(x);
   else if (w < 94 && depth < 2) genLoop(x, regs);
   else if (w < 99) genCtx(x, regs);
   else genAlu(x, regs);
@@ -535,8 +603,9 @@ export function generateCase(seed: number, id: number): KdiffCase {
   const c = new Code();
   const nSubs = r.chance(0.35) ? r.range(1, 3) : 0;
   const withMaps = r.chance(0.3);
-  const x: Ctx = { r, c, flavour, info, scratch, subs: Array.from({ length: nSubs }, () => c.newLabel()), called: new Set(), depth: 0, metaLen: 0, maps: withMaps ? { array: 0, hash: 1 } : null };
+  const x: Ctx = { r, c, flavour, info, scratch, subs: Array.from({ length: nSubs }, () => c.newLabel()), called: new Set(), depth: 0, metaLen: 0, short: -1, pktLen: 0, maps: withMaps ? { array: 0, hash: 1 } : null };
   const pktLen = MIN_PACKET + (info.l3 ? 14 : 0) + r.int(57);
+  x.pktLen = pktLen;
   // Some runs pass a ctx_in: XDP with 4..32 bytes of metadata before the packet, skb types with mark,
   // priority, cb[] and tstamp set (the fields BPF_PROG_TEST_RUN accepts); the kernel reports ctx_out.
   let ctxIn: Uint8Array | undefined;
@@ -561,6 +630,7 @@ export function generateCase(seed: number, id: number): KdiffCase {
 
   // Prologue: r6 = ctx; packet flavours: r7 = data, r8 = data_end, and one bounds check for the whole packet use.
   const short = c.newLabel();
+  x.short = short;
   c.emit(R.mov64r, { dst: 6, src: 1 });
   if (info.direct) {
     c.emit(R.ldxw, { dst: 7, src: 6, off: info.dataOff });

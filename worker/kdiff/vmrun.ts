@@ -1,13 +1,14 @@
 // bpfplay's side of the kernel-differential test: runs one generated case under BPF_PROG_TEST_RUN
-// semantics — context and packet from worker/progtypes/testrun.ts (bpf_prog_test_run_xdp / _skb), VM
-// regions at the kernel-looking bases of worker/vm — on the fast path (runFast) or by stepping
-// (createVm + step), and reports the 32-bit retval and data_out the kernel would report.
+// semantics on the fast path through runTestRun (worker/progtypes/run.ts, what `cli run` calls), or by
+// stepping (createVm + step) over the same regions (vmRegions) with the same context and helpers, and
+// reports the 32-bit retval, data_out and ctx_out the kernel would report.
 // It does not compare anything (the harness does) and does not need a kernel.
 
 import type { Program } from '../isa/program';
-import { finishTestRun, prepareTestRun, type TestRunSetup } from '../progtypes/testrun';
+import { createMaps, runTestRun, vmRegions } from '../progtypes/run';
+import { finishTestRun, prepareTestRun } from '../progtypes/testrun';
 import type { ProgTypeName } from '../progtypes/table';
-import { CTX_BASE, PACKET_BASE, createVm, runFast, type PtrField, type RegionSpec } from '../vm';
+import { createVm } from '../vm';
 
 export interface VmOutcome {
   retval: number | null;
@@ -18,39 +19,20 @@ export interface VmOutcome {
   error?: string;
 }
 
-/** The VM regions for a test-run setup: ctx (with its pointer fields) and the packet [data, data_end). */
-export function regionsFor(setup: TestRunSetup): RegionSpec[] {
-  const p = setup.packet;
-  const metaLen = p.data - p.dataMeta;
-  const ptrFields: PtrField[] = [];
-  for (const f of setup.pointers) {
-    if (f.target === 'data') ptrFields.push({ off: f.off, size: f.size, target: 'packet' });
-    else if (f.target === 'data_end') ptrFields.push({ off: f.off, size: f.size, target: 'packet_end' });
-    // data_meta == data when there is no metadata; otherwise the meta region sits just below the packet.
-    else if (f.target === 'data_meta') ptrFields.push({ off: f.off, size: f.size, target: metaLen > 0 ? 'packet_meta' : 'packet' });
-    // __sk_buff->sk is not modelled here (the generated programs never load it).
-  }
-  const regions: RegionSpec[] = [
-    { name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: setup.ctx, ptrFields },
-    // A view into the setup's buffer, so the program's writes are what finishTestRun reports as data_out.
-    { name: 'packet', kind: 'packet', base: PACKET_BASE, bytes: p.buf.subarray(p.data, p.dataEnd) },
-  ];
-  if (metaLen > 0) regions.push({ name: 'packet_meta', kind: 'packet_meta', base: PACKET_BASE - BigInt(metaLen), bytes: p.buf.subarray(p.dataMeta, p.data) });
-  return regions;
-}
-
 export function runCaseInVm(program: Program, type: ProgTypeName, dataIn: Uint8Array, mode: 'fast' | 'step', ctxIn?: Uint8Array): VmOutcome {
+  if (mode === 'fast') {
+    const r = runTestRun(program, { type, dataIn, ctxIn });
+    if (!r.output || !r.run) return { retval: null, dataOut: null, error: r.diagnostics.map((d) => d.message).join('; ') };
+    if (r.run.fault) return { retval: null, dataOut: null, insns: r.run.insns, error: `fault at insn ${r.run.fault.insn}: ${r.run.fault.message}` };
+    return { retval: r.output.retval, dataOut: r.output.dataOut, ctxOut: r.output.ctxOut, insns: r.run.insns };
+  }
   const prep = prepareTestRun({ type, dataIn, ctxIn });
   if (!prep.setup) return { retval: null, dataOut: null, error: prep.diagnostics.map((d) => d.message).join('; ') };
   const setup = prep.setup;
-  const env = { program, regions: regionsFor(setup), ctxRegion: 'ctx' };
-  if (mode === 'fast') {
-    const r = runFast(env);
-    if (r.fault) return { retval: null, dataOut: null, insns: r.insns, error: `fault at insn ${r.fault.insn}: ${r.fault.message}` };
-    const out = finishTestRun(setup, r.r0);
-    return { retval: out.retval, dataOut: out.dataOut, ctxOut: out.ctxOut, insns: r.insns };
-  }
-  const { vm, diagnostics } = createVm(env);
+  const maps = createMaps(program);
+  if (!maps.maps) return { retval: null, dataOut: null, error: maps.diagnostics.map((d) => d.message).join('; ') };
+  // The same environment runTestRun gives runFast: regions, ctx object for the packet helpers, maps.
+  const { vm, diagnostics } = createVm({ program, regions: vmRegions(setup), ctxRegion: 'ctx', ctx: setup, maps: maps.maps, ldAbsRegion: 'packet' });
   if (!vm) return { retval: null, dataOut: null, error: diagnostics.map((d) => d.message).join('; ') };
   let steps = 0;
   for (;;) {
