@@ -217,6 +217,12 @@ describe('errors: line:col and what was expected', () => {
     expect(errors('goto out\nout: r1 = = 2\n')).toEqual(["2:11: expected a register, an immediate or an expression after '=', found '='"]);
   });
 
+  it('a kernel-log helper call whose name and number disagree uses the number, with a warning', () => {
+    const r = assembleLlvm('call bpf_map_lookup_elem#2');
+    expect(r.program!.slots[0]!.imm).toBe(2);
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual(['1:6: bpf_map_lookup_elem is helper 1, not 2; calling helper 2 as written']);
+  });
+
   it('unknown directives are warnings', () => {
     const r = assembleLlvm('.frobnicate 1\nexit');
     expect(r.program).not.toBeNull();

@@ -707,6 +707,10 @@ class Asm {
             continue;
           }
           slots[pc] = { opcode: slots[pc]!.opcode, dst: 0, src: 0, off: 0, imm: id };
+          const named = helperId(m[1]!);
+          if (named !== null && named !== id) {
+            this.diags.push(warn(`${m[1]} is helper ${named}, not ${id}; calling helper ${id} as written`, at(tok.col, tok.text), 'asm.helper'));
+          }
           continue;
         }
         if (!this.labels.has(name)) {
