@@ -235,8 +235,16 @@ export const BPF_SOCK_OPS: CtxLayout = {
 /** The reply slot inside args (sock_ops_is_valid_access allows a 4-byte write at offsetof(reply) = 4). */
 export const SOCK_OPS_REPLY_OFF = 4;
 
-/** struct bpf_sock, as cgroup_sock programs with BPF_CGROUP_INET_SOCK_CREATE see it. */
-export function bpfSockLayout(attach: 'sock_create' | 'post_bind4' | 'post_bind6' | 'pointer'): CtxLayout {
+/**
+ * struct bpf_sock: as cgroup_sock programs see it per attach type (sock_create, post_bind4/6), and as the
+ * pointee of PTR_TO_SOCKET ('pointer', bpf_sock_is_valid_access) and PTR_TO_SOCK_COMMON ('sock_common',
+ * bpf_sock_common_is_valid_access: type, protocol, mark and priority are not in sock_common).
+ */
+export function bpfSockLayout(attach: 'sock_create' | 'post_bind4' | 'post_bind6' | 'pointer' | 'sock_common'): CtxLayout {
+  if (attach === 'sock_common') {
+    const full = bpfSockLayout('pointer');
+    return { ...full, fields: full.fields.map((f) => (f.off >= 8 && f.off < 24 ? { ...f, read: NONE, write: NONE } : f)) };
+  }
   const rwCreate = attach === 'sock_create' || attach === 'pointer';
   const createOnly = attach === 'sock_create';
   const readStart: Partial<CtxField> = { read: NARROW, narrow: 'start' };

@@ -120,6 +120,32 @@ describe.skipIf(!oracle.ok || !cc)(`context access rules agree with the kernel v
     });
 });
 
+describe.skipIf(!oracle.ok || !cc)(`socket pointee layouts agree with the kernel ${oracle.reason}`, () => {
+  // tc: r2 = skb->sk (PTR_TO_SOCK_COMMON_OR_NULL); if r2 == 0 exit; [r2 = bpf_sk_fullsock(r2) (PTR_TO_SOCKET_OR_NULL); if 0 exit;] r0 = *(uN *)(r2 + off)
+  for (const [name, full] of [['sock_common', false], ['pointer', true]] as const)
+    it(name, () => {
+      const layout = bpfSockLayout(name);
+      const reqs: string[] = [];
+      const keys: string[] = [];
+      for (let off = 0; off < 88; off++)
+        for (const s of [1, 2, 4, 8]) {
+          if (off % s) continue;
+          const body = full
+            ? [insn(0x79, 1, 1, 168, 0), insn(0x15, 1, 0, 4, 0), insn(0x85, 0, 0, 0, 95), insn(0x15, 0, 0, 2, 0), insn(0xbf, 2, 0, 0, 0), insn(0x61 | SZ[s], 0, 2, off, 0), insn(0xb7, 0, 0, 0, 0)]
+            : [insn(0x79, 2, 1, 168, 0), insn(0x15, 2, 0, 1, 0), insn(0x61 | SZ[s], 0, 2, off, 0), insn(0xb7, 0, 0, 0, 0)];
+          reqs.push(`3 0 1 ${Buffer.concat([...body, insn(0x95, 0, 0, 0, 0)]).toString('hex')}`);
+          keys.push(`r${s}@${off}`);
+        }
+      const out = probe(reqs);
+      const kernelOk = keys.filter((_, i) => out[i] === 'ok');
+      const oursOk = keys.filter((k) => {
+        const [, s, off] = /^r(\d)@(\d+)$/.exec(k)!;
+        return ctxAccess(layout, Number(off), Number(s), false).ok;
+      });
+      expect(oursOk).toEqual(kernelOk);
+    });
+});
+
 describe.skipIf(!oracle.ok || !cc)(`helper lists and return ranges agree with the kernel ${oracle.reason}`, () => {
   it('a sample of helper calls: allowed where the table says, GPL where the table says', () => {
     const call = (id: number) => Buffer.concat([insn(0x85, 0, 0, 0, id), EXIT0]).toString('hex');
