@@ -1,7 +1,9 @@
 // readElf against objects compiled by clang-19 (scripts/record-clang-objects.sh) and the llvm-objdump-19
 // text recorded next to each: same instruction bytes, relocations resolved the way libbpf resolves them,
 // the right sections, program types, maps and license; plus fuzzing (random bytes, mutated objects).
-import { readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +11,7 @@ import { decodeSlots, slotsToBytes } from '../isa/insn';
 import type { MapDef, Program } from '../isa/program';
 import { parseObjdump, type DumpSection } from './objdump';
 import { readElf } from './read';
+import { which } from '../testing/kernel';
 
 const OBJ = path.resolve(__dirname, '../../testdata/obj');
 const objects = readdirSync(OBJ).filter((f) => f.endsWith('.o')).sort();
@@ -171,6 +174,28 @@ describe('readElf on clang-19 objects', () => {
     for (const p of [xdp!, sock!])
       for (const [pc, s] of p.slots.entries())
         if (s.opcode === 0x85 && s.src === 1) expect(p.funcs![pc + 1 + s.imm]).toBeDefined();
+  });
+});
+
+describe('readElf on objects linked by bpftool gen object (libbpf static linker)', () => {
+  const bpftool = which('bpftool');
+  it.skipIf(!bpftool)(`reads the same programs and maps as from the compiler's objects${bpftool ? '' : ' (skipped: bpftool is not installed)'}`, () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bpfplay-link-'));
+    try {
+      for (const obj of objects) {
+        const out = path.join(dir, obj);
+        execFileSync(bpftool!, ['gen', 'object', out, path.join(OBJ, obj)], { stdio: 'pipe' });
+        const linked = readElf(new Uint8Array(readFileSync(out)));
+        const direct = readElf(load(obj));
+        expect(linked.diagnostics.map((d) => d.code), obj).toEqual(direct.diagnostics.map((d) => d.code));
+        expect(linked.programs.map((p) => [p.section, p.funcs, p.slots]), obj).toEqual(direct.programs.map((p) => [p.section, p.funcs, p.slots]));
+        expect(linked.maps.map((m) => ({ ...m, loc: undefined, inner: m.inner && { ...m.inner, loc: undefined } })), obj).toEqual(
+          direct.maps.map((m) => ({ ...m, loc: undefined, inner: m.inner && { ...m.inner, loc: undefined } })),
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
