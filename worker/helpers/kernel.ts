@@ -19,7 +19,11 @@ registerHelper({
     if (typeof m === 'string') return { fault: m };
     const key = env.read(r2, m.impl.def.keySize);
     if (typeof key === 'string') return { fault: `key: ${key}` };
-    const v = m.impl.lookup(key);
+    if (m.impl.lookupMap) {
+      const inner = m.impl.lookupMap(key);
+      return inner === null ? 0n : env.mapPtrAddr(inner);
+    }
+    const v = m.impl.lookup(key, env.cpu);
     if (!v || !m.impl.valuesAccessible) return 0n;
     return env.mapValueAddr(m.index, v.slot);
   },
@@ -36,7 +40,7 @@ registerHelper({
     if (typeof value === 'string') return { fault: `value: ${value}` };
     if (r4 > 0xffffffffn) return errno(EINVAL);
     env.mapWillChange(m.index, key);
-    return U64(BigInt(m.impl.update(key, value, Number(r4))));
+    return U64(BigInt(m.impl.update(key, value, Number(r4), env.cpu)));
   },
 });
 
@@ -48,7 +52,7 @@ registerHelper({
     const key = env.read(r2, m.impl.def.keySize);
     if (typeof key === 'string') return { fault: `key: ${key}` };
     env.mapWillChange(m.index, key);
-    return U64(BigInt(m.impl.delete(key)));
+    return U64(BigInt(m.impl.delete(key, env.cpu)));
   },
 });
 

@@ -48,6 +48,8 @@ export interface HelperEnv {
   readCString(addr: bigint, max: number): { text: string; bytes: Uint8Array } | string;
   /** The map whose pointer (from ld_imm64 map fd) is `addr`, or null. */
   mapByAddr(addr: bigint): HelperMap | null;
+  /** The pointer a program holds for map `index` of the run (what ld_imm64 BPF_PSEUDO_MAP_FD gives). */
+  mapPtrAddr(index: number): bigint;
   /** The BPF address of a value slot of map `index` (what bpf_map_lookup_elem returns). */
   mapValueAddr(index: number, slot: number): bigint;
   /** Tells the VM a map entry is about to change, so the step record shows its before/after values.

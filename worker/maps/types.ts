@@ -61,12 +61,25 @@ export interface MapImpl {
   readonly valueStride: number;
   /** Programs may read/write values through pointers (false for maps like prog_array). */
   readonly valuesAccessible: boolean;
-  /** bpf_map_lookup_elem: a live view, or null when the key is absent. `key` has keySize bytes. */
-  lookup(key: Uint8Array): MapValueRef | null;
-  /** bpf_map_update_elem: 0 or a negative errno (-ENOENT, -EEXIST, -E2BIG, -EINVAL). */
-  update(key: Uint8Array, value: Uint8Array, flags: number): number;
+  /**
+   * bpf_map_lookup_elem: a live view, or null when the key is absent. `key` has keySize bytes.
+   * `cpu` is given when a program looks up (per-CPU maps return that CPU's value); absent for user space.
+   */
+  lookup(key: Uint8Array, cpu?: number): MapValueRef | null;
+  /**
+   * bpf_map_update_elem: 0 or a negative errno (-ENOENT, -EEXIST, -E2BIG, -EINVAL). With `cpu` (a
+   * program's update) per-CPU maps write that CPU's copy; without it, `value` holds every CPU's copy
+   * as the bpf() syscall passes them.
+   */
+  update(key: Uint8Array, value: Uint8Array, flags: number, cpu?: number): number;
   /** bpf_map_delete_elem: 0 or a negative errno. */
-  delete(key: Uint8Array): number;
+  delete(key: Uint8Array, cpu?: number): number;
+  /**
+   * For maps whose lookup from a program yields a pointer to something other than a value (array/hash
+   * of maps: the inner map, whose index in the run's map list this returns). map_lookup_elem then
+   * returns that map's pointer. Absent for ordinary maps.
+   */
+  lookupMap?(key: Uint8Array): number | null;
   /** BPF_MAP_GET_NEXT_KEY: the key after `key` (the first key for null or an absent key), or null at the end. */
   getNextKey(key: Uint8Array | null): Uint8Array | null;
   /** All entries, as `bpftool map dump` shows them (copies). */

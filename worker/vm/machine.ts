@@ -363,6 +363,9 @@ export class Machine implements HelperEnv {
     const impl = this.maps[index];
     return impl ? { index, impl } : null;
   }
+  mapPtrAddr(index: number): bigint {
+    return mapPtrAddr(index);
+  }
   mapValueAddr(index: number, slot: number): bigint {
     const m = this.maps[index]!;
     return mapValueBase(index) + BigInt(slot * m.valueStride);
@@ -371,7 +374,7 @@ export class Machine implements HelperEnv {
     if (!this.recording) return;
     const m = this.maps[index];
     if (!m) return;
-    const v = m.lookup(key);
+    const v = m.lookup(key, this.cpu);
     this.mapChanges.push({ map: m.def.name, index, key: key.slice(), before: v ? v.bytes.slice() : null, after: null });
   }
   prandomU32(): number {
@@ -393,7 +396,7 @@ export class Machine implements HelperEnv {
   finishMapChanges(): MapChange[] {
     const out = this.mapChanges;
     for (const c of out) {
-      const v = this.maps[c.index]!.lookup(c.key);
+      const v = this.maps[c.index]!.lookup(c.key, this.cpu);
       c.after = v ? v.bytes.slice() : null;
     }
     this.mapChanges = [];
