@@ -12,6 +12,12 @@
 // may not cross from one value into the next. `ValuePool` below gives a hash-like map its slots the
 // way the kernel's preallocated htab does (kernel/bpf/hashtab.c, prealloc_init / pcpu_freelist).
 //
+// Extensions for other map kinds: per-CPU maps get the program's CPU in lookup/update/delete (`cpu`);
+// array/hash of maps implement `lookupMap` (the inner map's index in the run's map list, so
+// bpf_map_lookup_elem returns its pointer); a ringbuf exposes its data area as `valueArea` and hands out
+// record addresses with HelperEnv.mapValueAddr(index, 0) + offset; queue/stack and others add their own
+// methods, which their helpers reach with `instanceof`.
+//
 // Error codes are the kernel's negative errnos (kernel/bpf/arraymap.c, hashtab.c, syscall.c
 // map_update_elem/map_delete_elem). This module does not run programs nor know about helpers.
 
