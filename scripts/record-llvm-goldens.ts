@@ -321,6 +321,15 @@ SEC("xdp") int prog(struct xdp_md *ctx) {
 char _license[] SEC("license") = "GPL";
 `;
 
+/** bpf_loop with a callback: a function's address (ld_imm64 of a .text function, BPF_PSEUDO_FUNC once loaded). */
+const CLANG_LOOP_C = `// Input of scripts/record-llvm-goldens.ts: compiled with clang-19 -target bpf -O2 -S.
+#define SEC(x) __attribute__((section(x), used))
+static long (*bpf_loop)(unsigned nr, void *cb, void *ctx, unsigned long flags) = (void *) 181;
+static int cb(unsigned i, void *ctx) { *(long *)ctx += i; return 0; }
+SEC("xdp") int prog(void *c) { long sum = 0; bpf_loop(10, cb, &sum, 0); return sum & 3; }
+char _license[] SEC("license") = "GPL";
+`;
+
 interface ClangRecord {
   /** Code sections in file order, with llvm-mc's bytes. */
   sections: { name: string; hex: string }[];
@@ -417,6 +426,7 @@ function main(): void {
     clangGolden(dir, header, 'clang-xdp-g', CLANG_C, ['-g']);
     clangGolden(dir, header, 'clang-globals', CLANG_GLOBALS_C, []);
     clangGolden(dir, header, 'clang-btfmaps', CLANG_BTFMAPS_C, ['-g']);
+    clangGolden(dir, header, 'clang-loop', CLANG_LOOP_C, []);
     const rej: string[] = [];
     for (const line of REJECTS) {
       const f = path.join(dir, 'rej.s');

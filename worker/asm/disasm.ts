@@ -120,6 +120,11 @@ export function formatInsnLlvm(i: Insn, p?: Program, opts: FormatOptions = {}): 
         if (i.pseudo === 1 && i.imm2 === 0) return `r${i.dst} = ${map.name} ll`;
         if (i.pseudo === 2 && i.imm2 >= 0) return `r${i.dst} = map_value(${map.name}, ${hexImm(i.imm2)}) ll`;
       }
+      if (i.pseudo === 4 && !exact && i.imm2 === 0) {
+        // BPF_PSEUDO_FUNC: a function's address, by name when the target has one.
+        const name = opts.labelFor?.(i.pc + 1 + i.imm) ?? p?.funcs?.[i.pc + 1 + i.imm];
+        if (name) return `r${i.dst} = ${name} ll`;
+      }
       // objdump prints the pseudo's imm unsigned.
       if (i.imm2 !== 0 && !exact) return `ld_pseudo\tr${i.dst}, ${hexImm(i.pseudo)}, ${hexImm(i.imm >>> 0)}, ${hexImm(i.imm2 >>> 0)}`;
       return `ld_pseudo\tr${i.dst}, ${hexImm(i.pseudo)}, ${hexImm(i.imm >>> 0)}`;
@@ -221,7 +226,7 @@ function disasmLines(p: Program, opts: { syntax?: Syntax; labels?: boolean; help
         let isCall = false;
         if (i.kind === 'jmp' || i.kind === 'may_goto') t = i.pc + 1 + i.off;
         else if (i.kind === 'ja') t = i.pc + 1 + i.delta;
-        else if (i.kind === 'call' && i.callKind === 'local') {
+        else if ((i.kind === 'call' && i.callKind === 'local') || (i.kind === 'ldimm64' && i.pseudo === 4 && i.imm2 === 0)) {
           t = i.pc + 1 + i.imm;
           isCall = true;
         }
@@ -244,6 +249,7 @@ function disasmLines(p: Program, opts: { syntax?: Syntax; labels?: boolean; help
       if (i.kind === 'jmp' || i.kind === 'may_goto') targets.add(i.pc + 1 + i.off);
       else if (i.kind === 'ja') targets.add(i.pc + 1 + i.delta);
       else if (i.kind === 'call' && i.callKind === 'local') targets.add(i.pc + 1 + i.imm);
+      else if (i.kind === 'ldimm64' && i.pseudo === 4) targets.add(i.pc + 1 + i.imm);
     }
     const labelFor = (slot: number): string | undefined => {
       if (!useLabels || !starts.has(slot)) return undefined;

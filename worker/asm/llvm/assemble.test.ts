@@ -244,6 +244,7 @@ describe('clang-19 -S output (recorded with llvm-mc-19 bytes, relocations and sy
       section: 'socket', license: 'GPL', funcs: ['prog'],
       maps: ['.data array 4 12 1', '.rodata array 4 12 1', '.rodata.str1.1 array 4 7 1', '.bss array 4 32 1'],
     }],
+    ['clang-loop', { section: 'xdp', license: 'GPL', funcs: ['cb', 'prog'], maps: [] }],
     ['clang-btfmaps', {
       section: 'xdp', license: 'GPL', funcs: ['prog'],
       maps: ['stats percpu_hash 4 16 1024', 'outer array_of_maps 4 4 2', 'events ringbuf 0 0 4096'],
@@ -278,7 +279,11 @@ describe('clang-19 -S output (recorded with llvm-mc-19 bytes, relocations and sy
       const sym = rec.symbols.find((y) => y.name === rl.symbol)!;
       if (rl.type === 'R_BPF_64_64') {
         const mapIdx = p.maps.findIndex((m) => m.name === rl.symbol);
-        if (mapIdx >= 0 && (sym.section === 'maps' || sym.section === '.maps')) {
+        if (base.has(sym.section)) {
+          // A function's address: BPF_PSEUDO_FUNC with imm = slots to the target (addend in bytes in imm).
+          const target = base.get(sym.section)! + (sym.value + imm(wantBytes, slot)) / 8;
+          expect([s.opcode, s.src, slot + 1 + s.imm], `${rl.symbol}`).toEqual([0x18, 4, target]);
+        } else if (mapIdx >= 0 && (sym.section === 'maps' || sym.section === '.maps')) {
           expect([s.opcode, s.src, s.imm], `${rl.symbol}`).toEqual([0x18, 1, mapIdx]); // BPF_PSEUDO_MAP_FD
         } else {
           // Global data: BPF_PSEUDO_MAP_VALUE into the section's map at symbol value + addend.

@@ -685,6 +685,15 @@ class Asm {
           slots[pc + 1]!.imm = d.offset + p.off;
           continue;
         }
+        const fn = this.labels.get(p.name);
+        const fb = fn ? base.get(fn.section) : undefined;
+        if (fn && fb !== undefined && !p.value) {
+          // A function's address (a bpf_loop / timer callback): BPF_PSEUDO_FUNC, imm = slots to the target.
+          slots[pc]!.src = 4;
+          slots[pc]!.imm = fb + fn.slot + Math.trunc(p.off / 8) - (pc + 1);
+          funcs[fb + fn.slot] = p.name;
+          continue;
+        }
         const why = d
           ? d.section.name === '.maps'
             ? `${p.name} is a BTF-defined map (section .maps) without usable BTF; compile with clang -g, or declare it with .map ${p.name} TYPE key=K value=V entries=N`
