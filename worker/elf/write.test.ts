@@ -129,6 +129,29 @@ describe('writeElf', () => {
     );
   });
 
+  it('never throws on arbitrary programs (calls and ld_imm64 with any imm, missing maps), and what it writes reads back', () => {
+    const slot = fc.record({
+      opcode: fc.constantFrom(0x85, 0x18, 0x00, 0x95, 0x07, 0xb7, 0x05, 0x15, 0x61),
+      dst: fc.integer({ min: 0, max: 15 }),
+      src: fc.integer({ min: 0, max: 15 }),
+      off: fc.integer({ min: -32768, max: 32767 }),
+      imm: fc.oneof(fc.integer({ min: -4, max: 40 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })),
+    });
+    fc.assert(
+      fc.property(fc.array(slot, { maxLength: 40 }), fc.nat({ max: 3 }), fc.dictionary(fc.nat({ max: 60 }).map(String), fc.string({ maxLength: 8 })), (slots, nMaps, funcs) => {
+        const p: Program = {
+          slots, labels: {}, origin: 'bytes', funcs: Object.fromEntries(Object.entries(funcs).map(([k, v]) => [Number(k), v])),
+          maps: mapsProg.maps.slice(0, nMaps),
+        };
+        const w = writeElfObject([{ program: p }]);
+        const back = readElf(w.bytes);
+        expect(back.diagnostics.filter((d) => d.code === 'bug')).toEqual([]);
+        if (slots.length === 0) expect(w.diagnostics.some((d) => /empty/.test(d.message))).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   const oracle = kernelOracle();
   it.skipIf(!oracle.ok)(`bpftool prog load accepts written objects of many program types${oracle.ok ? '' : ` (skipped: ${oracle.reason})`}`, () => {
     const mnt = ensureBpffs();

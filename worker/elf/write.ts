@@ -100,6 +100,7 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
   entries.forEach((e, ei) => {
     const p = e.program;
     license ??= p.license;
+    if (p.slots.length === 0) diags.push(err(`program ${ei} is empty: the kernel refuses programs without instructions`, { byteOffset: 0 }, 'elf.write'));
     const secName = e.section ?? p.section ?? defaultSection(p.progType);
     const name = uniq(cIdent(e.name ?? p.funcs?.[0] ?? 'prog', 'prog'));
     // Function boundaries: Program.funcs, plus any call target (a program from text may lack funcs).
@@ -145,8 +146,10 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
       const here = locate(pc);
       const rels = here.inText ? textRels : sec.rels;
       if (s.opcode === OPC_CALL && s.src === 1) {
-        const t = locate(pc + 1 + s.imm);
-        if (!t.inText) diags.push(err(`program ${ei}: call at insn ${pc} targets the program's own entry function`, { insn: pc }, 'elf.write'));
+        const target = pc + 1 + s.imm;
+        const t = locate(target);
+        if (target < 0 || target >= p.slots.length) diags.push(err(`program ${ei}: call at insn ${pc} targets insn ${target}, outside the program`, { insn: pc }, 'elf.write'));
+        else if (!t.inText) diags.push(err(`program ${ei}: call at insn ${pc} targets the program's own entry function`, { insn: pc }, 'elf.write'));
         if (here.inText) s.imm = t.idx - (here.idx + 1);
         else {
           // Like clang for a static callee: relocation against the .text section symbol, imm = target - 1.
