@@ -50,7 +50,7 @@ function pct(xs: number[], p: number): number {
 async function main(): Promise<void> {
   execSync('npx vite build', { cwd: root, stdio: 'ignore' });
   const js = initialJsGzip();
-  const server: ChildProcess = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: 'ignore' });
+  const server: ChildProcess = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: 'ignore', detached: true });
   try {
     await waitForServer();
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
@@ -126,7 +126,8 @@ async function main(): Promise<void> {
     console.log(`  step latency on a 1,000-instruction program: p50 ${fmt(pct(lat, 50))}, p95 ${fmt(pct(lat, 95))}, max ${fmt(Math.max(...lat))} over ${lat.length} steps  budget p95 50 ms`);
     console.log(`  10,000 packets through the seed filter (pcap chosen -> list updated): ${tenK} ms  budget 3000 ms`);
   } finally {
-    server.kill();
+    // The server runs in its own process group (npx and vite): end the whole group.
+    if (server.pid) process.kill(-server.pid, 'SIGTERM');
   }
 }
 

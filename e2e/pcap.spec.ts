@@ -27,3 +27,18 @@ test('drop a pcap onto the page', async ({ page }) => {
   await page.dispatchEvent('body', 'drop', { dataTransfer: dt });
   await expect(page.getByRole('status').filter({ hasText: 'Opened dropped.pcap' })).toBeVisible();
 });
+
+test('build a packet with the packet builder and see its verdict', async ({ page }) => {
+  await openApp(page);
+  await expect(page.getByTestId('packet-0').locator('.c-verdict')).toHaveText('keep all');
+  await page.getByRole('button', { name: 'Build…' }).click();
+  const form = page.getByRole('form', { name: 'Packet builder' });
+  await form.getByRole('combobox', { name: 'Transport' }).selectOption('udp');
+  await form.getByRole('spinbutton', { name: 'Destination port' }).fill('53');
+  await form.getByRole('textbox', { name: 'Payload text' }).fill('hello');
+  await form.getByRole('button', { name: 'Add packet' }).click();
+  const row = page.getByTestId('packet-22');
+  await expect(row).toHaveAttribute('aria-selected', 'true');
+  await expect(row.locator('.c-verdict')).toHaveText('keep 42 bytes');
+  await shot(page, 'builder');
+});

@@ -7,7 +7,7 @@ import { Panel } from '../components/Panel';
 import { bytesToHex, hex2, hexToBytes } from '../components/format';
 import { isPacketType, selectInputs, useStore } from '../store';
 import { BudgetSelect } from '../components/Controls';
-import type { ByteRange, PacketDetail, PacketLayer } from '../../worker/api/types';
+import type { ByteRange, PacketDetail, PacketForm, PacketLayer } from '../../worker/api/types';
 
 const ROW_H = 24;
 
@@ -18,6 +18,12 @@ function PacketList() {
   const selectPacket = useStore((s) => s.selectPacket);
   const [scroll, setScroll] = useState(0);
   const height = 168;
+  const scroller = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const top = selected * ROW_H;
+    const el = scroller.current;
+    if (el && (top < el.scrollTop || top + ROW_H > el.scrollTop + height)) el.scrollTop = Math.max(0, top - height / 2);
+  }, [selected]);
   const first = Math.max(0, Math.floor(scroll / ROW_H) - 4);
   const last = Math.min(packets.length, first + Math.ceil(height / ROW_H) + 8);
   const summaries = useStore((s) => s.summaries);
@@ -54,7 +60,7 @@ function PacketList() {
         <span role="columnheader" className="c-ret">ret</span>
         <span role="columnheader" className="c-insns">insns</span>
       </div>
-      <div className="pscroll" style={{ height }} onScroll={onScroll} tabIndex={0}
+      <div className="pscroll" ref={scroller} style={{ height }} onScroll={onScroll} tabIndex={0} aria-label="Packet list"
         onKeyDown={(e) => {
           if (e.key === 'ArrowDown') { e.preventDefault(); void selectPacket(Math.min(packets.length - 1, selected + 1)); }
           if (e.key === 'ArrowUp') { e.preventDefault(); void selectPacket(Math.max(0, selected - 1)); }
@@ -148,7 +154,7 @@ function PasteHex() {
   const [bad, setBad] = useState(false);
   const packets = useStore(selectInputs);
   const setPackets = useStore((s) => s.setPackets);
-  if (!open) return <button type="button" onClick={() => setOpen(true)} title="Add a packet from hex bytes">Add hex…</button>;
+  if (!open) return <button type="button" onClick={() => setOpen(true)} title="Add a packet from hex bytes">Hex…</button>;
   return (
     <form className="paste" onSubmit={(e) => {
       e.preventDefault();
@@ -161,6 +167,42 @@ function PasteHex() {
       {bad ? <span className="err">Not hex bytes.</span> : null}
       <button type="submit">Add packet</button>
       <button type="button" onClick={() => setOpen(false)}>Cancel</button>
+    </form>
+  );
+}
+
+function Builder() {
+  const add = useStore((s) => s.addBuiltPacket);
+  const [open, setOpen] = useState(false);
+  const [f, setF] = useState<PacketForm>({ ip: 4, l4: 'udp', src: '192.0.2.10', dst: '198.51.100.20', sport: 53000, dport: 53, flags: 'S', payload: '' });
+  const [error, setError] = useState<string | null>(null);
+  if (!open) return <button type="button" onClick={() => setOpen(true)} title="Build a packet from fields">Build…</button>;
+  const num = (v: string) => Math.max(0, Math.min(65535, Number(v) || 0));
+  return (
+    <form className="paste builder" aria-label="Packet builder" onSubmit={async (e) => {
+      e.preventDefault();
+      const err = await add(f);
+      setError(err);
+      if (!err) setOpen(false);
+    }}>
+      <div className="row">
+        <label>IP <select aria-label="IP version" value={f.ip} onChange={(e) => setF({ ...f, ip: Number(e.target.value) as 4 | 6, src: e.target.value === '6' ? '2001:db8::a' : '192.0.2.10', dst: e.target.value === '6' ? '2001:db8::b' : '198.51.100.20' })}><option value={4}>IPv4</option><option value={6}>IPv6</option></select></label>
+        <label>L4 <select aria-label="Transport" value={f.l4} onChange={(e) => setF({ ...f, l4: e.target.value as PacketForm['l4'] })}><option value="tcp">TCP</option><option value="udp">UDP</option><option value="icmp">ICMP echo</option></select></label>
+        {f.l4 === 'tcp' ? <label>flags <input aria-label="TCP flags" value={f.flags} onChange={(e) => setF({ ...f, flags: e.target.value })} size={4} /></label> : null}
+      </div>
+      <div className="row">
+        <input aria-label="Source address" value={f.src} onChange={(e) => setF({ ...f, src: e.target.value })} />
+        <input aria-label="Destination address" value={f.dst} onChange={(e) => setF({ ...f, dst: e.target.value })} />
+      </div>
+      {f.l4 !== 'icmp' ? (
+        <div className="row">
+          <input aria-label="Source port" type="number" value={f.sport} onChange={(e) => setF({ ...f, sport: num(e.target.value) })} />
+          <input aria-label="Destination port" type="number" value={f.dport} onChange={(e) => setF({ ...f, dport: num(e.target.value) })} />
+        </div>
+      ) : null}
+      <input aria-label="Payload text" placeholder="payload (text)" value={f.payload} onChange={(e) => setF({ ...f, payload: e.target.value })} />
+      {error ? <span className="err">{error}</span> : null}
+      <div className="row"><button type="submit">Add packet</button><button type="button" onClick={() => setOpen(false)}>Cancel</button></div>
     </form>
   );
 }
@@ -225,6 +267,7 @@ export function Packets() {
         a.href = url; a.download = 'bpfplay.pcap'; a.click();
         setTimeout(() => URL.revokeObjectURL(url), 1000);
       }}>Export</button>
+      <Builder />
       <PasteHex />
       <BudgetSelect />
       {packetsSet ? <button type="button" onClick={() => setPackets(null)} title="Go back to the sample traffic">Samples</button> : null}

@@ -3,7 +3,7 @@
 // engine worker through slice actions and is recomputed from the inputs when needed — so a worker
 // restart (watchdog) replays the inputs and nothing is lost. Components never call the engine.
 import { create } from 'zustand';
-import type { BuildResult, DialectChoice, ExampleMeta, MapEntryView, PacketDetail, PacketInput, PacketVerdict, ProgTypeView, RunProgress, StepFrame, VerifierReport, Capabilities } from '../../worker/api/types';
+import type { PacketForm, BuildResult, DialectChoice, ExampleMeta, MapEntryView, PacketDetail, PacketInput, PacketVerdict, ProgTypeView, RunProgress, StepFrame, VerifierReport, Capabilities } from '../../worker/api/types';
 import { call, onEngineRestart, proxy, WatchdogError } from '../engine/client';
 import { defaultExperiment, DEFAULT_EXAMPLE_ID, diffFromDefaults, type Experiment } from '../permalink/experiment';
 import { encodePermalink } from '../permalink/codec';
@@ -77,6 +77,7 @@ export interface PacketsSlice {
   detail: PacketDetail | null;
   setPackets(p: PacketInput[] | null): void;
   importCapture(name: string, bytes: Uint8Array): Promise<void>;
+  addBuiltPacket(form: PacketForm): Promise<string | null>;
   exportCapture(): Promise<Uint8Array | null>;
 }
 
@@ -414,6 +415,14 @@ const createPacketsSlice = (set: Set, get: Get): PacketsSlice => ({
   setPackets(packets) {
     set({ packets, summaries: {}, cursor: { packet: 0, step: 0 } });
     scheduleRebuild(get, 0);
+  },
+  async addBuiltPacket(form) {
+    const r = await call('building a packet', (e) => e.buildPacket(form));
+    if (!r.packet) return r.error;
+    const list = selectInputs(get());
+    set({ packets: [...list, r.packet], summaries: {}, cursor: { packet: list.length, step: 0 } });
+    scheduleRebuild(get, 0);
+    return null;
   },
   async importCapture(name, bytes) {
     const r = await call('reading the capture', (e) => e.readCapture(bytes), 15000);

@@ -12,7 +12,7 @@ import { EXAMPLES } from '../examples/index.generated';
 import type { ExampleFile } from '../examples/types';
 import type {
   BuildRequest, BuildResult, ByteRange, Capabilities, DiagnosticView, Dialect, ExampleMeta, InsnView, LanguageInfo,
-  MapEntryView, MapView, PacketDetail, PacketInput, PacketLayer, PacketVerdict, ProgTypeView, RegView, StepFrame, VerifierReport,
+  MapEntryView, MapView, PacketDetail, PacketForm, PacketInput, PacketLayer, PacketVerdict, ProgTypeView, RegView, StepFrame, VerifierReport,
 } from './types';
 import type { Diagnostic } from '../util/diag';
 import { checkClassic, classicToProgram, compileFilter, detectCbpf, formatTcpdump, parseCbpf, skbContextFor } from '../cbpf/index';
@@ -34,6 +34,7 @@ function cbpfRowOf(f: SockFilter) {
   return cbpfRowOf0(f.code);
 }
 import { SAMPLES, buildSample } from '../packets/samples';
+import { buildPacket, type LayerSpec } from '../packets/build';
 import { decodePacket } from '../packets/decode';
 import { readCapture, writePcap } from '../packets/pcap';
 import { formatDiagnostic } from '../util/diag';
@@ -572,6 +573,19 @@ export const engine = {
       if (l !== null && set.has(l)) return n;
     }
     return null;
+  },
+
+  /** Builds one frame from the packet builder form (checksums and lengths filled in). */
+  buildPacket(f: PacketForm): { packet: PacketInput | null; error: string | null } {
+    const layers: LayerSpec[] = [{ layer: 'eth', src: '02:00:00:00:00:0a', dst: '02:00:00:00:00:0b' }];
+    layers.push(f.ip === 6 ? { layer: 'ipv6', src: f.src, dst: f.dst } : { layer: 'ipv4', src: f.src, dst: f.dst, df: true });
+    if (f.l4 === 'tcp') layers.push({ layer: 'tcp', sport: f.sport, dport: f.dport, flags: f.flags || 'S', seq: 1 });
+    else if (f.l4 === 'udp') layers.push({ layer: 'udp', sport: f.sport, dport: f.dport });
+    else layers.push(f.ip === 6 ? { layer: 'icmpv6', type: 128, id: 1, seq: 1 } : { layer: 'icmp', type: 8, id: 1, seq: 1 });
+    if (f.payload) layers.push({ layer: 'payload', text: f.payload });
+    const r = buildPacket({ layers });
+    if (!r.bytes) return { packet: null, error: r.diagnostics.map((d) => formatDiagnostic(d)).join('; ') || 'cannot build the packet' };
+    return { packet: { name: packetName(r.bytes), hex: bytesToHex(r.bytes) }, error: null };
   },
 
   /** One-line summaries of inputs [from, from+count) (for list rows whose input has no name). */

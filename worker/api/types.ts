@@ -218,3 +218,16 @@ export interface Capabilities {
   packets: boolean;
   pcap: boolean;
 }
+
+/** The packet builder form: one Ethernet frame with IPv4 or IPv6 and TCP, UDP or ICMP. */
+export interface PacketForm {
+  ip: 4 | 6;
+  l4: 'tcp' | 'udp' | 'icmp';
+  src: string;
+  dst: string;
+  sport: number;
+  dport: number;
+  /** TCP flags as tcpdump prints them: S, S., P., F., R */
+  flags: string;
+  payload: string;
+}

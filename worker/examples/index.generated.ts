@@ -65,6 +65,33 @@ export const EXAMPLES: readonly ExampleFile[] = [
     "source": "# {\"title\": \"Dividing by a constant zero\", \"type\": \"socket_filter\", \"dialect\": \"llvm\", \"summary\": \"Division by a zero immediate is rejected (div by zero); division by a register that is zero at run time gives 0.\"}\n\tr0 = 10\n\tr1 = 0\n\tr0 /= r1                    # allowed: r0 becomes 0 at run time\n\tr0 += 5\n\tr0 /= 0                     # rejected: div by zero\n\texit\n"
   },
   {
+    "id": "null-check",
+    "section": "verifier",
+    "title": "Using a map value without the NULL check",
+    "type": "socket_filter",
+    "dialect": "llvm",
+    "summary": "bpf_map_lookup_elem on a hash map returns a pointer or NULL (since Linux 6.13 an array lookup with a constant in-range key is known non-NULL). Dereferencing it before testing r0 is rejected (invalid mem access 'map_value_or_null'). Fix: `if r0 == 0 goto out` right after the call.",
+    "source": "# {\"title\": \"Using a map value without the NULL check\", \"type\": \"socket_filter\", \"dialect\": \"llvm\", \"summary\": \"bpf_map_lookup_elem on a hash map returns a pointer or NULL (since Linux 6.13 an array lookup with a constant in-range key is known non-NULL). Dereferencing it before testing r0 is rejected (invalid mem access 'map_value_or_null'). Fix: `if r0 == 0 goto out` right after the call.\"}\n.map counters hash key=4 value=8 entries=16\n\t*(u32 *)(r10 - 4) = 0\n\tr1 = counters ll\n\tr2 = r10\n\tr2 += -4\n\tcall bpf_map_lookup_elem\n\tr1 = *(u64 *)(r0 + 0)       # rejected: r0 may be NULL here\n\tr0 = 0\n\texit\n"
+  },
+  {
+    "id": "packet-bounds",
+    "section": "verifier",
+    "title": "Reading the packet without a bounds check",
+    "type": "xdp",
+    "dialect": "llvm",
+    "summary": "Direct packet access needs proof that the bytes exist: compare data + N with data_end first. Without it the verifier rejects the load (the packet range it has proven is 0 bytes). Fix: add `if r4 > r3 goto out` as in the XDP example.",
+    "source": "# {\"title\": \"Reading the packet without a bounds check\", \"type\": \"xdp\", \"dialect\": \"llvm\", \"summary\": \"Direct packet access needs proof that the bytes exist: compare data + N with data_end first. Without it the verifier rejects the load (the packet range it has proven is 0 bytes). Fix: add `if r4 > r3 goto out` as in the XDP example.\"}\n\tr2 = *(u32 *)(r1 + 0)       # data\n\tr3 = *(u32 *)(r1 + 4)       # data_end (loaded, but never compared)\n\tr0 = *(u8 *)(r2 + 23)       # rejected: the verifier does not know 24 bytes exist\n\tr0 = 2                      # XDP_PASS\n\texit\n"
+  },
+  {
+    "id": "stack-bounds",
+    "section": "verifier",
+    "title": "Writing below the 512-byte stack",
+    "type": "socket_filter",
+    "dialect": "llvm",
+    "summary": "The stack is 512 bytes below r10; r10 itself is read-only. An access at r10 - 520 is out of bounds and rejected. Fix: keep offsets within -512..-1.",
+    "source": "# {\"title\": \"Writing below the 512-byte stack\", \"type\": \"socket_filter\", \"dialect\": \"llvm\", \"summary\": \"The stack is 512 bytes below r10; r10 itself is read-only. An access at r10 - 520 is out of bounds and rejected. Fix: keep offsets within -512..-1.\"}\n\tr1 = 1\n\t*(u64 *)(r10 - 520) = r1    # rejected: invalid write to stack\n\tr0 = 0\n\texit\n"
+  },
+  {
     "id": "uninit-r0",
     "section": "verifier",
     "title": "Returning an unset r0",
