@@ -71,6 +71,19 @@ describe('runEvents', () => {
     const r = runEvents(p, file({ type: 'sk_skb', sockets: [{ localPort: 8080 }], events: [{ socket: 0, text: 'hello' }, { socket: 0, hex: '0102' }] }));
     expect(r.results.map((x) => x.verdict)).toEqual(['SK_PASS', 'SK_DROP']);
   });
+  it('sk_skb: bpf_sk_redirect_map sends a message to the socket in the sockmap slot', () => {
+    // key = first byte of the message; return bpf_sk_redirect_map(skb, sockmap, key, 0)
+    const pr = programFromBytes(new Uint8Array(Buffer.concat([
+      MOVR(6, 1), LDXW(2, 6, 76), LDXW(3, 6, 80), MOVR(4, 2), ADDK(4, 1), MOV(0, 0), I(0x2d, 4, 3, 6, 0),
+      I(0x71, 3, 2, 0, 0), I(0x18, 2, 1, 0, 0), I(0, 0, 0, 0, 0), MOVR(1, 6), MOV(4, 0), CALL(52), EXIT,
+    ])));
+    pr.maps = [{ name: 'socks', type: 'sockmap', keySize: 4, valueSize: 4, maxEntries: 4, flags: 0, initial: [{ key: '01000000', value: '01000000' }] }];
+    const r = runEvents(pr, file({ type: 'sk_skb', sockets: [{ localPort: 8080 }, { localPort: 9090 }], events: [{ socket: 0, hex: '01aa' }, { socket: 0, hex: '02bb' }] }));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.results[0].redirect).toEqual({ socket: 1, ingress: false });
+    expect(r.results[0].verdict).toBe('SK_PASS: redirected to socket 1 (sent out of it)');
+    expect(r.results[1].verdict).toBe('SK_DROP');
+  });
   it('packet types: maps persist between packets', () => {
     // count packets in an array map slot 0: r1 = map, key on stack, lookup, *v += 1
     const pr = programFromBytes(new Uint8Array(Buffer.concat([

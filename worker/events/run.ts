@@ -9,6 +9,7 @@ import type { MapImpl } from '../maps/types';
 import type { OutputEvent } from '../helpers/types';
 import '../helpers/tracing';
 import '../helpers/sockops';
+import '../maps/sockmap';
 import { err, type Diagnostic } from '../util/diag';
 import { CTX_BASE, PACKET_BASE, runFast, type RegionSpec } from '../vm/index';
 import { createMaps, runAttached, runTestRun } from '../progtypes/run';
@@ -30,6 +31,8 @@ export interface EventResult {
   /** Context types: the context bytes after the run (fields the program wrote). */
   ctxAfter?: Uint8Array;
   sockOps?: SockOpsStep & { helperLog: string[] };
+  /** sk_skb: where bpf_sk_redirect_map/hash sent the message (socket index in the file's list). */
+  redirect?: { socket: number; ingress: boolean };
 }
 
 export interface EventsRunResult { results: EventResult[]; maps: MapImpl[]; diagnostics: Diagnostic[] }
@@ -76,7 +79,7 @@ export function runEvents(program: Program, file: EventsFile, opts: EventsRunOpt
     const sockopts: Record<string, Uint8Array> = {};
     const runs: { fault: string | null; outputs: OutputEvent[]; log: string[]; ctx: Uint8Array }[] = [];
     const steps = driveSockOps(pendingSockOps.map((e) => (e.kind === 'ctx' && e.sockOps ? e.sockOps.event : { op: 0 })), sock, (ctx) => {
-      const helperCtx = { sockOps: { cbFlags: sock.cbFlags, sockopts, fullsock: true, log: [] as string[] } };
+      const helperCtx = { sockOps: { cbFlags: sock.cbFlags, sockopts, fullsock: true, log: [] as string[], socketIndex: 0 } };
       const r = runCtx(ctx, [], helperCtx);
       runs.push({ fault: r.fault?.message ?? null, outputs: r.outputs, log: helperCtx.sockOps.log, ctx });
       return { retval: r.retval, ctxAfter: ctx };
@@ -125,14 +128,21 @@ export function runEvents(program: Program, file: EventsFile, opts: EventsRunOpt
     const extra: RegionSpec[] = [];
     let ptrFields: RegionSpec['ptrFields'];
     let helperCtx: unknown = {};
+    const skSkb = { redirect: null as { socket: number; ingress: boolean } | null };
     if (type === 'sk_skb' && ev.stream) {
+      helperCtx = { skSkb };
       // __sk_buff data/data_end point at the message
       extra.push({ name: 'packet', kind: 'packet', base: PACKET_BASE, bytes: ev.stream.data.slice(), readable: true, writable: true });
       ptrFields = [{ off: 76, size: 4, target: 'packet' }, { off: 80, size: 4, target: 'packet_end' }];
     }
-    if (type === 'sock_ops' && ev.sockOps) helperCtx = { sockOps: { cbFlags: ev.sockOps.socket.cbFlags, sockopts: {}, fullsock: true, log: [] } };
+    if (type === 'sock_ops' && ev.sockOps) helperCtx = { sockOps: { cbFlags: ev.sockOps.socket.cbFlags, sockopts: {}, fullsock: true, log: [], socketIndex: 0 } };
     const r = runCtx(ctx, extra, helperCtx, ptrFields);
-    results.push({ label: ev.label, retval: r.retval, verdict: name(r.retval), outputs: r.outputs, ctxAfter: ctx, ...(r.fault ? { fault: r.fault.message } : {}) });
+    const redir = type === 'sk_skb' && r.retval === 1 ? skSkb.redirect : null;
+    results.push({
+      label: ev.label, retval: r.retval, outputs: r.outputs, ctxAfter: ctx, ...(r.fault ? { fault: r.fault.message } : {}),
+      verdict: redir ? `${name(r.retval)}: redirected to socket ${redir.socket} (${redir.ingress ? 'its receive queue' : 'sent out of it'})` : name(r.retval),
+      ...(redir ? { redirect: redir } : {}),
+    });
   }
   flushSockOps();
   return { results, maps, diagnostics };
