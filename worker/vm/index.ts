@@ -45,6 +45,9 @@
 // templates and its machine (machine.ts) with step(), so both agree exactly.
 // RunResult = { r0: bigint, retval: number (low 32 bits, unsigned), insns, fault, outputs, maps }.
 //
+// `createRunner(env) -> { runner, diagnostics }` builds the machine once; `runner.run()` runs it again from
+// insn 0 (memory, maps, PRNG and clock carry over, as BPF_PROG_TEST_RUN's repeat does): for `--repeat`.
+//
 // `runRaw(program, { mem, helperSet, maxInsns })` (raw.ts) is the conformance runners' entry point.
 //
 // Helpers reach the VM only through HelperEnv (worker/helpers/types.ts): memory by address, maps by
@@ -54,7 +57,7 @@
 //
 // Faults never throw out of this API; internal errors become faults or "bug" diagnostics.
 
-export { createVm, runFast, Vm, type VmEnv, type StepRecord, type RunResult, type VmState, type RegChange } from './vm';
+export { createVm, createRunner, runFast, Vm, type Runner, type VmEnv, type StepRecord, type RunResult, type VmState, type RegChange } from './vm';
 export { runRaw, type RawResult } from './raw';
 export {
   Memory, CTX_BASE, PACKET_BASE, STACK_TOP, MAP_PTR_BASE, MAP_VALUE_BASE, RINGBUF_BASE, MEM_BASE, CODE_BASE,

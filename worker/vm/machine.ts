@@ -385,8 +385,10 @@ export class Machine implements HelperEnv {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;
   }
+  /** Instructions run by earlier runs of the same machine (createRunner), so the clock keeps going. */
+  clockBase = 0;
   nowNs(): bigint {
-    return this.opts.startTimeNs + BigInt(this.S.n);
+    return this.opts.startTimeNs + BigInt(this.clockBase + this.S.n);
   }
   output(ev: OutputEvent): void {
     this.outputs.push(ev);

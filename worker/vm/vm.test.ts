@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Slot } from '../isa/insn';
 import type { MapDef, Program } from '../isa/program';
-import { createVm, runFast, type Vm, type VmEnv } from './vm';
+import { createRunner, createVm, runFast, type Vm, type VmEnv } from './vm';
 import { runRaw } from './raw';
 import { CTX_BASE, MEM_BASE, PACKET_BASE, STACK_TOP } from './memory';
 import { MAX_TAIL_CALL_CNT } from './machine';
@@ -144,6 +144,24 @@ describe('tail calls', () => {
     const ctx = new Uint8Array(16);
     const r = runFast({ program: main, programs: [main, target], regions: [{ name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: ctx }] });
     expect(r.r0).toBe(CTX_BASE + 1n);
+  });
+});
+
+describe('createRunner (repeat)', () => {
+  it('runs again from insn 0 with memory carried over, as test_run repeat does', () => {
+    // packet[0] += 1; r0 = packet[0] + ktime delta check
+    const p = prog(I('ldxb', { dst: 2, src: 1, off: 0 }), I('add64_imm', { dst: 2, imm: 1 }), I('stxb', { dst: 1, src: 2, off: 0 }), I('mov64_reg', { dst: 0, src: 2 }), EXIT);
+    const pkt = new Uint8Array(4);
+    const { runner } = createRunner({ program: p, regions: [{ name: 'packet', kind: 'packet', base: PACKET_BASE, bytes: pkt }], initialRegs: { 1: PACKET_BASE } });
+    for (let k = 1; k <= 5; k++) {
+      const r = runner!.run();
+      expect(r.r0).toBe(BigInt(k));
+      expect(r.insns).toBe(5);
+    }
+    expect(pkt[0]).toBe(5);
+    const bad = createRunner({ program: { ...p, maps: [{ name: 'x', type: 'nope', keySize: 4, valueSize: 4, maxEntries: 1, flags: 0 }] } });
+    expect(bad.runner).toBeNull();
+    expect(bad.diagnostics[0]?.message).toMatch(/not simulated/);
   });
 });
 

@@ -8,7 +8,7 @@ import '../helpers/index';
 import { helperSet as getHelperSet, type HelperDef, type HelperSetName, type OutputEvent } from '../helpers/types';
 import { bugDiagnostic, err, type Diagnostic } from '../util/diag';
 import { mapPtrAddr, mapValueBase } from './compile';
-import { DEFAULT_BUDGET, Machine, copyPlain, type Done, type Frame, type HelperCall, type MapChange } from './machine';
+import { BPF_MAX_LOOPS, DEFAULT_BUDGET, Machine, copyPlain, type Done, type Frame, type HelperCall, type MapChange } from './machine';
 import { MAX_BPF_STACK, MAX_CALL_FRAMES, Memory, framePointer, STACK_TOP, VmFault, join64, type MemWrite, type RegionSpec } from './memory';
 import { o } from './ops64';
 import { FLAG_FRAMES, FLAG_REPLAY, History } from './history';
@@ -202,6 +202,44 @@ export function runFast(env: VmEnv): RunResult {
     return { r0: 0n, retval: 0, insns: 0, fault: { insn: -1, message: b.map((d) => d.message).join('; ') }, outputs: [], maps: env.maps ?? [], runState: new Map() };
   }
   return runMachineFast(b.machine);
+}
+
+/**
+ * A machine built once and run many times, as BPF_PROG_TEST_RUN's `repeat` does: every run starts at
+ * insn 0 with the initial registers, while memory (packet, ctx, stack), maps, the PRNG and the clock carry
+ * over from the previous run, as they do in the kernel. `run()` costs only the execution.
+ */
+export interface Runner {
+  run(): RunResult;
+  readonly memory: Memory;
+}
+
+export function createRunner(env: VmEnv): { runner: Runner | null; diagnostics: Diagnostic[] } {
+  const b = build(env);
+  if (Array.isArray(b)) return { runner: null, diagnostics: b };
+  const m = b.machine;
+  const R0 = m.R.slice();
+  let clock = 0;
+  return {
+    diagnostics: [],
+    runner: {
+      memory: m.mem,
+      run(): RunResult {
+        m.R.set(R0);
+        m.S.pc = 0;
+        clock += m.S.n;
+        m.S.n = 0;
+        m.prog = 0;
+        m.frames = [];
+        m.mayGoto = BPF_MAX_LOOPS;
+        m.tailCalls = 0;
+        m.done = null;
+        m.outputs = [];
+        m.clockBase = clock;
+        return runMachineFast(m);
+      },
+    },
+  };
 }
 
 /** Runs an already-built machine to the end on the fast path. */
