@@ -367,13 +367,18 @@ function genLoop(x: Ctx, regs: readonly number[]): void {
   const body = regs.filter((q) => q !== cnt);
   c.emit(R.mov64i, { dst: cnt, imm: r.range(1, 6) });
   const top = c.slots.length;
+  // may_goto (BPF_JCOND): leaves the loop only when the kernel's loop budget (BPF_MAX_LOOPS) is spent.
+  const out = r.chance(0.3) ? c.newLabel() : -1;
+  if (out >= 0) c.jumpTo(MAY_GOTO, out);
   for (let i = r.range(1, 3); i > 0; i--) genAlu(x, body);
   if (r.chance(0.3)) genStack(x, body);
   c.emit(R.sub64i, { dst: cnt, imm: 1 });
   const jr = r.chance(0.5) ? R.jne64i : R.jne32i;
   const at = c.emit(jr, { dst: cnt, imm: 0 });
   c.slots[at]!.off = top - (at + 1);
+  if (out >= 0) c.place(out);
 }
+const MAY_GOTO = ISA.find((y) => y.kind === 'may_goto')!;
 
 /** One context access the verifier allows for a type: `key` is `<type> <read|write> <field>@<off>/<size>`. */
 export interface CtxAccess {
@@ -719,7 +724,7 @@ export function generateCases(seed: number, count: number): KdiffCase[] {
 
 /** Opcode-table rows the generator is meant to cover (all but helper calls, exit variants it cannot verify, …). */
 export const COVERABLE_ROWS: readonly string[] = [
-  ...ALU_ROWS, ...ENDIAN_ROWS, ...JMP_ROWS, ...JA_ROWS, ...LDX_ROWS, ...ST_ROWS, ...STX_ROWS, ...ATOMIC_ROWS, ...LDPKT_ROWS,
+  ...ALU_ROWS, ...ENDIAN_ROWS, ...JMP_ROWS, ...JA_ROWS, MAY_GOTO, ...LDX_ROWS, ...ST_ROWS, ...STX_ROWS, ...ATOMIC_ROWS, ...LDPKT_ROWS,
 ].map((x) => x.id);
 
 /**
