@@ -30,7 +30,8 @@
 
 export type RegionKind = 'ctx' | 'stack' | 'packet' | 'packet_meta' | 'map_value' | 'map' | 'ringbuf' | 'mem' | 'other';
 
-/** A ctx field that, when loaded, yields an address: `target` is a region name, or `<name>_end` for its end. */
+/** A ctx field that, when loaded, yields an address: `target` is a region name, or `<name>_end` for its end;
+ * a target region that does not exist in the run loads as 0 (NULL). */
 export interface PtrField {
   off: number;
   size: number;
@@ -218,8 +219,8 @@ export class Memory {
     if (r.ptrFields !== null) {
       for (const f of r.ptrFields) {
         if (off === f.off && size >= f.size && size <= 8) {
-          const a = this.targetAddr(f.target);
-          if (a === null) throw new VmFault(pc, `ctx field at offset ${off} points to ${f.target}, which this run does not have`);
+          // A target this run does not have reads as NULL (e.g. __sk_buff->sk without a socket).
+          const a = this.targetAddr(f.target) ?? 0n;
           out[1] = Number(a >> 32n) | 0;
           return Number(a & 0xffffffffn) | 0;
         }
