@@ -1,11 +1,13 @@
 // assembleLlvm against llvm-mc-19 (goldens recorded by scripts/record-llvm-goldens.ts, Debian LLVM 19.1.7),
 // plus errors, directives, maps, clang -S output and fuzzing.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { slotsToBytes, slotToU64 } from '../../isa/insn';
 import { ISA } from '../../isa/opcodes';
+import type { Program } from '../../isa/program';
+import { readElf } from '../../elf/read';
 import { formatDiagnostic } from '../../util/diag';
 import { assembleLlvm } from './assemble';
 
@@ -324,6 +326,25 @@ describe('clang-19 -S output (recorded with llvm-mc-19 bytes, relocations and sy
     expect(init['.rodata']).toBe('640000006c656e2025640a00'); // limit = 100, "len %d\n"
     expect(init['.rodata.str1.1']).toBe('686920256' + '40a00'); // "hi %d\n"
     expect(p.maps.find((m) => m.name === '.rodata')!.flags).toBe(0x480);
+  });
+});
+
+describe('clang-19 -S of testdata/c against the ELF reader on clang-19 -c of the same files', () => {
+  const dir = path.join(GOLDENS, 'testdata-c');
+  const objs = path.resolve(import.meta.dirname, '../../../testdata/obj');
+  const files = existsSync(dir) && existsSync(objs) ? readdirSync(dir).filter((f) => f.endsWith('.s') && existsSync(path.join(objs, f.replace(/\.s$/, '.o')))) : [];
+  it.skipIf(files.length === 0)('the same program: slots, maps (with initial values and inner maps), license, section, type, functions', () => {
+    const view = (p: Program) => ({
+      slots: p.slots, license: p.license, section: p.section, progType: p.progType, funcs: p.funcs ?? {},
+      maps: p.maps.map(({ loc: _loc, inner, ...m }) => ({ ...m, ...(inner ? { inner: { ...inner, loc: undefined, name: undefined } } : {}) })),
+    });
+    expect(files.length).toBeGreaterThanOrEqual(10);
+    for (const f of files) {
+      const a = assembleLlvm(read(`testdata-c/${f}`));
+      expect(a.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), f).toEqual([]);
+      const e = readElf(new Uint8Array(readFileSync(path.join(objs, f.replace(/\.s$/, '.o')))));
+      expect(view(a.program!), f).toEqual(view(e.programs[0]!));
+    }
   });
 });
 
