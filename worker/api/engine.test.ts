@@ -67,3 +67,77 @@ describe('engine facade', () => {
     }
   });
 });
+
+describe('engine facade: other inputs', () => {
+  it('verifies with the kernel message and line for a rejected lesson', () => {
+    const ex = engine.example('uninit-r0')!;
+    engine.build({ source: ex.source, dialect: 'llvm', progType: 'socket_filter' });
+    const r = engine.verify({ unpriv: false })!;
+    expect(r.accepted).toBe(false);
+    expect(r.error!.message).toBe('R0 !read_ok');
+    expect(r.error!.line).not.toBeNull();
+    expect(r.log).toContain('R0 !read_ok');
+  });
+
+  it('runs classic BPF and its checker', () => {
+    const ex = engine.example('tcpdump-tcp')!;
+    const b = engine.build({ source: ex.source, dialect: 'auto', progType: 'socket_filter' });
+    expect(b.dialect).toBe('cbpf');
+    expect(b.translated?.length).toBeGreaterThan(b.insns.length);
+    const packets = engine.samplePackets();
+    engine.setInputs({ packets, maps: {}, maxInsns: 1_000_000 });
+    const v = engine.runPackets(0, packets.length);
+    expect(v[packets.findIndex((p) => p.name.includes('TCP 40000 > 80'))]!.verdictClass).toBe('keep');
+    // tcpdump's 'tcp' looks at the IPv6 next header (and one fragment header), not hop-by-hop options.
+    const tcp6 = v[packets.findIndex((p) => p.name.includes('IP6') && p.name.includes('TCP'))]!;
+    expect(tcp6.verdictClass).toBe('drop');
+    expect(v[packets.findIndex((p) => p.name.includes('UDP'))]!.verdictClass).toBe('drop');
+  });
+
+  it('runs kprobe events and keeps map state between them', () => {
+    const ex = engine.example('kprobe-count-opens')!;
+    engine.build({ source: ex.source, dialect: 'llvm', progType: 'kprobe' });
+    const ev = engine.eventInputs('kprobe', null);
+    expect(ev.error).toBeNull();
+    engine.setInputs({ packets: ev.inputs, maps: {}, maxInsns: 1_000_000 });
+    engine.runPackets(0, ev.inputs.length);
+    const d = engine.debugOpen(ev.inputs.length - 1);
+    const last = engine.frame(d.total)!;
+    // The last event starts with the counts of the earlier ones: 3 before it, 4 after.
+    expect(last.maps[0]!.entries[0]!.value).toBe('0400000000000000');
+  });
+
+  it('applies initial map contents the user set', () => {
+    const ex = engine.example('kprobe-count-opens')!;
+    engine.build({ source: ex.source, dialect: 'llvm', progType: 'kprobe' });
+    const ev = engine.eventInputs('kprobe', null);
+    engine.setInputs({ packets: ev.inputs, maps: { stats: [{ key: '00000000', value: '6400000000000000' }] }, maxInsns: 1_000_000 });
+    engine.runPackets(0, ev.inputs.length);
+    const d = engine.debugOpen(0);
+    expect(engine.frame(d.total)!.maps[0]!.entries[0]!.value).toBe('6500000000000000');
+  });
+
+  it('reports events-file errors as values', () => {
+    const r = engine.eventInputs('kprobe', '{"version": 1, "type": "kprobe", "events": [');
+    expect(r.inputs).toEqual([]);
+    expect(r.error).toMatch(/not valid JSON/);
+  });
+
+  it('reads back the capture it writes', () => {
+    const packets = engine.samplePackets();
+    const bytes = engine.writeCapture(packets)!;
+    const r = engine.readCapture(bytes);
+    expect(r.error).toBeNull();
+    expect(r.packets.map((p) => p.hex)).toEqual(packets.map((p) => p.hex));
+    expect(engine.readCapture(new Uint8Array([1, 2, 3])).error).toMatch(/too short/);
+  });
+
+  it('captures trace_printk output per step', () => {
+    const ex = engine.example('printk')!;
+    engine.build({ source: ex.source, dialect: 'llvm', progType: 'socket_filter' });
+    engine.setInputs({ packets: engine.samplePackets(), maps: {}, maxInsns: 1_000_000 });
+    const d = engine.debugOpen(0);
+    expect(engine.frame(0)!.output).toEqual([]);
+    expect(engine.frame(d.total)!.output).toEqual(['74 8']);
+  });
+});

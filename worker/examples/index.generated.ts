@@ -38,6 +38,15 @@ export const EXAMPLES: readonly ExampleFile[] = [
     "source": "# {\"title\": \"A bounded loop\", \"type\": \"socket_filter\", \"dialect\": \"llvm\", \"summary\": \"Since Linux 5.3 the verifier accepts loops it can prove terminate. This one sums 1..10.\"}\n\tr0 = 0\n\tr1 = 1\nloop:\n\tr0 += r1\n\tr1 += 1\n\tif r1 <= 10 goto loop       # a back-edge: the verifier explores every iteration\n\texit\n"
   },
   {
+    "id": "printk",
+    "section": "basics",
+    "title": "bpf_trace_printk",
+    "type": "socket_filter",
+    "dialect": "llvm",
+    "summary": "Printing from a program: the format string lives on the stack, r1/r2 pass it and its size, r3-r5 the values. GPL-only, so the program declares its license. Lines appear in the Output panel (the kernel writes them to the trace pipe).",
+    "source": "# {\"title\": \"bpf_trace_printk\", \"type\": \"socket_filter\", \"dialect\": \"llvm\", \"summary\": \"Printing from a program: the format string lives on the stack, r1/r2 pass it and its size, r3-r5 the values. GPL-only, so the program declares its license. Lines appear in the Output panel (the kernel writes them to the trace pipe).\"}\n.license \"GPL\"\n\tr6 = r1\n\tr3 = *(u32 *)(r6 + 0)       # skb->len: the first value to print\n\tr4 = *(u32 *)(r6 + 16)      # skb->protocol (network byte order)\n\tr1 = 0x000a7825206425 ll    # \"%d %x\\n\" as little-endian bytes\n\t*(u64 *)(r10 - 8) = r1\n\tr1 = r10\n\tr1 += -8                    # the format string\n\tr2 = 7                      # its size, including the NUL\n\tcall bpf_trace_printk\n\tr0 = -1                     # keep the whole packet\n\texit\n"
+  },
+  {
     "id": "registers",
     "section": "basics",
     "title": "Registers and ALU",
