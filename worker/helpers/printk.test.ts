@@ -52,6 +52,7 @@ const CASES: [string, (bigint | 'str')[]][] = [
   ['J%.2d', [1n]],
   ['K%10s|%-8x|', ['str', 0x1fn]],
   ['L%08lx', [0x1234n]],
+  ['M%p %px', [0n, 0x1234n]],
 ];
 
 describe('trace_printk', () => {
@@ -59,6 +60,12 @@ describe('trace_printk', () => {
     const r = runFast(env(printkProg('A%d %u %x', [-5n, -5n, 0xdeadbeefcafen])));
     expect(r.outputs).toEqual([{ kind: 'trace_printk', text: 'A-5 4294967291 beefcafe' }]);
     expect(r.r0).toBe(23n);
+  });
+  it('%p prints a hashed id as the kernel does (zeros for NULL), %px the address', () => {
+    const r = runFast(env(printkProg('%p|%pK|%px', [0xffff888012345678n, 0xffff888012345678n, 0xffff888012345678n])));
+    const t = (r.outputs[0] as { text: string }).text;
+    expect(t).toMatch(/^00000000[0-9a-f]{8}\|00000000[0-9a-f]{8}\|ffff888012345678$/);
+    expect(runFast(env(printkProg('%p', [0n]))).outputs).toEqual([{ kind: 'trace_printk', text: '0000000000000000' }]);
   });
   it('-EINVAL for conversions the kernel rejects, with no output', () => {
     for (const f of ['%q', '%.2d', '%d%d%d%d', '%pQ']) {
@@ -115,7 +122,6 @@ describe('trace_printk', () => {
       const trace = readFileSync(join(tfs, 'trace'), 'utf8');
       for (const { f, p, retval } of results) {
         const ours = runFast(env(p));
-        expect(ours.retval, f).toBe(retval);
         const line = trace.split('\n').find((l) => l.includes(`bpf_trace_printk: ${f.slice(0, marker.length + 1)}`));
         if (ours.outputs.length === 0) {
           expect(line, f).toBeUndefined();
@@ -124,6 +130,7 @@ describe('trace_printk', () => {
           const text = line!.slice(line!.indexOf('bpf_trace_printk: ') + 'bpf_trace_printk: '.length);
           expect(text, f).toBe((ours.outputs[0] as { text: string }).text);
         }
+        expect(ours.retval, f).toBe(retval);
       }
     } finally {
       if (mounted) execFileSync('umount', [tfs], { stdio: 'pipe' });

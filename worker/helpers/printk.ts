@@ -4,7 +4,8 @@
 // at most 3 arguments; the format must be NUL-terminated within fmt_size; conversions %d %i %u %x %X
 // with optional l/ll, %c, %s, %p/%pK/%px, %%; flags "0 +-" and a width; anything else (precision,
 // unknown conversions, non-printable characters, too many conversions) gives -EINVAL. Returns the
-// number of characters written. %p and %pK print the raw 16-digit value (the kernel hashes or hides it).
+// number of characters written. %p and %pK print a hashed id like the kernel (but not the kernel's hash,
+// which has a random boot-time key).
 
 import { EINVAL } from '../maps/types';
 import { errno, registerHelper, type HelperEnv, type HelperResult } from './types';
@@ -13,6 +14,15 @@ const MAX_ARGS = 3;
 const MAX_OUT = 1024;
 
 const isPrint = (c: number): boolean => (c >= 0x20 && c < 0x7f) || (c >= 9 && c <= 13);
+
+function hashPtr(v: bigint): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < 8; k++) {
+    h ^= Number((v >> BigInt(8 * k)) & 0xffn);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
 
 /** Formats `fmt` with up to 3 u64 arguments; a number is a negative errno. */
 export function formatPrintk(env: HelperEnv, fmt: string, args: bigint[]): string | number {
@@ -36,7 +46,10 @@ export function formatPrintk(env: HelperEnv, fmt: string, args: bigint[]): strin
       const next = fmt[i + 1];
       if (next === 'K' || next === 'x') i++;
       else if (next !== undefined && /[a-zA-Z0-9]/.test(next)) return -EINVAL;
-      s = BigInt.asUintN(64, arg).toString(16).padStart(16, '0');
+      const v = BigInt.asUintN(64, arg);
+      // %px prints the address. %p and %pK print the kernel's hashed id (siphash with a boot-time key:
+      // 32 bits, zero-padded to 16 digits; NULL prints as zeros); ours is a fixed FNV-1a hash of the value.
+      s = next === 'x' || v === 0n ? v.toString(16).padStart(16, '0') : hashPtr(v).toString(16).padStart(16, '0');
       numeric = false;
     } else if (fmt[i] === 's') {
       const r = env.readCString(arg, 256);
