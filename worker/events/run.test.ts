@@ -84,6 +84,13 @@ describe('runEvents', () => {
     expect(r.results[0].verdict).toBe('SK_PASS: redirected to socket 1 (sent out of it)');
     expect(r.results[1].verdict).toBe('SK_DROP');
   });
+  it('sk_skb: bpf_skb_load_bytes reads the message', () => {
+    const p = prog(MOVR(6, 1), MOV(2, 1), MOVR(3, 10), ADDK(3, -8), MOV(4, 1), CALL(26), I(0x71, 0, 10, -8, 0), EXIT);
+    const r = runEvents(p, file({ type: 'sk_skb', events: [{ socket: 0, hex: '0a01' }] }));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.results[0].retval).toBe(1);
+    expect(r.results[0].verdict).toBe('SK_PASS');
+  });
   it('packet types: maps persist between packets', () => {
     // count packets in an array map slot 0: r1 = map, key on stack, lookup, *v += 1
     const pr = programFromBytes(new Uint8Array(Buffer.concat([

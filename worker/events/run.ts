@@ -130,9 +130,12 @@ export function runEvents(program: Program, file: EventsFile, opts: EventsRunOpt
     let helperCtx: unknown = {};
     const skSkb = { redirect: null as { socket: number; ingress: boolean } | null };
     if (type === 'sk_skb' && ev.stream) {
-      helperCtx = { skSkb };
-      // __sk_buff data/data_end point at the message
-      extra.push({ name: 'packet', kind: 'packet', base: PACKET_BASE, bytes: ev.stream.data.slice(), readable: true, writable: true });
+      // __sk_buff data/data_end point at the message; the packet helpers (skb_load_bytes, …) see it too
+      const buf = ev.stream.data.slice();
+      const len = buf.length;
+      helperCtx = { skSkb, type: 'sk_skb', packet: { buf, data: 0, dataEnd: len, dataMeta: 0, mac: 0, network: 0, limit: len } };
+      extra.push({ name: 'packet', kind: 'packet', base: PACKET_BASE, bytes: buf.subarray(0, len), readable: true, writable: true });
+      extra.push({ name: 'packet_meta', kind: 'packet_meta', base: PACKET_BASE, bytes: buf.subarray(0, 0), readable: true, writable: true });
       ptrFields = [{ off: 76, size: 4, target: 'packet' }, { off: 80, size: 4, target: 'packet_end' }];
     }
     if (type === 'sock_ops' && ev.sockOps) helperCtx = { sockOps: { cbFlags: ev.sockOps.socket.cbFlags, sockopts: {}, fullsock: true, log: [], socketIndex: 0 } };
