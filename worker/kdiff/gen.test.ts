@@ -45,6 +45,10 @@ describe('kdiff generator', () => {
     expect([...flavours].sort()).toEqual([...FLAVOURS].sort());
     for (const f of FLAVOURS) expect(cases.filter((c) => c.flavour === f).length, f).toBeGreaterThanOrEqual(40);
     expect(cases.filter((c) => Object.keys(c.program.funcs!).length > 1).length).toBeGreaterThan(100);
+    // ld_imm64 of maps (fd) and of global data (map value), helper calls, metadata and ctx_in all occur.
+    for (const row of ['lddw', 'lddw_map_fd', 'lddw_map_value', 'call', 'call_local', 'may_goto'])
+      expect(cases.filter((c) => c.rows.includes(row)).length, row).toBeGreaterThan(50);
+    expect(cases.filter((c) => c.ctxIn).length).toBeGreaterThan(100);
   });
 
   it('batches into one object per section and reads back program by program', () => {

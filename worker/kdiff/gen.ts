@@ -13,6 +13,7 @@ import type { Slot } from '../isa/insn';
 import { ISA, type IsaRow } from '../isa/opcodes';
 import type { Program } from '../isa/program';
 import type { CtxField } from '../progtypes/ctx';
+import { BPF_F_MMAPABLE } from '../elf/format';
 import { PROG_TYPES, helperAllowed } from '../progtypes/table';
 
 export type Flavour = 'xdp' | 'sched_cls' | 'sched_act' | 'socket_filter' | 'cgroup_skb' | 'lwt_in' | 'lwt_out' | 'lwt_xmit';
@@ -148,6 +149,12 @@ class Code {
     this.slots.push({ opcode: R.lddw.opcode, dst, src: 0, off: 0, imm: Number(BigInt.asIntN(32, u & 0xffffffffn)) });
     this.slots.push({ opcode: 0, dst: 0, src: 0, off: 0, imm: Number(BigInt.asIntN(32, u >> 32n)) });
   }
+  /** ld_imm64 of a map value address (BPF_PSEUDO_MAP_VALUE: imm = map index, second imm = offset). */
+  emitMapValue(dst: number, index: number, off: number): void {
+    this.rows.add('lddw_map_value');
+    this.slots.push({ opcode: R.lddw.opcode, dst, src: 2, off: 0, imm: index });
+    this.slots.push({ opcode: 0, dst: 0, src: 0, off: 0, imm: off });
+  }
   /** ld_imm64 of a map (BPF_PSEUDO_MAP_FD, imm = index into program.maps). */
   emitMap(dst: number, index: number): void {
     this.rows.add('lddw_map_fd');
@@ -188,6 +195,8 @@ interface Ctx {
   depth: number;
   /** Map indices of the program's array and hash map, when it has maps. */
   maps: { array: number; hash: number } | null;
+  /** Map index of the program's global data (a `.data.<name>` section, 16 bytes), or -1. */
+  globalData: number;
   /** XDP metadata length in front of the packet (0 = none). */
   metaLen: number;
   /** Label of the early exit taken when the packet is shorter than MIN_PACKET (direct-access types). */
@@ -550,6 +559,19 @@ function genHelper(x: Ctx): void {
   }
 }
 
+/** Global data: ld_imm64 of a map value address (BPF_PSEUDO_MAP_VALUE), then a load, store or atomic there. */
+function genGlobal(x: Ctx, regs: readonly number[]): void {
+  const { r, c } = x;
+  const [a, v] = pickDistinct(r, regs, 2);
+  const off = 8 * r.int(2);
+  c.emitMapValue(a, x.globalData, off);
+  const k = r.int(3);
+  if (k === 0) c.emit(r.pick(LDX_ROWS), { dst: v, src: a, off: 0 });
+  else if (k === 1) c.emit(r.pick(STX_ROWS), { dst: a, src: v, off: 0 });
+  else c.emit(r.pick(ATOMIC_ROWS.filter((y) => y.atomicOp !== 'cmpxchg' && y.atomicOp !== 'load_acquire' && y.atomicOp !== 'store_release')), { dst: a, src: v, off: 0 });
+  setConst(x, a);
+}
+
 function genBlock(x: Ctx, pktLen: number, depth: number): void {
   const { r, c } = x;
   const regs = x.scratch;
@@ -577,7 +599,8 @@ function genBlock(x: Ctx, pktLen: number, depth: number): void {
   else if (w < 88 && x.maps) genMap(x, regs);
   else if (w < 88) genHelper(x);
   else if (w < 94 && depth < 2) genLoop(x, regs);
-  else if (w < 99) genCtx(x, regs);
+  else if (w < 97) genCtx(x, regs);
+  else if (w < 99 && x.globalData >= 0) genGlobal(x, regs);
   else genAlu(x, regs);
 }
 
@@ -608,9 +631,12 @@ export function generateCase(seed: number, id: number): KdiffCase {
   const c = new Code();
   const nSubs = r.chance(0.35) ? r.range(1, 3) : 0;
   const withMaps = r.chance(0.3);
-  const x: Ctx = { r, c, flavour, info, scratch, subs: Array.from({ length: nSubs }, () => c.newLabel()), called: new Set(), depth: 0, metaLen: 0, short: -1, pktLen: 0, maps: withMaps ? { array: 0, hash: 1 } : null };
+  const withGlobal = r.chance(0.25);
+  const x: Ctx = { r, c, flavour, info, scratch, subs: Array.from({ length: nSubs }, () => c.newLabel()), called: new Set(), depth: 0, metaLen: 0, short: -1, pktLen: 0, globalData: -1, maps: withMaps ? { array: 0, hash: 1 } : null };
   const pktLen = MIN_PACKET + (info.l3 ? 14 : 0) + r.int(57);
   x.pktLen = pktLen;
+  if (withGlobal) x.globalData = withMaps ? 2 : 0;
+  const globalInit = Array.from({ length: 16 }, () => r.int(256).toString(16).padStart(2, '0')).join('');
   // Some runs pass a ctx_in: XDP with 4..32 bytes of metadata before the packet, skb types with mark,
   // priority, cb[] and tstamp set (the fields BPF_PROG_TEST_RUN accepts); the kernel reports ctx_out.
   let ctxIn: Uint8Array | undefined;
@@ -708,12 +734,18 @@ export function generateCase(seed: number, id: number): KdiffCase {
     program: {
       slots, labels: {}, funcs, origin: 'bytes', progType, license: 'GPL',
       // Per-program map names: programs batched into one object must not share maps.
-      maps: withMaps
-        ? [
-            { name: `${name}_a`, type: 'array', keySize: 4, valueSize: 8, maxEntries: 4, flags: 0 },
-            { name: `${name}_h`, type: 'hash', keySize: 4, valueSize: 8, maxEntries: 4, flags: 0 },
-          ]
-        : [],
+      maps: [
+        ...(withMaps
+          ? [
+              { name: `${name}_a`, type: 'array', keySize: 4, valueSize: 8, maxEntries: 4, flags: 0 },
+              { name: `${name}_h`, type: 'hash', keySize: 4, valueSize: 8, maxEntries: 4, flags: 0 },
+            ]
+          : []),
+        // A custom global-data section of its own (libbpf makes one array map per .data.* section).
+        ...(withGlobal
+          ? [{ name: `.data.${name}`, type: 'array', keySize: 4, valueSize: 16, maxEntries: 1, flags: BPF_F_MMAPABLE, initial: [{ key: '00000000', value: globalInit }] }]
+          : []),
+      ],
     },
   };
 }
