@@ -15,7 +15,7 @@ function byFunction(p: Program): Record<string, unknown[]> {
   starts.forEach((st, k) => {
     const end = starts[k + 1] ?? p.slots.length;
     out[p.funcs![st]!] = p.slots.slice(st, end).map((s, i) =>
-      s.opcode === 0x85 && s.src === 1 ? { call: p.funcs![st + i + 1 + s.imm] } : s.opcode === 0x18 && s.src === 1 ? { map: { ...p.maps[s.imm], loc: undefined } } : s,
+      s.opcode === 0x85 && s.src === 1 ? { call: p.funcs![st + i + 1 + s.imm] } : s.opcode === 0x18 && (s.src === 1 || s.src === 2) ? { map: { ...p.maps[s.imm], loc: undefined }, src: s.src } : s,
     );
   });
   return out;
