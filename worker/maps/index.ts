@@ -3,6 +3,12 @@
 import './array';
 import './hash';
 import './prog_array';
+import './percpu';
+import './lru_hash';
+import './lpm_trie';
+import './queue_stack';
+import './perf_event_array';
+import './sockmap';
 
 export * from './types';
 export { ArrayMap } from './array';
