@@ -29,21 +29,24 @@
 //                      roughly 700k-1M steps. The oldest 4,096-step chunk is dropped first and
 //                      `vm.historyInfo()` says from which step records exist (`cut`). Back-step and seek
 //                      still work past the cut (replay from checkpoints), only slower.
-//   checkpointEvery?   steps between checkpoints (default 1,024; at most 512 kept, thinned evenly)
+//   checkpointEvery?   steps between checkpoints (default 1,024; longer when a checkpoint is large, e.g.
+//                      big maps; at most 512 kept and within historyBytes, thinned evenly)
 //
 // `vm.step(): StepRecord` is the primitive: pc before/after, registers read and written (bigint
 // before/after), memory writes (region, offset, before/after bytes), map changes (key, before/after
 // value), the helper call (id, name, args, r0), outputs produced, call depth, and `done` (exit with r0,
 // or a fault { insn, message } naming the instruction, address, size and region).
-// `vm.back(): boolean` undoes one step exactly (registers, memory, frames, PRNG, outputs; steps that
-// changed a map's contents or moved a region are undone by replaying from the last checkpoint); false at
-// step 0. The StepRecord of a step is not kept: to show it again, seek to the step before and step(). `vm.seek(n)` goes to the state after
-// n steps. `vm.run(max?)` steps to the end. `vm.state()`, `vm.result()`, `vm.memory`, `vm.maps`.
+// `vm.back(): boolean` undoes one step exactly (registers, memory, frames, PRNG, outputs, helpers' run
+// state; steps that called a helper are undone by replaying from the last checkpoint); false at step 0.
+// The StepRecord of a step is not kept: to show it again, seek to the step before and step().
+// `vm.seek(n)` goes to the state after n steps. `vm.run(max?)` steps to the end. `vm.state()`,
+// `vm.result()`, `vm.memory`, `vm.maps`, `vm.historyInfo()`.
+// A helper that calls back into the program (bpf_loop) runs the callback inside its one step.
 //
 // `runFast(env): RunResult` runs to the end without records, through JavaScript generated per program
 // (compile.ts; registers in local variables, a switch over basic blocks); it shares its instruction
 // templates and its machine (machine.ts) with step(), so both agree exactly.
-// RunResult = { r0: bigint, retval: number (low 32 bits, unsigned), insns, fault, outputs, maps }.
+// RunResult = { r0: bigint, retval: number (low 32 bits, unsigned), insns, fault, outputs, maps, runState }.
 //
 // `createRunner(env) -> { runner, diagnostics }` builds the machine once; `runner.run()` runs it again from
 // insn 0 (memory, maps, PRNG and clock carry over, as BPF_PROG_TEST_RUN's repeat does): for `--repeat`.
@@ -51,7 +54,8 @@
 // `runRaw(program, { mem, helperSet, maxInsns })` (raw.ts) is the conformance runners' entry point.
 //
 // Helpers reach the VM only through HelperEnv (worker/helpers/types.ts): memory by address, maps by
-// pointer, the PRNG and clock, outputs, callbacks (callFunction) and region moves (remapRegion).
+// pointer, the PRNG and clock, outputs, callbacks (callFunction), region moves (remapRegion) and
+// their own checkpointed run state (runState).
 // Where `new Function` is forbidden (a CSP without 'unsafe-eval'), the same machine runs the plain
 // interpreter of interp.ts instead (slower; tests run both and compare them).
 //
