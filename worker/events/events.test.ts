@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kernelOracle, which } from '../testing/kernel';
 import { PT_REGS } from '../progtypes/ctx';
@@ -45,6 +48,29 @@ describe('tracepoints', () => {
     expect(pc.arrayLen).toBe(16);
     expect(Buffer.from(s.bytes.subarray(pc.offset, pc.offset + 4)).toString()).toBe('bash');
     expect(buildTracepointRecord(sw, { nope: 1 }).diagnostics[0].message).toContain('no field "nope"');
+  });
+  it.skipIf(!kernelOracle().ok)('the recorded formats are what tracefs says on this kernel (private tracefs mount)', () => {
+    let root = ['/sys/kernel/tracing', '/sys/kernel/debug/tracing'].find((p) => existsSync(join(p, 'events')));
+    let mounted: string | null = null;
+    if (!root) {
+      mounted = mkdtempSync(join(tmpdir(), 'bpfplay-tracefs-test-'));
+      try {
+        execFileSync('mount', ['-t', 'tracefs', 'nodev', mounted], { stdio: 'pipe' });
+      } catch (e) {
+        rmdirSync(mounted);
+        console.log(`tracefs formats not compared: cannot mount tracefs (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+        return;
+      }
+      root = mounted;
+    }
+    try {
+      for (const [id, text] of Object.entries(TRACEPOINT_FORMATS)) expect(readFileSync(join(root, 'events', id, 'format'), 'utf8'), id).toBe(text);
+    } finally {
+      if (mounted) {
+        execFileSync('umount', [mounted], { stdio: 'pipe' });
+        rmdirSync(mounted);
+      }
+    }
   });
   it('a malformed format is reported by line', () => {
     const r = parseTracefsFormat('x/y', 'name: y\nID: 1\nformat:\n\tfield:int a;\toffset:8;\n');

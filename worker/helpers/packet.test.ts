@@ -120,6 +120,7 @@ const vlanPop = (n: number, pushFirst: boolean) => Buffer.concat([
 for (const [proto, tci, n] of [[0x0081, 100, 1], [0xa888, 5, 1], [0x1234, 7, 1], [0x0081, 100, 2], [0x0081, 300, 3]]) CASES.push({ name: `skb_vlan_push ${proto.toString(16)} ${tci} x${n}`, type: 'sched_cls', prog: vlanPush(proto, tci, n) });
 for (const [n, pf] of [[1, false], [2, false], [1, true], [2, true]] as [number, boolean][]) CASES.push({ name: `skb_vlan_pop x${n}${pf ? ' after push' : ''}`, type: 'sched_cls', prog: vlanPop(n, pf) });
 for (const [proto, fl] of [[0xdd86, 0], [0x0008, 0], [0x0608, 0], [0xdd86, 1]]) CASES.push({ name: `skb_change_proto ${proto.toString(16)} ${fl}`, type: 'sched_cls', prog: Buffer.concat([MOVR(6, 1), MOV(2, proto), MOV(3, fl), CALL(31), JNE0(0, 3), LDXW(0, 6, 16), LDXW(2, 6, 0), ADDR(0, 2), EXIT]) });
+for (const t of ['sched_cls', 'socket_filter'] as TestRunType[]) CASES.push({ name: 'get_socket_uid', type: t, prog: Buffer.concat([CALL(47), EXIT]) });
 for (const k of [0, 1, 3, 4, 7]) CASES.push({ name: `skb_change_type ${k}`, type: 'sched_cls', prog: Buffer.concat([MOVR(6, 1), MOV(2, k), CALL(32), JNE0(0, 1), LDXW(0, 6, 4), EXIT]) });
 for (const off of [0, 10, 60, 5000]) {
   CASES.push({ name: `xdp_load_bytes ${off}`, type: 'xdp', prog: xdpLoad(off) });

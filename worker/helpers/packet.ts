@@ -224,6 +224,26 @@ registerHelper({
 });
 
 registerHelper({
+  id: 47, name: 'get_socket_uid',
+  // sock_i_uid of skb->sk: the simulated socket belongs to uid 0 (as the test-run socket does); no socket
+  // gives overflowuid (65534).
+  call(env): HelperResult {
+    const s = env.ctx as TestRunSetup | null;
+    return s && typeof s === 'object' && 'sock' in s && s.sock ? 0n : 65534n;
+  },
+});
+
+registerHelper({
+  id: 46, name: 'get_socket_cookie',
+  // The kernel hands out socket cookies from a global counter on first use (__sock_gen_cookie), so the
+  // values depend on the machine's history; bpfplay gives the simulated socket cookie 1 (0 without one).
+  call(env): HelperResult {
+    const s = env.ctx as TestRunSetup | null;
+    return s && typeof s === 'object' && 'sock' in s && s.sock ? 1n : 0n;
+  },
+});
+
+registerHelper({
   id: 189, name: 'xdp_load_bytes',
   call(env, _xdp, offset, buf, lenArg): HelperResult {
     const s = packetOf(env, 'xdp_load_bytes');
