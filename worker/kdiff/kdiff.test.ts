@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareWith, formatDisagreements, runInKernel, type KernelRun } from '../../scripts/kdiff-run';
 import { kernelOracle } from '../testing/kernel';
+import { verify } from '../verifier';
 import { CTX_KNOWN_DIFFS, LDPKT_KNOWN_DIFF, ctxProbeCases, generateCases, ldPktProbeCases } from './gen';
 import { runCaseInVm } from './vmrun';
 
@@ -37,6 +38,18 @@ describe.skipIf(!oracle.ok)(`kernel-differential (${COUNT} programs, seed ${SEED
       expect(cmp.agree).toBe(COUNT);
     });
   }
+
+  it("bpfplay's verifier accepts the programs the kernel accepted (first 300)", () => {
+    const kernel = kernelRun();
+    const rejected: string[] = [];
+    cases.slice(0, 300).forEach((c, i) => {
+      if (kernel.outcomes[i]!.retval === null) return;
+      const r = verify(c.program, { progType: c.flavour, statesPerInsn: 0 });
+      if (!r.accepted) rejected.push(`case ${c.id} (${c.flavour}): insn ${r.error?.insn}: ${r.error?.message}`);
+    });
+    console.log(`kdiff verifier: ${300 - rejected.length}/300 accepted`);
+    expect(rejected).toEqual([]);
+  });
 
   it('context accesses: every field access the verifier allows reads (and writes) what the kernel does, except the known differences', () => {
     const probes = ctxProbeCases();
