@@ -120,6 +120,10 @@ const vlanPop = (n: number, pushFirst: boolean) => Buffer.concat([
 for (const [proto, tci, n] of [[0x0081, 100, 1], [0xa888, 5, 1], [0x1234, 7, 1], [0x0081, 100, 2], [0x0081, 300, 3]]) CASES.push({ name: `skb_vlan_push ${proto.toString(16)} ${tci} x${n}`, type: 'sched_cls', prog: vlanPush(proto, tci, n) });
 for (const [n, pf] of [[1, false], [2, false], [1, true], [2, true]] as [number, boolean][]) CASES.push({ name: `skb_vlan_pop x${n}${pf ? ' after push' : ''}`, type: 'sched_cls', prog: vlanPop(n, pf) });
 for (const [proto, fl] of [[0xdd86, 0], [0x0008, 0], [0x0608, 0], [0xdd86, 1]]) CASES.push({ name: `skb_change_proto ${proto.toString(16)} ${fl}`, type: 'sched_cls', prog: Buffer.concat([MOVR(6, 1), MOV(2, proto), MOV(3, fl), CALL(31), JNE0(0, 3), LDXW(0, 6, 16), LDXW(2, 6, 0), ADDR(0, 2), EXIT]) });
+const adjustRoom = (diff: number, mode: number, flags: number) => Buffer.concat([MOVR(6, 1), MOV(2, diff), MOV(3, mode), MOV(4, flags), CALL(50), JNE0(0, 7),
+  LDXW(2, 6, 76), LDXW(3, 6, 80), MOVR(0, 3), I(0x1f, 0, 2, 0, 0), LDXW(4, 6, 0), I(0x67, 4, 0, 0, 16), ADDR(0, 4), EXIT]);
+for (const [d, m, f] of [[8, 0, 0], [-8, 0, 0], [20, 1, 0], [-20, 1, 0], [4, 0, 1], [4, 0, 32], [-40, 0, 0], [5000, 0, 0], [8, 2, 0], [-1, 1, 0], [100, 1, 0]])
+  CASES.push({ name: `skb_adjust_room ${d} mode ${m} flags ${f}`, type: 'sched_cls', prog: adjustRoom(d, m, f) });
 for (const t of ['sched_cls', 'socket_filter'] as TestRunType[]) CASES.push({ name: 'get_socket_uid', type: t, prog: Buffer.concat([CALL(47), EXIT]) });
 for (const k of [0, 1, 3, 4, 7]) CASES.push({ name: `skb_change_type ${k}`, type: 'sched_cls', prog: Buffer.concat([MOVR(6, 1), MOV(2, k), CALL(32), JNE0(0, 1), LDXW(0, 6, 4), EXIT]) });
 for (const off of [0, 10, 60, 5000]) {

@@ -11,7 +11,8 @@
 // (env.remapRegion); bpf_skb_change_tail, bpf_skb_pull_data and bpf_skb_change_type do the same for skbs.
 // bpf_skb_change_head pushes zeroed head room; bpf_skb_vlan_push/pop move tags between the packet and
 // the accelerated-tag metadata like skb_vlan_push/skb_vlan_pop; bpf_skb_change_proto makes room for an
-// IPv6 header or removes it. Not here: skb_adjust_room. This file registers itself; worker/helpers/index.ts (or
+// IPv6 header or removes it; bpf_skb_adjust_room grows or shrinks room at the MAC or network header
+// (without its encapsulation flags, which fault as not simulated). This file registers itself; worker/helpers/index.ts (or
 // worker/progtypes/run.ts) imports it.
 
 import { csumAdd, csumFold, csumPartial, csumSub } from '../packets/checksum';
@@ -551,6 +552,68 @@ registerHelper({
     p.mac = p.data;
     p.network = p.data + off;
     return setSkbLength(env, s, len) ?? ctxWrite(env, 16, Uint8Array.of(to >> 8, to & 0xff, 0, 0)) ?? 0n;
+  },
+});
+
+/** bpf_skb_net_hdr_push / _pop: insert zeroed bytes, or remove bytes, `off` bytes after data. */
+function netHdrPush(s: TestRunSetup, off: number, n: number): void {
+  const p = s.packet;
+  if (p.data < n) {
+    const extra = n - p.data + 64;
+    const nb = new Uint8Array(p.buf.length + extra);
+    nb.set(p.buf, extra);
+    p.buf = nb;
+    p.data += extra; p.dataEnd += extra; p.dataMeta += extra; p.mac += extra; p.network += extra; p.limit += extra;
+  }
+  p.buf.copyWithin(p.data - n, p.data, p.data + off);
+  p.data -= n;
+  p.buf.fill(0, p.data + off, p.data + off + n);
+}
+function netHdrPop(s: TestRunSetup, off: number, n: number): void {
+  const p = s.packet;
+  p.buf.copyWithin(p.data + n, p.data, p.data + off);
+  p.data += n;
+}
+
+const BPF_ADJ_ROOM_NET = 0n, BPF_ADJ_ROOM_MAC = 1n;
+const BPF_F_ADJ_ROOM_FIXED_GSO = 1n, BPF_F_ADJ_ROOM_NO_CSUM_RESET = 1n << 5n;
+const BPF_F_ADJ_ROOM_MASK = 0x1ffn | (0xffn << 56n);
+
+registerHelper({
+  id: 50, name: 'skb_adjust_room',
+  // bpf_skb_adjust_room without encapsulation flags: grow (zeroed) or shrink room after the MAC header
+  // (BPF_ADJ_ROOM_MAC) or after the base network header (BPF_ADJ_ROOM_NET), IPv4/IPv6 only.
+  call(env, _skb, lenDiffArg, mode, flags): HelperResult {
+    const s = packetOf(env, 'skb_adjust_room');
+    if ('fault' in s) return s;
+    if (flags & ~(BPF_F_ADJ_ROOM_MASK | BPF_F_ADJ_ROOM_NO_CSUM_RESET)) return errno(EINVAL);
+    const diff = Number(BigInt.asIntN(32, lenDiffArg));
+    const abs = Math.abs(diff);
+    if (abs > 0xfff) return errno(EFAULT);
+    syncFromRegions(env, s);
+    const cur = ctxRead(env, 16, 2);
+    if ('fault' in cur) return cur;
+    const proto = (cur[0]! << 8) | cur[1]!;
+    if (proto !== 0x0800 && proto !== 0x86dd) return errno(ENOTSUPP);
+    if (flags & ~(BPF_F_ADJ_ROOM_FIXED_GSO | BPF_F_ADJ_ROOM_NO_CSUM_RESET)) return { fault: 'bpfplay does not simulate the encapsulation flags of bpf_skb_adjust_room' };
+    const p = s.packet;
+    const base = proto === 0x0800 ? 20 : 40;
+    let off = p.network - p.mac;
+    if (mode === BPF_ADJ_ROOM_NET) off += base;
+    else if (mode !== BPF_ADJ_ROOM_MAC) return errno(ENOTSUPP);
+    const lenCur = p.dataEnd - p.network;
+    const shrink = diff < 0;
+    if (shrink ? abs >= lenCur || lenCur - abs < base : p.dataEnd - p.data + abs > 0xffff) return errno(ENOTSUPP);
+    if (shrink) {
+      if (p.dataEnd - p.data < off + abs) return errno(ENOMEM);
+      netHdrPop(s, off, abs);
+    } else netHdrPush(s, off, abs);
+    const macLen = p.network - p.mac;
+    const len = p.dataEnd - p.data;
+    p.dataMeta = p.data;
+    p.mac = p.data;
+    p.network = p.data + macLen;
+    return setSkbLength(env, s, len) ?? 0n;
   },
 });
 
