@@ -2,7 +2,7 @@
 // the journeys (wait for the app, read a register, take a screenshot into test-results/).
 import { test as base, expect, type Page } from '@playwright/test';
 
-export const test = base.extend<{ consoleErrors: string[] }>({
+export const test = base.extend<{ consoleErrors: string[]; foreignRequests: string[] }>({
   consoleErrors: [
     async ({ page }, use) => {
       const errors: string[] = [];
@@ -12,6 +12,20 @@ export const test = base.extend<{ consoleErrors: string[] }>({
       page.on('pageerror', (e) => errors.push(String(e)));
       await use(errors);
       expect(errors, 'console errors').toEqual([]);
+    },
+    { auto: true },
+  ],
+  // The app works offline: every request goes to the server that serves dist/ (or is a blob:/data: URL).
+  foreignRequests: [
+    async ({ page, baseURL }, use) => {
+      const foreign: string[] = [];
+      const origin = new URL(baseURL ?? 'http://127.0.0.1/').origin;
+      page.on('request', (r) => {
+        const u = r.url();
+        if (!u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:')) foreign.push(u);
+      });
+      await use(foreign);
+      expect(foreign, 'requests to other origins').toEqual([]);
     },
     { auto: true },
   ],

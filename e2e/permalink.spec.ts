@@ -5,10 +5,10 @@ import { encodePermalink } from '../app/permalink/codec';
 import { expect, openApp, reg, shot, stepPos, test } from './fixtures';
 
 /** The editor's visible text; with `end`, after moving the cursor to the end of the document. */
-async function editorText(page: import('@playwright/test').Page, end = false): Promise<string> {
-  if (end) {
+async function editorText(page: import('@playwright/test').Page, end = false, home = false): Promise<string> {
+  if (end || home) {
     await page.locator('.monaco-editor').first().click();
-    await page.keyboard.press('Control+End');
+    await page.keyboard.press(end ? 'Control+End' : 'Control+Home');
   }
   return page.evaluate(() => (document.querySelector('.monaco-editor .view-lines') as HTMLElement).innerText.replace(/\u00a0/g, ' '));
 }
@@ -66,8 +66,8 @@ test('a link above 100 KB opens', async ({ page }) => {
   const hash = encodePermalink({ source: src, dialect: 'llvm' });
   expect(hash.length).toBeGreaterThan(100_000);
   await openApp(page, `./${hash}`);
-  await expect.poll(() => editorText(page)).toContain('# big');
-  expect(await editorText(page, true)).toContain('r0 = 0');
+  await expect.poll(() => editorText(page, false, true)).toContain('# big');
+  await expect.poll(() => editorText(page, true)).toContain('r0 = 0');
 });
 
 test('reload restores the draft', async ({ page }) => {
