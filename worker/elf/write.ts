@@ -59,7 +59,7 @@ interface Rel {
   type: number;
 }
 
-type SymRef = { kind: 'section'; name: string } | { kind: 'map'; index: number } | { kind: 'global'; name: string };
+type SymRef = { kind: 'section'; name: string } | { kind: 'map'; index: number };
 
 /** Several programs in one object (maps merged by name; the kdiff harness batches programs this way). */
 export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?: string } = {}): WriteResult {
@@ -118,12 +118,8 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
     // Where each function of this program lands: main in its section, the others in .text.
     const where = new Map<number, { inText: boolean; base: number }>();
     where.set(0, { inText: false, base: mainBase });
-    for (let i = 1; i < sorted.length; i++) {
-      const st = sorted[i]!;
-      const en = sorted[i + 1] ?? p.slots.length;
-      where.set(st, { inText: true, base: text.length + (st - sorted[1]!) });
-      void en;
-    }
+    // Sub-programs keep their order and spacing, appended to .text after what is already there.
+    for (let i = 1; i < sorted.length; i++) where.set(sorted[i]!, { inText: true, base: text.length + (sorted[i]! - sorted[1]!) });
     for (let i = 1; i < sorted.length; i++) {
       const st = sorted[i]!;
       const en = sorted[i + 1] ?? p.slots.length;
@@ -140,7 +136,6 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
       const w = where.get(f)!;
       return { inText: w.inText, idx: w.base + (pc - f) };
     };
-    const textStart = text.length;
     for (let pc = 0; pc < p.slots.length; pc++) {
       const s: Slot = { ...p.slots[pc]! };
       const here = locate(pc);
@@ -177,7 +172,7 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
           const t = locate(pc + 1 + s.imm);
           rels.push({ offset: here.idx * 8, ref: { kind: 'section', name: t.inText ? '.text' : secName }, type: R_BPF.R64_64 });
           s.src = 0;
-          s.imm = (t.inText ? t.idx : t.idx) * 8;
+          s.imm = t.idx * 8; // byte offset of the function in its section, as clang writes it
           next.imm = 0;
         } else if (s.src !== 0) diags.push(err(`program ${ei}: ld_imm64 at insn ${pc} with src ${s.src} cannot be written to an object libbpf loads`, { insn: pc }, 'elf.write'));
         put(here, s);
@@ -192,7 +187,6 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
       while (arr.length <= at.idx) arr.push({ opcode: 0, dst: 0, src: 0, off: 0, imm: 0 });
       arr[at.idx] = s;
     }
-    void textStart;
   });
 
   // ---- Build the ELF. ----
@@ -224,7 +218,7 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
   let mapsSize = 0;
   for (const { m, i } of userMaps) {
     mapOffset.set(i, mapsSize);
-    mapsSize += MAPDEF_SIZE + (m.inner ? 0 : 0);
+    mapsSize += MAPDEF_SIZE; // an inner map's `values` member is a zero-length array
   }
   if (userMaps.length) addSec({ name: '.maps', type: SHT.PROGBITS, flags: SHF.WRITE | SHF.ALLOC, data: new Uint8Array(mapsSize), align: 8 });
   maps.forEach((m, i) => {
@@ -255,7 +249,6 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
   if (text.length) sectionSym('.text');
   maps.forEach((m, i) => dataMaps[i] && sectionSym(m.name));
   for (const f of textFuncs) syms.push({ name: f.name, info: (STB.LOCAL << 4) | STT.FUNC, shndx: secIdx.get('.text')!, value: f.start * 8, size: f.size * 8 });
-  const firstGlobal = syms.length;
   for (const [name, s] of sections)
     for (const f of s.funcs) syms.push({ name: f.name, info: (STB.GLOBAL << 4) | STT.FUNC, shndx: secIdx.get(name)!, value: f.start * 8, size: f.size * 8 });
   syms.push({ name: '_license', info: (STB.GLOBAL << 4) | STT.OBJECT, shndx: secIdx.get('license')!, value: 0, size: lic.length });
@@ -263,7 +256,7 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
     symIdx.set(`map:${i}`, syms.length);
     syms.push({ name: cIdent(m.name, `map_${i}`), info: (STB.GLOBAL << 4) | STT.OBJECT, shndx: secIdx.get('.maps')!, value: mapOffset.get(i)!, size: MAPDEF_SIZE });
   }
-  const resolve = (r: SymRef): number => (r.kind === 'section' ? sectionSym(r.name) : r.kind === 'map' ? symIdx.get(`map:${r.index}`)! : 0);
+  const resolve = (r: SymRef): number => (r.kind === 'section' ? sectionSym(r.name) : symIdx.get(`map:${r.index}`)!);
   // Relocation sections (resolve may add section symbols, which must stay local: resolve all first).
   const relData = relFor.map((rf) => {
     const rs: Rel[] = rf.rels.map((r) => ({ offset: r.offset, sym: resolve(r.ref), type: r.type }));
@@ -276,7 +269,6 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
     return la - lb || a - b;
   });
   const newIndex = new Map(order.map((old, n) => [old, n]));
-  void firstGlobal;
   const symtabIdx = shdrs.length + relData.length;
   for (const rd of relData) {
     const w = new ByteWriter();
