@@ -333,18 +333,52 @@ describe('clang-19 -S of testdata/c against the ELF reader on clang-19 -c of the
   const dir = path.join(GOLDENS, 'testdata-c');
   const objs = path.resolve(import.meta.dirname, '../../../testdata/obj');
   const files = existsSync(dir) && existsSync(objs) ? readdirSync(dir).filter((f) => f.endsWith('.s') && existsSync(path.join(objs, f.replace(/\.s$/, '.o')))) : [];
-  it.skipIf(files.length === 0)('the same program: slots, maps (with initial values and inner maps), license, section, type, functions', () => {
+  /**
+   * The functions of a program by name, with bpf-to-bpf calls and function addresses written as the
+   * callee's name: the ELF reader appends subprograms breadth first, libbpf (and assembleLlvm) depth
+   * first, so only the order of the functions may differ.
+   */
+  const byFunction = (p: Program): Record<string, unknown[]> => {
+    const starts = Object.keys(p.funcs ?? {}).map(Number).sort((a, b) => a - b);
+    const nameAt = (slot: number): string => p.funcs?.[slot] ?? `@${slot}`;
+    const out: Record<string, unknown[]> = {};
+    starts.forEach((st, k) => {
+      const end = starts[k + 1] ?? p.slots.length;
+      out[nameAt(st)] = p.slots.slice(st, end).map((x, j) => {
+        const pc = st + j;
+        const isCall = x.opcode === 0x85 && x.src === 1;
+        const isFunc = x.opcode === 0x18 && x.src === 4;
+        return isCall || isFunc ? { ...x, imm: nameAt(pc + 1 + x.imm) } : x;
+      });
+    });
+    return out;
+  };
+  it('subprograms are appended depth first, only when used, as libbpf\'s bpf_object__reloc_code() does', () => {
+    // xdp_fold calls fold (which calls mix) and then clamp; sock_fold calls mix and clamp, not fold.
+    expect(Object.values(assembleLlvm(read('testdata-c/subprogs.s')).program!.funcs!)).toEqual(['xdp_fold', 'fold', 'mix', 'clamp']);
+    expect(Object.values(assembleLlvm(read('testdata-c/subprogs.s'), { section: 'socket' }).program!.funcs!)).toEqual(['sock_fold', 'mix', 'clamp']);
+  });
+  it.skipIf(files.length === 0)('the same program: functions, maps (with initial values and inner maps), license, section, type', () => {
     const view = (p: Program) => ({
-      slots: p.slots, license: p.license, section: p.section, progType: p.progType, funcs: p.funcs ?? {},
+      functions: byFunction(p), entry: p.funcs?.[0], length: p.slots.length, license: p.license, section: p.section, progType: p.progType,
       maps: p.maps.map(({ loc: _loc, inner, ...m }) => ({ ...m, ...(inner ? { inner: { ...inner, loc: undefined, name: undefined } } : {}) })),
     });
     expect(files.length).toBeGreaterThanOrEqual(10);
+    let n = 0;
     for (const f of files) {
       const a = assembleLlvm(read(`testdata-c/${f}`));
       expect(a.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), f).toEqual([]);
       const e = readElf(new Uint8Array(readFileSync(path.join(objs, f.replace(/\.s$/, '.o')))));
       expect(view(a.program!), f).toEqual(view(e.programs[0]!));
+      // Every other program section, picked with the section option.
+      for (const ep of e.programs.slice(1)) {
+        if (e.programs.filter((x) => x.section === ep.section).length > 1) continue;
+        const b = assembleLlvm(read(`testdata-c/${f}`), { section: ep.section });
+        expect(view(b.program!), `${f} ${ep.section}`).toEqual(view(ep));
+        n++;
+      }
     }
+    expect(n).toBeGreaterThanOrEqual(3);
   });
 });
 
@@ -369,7 +403,7 @@ describe('pasted llvm-objdump -d output', () => {
 
 describe('sections', () => {
   it('the first program section is the program, .text subprograms follow, other program sections are ignored with a warning', () => {
-    const r = assembleLlvm([
+    const src = [
       '\t.text',
       'sub:\n\tr0 = 7\n\texit',
       '\t.section\txdp,"ax",@progbits',
@@ -378,19 +412,29 @@ describe('sections', () => {
       'other:\n\tr0 = 1\n\texit',
       '\t.section kprobe/sys_write,"ax",@progbits',
       '\texit',
-    ].join('\n'));
+    ].join('\n');
+    const r = assembleLlvm(src);
     const p = r.program!;
     expect(p.section).toBe('xdp');
     expect(p.slots.map((s) => s.opcode)).toEqual([0x85, 0x95, 0xb7, 0x95]);
     expect(p.slots[0]).toMatchObject({ src: 1, imm: 1 });
     expect(p.labels).toMatchObject({ main: 0, sub: 2 });
     expect(r.diagnostics.map(formatDiagnostic)).toEqual([
-      '9: section tc ignored: one program per text (the program is section xdp)',
-      '13: section kprobe/sys_write ignored: one program per text (the program is section xdp)',
+      '9: section tc ignored: one program per text (the program is section xdp; pick another with the section option)',
+      '13: section kprobe/sys_write ignored: one program per text (the program is section xdp; pick another with the section option)',
+    ]);
+    const tc = assembleLlvm(src, { section: 'tc' });
+    expect(tc.diagnostics).toEqual([]);
+    expect(tc.program!.section).toBe('tc');
+    expect(tc.program!.progType).toBe('sched_cls');
+    expect(tc.program!.slots.map((x) => x.opcode)).toEqual([0xb7, 0x95]); // tc calls nothing in .text
+    expect(assembleLlvm(src, { section: 'nope' }).diagnostics.map(formatDiagnostic)).toEqual([
+      'no code section nope (sections with instructions: .text, xdp, tc, kprobe/sys_write)',
     ]);
   });
   it('jumps cannot cross sections', () => {
-    expect(errors('.section a,"ax"\nx: exit\n.text\ngoto x\n')[0]).toMatch(/^4:6: label x is in section a, not in this section/);
+    expect(errors('.section a,"ax"\nx: call f\nexit\n.text\nf: goto x\n')[0]).toMatch(/^5:9: label x is in section a, not in this section/);
+    expect(errors('.section a,"ax"\ncall f\nexit\n.text\nf: goto y\ng: y: exit\n.type g,@function\n')[0]).toMatch(/^5:9: jump to y leaves the function/);
   });
   it('instructions in a data section are errors; data in a code section must be raw slots', () => {
     expect(errors('.data\nr0 = 1')[0]).toBe('2:1: instruction in data section .data');

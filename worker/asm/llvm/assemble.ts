@@ -116,6 +116,14 @@ interface DataSym {
   col: number;
 }
 
+/** A run of slots [start, end) of a section, placed at slot `at` of the program. */
+interface Piece {
+  section: Section;
+  start: number;
+  end: number;
+  at: number;
+}
+
 interface LabelDef {
   section: Section;
   slot: number;
@@ -155,6 +163,8 @@ class Asm {
   explicitSection = false;
   skippedNoted = new Set<string>();
   funcSyms: string[] = [];
+  /** The program section to assemble when the text has several (assembleLlvm's `section` option). */
+  wantSection: string | undefined;
   relocNoted = false;
 
   constructor() {
@@ -641,29 +651,40 @@ class Asm {
     this.legacyMaps();
     const code = this.sections.filter((s) => s.code && s.slots.length > 0);
     const progSecs = code.filter((s) => s.name !== '.text');
-    const main = progSecs[0] ?? code[0] ?? this.section('.text', true);
-    const order = [main, ...code.filter((s) => s !== main && s.name === '.text')];
-    for (const s of progSecs.slice(1)) {
-      this.diags.push(warn(`section ${s.name} ignored: one program per text (the program is section ${main.name})`, { line: s.line ?? this.firstLine(s) }, 'asm.section'));
+    let main = progSecs[0] ?? code[0] ?? this.section('.text', true);
+    if (this.wantSection !== undefined) {
+      const w = code.find((s) => s.name === this.wantSection);
+      if (!w) {
+        const have = code.map((s) => s.name).join(', ') || 'none';
+        this.diags.push(err(`no code section ${this.wantSection} (sections with instructions: ${have})`, {}, 'asm.section'));
+        return null;
+      }
+      main = w;
+    } else {
+      for (const s of progSecs.slice(1)) {
+        this.diags.push(warn(`section ${s.name} ignored: one program per text (the program is section ${main.name}; pick another with the section option)`, { line: s.line ?? this.firstLine(s) }, 'asm.section'));
+      }
     }
-    const base = new Map<Section, number>();
-    let n = 0;
-    for (const s of order) {
-      base.set(s, n);
-      n += s.slots.length;
-    }
-    const slots: Slot[] = order.flatMap((s) => s.slots.map((x) => ({ ...x })));
-    const sourceMap: (SrcPos | null)[] = order.flatMap((s) => s.pos);
+    const pieces = this.layout(main);
+    const pieceOf = (sec: Section, slot: number): Piece | undefined =>
+      pieces.find((q) => q.section === sec && q.start <= slot && slot < q.end) ??
+      pieces.find((q) => q.section === sec && slot === q.end && q.end === sec.slots.length); // a label at the very end
+    const place = (sec: Section, slot: number): number | undefined => {
+      const q = pieceOf(sec, slot);
+      return q ? q.at + slot - q.start : undefined;
+    };
+    const slots: Slot[] = pieces.flatMap((q) => q.section.slots.slice(q.start, q.end).map((x) => ({ ...x })));
+    const sourceMap: (SrcPos | null)[] = pieces.flatMap((q) => q.section.pos.slice(q.start, q.end));
     const labels: Record<string, number> = {};
     for (const [name, l] of this.labels) {
-      const b = base.get(l.section);
-      if (b !== undefined) labels[name] = b + l.slot;
+      const at = place(l.section, l.slot);
+      if (at !== undefined) labels[name] = at;
     }
     const funcs: Record<number, string> = {};
     for (const f of this.fixups) {
-      const b = base.get(f.section);
-      if (b === undefined) continue;
-      const pc = b + f.slot;
+      const fromPiece = pieceOf(f.section, f.slot);
+      if (fromPiece === undefined || f.slot >= fromPiece.end) continue;
+      const pc = fromPiece.at + f.slot - fromPiece.start;
       const at = (col: number, text: string): { line: number; col: number; endCol: number } => ({ line: f.line, col, endCol: col + text.length });
       const p = f.insn;
       if (p.kind === 'ldmap') {
@@ -686,12 +707,12 @@ class Asm {
           continue;
         }
         const fn = this.labels.get(p.name);
-        const fb = fn ? base.get(fn.section) : undefined;
-        if (fn && fb !== undefined && !p.value) {
+        const fat = fn ? place(fn.section, fn.slot) : undefined;
+        if (fn && fat !== undefined && !p.value) {
           // A function's address (a bpf_loop / timer callback): BPF_PSEUDO_FUNC, imm = slots to the target.
           slots[pc]!.src = 4;
-          slots[pc]!.imm = fb + fn.slot + Math.trunc(p.off / 8) - (pc + 1);
-          funcs[fb + fn.slot] = p.name;
+          slots[pc]!.imm = fat + Math.trunc(p.off / 8) - (pc + 1);
+          funcs[fat] = p.name;
           continue;
         }
         const why = d
@@ -741,16 +762,20 @@ class Asm {
         this.diags.push(err(`undefined label ${name}`, at(tok.col, tok.text), 'asm.label'));
         continue;
       }
-      const lb = base.get(l.section);
+      const target = place(l.section, l.slot);
       const isCall = p.kind === 'call';
-      if (lb === undefined || (!isCall && l.section !== f.section)) {
+      if (!isCall && l.section !== f.section) {
         this.diags.push(err(`label ${name} is in section ${l.section.name}, not in this section`, at(tok.col, tok.text), 'asm.label'));
         continue;
       }
-      const delta = lb + l.slot - (pc + 1);
+      if (target === undefined || (!isCall && pieceOf(l.section, l.slot) !== fromPiece)) {
+        this.diags.push(err(`jump to ${name} leaves the function (subprograms are placed separately)`, at(tok.col, tok.text), 'asm.label'));
+        continue;
+      }
+      const delta = target - (pc + 1);
       if (isCall) {
         slots[pc]!.imm = delta;
-        funcs[lb + l.slot] = name;
+        funcs[target] = name;
       } else if (p.kind === 'ja' && p.long) {
         slots[pc]!.imm = delta;
       } else {
@@ -763,8 +788,8 @@ class Asm {
     }
     for (const name of this.funcSyms) {
       const l = this.labels.get(name);
-      const b = l ? base.get(l.section) : undefined;
-      if (l && b !== undefined) funcs[b + l.slot] = name;
+      const at = l ? place(l.section, l.slot) : undefined;
+      if (l && at !== undefined && l.slot < l.section.slots.length) funcs[at] = name;
     }
     if (this.diags.some((d) => d.severity === 'error')) return null;
     const program: Program = { slots, maps: this.maps, labels, sourceMap, origin: 'llvm' };
@@ -776,6 +801,56 @@ class Asm {
       if (t) program.progType = t;
     }
     return program;
+  }
+
+  /**
+   * Where each piece of code goes: the program section whole, then the .text functions it calls or
+   * takes the address of, transitively, each appended once in the order they are first met (depth
+   * first), as libbpf's bpf_object__reloc_code() appends subprograms. When the program is .text
+   * itself, it is taken whole.
+   */
+  layout(main: Section): Piece[] {
+    const pieces: Piece[] = [{ section: main, start: 0, end: main.slots.length, at: 0 }];
+    const text = this.sections.find((x) => x.name === '.text' && x.code);
+    if (!text || text === main || text.slots.length === 0) return pieces;
+    // Function starts in .text: .type @function symbols and the targets of calls and function addresses.
+    const starts = new Set<number>([0]);
+    const textTarget = (f: Fixup): number | undefined => {
+      const p = f.insn;
+      const name = p.kind === 'call' && p.callKind === 'name' ? p.name : p.kind === 'ldmap' && !p.value ? p.name : undefined;
+      if (name === undefined || this.maps.some((m) => m.name === name)) return undefined;
+      const l = this.labels.get(name);
+      return l && l.section === text && l.slot < text.slots.length ? l.slot : undefined;
+    };
+    for (const n of this.funcSyms) {
+      const l = this.labels.get(n);
+      if (l && l.section === text && l.slot < text.slots.length) starts.add(l.slot);
+    }
+    for (const f of this.fixups) {
+      const t = textTarget(f);
+      if (t !== undefined) starts.add(t);
+    }
+    const sorted = [...starts].sort((a, b) => a - b);
+    const funcAt = (slot: number): { start: number; end: number } => {
+      let k = 0;
+      while (k + 1 < sorted.length && sorted[k + 1]! <= slot) k++;
+      return { start: sorted[k]!, end: sorted[k + 1] ?? text.slots.length };
+    };
+    let at = main.slots.length;
+    const visit = (sec: Section, start: number, end: number): void => {
+      const fx = this.fixups.filter((f) => f.section === sec && f.slot >= start && f.slot < end).sort((a, b) => a.slot - b.slot);
+      for (const f of fx) {
+        const t = textTarget(f);
+        if (t === undefined) continue;
+        const fn = funcAt(t);
+        if (pieces.some((q) => q.section === text && q.start === fn.start)) continue;
+        pieces.push({ section: text, start: fn.start, end: fn.end, at });
+        at += fn.end - fn.start;
+        visit(text, fn.start, fn.end);
+      }
+    };
+    visit(main, 0, main.slots.length);
+    return pieces;
   }
 
   firstLine(s: Section): number | undefined {
@@ -809,9 +884,13 @@ function argInt(v: Tok[]): bigint | null {
   return null;
 }
 
-/** Assembles LLVM-dialect text into a Program. */
-export function assembleLlvm(text: string): ProgramResult {
+/**
+ * Assembles LLVM-dialect text into a Program. When the text has several program sections (clang -S of
+ * a file with several SEC()s), `section` picks one; by default the first, with a warning for the rest.
+ */
+export function assembleLlvm(text: string, opts: { section?: string } = {}): ProgramResult {
   const a = new Asm();
+  a.wantSection = opts.section;
   let program: Program | null = null;
   try {
     a.run(text);
