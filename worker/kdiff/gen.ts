@@ -1,12 +1,18 @@
 // The kernel-differential program generator: from a seed, programs that the Linux verifier accepts and
 // that exercise every instruction class with edge operands — ALU/ALU64 (every op, K and X, shifts by
-// register beyond the width, div/mod by zero through registers, sdiv/smod, movsx), byte swaps, ld_imm64,
-// JMP/JMP32 (every condition, ja and gotol), stack stores/loads at every size incl. sign-extending loads,
-// atomics of every kind on the stack, bpf-to-bpf calls, bounded loops, and packet reads/writes (XDP and
-// sched_cls with data/data_end guards; LD_ABS/LD_IND in sched_cls and socket_filter).
-// Instruction shapes come from the one opcode table (worker/isa/opcodes.ts). Each program ends by
-// dumping every scratch register and the stack area into the packet (where the type may write it) and
-// folding them into r0, so the return value and packet output expose any difference in execution.
+// register beyond the width, div/mod by zero and INT_MIN/-1 through registers, sdiv/smod, movsx), byte
+// swaps, ld_imm64 (constants, map fds, global-data map values), JMP/JMP32 (every condition, ja, gotol,
+// may_goto), stack stores/loads at every size incl. sign-extending loads, atomics of every kind on the
+// stack, map values and global data, bpf-to-bpf calls, bounded loops, context field reads and writes,
+// map and packet helpers, and packet reads/writes — direct access behind data_end checks (constant and
+// variable offsets, XDP metadata) and LD_ABS/LD_IND — for the eight program types BPF_PROG_TEST_RUN
+// runs on packets (xdp, sched_cls, sched_act, socket_filter, cgroup_skb, lwt_in/out/xmit), some with a
+// ctx_in. Instruction shapes come from the one opcode table (worker/isa/opcodes.ts), context fields and
+// allowed helpers from the program-type table (worker/progtypes/table.ts). Each program ends by dumping
+// every scratch register and the stack area into the packet (where the type may write it) and folding
+// them into r0, so the return value and packet output expose any difference in execution.
+// Also here: one-access probes of every context field and of LD_ABS/LD_IND at edge offsets, with the
+// known differences (and why) that keep those accesses out of the random programs.
 // It does not run anything (the harness does: scripts/kdiff-run.ts) and needs no kernel.
 
 import type { Slot } from '../isa/insn';
