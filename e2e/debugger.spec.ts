@@ -85,3 +85,19 @@ test('the watchdog stops an endless loop and keeps the program', async ({ page }
   await expect(page.getByTestId('packet-0').locator('.c-verdict')).toHaveText('fault');
   await expect(page.getByTestId('step-pos')).toHaveText(/step 0\/100000/);
 });
+
+test('keyboard: F10 steps, Shift+F10 steps back, F7 moves to the next packet; Run animates to the end', async ({ page }) => {
+  await openApp(page);
+  await expect.poll(() => stepPos(page)).toMatch(/^step 0\//);
+  await page.keyboard.press('F10');
+  await expect.poll(() => stepPos(page)).toMatch(/^step 1\//);
+  await page.keyboard.press('F10');
+  await page.keyboard.press('Shift+F10');
+  await expect.poll(() => stepPos(page)).toMatch(/^step 1\//);
+  await page.keyboard.press('F7');
+  await expect(page.getByTestId('packet-1')).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '30/s' });
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(page.getByTestId('step-pos')).toHaveText(/step (\d+)\/\1/, { timeout: 15_000 });
+  await expect(page.locator('.tl-explain')).toContainText('Returned 74');
+});
