@@ -124,6 +124,16 @@ const adjustRoom = (diff: number, mode: number, flags: number) => Buffer.concat(
   LDXW(2, 6, 76), LDXW(3, 6, 80), MOVR(0, 3), I(0x1f, 0, 2, 0, 0), LDXW(4, 6, 0), I(0x67, 4, 0, 0, 16), ADDR(0, 4), EXIT]);
 for (const [d, m, f] of [[8, 0, 0], [-8, 0, 0], [20, 1, 0], [-20, 1, 0], [4, 0, 1], [4, 0, 32], [-40, 0, 0], [5000, 0, 0], [8, 2, 0], [-1, 1, 0], [100, 1, 0]])
   CASES.push({ name: `skb_adjust_room ${d} mode ${m} flags ${f}`, type: 'sched_cls', prog: adjustRoom(d, m, f) });
+const ST = (off: number, v: number) => I(0x62, 10, 0, off, v);
+/** lwt_push_encap(skb, type, fp-48, len) with an IPv4 (or IPv6) header on the stack; r0 = ret + (len << 16) */
+const pushEncap = (type: number, len: number, v6: boolean, check: number) => Buffer.concat([
+  ...(v6 ? [ST(-48, 0x60), ST(-44, 0x29000000), ST(-40, 0x0000b80d | 0x0120), ST(-36, 0), ST(-32, 0), ST(-28, 0x01000000), ST(-24, 0x0000b80d | 0x0120), ST(-20, 0), ST(-16, 0), ST(-12, 0x02000000)]
+    : [ST(-48, 0x00000045), ST(-44, 0), ST(-40, 0x00000440 | (check << 16)), ST(-36, 0x0100000a), ST(-32, 0x0200000a)]),
+  MOVR(6, 1), MOV(2, type), MOVR(3, 10), ADDK(3, -48), MOV(4, len), CALL(73), LDXW(2, 6, 0), I(0x67, 2, 0, 0, 16), ADDR(0, 2), EXIT,
+]);
+for (const t of ['lwt_xmit', 'lwt_in'] as TestRunType[])
+  for (const [ty, len, v6, ck] of [[2, 20, false, 0], [2, 20, false, 0x1234], [2, 16, false, 0], [2, 40, true, 0], [2, 24, true, 0], [3, 20, false, 0], [1, 20, false, 0]] as [number, number, boolean, number][])
+    CASES.push({ name: `lwt_push_encap type ${ty} len ${len} ${v6 ? 'v6' : 'v4'} check ${ck}`, type: t, prog: pushEncap(ty, len, v6, ck) });
 for (const t of ['sched_cls', 'socket_filter'] as TestRunType[]) CASES.push({ name: 'get_socket_uid', type: t, prog: Buffer.concat([CALL(47), EXIT]) });
 for (const k of [0, 1, 3, 4, 7]) CASES.push({ name: `skb_change_type ${k}`, type: 'sched_cls', prog: Buffer.concat([MOVR(6, 1), MOV(2, k), CALL(32), JNE0(0, 1), LDXW(0, 6, 4), EXIT]) });
 for (const off of [0, 10, 60, 5000]) {

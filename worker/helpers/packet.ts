@@ -12,10 +12,10 @@
 // bpf_skb_change_head pushes zeroed head room; bpf_skb_vlan_push/pop move tags between the packet and
 // the accelerated-tag metadata like skb_vlan_push/skb_vlan_pop; bpf_skb_change_proto makes room for an
 // IPv6 header or removes it; bpf_skb_adjust_room grows or shrinks room at the MAC or network header
-// (without its encapsulation flags, which fault as not simulated). This file registers itself; worker/helpers/index.ts (or
+// (without its encapsulation flags, which fault as not simulated); bpf_lwt_push_encap pushes an IP header. This file registers itself; worker/helpers/index.ts (or
 // worker/progtypes/run.ts) imports it.
 
-import { csumAdd, csumFold, csumPartial, csumSub } from '../packets/checksum';
+import { csumAdd, csumFold, csumPartial, csumSub, internetChecksum } from '../packets/checksum';
 import type { TestRunSetup } from '../progtypes/testrun';
 import { PACKET_BASE } from '../vm/memory';
 import { errno, registerHelper, type HelperEnv, type HelperResult } from './types';
@@ -614,6 +614,47 @@ registerHelper({
     p.mac = p.data;
     p.network = p.data + macLen;
     return setSkbLength(env, s, len) ?? 0n;
+  },
+});
+
+registerHelper({
+  id: 73, name: 'lwt_push_encap',
+  // bpf_lwt_push_ip_encap (BPF_LWT_ENCAP_IP, lwt_in and lwt_xmit): prepend the given IPv4/IPv6 header to
+  // the packet; an IPv4 header with a zero checksum gets one (ip_fast_csum); protocol follows the header.
+  // The seg6 encapsulations of lwt_in are not simulated (they fault).
+  call(env, _skb, typeArg, hdr, lenArg): HelperResult {
+    const s = packetOf(env, 'lwt_push_encap');
+    if ('fault' in s) return s;
+    if (typeArg === 0n || typeArg === 1n) {
+      if (s.type !== 'lwt_in') return errno(EINVAL);
+      // seg6_validate_srh: routing type 4 and (hdrlen + 1) * 8 == len; a valid SRH is not simulated
+      const n = Number(lenArg & 0xffffffffn);
+      const srh = readMem(env, hdr, Math.min(Math.max(n, 4), 256));
+      if ('fault' in srh) return srh;
+      if (srh[2] !== 4 || (srh[1]! + 1) * 8 !== n) return errno(EINVAL);
+      return { fault: 'bpfplay does not simulate seg6 encapsulation (BPF_LWT_ENCAP_SEG6*)' };
+    }
+    if (typeArg !== 2n) return errno(EINVAL);
+    const len = Number(lenArg & 0xffffffffn);
+    if (len < 20 || len > 256) return errno(EINVAL);
+    const h = readMem(env, hdr, len);
+    if ('fault' in h) return h;
+    const version = h[0]! >> 4;
+    const ihl = (h[0]! & 0xf) * 4;
+    if (version === 4 ? len < ihl : version === 6 ? len < 40 : true) return errno(EINVAL);
+    syncFromRegions(env, s);
+    const p = s.packet;
+    netHdrPush(s, 0, len);
+    p.buf.set(h, p.data);
+    if (version === 4 && p.buf[p.data + 10] === 0 && p.buf[p.data + 11] === 0) {
+      const c = internetChecksum(p.buf, p.data, p.data + ihl);
+      p.buf[p.data + 10] = c >> 8;
+      p.buf[p.data + 11] = c & 0xff;
+    }
+    p.dataMeta = p.data;
+    p.network = p.data;
+    const proto = version === 4 ? 0x0800 : 0x86dd;
+    return setSkbLength(env, s, p.dataEnd - p.data) ?? ctxWrite(env, 16, Uint8Array.of(proto >> 8, proto & 0xff, 0, 0)) ?? 0n;
   },
 });
 
