@@ -33,7 +33,8 @@
 //                      big maps; at most 512 kept and within historyBytes, thinned evenly)
 //
 // `vm.step(): StepRecord` is the primitive: pc before/after, registers read and written (bigint
-// before/after), memory writes (region, offset, before/after bytes), map changes (key, before/after
+// before/after), memory writes (region, offset, before/after bytes), memory reads (region, offset,
+// size), map changes (key, before/after
 // value), the helper call (id, name, args, r0), outputs produced, call depth, and `done` (exit with r0,
 // or a fault { insn, message } naming the instruction, address, size and region).
 // `vm.back(): boolean` undoes one step exactly (registers, memory, frames, PRNG, outputs, helpers' run
@@ -65,7 +66,7 @@ export { createVm, createRunner, runFast, Vm, type Runner, type VmEnv, type Step
 export { runRaw, type RawResult } from './raw';
 export {
   Memory, CTX_BASE, PACKET_BASE, STACK_TOP, MAP_PTR_BASE, MAP_VALUE_BASE, RINGBUF_BASE, MEM_BASE, CODE_BASE,
-  MAX_BPF_STACK, MAX_CALL_FRAMES, type RegionSpec, type RegionKind, type PtrField, type MemWrite,
+  MAX_BPF_STACK, MAX_CALL_FRAMES, type RegionSpec, type RegionKind, type PtrField, type MemWrite, type MemRead,
 } from './memory';
 export { MAX_TAIL_CALL_CNT, BPF_MAX_LOOPS, DEFAULT_BUDGET, SKF_NET_OFF, SKF_LL_OFF, type Done, type HelperCall, type MapChange } from './machine';
 export { mapPtrAddr, mapValueBase, codeAddr } from './compile';

@@ -210,6 +210,9 @@ describe(`every ISA row executes (${mode})`, () => {
       const at = mode === 'abs' ? 1 : 0; // ind adds r7 = 1
       const want = BigInt('0x' + Buffer.from(pkt.subarray(1, 1 + r.size!)).toString('hex'));
       expect(both(mk(at), env, 1).r0).toBe(want);
+      const { vm } = createVm({ program: mk(at), ...env, regions: env.regions!.map((r) => ({ ...r, bytes: r.bytes.slice() })) });
+      vm!.step();
+      expect(vm!.step().memReads).toEqual([{ region: 'packet', offset: 1, size: r.size!, addr: PACKET_BASE + 1n }]);
       const out = both(mk(6), env, 1);
       expect(out.r0).toBe(0n);
       expect(out.fault).toBeNull();

@@ -229,6 +229,7 @@ export class Machine implements HelperEnv {
           this.done = { kind: 'exit', r0: 0n };
           return;
         }
+        if (this.mem.readRec !== null) this.mem.readRec.push({ region: r.name, offset: off, size: i.size, addr: r.base + BigInt(off) });
         const dv = new DataView(r.bytes.buffer, r.bytes.byteOffset + off, i.size);
         const v = i.size === 1 ? dv.getUint8(0) : i.size === 2 ? dv.getUint16(0, false) : dv.getInt32(0, false);
         this.R[0] = v;

@@ -101,7 +101,17 @@ export interface MemWrite {
   after: Uint8Array;
 }
 
+/** One recorded memory read (for step records: what an instruction or helper read). */
+export interface MemRead {
+  region: string;
+  offset: number;
+  size: number;
+  addr: bigint;
+}
+
 export class Memory {
+  /** When set, every read appends here (step mode). */
+  readRec: MemRead[] | null = null;
   regions: Region[] = [];
   private byName = new Map<string, Region>();
   /** When set, every write appends here (step mode). */
@@ -216,6 +226,7 @@ export class Memory {
   /** Loads `size` bytes little-endian; returns lo, writes hi into out[1] (zero unless size 8). */
   load(pc: number, lo: number, hi: number, size: number, out: Int32Array): number {
     const { r, off } = this.resolve(lo, hi, size, false, pc);
+    if (this.readRec !== null) this.readRec.push({ region: r.name, offset: off, size, addr: join64(lo, hi) });
     if (r.ptrFields !== null) {
       for (const f of r.ptrFields) {
         if (off === f.off && size >= f.size && size <= 8) {
@@ -256,6 +267,7 @@ export class Memory {
     try {
       const a = BigInt.asUintN(64, addr);
       const { r, off } = this.resolve(Number(a & 0xffffffffn) | 0, Number(a >> 32n) | 0, len, false, -1);
+      if (this.readRec !== null) this.readRec.push({ region: r.name, offset: off, size: len, addr: a });
       return r.bytes.slice(off, off + len);
     } catch (e) {
       if (e instanceof VmFault) return e.message;

@@ -316,6 +316,10 @@ describe('step records', () => {
     const upd = recs.find((r) => r.helper?.name === 'map_update_elem')!;
     expect(upd.maps).toEqual([{ map: 'h', index: 0, key: Uint8Array.from([7, 0, 0, 0]), before: null, after: Uint8Array.from([99, 0, 0, 0, 0, 0, 0, 0]) }]);
     expect(upd.helper?.ret).toBe(0n);
+    expect(upd.memReads).toEqual([
+      { region: 'stack', offset: 508, size: 4, addr: STACK_TOP - 4n },
+      { region: 'stack', offset: 496, size: 8, addr: STACK_TOP - 16n },
+    ]);
     const pr = recs.find((r) => r.helper?.name === 'trace_printk')!;
     expect(pr.outputs).toEqual([{ kind: 'trace_printk', text: 'n=42\n' }]);
     expect(vm!.result().r0).toBe(5n);

@@ -9,7 +9,7 @@ import { helperSet as getHelperSet, type HelperDef, type HelperSetName, type Out
 import { bugDiagnostic, err, type Diagnostic } from '../util/diag';
 import { mapPtrAddr, mapValueBase } from './compile';
 import { BPF_MAX_LOOPS, DEFAULT_BUDGET, Machine, copyPlain, type Done, type Frame, type HelperCall, type MapChange } from './machine';
-import { MAX_BPF_STACK, MAX_CALL_FRAMES, Memory, framePointer, STACK_TOP, VmFault, join64, type MemWrite, type RegionSpec } from './memory';
+import { MAX_BPF_STACK, MAX_CALL_FRAMES, Memory, framePointer, STACK_TOP, VmFault, join64, type MemRead, type MemWrite, type RegionSpec } from './memory';
 import { o } from './ops64';
 import { FLAG_FRAMES, FLAG_REPLAY, History } from './history';
 import { Ops } from './compile';
@@ -66,6 +66,8 @@ export interface StepRecord {
   /** Registers whose value changed. */
   writes: RegChange[];
   mem: MemWrite[];
+  /** Memory the instruction (or its helper) read: region, offset, size, address. */
+  memReads: MemRead[];
   maps: MapChange[];
   helper: HelperCall | null;
   outputs: OutputEvent[];
@@ -289,6 +291,7 @@ function readsOf(m: Machine): number[] {
 }
 
 const NO_WRITES: MemWrite[] = Object.freeze([]) as unknown as MemWrite[];
+const NO_READS: MemRead[] = Object.freeze([]) as unknown as MemRead[];
 const NO_MAP_CHANGES: MapChange[] = Object.freeze([]) as unknown as MapChange[];
 const NO_OUTPUTS: OutputEvent[] = Object.freeze([]) as unknown as OutputEvent[];
 
@@ -303,6 +306,7 @@ export class Vm {
   private regsBefore = new Int32Array(22);
   private regionIndex = new Map<string, number>();
   private memScratch: MemWrite[] = [];
+  private readScratch: MemRead[] = [];
   readonly maxHistoryBytes: number;
   readonly checkpointEvery: number;
   private nextCheckpoint: number;
@@ -360,13 +364,18 @@ export class Vm {
     const scratch = this.memScratch;
     scratch.length = 0;
     m.mem.rec = scratch;
+    const reads0 = this.readScratch;
+    reads0.length = 0;
+    m.mem.readRec = reads0;
     m.mem.remapped = false;
     m.recording = true;
     m.lastHelper = null;
     m.execOne();
     m.mem.rec = null;
+    m.mem.readRec = null;
     m.recording = false;
     const mem = scratch.length === 0 ? NO_WRITES : scratch.slice();
+    const memReads = reads0.length === 0 ? NO_READS : reads0.slice();
     const maps = m.mapChanges.length === 0 ? NO_MAP_CHANGES : m.finishMapChanges();
     const writes: RegChange[] = [];
     let regMask = 0;
@@ -381,7 +390,7 @@ export class Vm {
     const replay = maps.length > 0 || m.mem.remapped || m.lastHelper !== null;
     m.mem.remapped = false;
     const rec: StepRecord = {
-      step: this.steps, prog, pc, nextProg: m.prog, nextPc: m.S.pc, reads, writes, mem, maps, helper: m.lastHelper,
+      step: this.steps, prog, pc, nextProg: m.prog, nextPc: m.S.pc, reads, writes, mem, memReads, maps, helper: m.lastHelper,
       outputs: m.outputs.length === outputs0 ? NO_OUTPUTS : m.outputs.slice(outputs0), depthBefore, depthAfter: m.frames.length,
       done: m.done, ran: !wasDone,
     };
