@@ -105,7 +105,7 @@ export function formatInsnLlvm(i: Insn, p?: Program, opts: FormatOptions = {}): 
       if (!exact && i.callKind === 'helper' && opts.helperNames && i.imm > 0 && HELPER_NAMES[i.imm]) return `call bpf_${HELPER_NAMES[i.imm]}#${i.imm}`;
       if (exact || i.callKind === 'helper') return `call ${hexImm(i.imm)}`;
       if (i.callKind === 'local') {
-        const name = opts.labelFor?.(i.pc + 1 + i.imm) ?? p?.funcs?.[i.pc + 1 + i.imm];
+        const name = opts.labelFor?.(i.pc + 1 + i.imm);
         return name ? `call ${name}` : `call pc${i.imm < 0 ? '-' : '+'}${Math.abs(i.imm)}`;
       }
       return i.off ? `call kfunc(${hexImm(i.imm)}, ${hexImm(i.off)})` : `call kfunc(${hexImm(i.imm)})`;
@@ -122,7 +122,7 @@ export function formatInsnLlvm(i: Insn, p?: Program, opts: FormatOptions = {}): 
       }
       if (i.pseudo === 4 && !exact && i.imm2 === 0) {
         // BPF_PSEUDO_FUNC: a function's address, by name when the target has one.
-        const name = opts.labelFor?.(i.pc + 1 + i.imm) ?? p?.funcs?.[i.pc + 1 + i.imm];
+        const name = opts.labelFor?.(i.pc + 1 + i.imm);
         if (name) return `r${i.dst} = ${name} ll`;
       }
       // objdump prints the pseudo's imm unsigned.
