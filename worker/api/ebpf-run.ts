@@ -10,7 +10,7 @@ import type { Program } from '../isa/program';
 import { prepareAttachView } from '../progtypes/attach';
 import { TEST_RUN_TYPES, type TestRunSetup, type TestRunType } from '../progtypes/testrun';
 import { PROG_TYPE_NAMES, PROG_TYPES, verdictName, type ProgTypeName } from '../progtypes/table';
-import { createVm, runFast, CTX_BASE, PACKET_BASE, STACK_TOP, type RegionSpec, type StepRecord, type Vm, type VmEnv } from '../vm/index';
+import { createVm, runFast, CTX_BASE, PACKET_BASE, type RegionSpec, type StepRecord, type Vm, type VmEnv } from '../vm/index';
 import type { MapImpl } from '../maps/types';
 import type { OutputEvent } from '../helpers/types';
 import { formatDiagnostic } from '../util/diag';
@@ -362,4 +362,3 @@ export function openDebug(
   return new EbpfDebug(packetIndex, vm, pe, program, progType, views, budget, states);
 }
 
-export { STACK_TOP };

@@ -28,11 +28,7 @@ import '../maps/index';
 import { helperProto } from '../helpers/protos';
 import { verify as verifyProgram } from '../verifier/index';
 import { initState, step as cbpfStep, run as cbpfRun, socketVerdict, type CbpfEffect, type SkbContext } from '../cbpf/interp';
-import { cbpfRow as cbpfRowOf0, type SockFilter } from '../cbpf/insn';
-
-function cbpfRowOf(f: SockFilter) {
-  return cbpfRowOf0(f.code);
-}
+import { cbpfRow, type SockFilter } from '../cbpf/insn';
 import { SAMPLES, buildSample } from '../packets/samples';
 import { buildPacket, type LayerSpec } from '../packets/build';
 import { decodePacket } from '../packets/decode';
@@ -351,7 +347,7 @@ function explainClassic(f: SockFilter, e: CbpfEffect | undefined): string {
   if (e.A[0] !== e.A[1]) parts.push(`A becomes ${fmtHex(e.A[1])}`);
   if (e.X[0] !== e.X[1]) parts.push(`X becomes ${fmtHex(e.X[1])}`);
   if (e.mem) parts.push(`M[${e.mem.index}] becomes ${fmtHex(e.mem.after)}`);
-  const row = cbpfRowOf(f);
+  const row = cbpfRow(f.code);
   if (row?.kind === 'jmp') {
     const taken = e.nextPc === e.pc + 1 + f.jt;
     const operand = row.src === 'x' ? `X (${fmtHex(e.X[0])})` : fmtHex(f.k);
