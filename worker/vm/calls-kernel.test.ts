@@ -75,3 +75,4 @@ describe('bpf-to-bpf calls', () => {
     }
   });
 });
+
