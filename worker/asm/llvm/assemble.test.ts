@@ -199,7 +199,7 @@ describe('errors: line:col and what was expected', () => {
     ['r1 = 08', '1:6: invalid number 08'],
     ['r0 = *(u32 *)(r1 + 4', "1:21: expected ')' after the address, found end of line"],
     ['call nosuch', '1:6: undefined label or helper nosuch'],
-    ['r1 = nomap ll', '1:6: unknown map nomap (declare it with .map nomap TYPE key=K value=V entries=N)'],
+    ['r1 = nomap ll', '1:6: unknown map or variable nomap (declare a map with .map nomap TYPE key=K value=V entries=N)'],
     ['r1 +=', '1:6: expected an immediate, found end of line'],
     ['.map m hash key=4 value=8', '1:1: missing entries=: .map NAME TYPE key=K value=V entries=N [flags=F]'],
     ['.map m frob key=4 value=8 entries=1', '1:8: unknown map type frob'],

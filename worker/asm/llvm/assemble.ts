@@ -719,7 +719,7 @@ class Asm {
           ? d.section.name === '.maps'
             ? `${p.name} is a BTF-defined map (section .maps) without usable BTF; compile with clang -g, or declare it with .map ${p.name} TYPE key=K value=V entries=N`
             : `${p.name} is in section ${d.section.name}, which is neither a map nor global data`
-          : `unknown map ${p.name} (declare it with .map ${p.name} TYPE key=K value=V entries=N)`;
+          : `unknown map or variable ${p.name} (declare a map with .map ${p.name} TYPE key=K value=V entries=N)`;
         this.diags.push(err(why, at(p.tok.col, p.tok.text), 'asm.map'));
         continue;
       }
@@ -746,7 +746,7 @@ class Asm {
         if (!this.labels.has(name)) {
           const id = helperId(name);
           if (id === null) {
-            this.diags.push(err(`undefined label or helper ${name}`, at(tok.col, tok.text), 'asm.label'));
+            this.diags.push(err(`undefined label or helper ${name} (a kernel function needs its BTF id: call kfunc(ID))`, at(tok.col, tok.text), 'asm.label'));
             continue;
           }
           slots[pc] = { ...slots[pc]!, src: 0, imm: id };
