@@ -205,6 +205,8 @@ interface Ctx {
   globalData: number;
   /** XDP metadata length in front of the packet (0 = none). */
   metaLen: number;
+  /** Sub-programs (by label) whose r1 is a pointer into the caller's stack. */
+  subPtr: Map<number, boolean>;
   /** Label of the early exit taken when the packet is shorter than MIN_PACKET (direct-access types). */
   short: number;
   pktLen: number;
@@ -368,9 +370,17 @@ function genLdPkt(x: Ctx, pktLen: number): void {
 }
 
 function genCall(x: Ctx): void {
+  callSub(x, x.r.pick(x.subs));
+}
+
+/** Calls a sub-program from the main function: scalar arguments, or for pointer subs r1 = a slot of our stack. */
+function callSub(x: Ctx, target: number): void {
   const { r, c } = x;
   for (let q = 1; q <= 5; q++) c.emit(R.mov64r, { dst: q, src: r.pick(x.scratch) });
-  const target = r.pick(x.subs);
+  if (x.subPtr.get(target)) {
+    c.emit(R.mov64r, { dst: 1, src: 10 });
+    c.emit(R.add64i, { dst: 1, imm: -STACK_AREA + 8 * r.int(STACK_AREA / 8) });
+  }
   x.called.add(target);
   c.jumpTo(R.call, target);
   reinitArgs(x);
@@ -613,18 +623,31 @@ function genBlock(x: Ctx, pktLen: number, depth: number): void {
 /** A sub-program: f(r1..r5) -> r0 using only its arguments and its own stack; may call deeper ones. */
 function genSub(x: Ctx, index: number): void {
   const { r, c } = x;
-  const regs = [0, 1, 2, 3, 4, 5];
-  c.emit(R.mov64r, { dst: 0, src: r.pick([1, 2, 3, 4, 5]) });
+  // A pointer sub gets r1 = a slot in its caller's frame and reads, writes and atomically updates it.
+  const ptr = x.subPtr.get(x.subs[index]!) ?? false;
+  const regs = ptr ? [0, 2, 3, 4, 5] : [0, 1, 2, 3, 4, 5];
+  c.emit(R.mov64r, { dst: 0, src: r.pick([2, 3, 4, 5]) });
   c.emit(R.stxdw, { dst: 10, src: r.pick(regs), off: -8 });
   for (let i = r.range(2, 10); i > 0; i--) {
-    if (r.chance(0.15)) c.emit(r.pick(LDX_ROWS.filter((l) => l.size! <= 8)), { dst: r.pick(regs), src: 10, off: -8 });
-    else if (r.chance(0.1)) c.emit(r.pick(ATOMIC_ROWS.filter((a) => a.size === 8 && a.atomicOp !== 'cmpxchg' && a.atomicOp !== 'load_acquire' && a.atomicOp !== 'store_release')), { dst: 10, src: r.pick([1, 2, 3, 4, 5]), off: -8 });
+    if (ptr && r.chance(0.35)) {
+      const k = r.int(3);
+      const l = r.pick(k === 0 ? LDX_ROWS : k === 1 ? STX_ROWS : ATOMIC_ROWS.filter((a) => a.atomicOp !== 'cmpxchg' && a.atomicOp !== 'load_acquire' && a.atomicOp !== 'store_release'));
+      const off = l.size! * r.int(8 / l.size!);
+      if (k === 0) c.emit(l, { dst: r.pick(regs), src: 1, off });
+      else c.emit(l, { dst: 1, src: r.pick(regs), off });
+    } else if (r.chance(0.15)) c.emit(r.pick(LDX_ROWS.filter((l) => l.size! <= 8)), { dst: r.pick(regs), src: 10, off: -8 });
+    else if (r.chance(0.1)) c.emit(r.pick(ATOMIC_ROWS.filter((a) => a.size === 8 && a.atomicOp !== 'cmpxchg' && a.atomicOp !== 'load_acquire' && a.atomicOp !== 'store_release')), { dst: 10, src: r.pick(regs.filter((q) => q !== 0)), off: -8 });
     else genAlu(x, regs);
   }
   const deeper = x.subs.slice(index + 1);
   if (deeper.length && r.chance(0.3)) {
-    c.emit(R.mov64r, { dst: 1, src: 0 });
-    c.jumpTo(R.call, r.pick(deeper));
+    const d = r.pick(deeper);
+    if (x.subPtr.get(d)) {
+      // Our own initialised slot at fp-8.
+      c.emit(R.mov64r, { dst: 1, src: 10 });
+      c.emit(R.add64i, { dst: 1, imm: -8 });
+    } else c.emit(R.mov64r, { dst: 1, src: 0 });
+    c.jumpTo(R.call, d);
   }
   c.emit(R.exit);
 }
@@ -638,7 +661,8 @@ export function generateCase(seed: number, id: number): KdiffCase {
   const nSubs = r.chance(0.35) ? r.range(1, 3) : 0;
   const withMaps = r.chance(0.3);
   const withGlobal = r.chance(0.25);
-  const x: Ctx = { r, c, flavour, info, scratch, subs: Array.from({ length: nSubs }, () => c.newLabel()), called: new Set(), depth: 0, metaLen: 0, short: -1, pktLen: 0, globalData: -1, maps: withMaps ? { array: 0, hash: 1 } : null };
+  const x: Ctx = { r, c, flavour, info, scratch, subs: Array.from({ length: nSubs }, () => c.newLabel()), subPtr: new Map(), called: new Set(), depth: 0, metaLen: 0, short: -1, pktLen: 0, globalData: -1, maps: withMaps ? { array: 0, hash: 1 } : null };
+  for (const l of x.subs) x.subPtr.set(l, r.chance(0.4));
   const pktLen = MIN_PACKET + (info.l3 ? 14 : 0) + r.int(57);
   x.pktLen = pktLen;
   if (withGlobal) x.globalData = withMaps ? 2 : 0;
@@ -688,12 +712,7 @@ export function generateCase(seed: number, id: number): KdiffCase {
   for (let n = r.range(8, 40); n > 0; n--) genBlock(x, pktLen, 0);
   // The verifier rejects unreachable code: call every sub-program at least once.
   for (const l of x.subs)
-    if (!x.called.has(l)) {
-      for (let q = 1; q <= 5; q++) c.emit(R.mov64r, { dst: q, src: r.pick(scratch) });
-      x.called.add(l);
-      c.jumpTo(R.call, l);
-      reinitArgs(x);
-    }
+    if (!x.called.has(l)) callSub(x, l);
 
   // Epilogue: dump registers and stack into the packet; fold everything into r0.
   const dumpRegs = scratch.filter((q) => q !== 1);
