@@ -136,7 +136,7 @@ const SKIPPED_SECTIONS = /^(\.BTF|\.debug|\.llvm|\.eh_frame|\.note|\.comment|\.a
 const IGNORED_DIRECTIVES = new Set([
   '.globl', '.global', '.local', '.weak', '.hidden', '.protected', '.internal', '.p2align', '.align', '.balign',
   '.type', '.size', '.file', '.loc', '.ident', '.addrsig', '.addrsig_sym', '.cfi_sections', '.cfi_startproc',
-  '.cfi_endproc', '.cfi_def_cfa', '.cfi_offset', '.set', '.equ', '.uleb128', '.sleb128', '.loc_mark_labeled',
+  '.cfi_endproc', '.cfi_def_cfa', '.cfi_offset', '.set', '.equ', '.uleb128', '.sleb128', '.loc_mark_labeled', '.extern',
 ]);
 const DATA_SIZES: Record<string, number> = {
   '.byte': 1, '.short': 2, '.hword': 2, '.2byte': 2, '.long': 4, '.int': 4, '.4byte': 4, '.quad': 8, '.8byte': 8,
@@ -158,7 +158,6 @@ class Asm {
   data = new Map<string, DataSym>();
   fixups: Fixup[] = [];
   maps: MapDef[] = [];
-  mapLoc = new Map<string, { line: number; col: number }>();
   license: string | undefined;
   explicitSection = false;
   skippedNoted = new Set<string>();
