@@ -37,9 +37,9 @@ function ProgTypeBar() {
         <span className="lbl">Dialect</span>
         <select aria-label="Dialect" value={dialect} onChange={(e) => setDialect(e.target.value as DialectChoice)}>
           <option value="auto">auto{dialect === 'auto' && built ? ` (${built})` : ''}</option>
-          <option value="llvm">LLVM / kernel</option>
-          <option value="ubpf">ubpf mnemonics</option>
-          <option value="cbpf">classic BPF</option>
+          <option value="llvm">LLVM</option>
+          <option value="ubpf">ubpf</option>
+          <option value="cbpf">classic</option>
         </select>
       </label>
       {info ? (

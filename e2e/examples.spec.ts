@@ -1,5 +1,5 @@
 // Journeys: open every example from the gallery and run it; solve an exercise.
-import { expect, openApp, test } from './fixtures';
+import { expect, openApp, shot, test } from './fixtures';
 
 test('open every example and run it without error', async ({ page }) => {
   test.setTimeout(180_000);
@@ -34,4 +34,13 @@ test('an exercise turns green when solved', async ({ page }) => {
   await page.getByRole('textbox', { name: 'Filter expression' }).fill('udp dst port 53');
   await page.getByRole('button', { name: 'Compile' }).click();
   await expect(ex).toContainText('All checks pass.');
+});
+
+test('hovers document helpers and instructions; the Maps panel follows the steps', async ({ page }) => {
+  await openApp(page, './#example/tc-count-protocols');
+  await page.locator('.monaco-editor .view-line span span', { hasText: /^bpf_map_lookup_elem$/ }).first().hover();
+  await expect(page.locator('.monaco-hover').filter({ hasText: 'Look up key' })).toBeVisible();
+  await page.getByRole('button', { name: 'Run to breakpoint' }).click();
+  await expect(page.getByRole('region', { name: 'Maps' })).toContainText('08 00 00 00');
+  await shot(page, 'maps');
 });

@@ -2,7 +2,7 @@
 // errors as markers, breakpoints in the glyph gutter (click, or F9 at the cursor line), and the
 // instruction about to run highlighted while stepping.
 import { useEffect, useRef } from 'react';
-import { monaco, setupLanguages, LANG } from './monaco';
+import { monaco, setupLanguages, setProgramNames, LANG } from './monaco';
 import { setRevealer } from './bridge';
 import { useStore } from '../store';
 import { call } from '../engine/client';
@@ -22,6 +22,11 @@ export default function Editor() {
     void call('loading editor docs', (e) => e.languageInfo()).then((info) => {
       if (disposed || !host.current) return;
       setupLanguages(info);
+      setProgramNames(() => {
+        const st = useStore.getState();
+        const labels = (st.build?.insns ?? []).map((i) => /^([A-Za-z_.$][\w.$]*):/.exec(i.text)?.[1]).filter((x): x is string => !!x);
+        return [...new Set([...(st.build?.maps ?? []).map((m) => m.name), ...labels])];
+      });
       const s = useStore.getState();
       const model = monaco.editor.createModel(s.source, langFor(s.build?.dialect, s.dialect));
       editor = monaco.editor.create(host.current, {

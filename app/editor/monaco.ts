@@ -43,6 +43,12 @@ const REG_DOCS: Record<string, string> = {
 
 let registered = false;
 
+/** Names the current program defines (maps, labels), for completion; set by the editor component. */
+let programNames: () => string[] = () => [];
+export function setProgramNames(fn: () => string[]): void {
+  programNames = fn;
+}
+
 export function setupLanguages(info: LanguageInfo): void {
   if (registered) return;
   registered = true;
@@ -156,6 +162,7 @@ export function setupLanguages(info: LanguageInfo): void {
   });
   const K = monaco.languages.CompletionItemKind;
   const common = () => [
+    ...programNames().map((n) => ({ label: n, kind: K.Variable, doc: 'defined in this program' })),
     ...info.helpers.map((h) => ({ label: h.name, kind: K.Function, doc: helperDoc.get(h.name) })),
     ...[...new Set(info.ctxFields.map((f) => f.name))].map((n) => ({ label: n, kind: K.Field, doc: ctxDoc.get(n)?.join('\n\n') })),
   ];
