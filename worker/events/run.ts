@@ -10,6 +10,7 @@ import type { OutputEvent } from '../helpers/types';
 import '../helpers/tracing';
 import '../helpers/sockops';
 import '../maps/sockmap';
+import type { RedirectTarget } from '../maps/xdp_targets';
 import { err, type Diagnostic } from '../util/diag';
 import { CTX_BASE, PACKET_BASE, runFast, type RegionSpec } from '../vm/index';
 import { createMaps, runAttached, runTestRun } from '../progtypes/run';
@@ -33,6 +34,8 @@ export interface EventResult {
   sockOps?: SockOpsStep & { helperLog: string[] };
   /** sk_skb: where bpf_sk_redirect_map/hash sent the message (socket index in the file's list). */
   redirect?: { socket: number; ingress: boolean };
+  /** XDP: where bpf_redirect_map sent the frame. */
+  target?: RedirectTarget;
 }
 
 export interface EventsRunResult { results: EventResult[]; maps: MapImpl[]; diagnostics: Diagnostic[] }
@@ -118,8 +121,12 @@ export function runEvents(program: Program, file: EventsFile, opts: EventsRunOpt
         diagnostics.push(...r.diagnostics.map((d) => err(`${ev.label}: ${d.message}`, d.loc, d.code)));
         continue;
       }
+      const target = (r.setup as { redirect?: RedirectTarget } | null)?.redirect;
+      const v = name(r.output.retval);
       results.push({
-        label: ev.label, retval: r.output.retval, verdict: name(r.output.retval), outputs: r.run?.outputs ?? [],
+        label: ev.label, retval: r.output.retval, outputs: r.run?.outputs ?? [],
+        verdict: target && v === 'XDP_REDIRECT' ? `XDP_REDIRECT to ${target.kind} '${target.map}' slot ${target.key} (${target.kind === 'cpumap' ? 'queue size' : target.kind === 'xskmap' ? 'socket' : 'ifindex'} ${target.target})` : v,
+        ...(target ? { target } : {}),
         dataOut: r.output.dataOut, ctxOut: r.output.ctxOut, ...(r.run?.fault ? { fault: r.run.fault.message } : {}),
       });
       continue;

@@ -19,6 +19,7 @@ import './queue_stack';
 import './lpm_trie';
 import './percpu';
 import './lru_hash';
+import './xdp_targets';
 
 const cc = which('clang-19') ?? which('gcc');
 const oracle = kernelOracle();
@@ -41,7 +42,7 @@ const possibleCpus = (() => {
 })();
 
 type Op = { op: 'u'; key: string; value: string; flags: number } | { op: 'l' | 'd'; key: string } | { op: 'p'; value: string; flags: number } | { op: 'o' | 'k' };
-const TYPE_IDS: Record<string, number> = { hash: 1, percpu_hash: 5, percpu_array: 6, lru_hash: 9, lpm_trie: 11, queue: 22, stack: 23 };
+const TYPE_IDS: Record<string, number> = { hash: 1, percpu_hash: 5, percpu_array: 6, lru_hash: 9, lpm_trie: 11, devmap: 14, cpumap: 16, devmap_hash: 25, queue: 22, stack: 23 };
 
 /** What bpfplay answers for one syscall-level op, in the probe's format. */
 function apply(m: MapImpl, o: Op): string {
@@ -111,6 +112,27 @@ describe.skipIf(!oracle.ok || !cc)(`new map types agree with the kernel's bpf() 
         fc.record({ op: fc.constant('u' as const), key: fc.constantFrom('01000000', '02000000', '03000000'), value: byteHex(4), flags: fc.constantFrom(0, 1, 2) }),
         fc.record({ op: fc.constantFrom('l' as const, 'd' as const), key: fc.constantFrom('01000000', '02000000', '03000000') }),
       ), { maxLength: 12 }),
+    },
+    {
+      name: 'devmap', d: def('devmap', 4, 4, 3),
+      ops: fc.array(fc.oneof(
+        fc.record({ op: fc.constant('u' as const), key: fc.integer({ min: 0, max: 4 }).map((i) => hex(Uint8Array.of(i, 0, 0, 0))), value: fc.constantFrom('01000000', '00000000'), flags: fc.constantFrom(0, 1, 2, 4) }),
+        fc.record({ op: fc.constantFrom('l' as const, 'd' as const), key: fc.integer({ min: 0, max: 4 }).map((i) => hex(Uint8Array.of(i, 0, 0, 0))) }),
+      ), { maxLength: 12 }),
+    },
+    {
+      name: 'devmap_hash', d: def('devmap_hash', 4, 8, 2),
+      ops: fc.array(fc.oneof(
+        fc.record({ op: fc.constant('u' as const), key: fc.constantFrom('07000000', '08000000', '09000000'), value: fc.constantFrom('0100000000000000', '0000000000000000'), flags: fc.constantFrom(0, 1, 2) }),
+        fc.record({ op: fc.constantFrom('l' as const, 'd' as const), key: fc.constantFrom('07000000', '08000000', '09000000') }),
+      ), { maxLength: 12 }),
+    },
+    {
+      name: 'cpumap', d: def('cpumap', 4, 4, Math.min(2, possibleCpus)),
+      ops: fc.array(fc.oneof(
+        fc.record({ op: fc.constant('u' as const), key: fc.integer({ min: 0, max: 2 }).map((i) => hex(Uint8Array.of(i, 0, 0, 0))), value: fc.constantFrom('c0000000', '00000000', '00010000'), flags: fc.constantFrom(0, 2) }),
+        fc.record({ op: fc.constant('l' as const), key: fc.integer({ min: 0, max: 2 }).map((i) => hex(Uint8Array.of(i, 0, 0, 0))) }),
+      ), { maxLength: 10 }),
     },
   ];
   for (const c of cases)

@@ -13,6 +13,7 @@ import '../maps/queue_stack';
 import '../maps/lru_hash';
 import '../maps/lpm_trie';
 import '../maps/perf_event_array';
+import '../maps/xdp_targets';
 import { enterPercpuRun } from '../maps/percpu';
 import { createMap } from '../maps/types';
 import { prepareAttachView, type AttachMeta } from './attach';
