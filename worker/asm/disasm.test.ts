@@ -216,6 +216,19 @@ describe('helper names', () => {
   });
 });
 
+describe('label names', () => {
+  it('several labels at one slot and made-up names that collide with the program\'s still assemble back', () => {
+    const p = assembleLlvm('goto b\nLBB0_3: exit\na: b: exit\nif r0 == 0 goto LBB0_3\ngoto +0\nexit\n').program!;
+    p.labels.LBB0_5 = 1; // a program label whose name the disassembler would make up for slot 5
+    for (const syntax of ['llvm', 'ubpf'] as const) {
+      const text = disassembleText(p, { syntax });
+      const back = syntax === 'llvm' ? assembleLlvm(text) : assembleUbpf(text);
+      expect(back.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), text).toEqual([]);
+      expect(back.program!.slots, text).toEqual(p.slots);
+    }
+  });
+});
+
 describe('labels inside an ld_imm64', () => {
   it('a jump into the second half of an ld_imm64 keeps its offset', () => {
     const p = assembleLlvm('goto +1\nr1 = 0x1 ll\nexit\n').program!;

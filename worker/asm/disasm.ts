@@ -219,6 +219,13 @@ function disasmLines(p: Program, opts: { syntax?: Syntax; labels?: boolean; help
     for (const d of dec.diagnostics) if (d.loc.insn !== undefined && !errAt.has(d.loc.insn)) errAt.set(d.loc.insn, d.message);
     const names = labelsBySlot(p);
     const made = new Map<number, string>();
+    const taken = new Set<string>([...Object.keys(p.labels), ...Object.values(p.funcs ?? {})]);
+    const fresh = (base: string): string => {
+      let n = base;
+      for (let k = 1; taken.has(n); k++) n = `${base}_${k}`;
+      taken.add(n);
+      return n;
+    };
     if (useLabels) {
       for (const i of dec.insns) {
         if (!i) continue;
@@ -233,7 +240,7 @@ function disasmLines(p: Program, opts: { syntax?: Syntax; labels?: boolean; help
         if (t === null || t < 0 || t > p.slots.length) continue;
         const own = names.get(t);
         if (own && LABEL_NAME.test(own) && !/^[rw]\d+$/.test(own)) continue;
-        if (!made.has(t)) made.set(t, isCall ? `func_${t}` : `LBB0_${t}`);
+        if (!made.has(t)) made.set(t, fresh(isCall ? `func_${t}` : `LBB0_${t}`));
       }
     }
     // Only slots where an instruction starts (or the end) can carry a label; a jump into the second
@@ -286,14 +293,10 @@ function disasmLines(p: Program, opts: { syntax?: Syntax; labels?: boolean; help
 }
 
 function ubpfText(i: Insn, p: Program, labelFor: (slot: number) => string | undefined): string {
-  // The ubpf printer names targets from p.labels; give it the made-up labels too.
-  const labels: Record<string, number> = { ...p.labels };
+  // The ubpf printer names targets from p.labels: give it exactly the label this listing defines there.
   const t = i.kind === 'jmp' || i.kind === 'may_goto' ? i.pc + 1 + i.off : i.kind === 'ja' ? i.pc + 1 + i.delta : i.kind === 'call' && i.callKind === 'local' ? i.pc + 1 + i.imm : null;
-  if (t !== null) {
-    const n = labelFor(t);
-    if (n !== undefined && labels[n] === undefined) labels[n] = t;
-  }
-  return formatInsnUbpf(i, { ...p, labels });
+  const n = t === null ? undefined : labelFor(t);
+  return formatInsnUbpf(i, { ...p, labels: n !== undefined && t !== null ? { [n]: t } : {} });
 }
 
 /** A global-data map (.data/.rodata/.bss as libbpf makes them) that can be written back as a data section. */
