@@ -50,6 +50,11 @@ export interface HelperEnv {
   mapByAddr(addr: bigint): HelperMap | null;
   /** The pointer a program holds for map `index` of the run (what ld_imm64 BPF_PSEUDO_MAP_FD gives). */
   mapPtrAddr(index: number): bigint;
+  /**
+   * Puts `key` in map `index`'s read-only key area and returns its address: what a callback of
+   * bpf_for_each_map_elem gets as its key pointer (the kernel passes a pointer to the key).
+   */
+  mapKeyAddr(index: number, key: Uint8Array): bigint;
   /** The BPF address of a value slot of map `index` (what bpf_map_lookup_elem returns). */
   mapValueAddr(index: number, slot: number): bigint;
   /** Tells the VM a map entry is about to change, so the step record shows its before/after values.

@@ -367,6 +367,13 @@ export class Machine implements HelperEnv {
   mapPtrAddr(index: number): bigint {
     return mapPtrAddr(index);
   }
+  mapKeyAddr(index: number, key: Uint8Array): bigint {
+    const r = this.mem.get(mapKeyRegionName(index));
+    if (!r) return 0n;
+    r.bytes.fill(0);
+    r.bytes.set(key.subarray(0, r.bytes.length));
+    return r.base;
+  }
   mapValueAddr(index: number, slot: number): bigint {
     const m = this.maps[index]!;
     return mapValueBase(index) + BigInt(slot * m.valueStride);
@@ -408,6 +415,10 @@ export class Machine implements HelperEnv {
 }
 
 export { mapPtrAddr, mapValueBase };
+
+/** The read-only key area of map `index` (HelperEnv.mapKeyAddr), half a map-struct stride above its pointer. */
+export const mapKeyRegionName = (index: number): string => `map_key#${index}`;
+export const MAP_KEY_OFFSET = 0x200n;
 
 /** Deep copy of plain data (what HelperEnv.runState may hold). */
 export function copyPlain<T>(v: T): T {

@@ -424,6 +424,27 @@ describe('callbacks and region remapping (helper environment)', () => {
     expect(vm!.result()).toMatchObject({ r0: fast.r0, insns: fast.insns });
     for (let i = before.length - 1; i >= 0; i--) { vm!.back(); expect(snapshotStack(vm!)).toEqual(before[i]); }
   });
+  it('bpf_for_each_map_elem visits every element with key and value pointers', () => {
+    const hash: MapDef = { name: 'h', type: 'hash', keySize: 4, valueSize: 8, maxEntries: 8, flags: 0, initial: [1, 2, 3].map((k) => ({ key: `0${k}000000`, value: `${k}000000000000000`.slice(0, 16) })) };
+    // acc = 0; n = for_each(&h, cb, &acc, 0); return n * 1000 + acc.   cb: acc += *key * 100 + *value; return 0
+    const p: Program = {
+      ...prog(
+        I('stdw', { dst: 10, off: -8, imm: 0 }), lddw(1, 0n, 1), lddw(2, 9n, 4), I('mov64_reg', { dst: 3, src: 10 }), I('add64_imm', { dst: 3, imm: -8 }), I('mov64_imm', { dst: 4, imm: 0 }), // 0-7
+        I('call', { imm: 164 }), I('ldxdw', { dst: 1, src: 10, off: -8 }), I('mul64_imm', { dst: 0, imm: 1000 }), I('add64_reg', { dst: 0, src: 1 }), EXIT, // 8-12
+        // cb(map, key, value, ctx) at 13
+        I('ldxw', { dst: 6, src: 2, off: 0 }), I('mul64_imm', { dst: 6, imm: 100 }), I('ldxdw', { dst: 7, src: 3, off: 0 }), I('add64_reg', { dst: 6, src: 7 }),
+        I('ldxdw', { dst: 8, src: 4, off: 0 }), I('add64_reg', { dst: 8, src: 6 }), I('stxdw', { dst: 4, src: 8, off: 0 }), I('mov64_imm', { dst: 0, imm: 0 }), EXIT,
+      ),
+      maps: [hash],
+    };
+    const r = runFast({ program: p });
+    expect(r.fault).toBeNull();
+    expect(r.r0).toBe(3n * 1000n + 600n + 0x10n + 0x20n + 0x30n);
+    // Writing through the key pointer faults: it is read-only, as PTR_TO_MAP_KEY is.
+    const bad: Program = { ...p, slots: p.slots.map((x, k) => (k === 13 ? I('stw', { dst: 2, off: 0, imm: 1 }) : x)) };
+    expect(runFast({ program: bad }).fault?.message).toMatch(/read-only region map_key#0/);
+  });
+
   it('a fault inside a callback names the callback instruction', () => {
     const p = cbProg();
     p.slots[14] = I('stxdw', { dst: 10, src: 3, off: 0 }); // writes at r10 + 0: out of the callback's frame

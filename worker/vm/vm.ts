@@ -8,7 +8,7 @@ import '../helpers/index';
 import { helperSet as getHelperSet, type HelperDef, type HelperSetName, type OutputEvent } from '../helpers/types';
 import { bugDiagnostic, err, type Diagnostic } from '../util/diag';
 import { mapPtrAddr, mapValueBase } from './compile';
-import { BPF_MAX_LOOPS, DEFAULT_BUDGET, Machine, copyPlain, type Done, type Frame, type HelperCall, type MapChange } from './machine';
+import { BPF_MAX_LOOPS, DEFAULT_BUDGET, MAP_KEY_OFFSET, Machine, copyPlain, mapKeyRegionName, type Done, type Frame, type HelperCall, type MapChange } from './machine';
 import { MAX_BPF_STACK, MAX_CALL_FRAMES, Memory, framePointer, STACK_TOP, VmFault, join64, type MemRead, type MemWrite, type RegionSpec } from './memory';
 import { o } from './ops64';
 import { FLAG_FRAMES, FLAG_REPLAY, History } from './history';
@@ -155,6 +155,9 @@ function build(env: VmEnv): Built | Diagnostic[] {
     for (const r of env.regions ?? []) mem.add(r);
     maps.forEach((m, i) => {
       mem.add({ name: `map:${m.def.name}#${i}`, kind: 'map', base: mapPtrAddr(i), bytes: new Uint8Array(64), readable: false, writable: false });
+      if (m.def.keySize > 0 && m.def.keySize <= 0x200) {
+        mem.add({ name: mapKeyRegionName(i), kind: 'map', base: mapPtrAddr(i) + MAP_KEY_OFFSET, bytes: new Uint8Array(m.def.keySize), readable: true, writable: false });
+      }
       if (m.valuesAccessible && m.valueArea.length > 0) {
         mem.add({
           name: `map:${m.def.name}`, kind: 'map_value', base: mapValueBase(i), bytes: m.valueArea,
