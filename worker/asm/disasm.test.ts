@@ -229,6 +229,33 @@ describe('label names', () => {
   });
 });
 
+describe('fuzz: random programs with random labels survive disassembleText -> assemble', () => {
+  it('llvm and ubpf', () => {
+    const insn = fc.constantFrom(...ISA).chain((r) => slotArb(r));
+    const names = fc.constantFrom('a', 'LBB0_2', 'func_3', '.Ltmp1', 'exit', 'pc', 'll', 'r1x', 'x.y', 'LBB0_1_1');
+    fc.assert(
+      fc.property(fc.array(insn, { minLength: 1, maxLength: 8 }), fc.array(fc.tuple(names, fc.nat(12))), (insns, labels) => {
+        const slots = insns.flat();
+        // Bring jump and call targets into the program, where the labels are.
+        for (const i of decodeSlots(slots).insns) {
+          if (!i) continue;
+          const near = (v: number): number => (((v % 10) + 10) % 10) - 3;
+          if (i.kind === 'jmp' || i.kind === 'may_goto' || (i.kind === 'ja' && !i.long)) slots[i.pc]!.off = near(slots[i.pc]!.off);
+          else if ((i.kind === 'ja' && i.long) || (i.kind === 'call' && i.callKind === 'local') || (i.kind === 'ldimm64' && i.pseudo === 4)) slots[i.pc]!.imm = near(slots[i.pc]!.imm);
+        }
+        const p = program(slots, { labels: Object.fromEntries(labels.filter(([, at]) => at <= slots.length)) });
+        for (const syntax of ['llvm', 'ubpf'] as const) {
+          const text = disassembleText(p, { syntax });
+          const back = syntax === 'llvm' ? assembleLlvm(text) : assembleUbpf(text);
+          expect(back.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), `${syntax}\n${text}`).toEqual([]);
+          expect(back.program!.slots, text).toEqual(p.slots);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
 describe('labels inside an ld_imm64', () => {
   it('a jump into the second half of an ld_imm64 keeps its offset', () => {
     const p = assembleLlvm('goto +1\nr1 = 0x1 ll\nexit\n').program!;
