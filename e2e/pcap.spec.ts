@@ -42,3 +42,21 @@ test('build a packet with the packet builder and see its verdict', async ({ page
   await expect(row.locator('.c-verdict')).toHaveText('keep 42 bytes');
   await shot(page, 'builder');
 });
+
+test('paste a tcpdump -xx dump as a packet', async ({ page }) => {
+  await openApp(page);
+  await expect(page.getByTestId('packet-0').locator('.c-verdict')).toHaveText('keep all');
+  await page.getByRole('button', { name: 'Hex…' }).click();
+  // An ICMP echo request as `tcpdump -xx` prints it.
+  const dump = [
+    '\t0x0000:  0200 0000 000b 0200 0000 000a 0800 4500',
+    '\t0x0010:  001c 0001 0000 4001 f7c4 c000 020a c633',
+    '\t0x0020:  6414 0800 f7fe 0000 0001',
+  ].join('\n');
+  await page.getByRole('textbox', { name: 'Packet bytes in hex' }).fill(dump);
+  await page.getByRole('form', { name: 'Paste packet bytes' }).getByRole('button', { name: 'Add packet' }).click();
+  const row = page.getByTestId('packet-22');
+  await expect(row).toHaveAttribute('aria-selected', 'true');
+  await expect(row).toContainText('ICMP');
+  await expect(row.locator('.c-verdict')).toHaveText('drop');
+});

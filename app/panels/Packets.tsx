@@ -4,7 +4,7 @@
 // open (button or drag-and-drop onto the page), export, hex paste, progress and cancel.
 import { memo, useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
 import { Panel } from '../components/Panel';
-import { bytesToHex, hex2, hexToBytes } from '../components/format';
+import { hex2 } from '../components/format';
 import { isPacketType, selectInputs, useStore } from '../store';
 import { BudgetSelect } from '../components/Controls';
 import type { ByteRange, PacketDetail, PacketForm, PacketLayer } from '../../worker/api/types';
@@ -151,22 +151,19 @@ function PacketDetailView() {
 function PasteHex() {
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('');
-  const [bad, setBad] = useState(false);
-  const packets = useStore(selectInputs);
-  const setPackets = useStore((s) => s.setPackets);
-  if (!open) return <button type="button" onClick={() => setOpen(true)} title="Add a packet from hex bytes">Hex…</button>;
+  const [error, setError] = useState<string | null>(null);
+  const addPastedPacket = useStore((s) => s.addPastedPacket);
+  if (!open) return <button type="button" onClick={() => setOpen(true)} title="Add a packet from hex bytes (plain hex, C arrays, tcpdump -xx or hexdump -C output)">Hex…</button>;
   return (
-    <form className="paste" onSubmit={(e) => {
+    <form className="paste" aria-label="Paste packet bytes" onSubmit={async (e) => {
       e.preventDefault();
-      const b = hexToBytes(text);
-      if (!b || b.length === 0) { setBad(true); return; }
-      setPackets([...packets, { name: `pasted ${packets.length + 1}`, hex: bytesToHex(b) }]);
-      setOpen(false); setText(''); setBad(false);
+      const err = await addPastedPacket(text);
+      setError(err);
+      if (!err) { setOpen(false); setText(''); }
     }}>
-      <textarea aria-label="Packet bytes in hex" value={text} onChange={(e) => setText(e.target.value)} placeholder="ff ff ff ff ff ff 00 11 22 …" rows={3} />
-      {bad ? <span className="err">Not hex bytes.</span> : null}
-      <button type="submit">Add packet</button>
-      <button type="button" onClick={() => setOpen(false)}>Cancel</button>
+      <textarea aria-label="Packet bytes in hex" value={text} onChange={(e) => setText(e.target.value)} placeholder="ff ff ff ff ff ff 00 11 22 … or a tcpdump -xx dump" rows={4} spellCheck={false} />
+      {error ? <span className="err">{error}</span> : null}
+      <div className="row"><button type="submit">Add packet</button><button type="button" onClick={() => setOpen(false)}>Cancel</button></div>
     </form>
   );
 }

@@ -78,6 +78,7 @@ export interface PacketsSlice {
   setPackets(p: PacketInput[] | null): void;
   importCapture(name: string, bytes: Uint8Array): Promise<void>;
   addBuiltPacket(form: PacketForm): Promise<string | null>;
+  addPastedPacket(text: string): Promise<string | null>;
   exportCapture(): Promise<Uint8Array | null>;
 }
 
@@ -415,6 +416,14 @@ const createPacketsSlice = (set: Set, get: Get): PacketsSlice => ({
   setPackets(packets) {
     set({ packets, summaries: {}, cursor: { packet: 0, step: 0 } });
     scheduleRebuild(get, 0);
+  },
+  async addPastedPacket(text) {
+    const r = await call('reading pasted bytes', (e) => e.parsePacketHex(text));
+    if (!r.packet) return r.error;
+    const list = selectInputs(get());
+    set({ packets: [...list, r.packet], summaries: {}, cursor: { packet: list.length, step: 0 } });
+    scheduleRebuild(get, 0);
+    return null;
   },
   async addBuiltPacket(form) {
     const r = await call('building a packet', (e) => e.buildPacket(form));

@@ -31,6 +31,7 @@ import { initState, step as cbpfStep, run as cbpfRun, socketVerdict, type CbpfEf
 import { cbpfRow, type SockFilter } from '../cbpf/insn';
 import { SAMPLES, buildSample } from '../packets/samples';
 import { buildPacket, type LayerSpec } from '../packets/build';
+import { parseHex } from '../packets/hex';
 import { decodePacket } from '../packets/decode';
 import { readCapture, writePcap } from '../packets/pcap';
 import { formatDiagnostic } from '../util/diag';
@@ -569,6 +570,14 @@ export const engine = {
       if (l !== null && set.has(l)) return n;
     }
     return null;
+  },
+
+  /** Pasted bytes (plain hex, C arrays, tcpdump -xx / hexdump -C dumps) as one input, or located errors. */
+  parsePacketHex(text: string): { packet: PacketInput | null; error: string | null } {
+    const r = parseHex(text);
+    if (r.diagnostics.length) return { packet: null, error: r.diagnostics.map((d) => formatDiagnostic(d)).join('; ') };
+    if (r.bytes.length === 0) return { packet: null, error: 'no bytes' };
+    return { packet: { name: packetName(r.bytes), hex: bytesToHex(r.bytes) }, error: null };
   },
 
   /** Builds one frame from the packet builder form (checksums and lengths filled in). */
