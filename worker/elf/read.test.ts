@@ -63,6 +63,7 @@ const EXPECT: Record<string, Expect> = {
   },
   'legacy_maps.o': { programs: [['socket', 'legacy', 'socket_filter']], maps: [m('counters', 'array', 4, 8, 4), m('seen', 'hash', 4, 4, 100, 1)], license: 'GPL' },
   'core_task.o': { programs: [['kprobe/wake_up_new_task', 'new_task', 'kprobe']], maps: [], license: 'GPL', warnings: ['elf.core'] },
+  'loop_callback.o': { programs: [['xdp', 'xdp_loop', 'xdp']], maps: [], license: 'GPL' },
   'global_data.o': {
     programs: [['xdp', 'global_vars', 'xdp']],
     maps: [m('.rodata', 'array', 4, 4, 1, 0x480), m('.data', 'array', 4, 8, 1, 0x400), m('.bss', 'array', 4, 8, 1, 0x400)],
@@ -130,8 +131,14 @@ describe('readElf on clang-19 objects', () => {
             if (ins.reloc?.type === 'R_BPF_64_64') {
               // ld_imm64 of a map (src 1, imm = map index) or of global data (src 2, imm = map index, imm2 = offset).
               const sym = ins.reloc.symbol;
-              const data = GLOBALS[sym] ?? (sym.startsWith('.') ? ([sym, 0] as const) : undefined);
-              if (data) {
+              const data = GLOBALS[sym] ?? (sym.startsWith('.') && sym !== '.text' ? ([sym, 0] as const) : undefined);
+              if (sym === '.text') {
+                // A function address (bpf_loop callback): BPF_PSEUDO_FUNC, imm relative to the appended function.
+                const tslot = new DataView(new Uint8Array(want).buffer).getInt32(4, true) / 8;
+                const tf = funcAt(text!, tslot)!;
+                expect(p.slots[pc]).toMatchObject({ opcode: 0x18, src: 4 });
+                expect(placedAt(p, pc + 1 + p.slots[pc]!.imm)).toEqual({ name: tf.name, off: tslot - tf.start });
+              } else if (data) {
                 expect(p.slots[pc]).toMatchObject({ opcode: 0x18, src: 2, imm: p.maps.findIndex((x) => x.name === data[0]) });
                 expect(p.slots[pc + 1]!.imm).toBe(data[1]);
               } else expect(p.slots[pc]).toMatchObject({ opcode: 0x18, src: 1, imm: p.maps.findIndex((x) => x.name === sym), off: 0 });

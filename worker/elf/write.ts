@@ -229,10 +229,18 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
     if (m.name.startsWith('.bss')) addSec({ name: m.name, type: SHT.NOBITS, flags: SHF.WRITE | SHF.ALLOC, data: new Uint8Array(0), size: m.valueSize, align: 8 });
     else addSec({ name: m.name, type: SHT.PROGBITS, flags: SHF.ALLOC | (m.name.startsWith('.rodata') ? 0 : SHF.WRITE), data, align: 8 });
   });
-  if (userMaps.length) {
-    const { bytes, diagnostics } = buildMapsBtf(userMaps.map((x) => ({ m: x.m, offset: mapOffset.get(x.i)! })), MAPDEF_SIZE);
+  // Programs that take a function's address (BPF_PSEUDO_FUNC: bpf_loop callbacks, timers …) must come with
+  // BTF func_info, or the kernel refuses them ("missing btf func_info"): then every function gets a BTF
+  // FUNC and a .BTF.ext func_info record, as clang -g writes them.
+  const needFuncInfo = entries.some((e) => e.program.slots.some((x) => x.opcode === OPC_LDDW && x.src === 4));
+  const funcInfo = needFuncInfo
+    ? [...[...sections].map(([sec, v]) => ({ sec, funcs: v.funcs })), ...(textFuncs.length ? [{ sec: '.text', funcs: textFuncs }] : [])]
+    : [];
+  if (userMaps.length || needFuncInfo) {
+    const { bytes, ext, diagnostics } = buildBtf(userMaps.map((x) => ({ m: x.m, offset: mapOffset.get(x.i)! })), MAPDEF_SIZE, funcInfo);
     diags.push(...diagnostics);
     addSec({ name: '.BTF', type: SHT.PROGBITS, flags: 0, data: bytes, align: 4 });
+    if (ext) addSec({ name: '.BTF.ext', type: SHT.PROGBITS, flags: 0, data: ext, align: 4 });
   }
 
   // Symbols: locals (section symbols, sub-program functions) first, then globals.
@@ -332,8 +340,16 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
   return { bytes: out, diagnostics: diags };
 }
 
-/** A .BTF blob describing `struct { __uint(type); __uint(key_size); ... } name SEC(".maps")` per map. */
-function buildMapsBtf(maps: { m: MapDef; offset: number }[], defSize: number): { bytes: Uint8Array; diagnostics: Diagnostic[] } {
+/**
+ * A .BTF blob describing `struct { __uint(type); __uint(key_size); ... } name SEC(".maps")` per map, and,
+ * when `funcInfo` is not empty, a FUNC (static, `int f(void)`) per function plus the .BTF.ext func_info
+ * that maps each function's first instruction in its section to it (Documentation/bpf/btf.rst).
+ */
+function buildBtf(
+  maps: { m: MapDef; offset: number }[],
+  defSize: number,
+  funcInfo: { sec: string; funcs: { name: string; start: number }[] }[],
+): { bytes: Uint8Array; ext: Uint8Array | null; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const strs = new StringTable();
   const types = new ByteWriter();
@@ -393,13 +409,42 @@ function buildMapsBtf(maps: { m: MapDef; offset: number }[], defSize: number): {
     const v = emit(strs.add(cIdent(m.name, 'map')), BTF_KIND.VAR, 0, st, (w) => w.u32(1)); // BTF_VAR_GLOBAL_ALLOCATED
     return { v, offset };
   });
-  emit(strs.add('.maps'), BTF_KIND.DATASEC, vars.length, defSize * vars.length, (w) =>
-    vars.forEach(({ v, offset }) => {
-      w.u32(v);
-      w.u32(offset);
-      w.u32(defSize);
-    }),
-  );
+  if (vars.length)
+    emit(strs.add('.maps'), BTF_KIND.DATASEC, vars.length, defSize * vars.length, (w) =>
+      vars.forEach(({ v, offset }) => {
+        w.u32(v);
+        w.u32(offset);
+        w.u32(defSize);
+      }),
+    );
+  let ext: Uint8Array | null = null;
+  if (funcInfo.length) {
+    const proto = emit(0, BTF_KIND.FUNC_PROTO, 0, intId);
+    const info = new ByteWriter();
+    info.u32(8); // record size: insn_off, type_id
+    for (const { sec, funcs } of funcInfo) {
+      info.u32(strs.add(sec));
+      info.u32(funcs.length);
+      for (const f of [...funcs].sort((a, b) => a.start - b.start)) {
+        info.u32(f.start * 8);
+        info.u32(emit(strs.add(f.name), BTF_KIND.FUNC, 0, proto)); // vlen 0: BTF_FUNC_STATIC
+      }
+    }
+    const body = info.result();
+    const e = new ByteWriter();
+    e.u16(BTF_MAGIC);
+    e.u8(1);
+    e.u8(0);
+    e.u32(32); // hdr_len
+    e.u32(0); // func_info_off
+    e.u32(body.length);
+    e.u32(body.length); // line_info_off
+    e.u32(0); // line_info_len
+    e.u32(body.length); // core_relo_off
+    e.u32(0); // core_relo_len
+    e.bytes(body);
+    ext = e.result();
+  }
   const t = types.result();
   const s = strs.bytes();
   const w = new ByteWriter();
@@ -413,5 +458,5 @@ function buildMapsBtf(maps: { m: MapDef; offset: number }[], defSize: number): {
   w.u32(s.length);
   w.bytes(t);
   w.bytes(s);
-  return { bytes: w.result(), diagnostics };
+  return { bytes: w.result(), ext, diagnostics };
 }
