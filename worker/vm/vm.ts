@@ -202,11 +202,14 @@ function resultOf(m: Machine): RunResult {
  * Never throws: bad environments come back as a fault at insn -1.
  */
 export function runFast(env: VmEnv): RunResult {
-  const b = build(env);
-  if (Array.isArray(b)) {
-    return { r0: 0n, retval: 0, insns: 0, fault: { insn: -1, message: b.map((d) => d.message).join('; ') }, outputs: [], maps: env.maps ?? [], runState: new Map() };
+  const failed = (message: string): RunResult => ({ r0: 0n, retval: 0, insns: 0, fault: { insn: -1, message }, outputs: [], maps: env.maps ?? [], runState: new Map() });
+  try {
+    const b = build(env);
+    if (Array.isArray(b)) return failed(b.map((d) => d.message).join('; '));
+    return runMachineFast(b.machine);
+  } catch (e) {
+    return failed(bugDiagnostic(e).message);
   }
-  return runMachineFast(b.machine);
 }
 
 /**
@@ -220,7 +223,12 @@ export interface Runner {
 }
 
 export function createRunner(env: VmEnv): { runner: Runner | null; diagnostics: Diagnostic[] } {
-  const b = build(env);
+  let b: Built | Diagnostic[];
+  try {
+    b = build(env);
+  } catch (e) {
+    return { runner: null, diagnostics: [bugDiagnostic(e)] };
+  }
   if (Array.isArray(b)) return { runner: null, diagnostics: b };
   const m = b.machine;
   const R0 = m.R.slice();
