@@ -12,6 +12,7 @@ step "clang-19 objects";                     bash scripts/record-clang-objects.s
 step "tcpdump filter listings";              bash scripts/record-tcpdump-goldens.sh
 step "pcap files from tcpdump";              bash scripts/record-pcap-goldens.sh
 step "tracefs/kernel catalogues";            node worker/events/record-kernel-catalogue.mjs
+step "helpers allowed per program type";    node worker/progtypes/kernel-probe/record-helpers.mjs
 step "kernel verifier verdicts";             bash scripts/record-verifier-goldens.sh
 step "examples index";                       node scripts/gen-examples-index.mjs
 echo; echo "goldens recorded; review them with git diff"
