@@ -9,7 +9,7 @@
 import { slotsToBytes, type Slot } from '../isa/insn';
 import type { MapDef, Program } from '../isa/program';
 import { PROG_TYPES, type ProgTypeName } from '../progtypes/table';
-import { err, type Diagnostic } from '../util/diag';
+import { err, warn, type Diagnostic } from '../util/diag';
 import { ByteWriter, StringTable } from './bytes';
 import { BTF_HDR_SIZE, BTF_KIND, BTF_MAGIC, ELF, R_BPF, SHF, SHT, STB, STT, isGlobalDataSection, mapTypeId } from './format';
 
@@ -226,6 +226,8 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
     const init = m.initial?.[0]?.value ?? '';
     const data = new Uint8Array(m.valueSize);
     for (let k = 0; k < Math.min(data.length, init.length / 2); k++) data[k] = parseInt(init.slice(2 * k, 2 * k + 2), 16) || 0;
+    if (m.name.startsWith('.bss.'))
+      diags.push(warn(`map ${m.name}: libbpf 1.1 (Debian's bpftool) skips custom .bss.* sections, so it will not load this object; a zero-filled .data.* section behaves the same`, { byteOffset: 0 }, 'elf.write'));
     if (m.name.startsWith('.bss')) addSec({ name: m.name, type: SHT.NOBITS, flags: SHF.WRITE | SHF.ALLOC, data: new Uint8Array(0), size: m.valueSize, align: 8 });
     else addSec({ name: m.name, type: SHT.PROGBITS, flags: SHF.ALLOC | (m.name.startsWith('.rodata') ? 0 : SHF.WRITE), data, align: 8 });
   });
