@@ -50,15 +50,15 @@ export function corpusPrograms(): CorpusEntry[] {
       out.push(fromText(`conf-${f.replace(/\.data$/, '')}`, 'socket_filter', df.asm.text, 'ubpf'));
     }
   }
-  const objDir = path.join(root, 'testdata/obj');
-  if (existsSync(objDir)) {
+  for (const [objDir, tag] of [[path.join(root, 'testdata/obj'), 'obj'], [path.join(root, 'testdata/verifier/obj'), 'cobj']] as const) {
+    if (!existsSync(objDir)) continue;
     for (const f of readdirSync(objDir).filter((x) => x.endsWith('.o')).sort()) {
       const r = readElf(new Uint8Array(readFileSync(path.join(objDir, f))));
       r.programs.forEach((p, k) => {
         const type = p.progType ?? progTypeForSection(p.section ?? '') ?? 'socket_filter';
         p.progType = type;
         p.license ??= r.license ?? 'GPL';
-        out.push({ id: `obj-${f.replace(/\.o$/, '')}-${k}`, type, program: p });
+        out.push({ id: `${tag}-${f.replace(/\.o$/, '')}-${k}`, type, program: p });
       });
     }
   }

@@ -27,6 +27,8 @@ export interface KernelVerdict {
   processed: number;
   /** Set when libbpf failed before the kernel verifier ran. */
   loaderError?: string;
+  /** Set (to the errno text) when the log was cut before the error line: only the verdict is known. */
+  truncated?: string;
   kernel: string;
 }
 
@@ -75,12 +77,17 @@ function main(): void {
       const pin = pinPath('vg');
       const res = loadObject(obj, pin);
       unpin(pin);
-      const m = /-- BEGIN PROG LOAD LOG --\n([\s\S]*?)-- END PROG LOAD LOG --/.exec(res.log);
+      const m = /-- BEGIN PROG LOAD LOG --\n([\s\S]*?)(?:-- END PROG LOAD LOG --|$)/.exec(res.log);
       if (res.ok) {
         rec = { id: p.id, type: p.type, accepted: true, insn: -1, message: '', block: [], processed: 0, kernel: release };
       } else if (m) {
         const k = parseKernelLog(m[1]!);
         rec = { id: p.id, type: p.type, accepted: false, ...k, kernel: release };
+        if (!/^processed \d+ insns/m.test(m[1]!)) {
+          // libbpf's log buffer filled up before the kernel's last lines: keep only the verdict and errno.
+          const errno = /BPF program load failed: ([^\n]*)/.exec(res.log)?.[1] ?? '';
+          rec = { ...rec, insn: -1, message: '', block: [], truncated: errno };
+        }
       } else {
         const err = res.log.split('\n').filter((l) => /libbpf:|Error:/.test(l)).slice(-3).join(' | ');
         rec = { id: p.id, type: p.type, accepted: false, insn: -1, message: '', block: [], processed: 0, loaderError: err || 'load failed without a verifier log', kernel: release };

@@ -86,10 +86,14 @@ interface Pending {
 
 interface Explored {
   st: VState;
+  insn: number;
+  /** Hash of the current frame's registers (states_maybe_looping candidates share it). */
+  key: string;
   /** pending.length when stored; complete once the walk pops below it. */
   level: number;
   done: boolean;
   hits: number;
+  misses: number;
 }
 
 type AccessKind = 'read' | 'write';
@@ -112,7 +116,8 @@ class Verifier {
   private processed = 0;
   private idGen = 0;
   private readonly pending: Pending[] = [];
-  private readonly explored = new Map<number, Explored[]>();
+  /** Per instruction: completed states (usable for pruning) and in-progress ones by register hash. */
+  private readonly explored = new Map<number, { done: Explored[]; prog: Map<string, Explored[]>; progCount: number }>();
   private inProgress: Explored[] = [];
   private readonly prunePoint: Uint8Array;
   private readonly liveIn: Uint16Array;
@@ -126,6 +131,9 @@ class Verifier {
   private readonly subDepth: number[] = [];
   private callEdges = new Map<number, Set<number>>();
   private insnIdx = 0;
+  private jmpsProcessed = 0;
+  private prevJmps = 0;
+  private prevInsns = 0;
   /** Outer map index -> index of its inner map template in this.maps. */
   private readonly innerIdx = new Map<number, number>();
 
@@ -174,7 +182,7 @@ class Verifier {
       }
     }
     let maxPer = 0;
-    for (const l of this.explored.values()) maxPer = Math.max(maxPer, l.length);
+    for (const l of this.explored.values()) maxPer = Math.max(maxPer, l.done.length + l.progCount);
     const summary = `processed ${this.processed} insns (limit ${BPF_COMPLEXITY_LIMIT_INSNS}) max_states_per_insn ${maxPer} total_states ${this.totalStates} peak_states ${this.peakStates} mark_read 0`;
     const lines = this.logLines;
     if (this.logLevel > 0 || error) {
@@ -460,13 +468,13 @@ class Verifier {
       p = this.pending.pop();
     }
     if (!p) {
-      for (const e of this.inProgress) e.done = true;
+      for (const e of this.inProgress) this.complete(e);
       this.inProgress = [];
       return undefined;
     }
     const level = this.pending.length;
     while (this.inProgress.length && this.inProgress[this.inProgress.length - 1]!.level > level) {
-      this.inProgress.pop()!.done = true;
+      this.complete(this.inProgress.pop()!);
     }
     this.trail.length = p.trailLen;
     return p;
@@ -484,25 +492,62 @@ class Verifier {
     if (list.length < this.keep) list.push(stateView(st, this.maps));
   }
 
+  /** A state whose every descendant has been explored: it can now prune others. */
+  private complete(e: Explored): void {
+    e.done = true;
+    const slot = this.explored.get(e.insn);
+    if (!slot) return;
+    const bucket = slot.prog.get(e.key);
+    if (bucket) {
+      const k = bucket.indexOf(e);
+      if (k >= 0) {
+        bucket.splice(k, 1);
+        slot.progCount--;
+        if (!bucket.length) slot.prog.delete(e.key);
+      }
+    }
+    slot.done.push(e);
+  }
+
   private isStateVisited(idx: number, st: VState): 'prune' | 'continue' {
-    let list = this.explored.get(idx);
-    if (!list) {
-      list = [];
-      this.explored.set(idx, list);
+    let slot = this.explored.get(idx);
+    if (!slot) {
+      slot = { done: [], prog: new Map(), progCount: 0 };
+      this.explored.set(idx, slot);
     }
     const live = this.liveIn[idx]!;
-    for (const e of list) {
-      if (!e.done) {
-        if (statesExact(e.st, st, live)) this.fail(idx, M.infiniteLoop(idx));
-        continue;
+    // Heuristics of is_state_visited: store a new state only every few jumps and instructions, and
+    // less often while a loop is being unrolled.
+    let addNew = this.jmpsProcessed - this.prevJmps >= 2 && this.processed - this.prevInsns >= 8;
+    const key = loopKey(st);
+    if (slot.progCount) {
+      for (const e of slot.prog.get(key) ?? []) {
+        if (statesMaybeLooping(e.st, st) && statesExact(e.st, st, live)) this.fail(idx, M.infiniteLoop(idx));
       }
+      if (this.jmpsProcessed - this.prevJmps < 20 && this.processed - this.prevInsns < 100) addNew = false;
+    }
+    const list = slot.done;
+    for (let k = 0; k < list.length; k++) {
+      const e = list[k]!;
       if (statesEqual(e.st, st, live)) {
         e.hits++;
         return 'prune';
       }
+      e.misses++;
+      if (e.misses > e.hits * 3 + 3) {
+        list.splice(k, 1);
+        k--;
+        this.curStates--;
+      }
     }
-    const e: Explored = { st: copyState(st), level: this.pending.length, done: false, hits: 0 };
-    list.push(e);
+    if (!addNew) return 'continue';
+    this.prevJmps = this.jmpsProcessed;
+    this.prevInsns = this.processed;
+    const e: Explored = { st: copyState(st), insn: idx, key, level: this.pending.length, done: false, hits: 0, misses: 0 };
+    let bucket = slot.prog.get(key);
+    if (!bucket) slot.prog.set(key, (bucket = []));
+    bucket.push(e);
+    slot.progCount++;
     this.inProgress.push(e);
     this.totalStates++;
     this.curStates++;
@@ -593,6 +638,7 @@ class Verifier {
         return { kind: 'next', idx: idx + 1 };
       }
       case 'jmp':
+        this.jmpsProcessed++;
         return this.checkCondJmp(st, i);
       case 'call':
         if (i.callKind === 'local') return this.checkFuncCall(st, i);
@@ -1812,6 +1858,36 @@ function touchedRegs(i: Insn): Set<number> {
     default: break;
   }
   return s;
+}
+
+/** A cheap key of the current frame's registers: equal for states that states_maybe_looping could match. */
+function loopKey(st: VState): string {
+  const f = cur(st);
+  let h = st.frames.length | 0;
+  for (let r = 0; r < 11; r++) {
+    const x = f.regs[r]!;
+    h = (Math.imul(h, 31) + TYPE_CODE[x.type] + x.id * 7 + x.off) | 0;
+    if (x.type === 'SCALAR_VALUE' && x.s.varOff.mask === 0n) h = (Math.imul(h, 17) + Number(x.s.varOff.value & 0xfffffffn)) | 0;
+  }
+  return String(h);
+}
+
+const TYPE_CODE: Record<string, number> = {
+  NOT_INIT: 1, SCALAR_VALUE: 2, PTR_TO_CTX: 3, CONST_PTR_TO_MAP: 4, PTR_TO_MAP_VALUE: 5, PTR_TO_MAP_KEY: 6, PTR_TO_STACK: 7,
+  PTR_TO_PACKET: 8, PTR_TO_PACKET_META: 9, PTR_TO_PACKET_END: 10, PTR_TO_SOCKET: 11, PTR_TO_SOCK_COMMON: 12, PTR_TO_TCP_SOCK: 13, PTR_TO_MEM: 14,
+};
+
+/** states_maybe_looping: every register of the current frame is bit-for-bit the same, ids included. */
+function statesMaybeLooping(a: VState, b: VState): boolean {
+  if (a.frames.length !== b.frames.length) return false;
+  const fa = cur(a);
+  const fb = cur(b);
+  for (let r = 0; r < 11; r++) {
+    const x = fa.regs[r]!;
+    const y = fb.regs[r]!;
+    if (x.type !== y.type || x.id !== y.id || x.refObjId !== y.refObjId || !regExact(x, y)) return false;
+  }
+  return true;
 }
 
 /** Exact equality of two states (for infinite-loop detection). */

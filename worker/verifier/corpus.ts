@@ -24,6 +24,7 @@ function rng(seed: number): () => number {
 }
 
 type R = () => number;
+const sgn = (n: number): string => (n < 0 ? `- ${-n}` : `+ ${n}`);
 const pick = <T>(r: R, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const int = (r: R, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 
@@ -108,8 +109,8 @@ function mapPrograms(r: R, out: CorpusProgram[], n: number): void {
     const mask = pick(r, [7, 15, 31, 63, 255]);
     let use = '';
     switch (form) {
-      case 'fixed': use = `  if r0 == 0 goto out\n  r1 = *(${SZ[size]} *)(r0 + ${off})\n`; break;
-      case 'nocheck': use = `  r1 = *(${SZ[size]} *)(r0 + ${off})\n`; break;
+      case 'fixed': use = `  if r0 == 0 goto out\n  r1 = *(${SZ[size]} *)(r0 ${sgn(off)})\n`; break;
+      case 'nocheck': use = `  r1 = *(${SZ[size]} *)(r0 ${sgn(off)})\n`; break;
       case 'var-and': use = `  if r0 == 0 goto out\n  r6 = r0\n  call 7\n  r0 &= ${mask}\n  r6 += r0\n  r1 = *(${SZ[size]} *)(r6 + 0)\n`; break;
       case 'var-jgt': use = `  if r0 == 0 goto out\n  r6 = r0\n  call 7\n  if r0 > ${lim} goto out\n  r6 += r0\n  r1 = *(${SZ[size]} *)(r6 + 0)\n`; break;
       case 'var-none': use = `  if r0 == 0 goto out\n  r6 = r0\n  call 7\n  r6 += r0\n  r1 = *(${SZ[size]} *)(r6 + 0)\n`; break;
