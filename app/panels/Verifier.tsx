@@ -66,6 +66,16 @@ export function Verifier() {
           {!report.accepted && report.errorPath.length ? (
             <p className="vpath"><span className="dim">Path to the error:</span> {report.errorPath.slice(-40).join(' → ')}</p>
           ) : null}
+          {report.paths.length ? (
+            <details className="vpaths">
+              <summary>{report.paths.length} path{report.paths.length > 1 ? 's' : ''} explored · {report.paths.filter((x) => x.how === 'pruned').length} pruned</summary>
+              <ol>
+                {report.paths.slice(0, 200).map((x, i) => (
+                  <li key={i} className={`how-${x.how}`}>{x.from < 0 ? 'entry' : `branch at ${x.from}`}: insns {x.start}…{x.end} — {x.how === 'pruned' ? 'pruned (a state already proven safe)' : x.how === 'dead' ? 'dead branch' : x.how}</li>
+                ))}
+              </ol>
+            </details>
+          ) : null}
           <details className="vlog" open={!report.accepted}>
             <summary>Log (kernel format)</summary>
             <pre>{report.log}</pre>

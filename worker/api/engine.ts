@@ -498,6 +498,7 @@ export const engine = {
     };
     return {
       accepted: r.accepted, processed: r.processed, log: r.log, states, errorPath: r.errorPath,
+      paths: r.paths.slice(0, 2000).map((x) => ({ from: x.from, start: x.start, end: x.end, how: x.how })),
       error: r.error ? { insn: r.error.insn, line: r.error.insn >= 0 ? lineOf(r.error.insn) : null, message: r.error.message } : null,
     };
   },

@@ -187,6 +187,8 @@ export interface VerifierReport {
   states: VerifierStateView[];
   /** Instructions on the path that led to the error. */
   errorPath: number[];
+  /** The paths the verifier walked: where each began (and from which branch) and how it ended. */
+  paths: { from: number; start: number; end: number; how: 'exit' | 'pruned' | 'error' | 'dead' }[];
 }
 
 export interface ExampleMeta {
