@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Slot } from '../isa/insn';
-import type { MapDef, Program } from '../isa/program';
+import { programFromBytes, type MapDef, type Program } from '../isa/program';
 import { createRunner, createVm, runFast, type Vm, type VmEnv } from './vm';
 import { runRaw } from './raw';
 import { CTX_BASE, MEM_BASE, PACKET_BASE, STACK_TOP } from './memory';
@@ -245,6 +245,23 @@ describe('random programs', () => {
         expect(e2.regions![0]!.bytes).toEqual(e1.regions![0]!.bytes);
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('random bytes never throw, and both paths agree on them', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 8, maxLength: 8 * 40 }), fc.boolean(), (bytes, kernelSet) => {
+        const p = programFromBytes(bytes.subarray(0, bytes.length - (bytes.length % 8)));
+        const env = (): VmEnv => ({ ...envFor(p, [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]), helperSet: kernelSet ? 'kernel' : 'ubpf' });
+        const fast = runFast(env());
+        const { vm } = createVm(env());
+        vm!.run();
+        const slow = vm!.result();
+        expect({ r0: slow.r0, insns: slow.insns, fault: slow.fault }).toEqual({ r0: fast.r0, insns: fast.insns, fault: fast.fault });
+        while (vm!.back()) { /* back to the start without throwing */ }
+        expect(vm!.stepCount).toBe(0);
+      }),
+      { numRuns: 300 },
     );
   });
 
