@@ -225,6 +225,14 @@ describe('errors: line:col and what was expected', () => {
     expect(r.diagnostics.map(formatDiagnostic)).toEqual(['1:6: bpf_map_lookup_elem is helper 1, not 2; calling helper 2 as written']);
   });
 
+  it("an instruction after ';' is a comment, with a warning (llvm-mc would assemble it)", () => {
+    const r = assembleLlvm('r0 = 1; exit\nr0 = *(u32 *)(r1 +0) ; R0_w=pkt(r=0) R1=ctx()\n');
+    expect(r.program!.slots.length).toBe(2);
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([
+      "1:7: ';' starts a comment: 'exit' is not assembled (llvm-mc would read it as a second statement; put it on its own line)",
+    ]);
+  });
+
   it('unknown directives are warnings', () => {
     const r = assembleLlvm('.frobnicate 1\nexit');
     expect(r.program).not.toBeNull();

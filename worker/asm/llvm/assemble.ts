@@ -191,7 +191,9 @@ class Asm {
       this.line = i + 1;
       const raw = lines[i]!.replace(/\r$/, '');
       if (!cs.inBlock && this.objdumpLine(raw)) continue;
+      const wasInBlock = cs.inBlock;
       const clean = stripComments(raw, cs);
+      if (!wasInBlock) this.checkSemicolon(raw, clean);
       if (!clean.trim()) continue;
       const lx = lexLine(clean);
       if ('error' in lx) {
@@ -206,6 +208,22 @@ class Asm {
       }
     }
     if (cs.inBlock) this.diag('error', "unterminated '/*' comment", null, 'asm.lex', 1);
+  }
+
+  /**
+   * `;` starts a comment here (as in the kernel's verifier log), where llvm-mc separates statements:
+   * warn when what follows a `;` is itself an instruction, so `r0 = 1; exit` does not silently lose `exit`.
+   */
+  checkSemicolon(raw: string, clean: string): void {
+    const at = clean.length;
+    if (raw[at] !== ';') return;
+    const rest = raw.slice(at + 1);
+    const lx = lexLine(stripComments(rest, { inBlock: false }));
+    if ('error' in lx || lx.toks.length === 0) return;
+    const st = parseLine(lx.toks);
+    if (st.length > 0 && st.every((x) => x.kind === 'insn' || x.kind === 'label') && st.some((x) => x.kind === 'insn')) {
+      this.diags.push(warn(`';' starts a comment: '${rest.trim()}' is not assembled (llvm-mc would read it as a second statement; put it on its own line)`, { line: this.line, col: at + 1 }, 'asm.comment'));
+    }
   }
 
   /**
