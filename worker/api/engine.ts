@@ -83,7 +83,7 @@ function isProgType(name: string): name is ProgTypeName {
 }
 
 const PACKET_TYPES = new Set<string>([
-  'socket_filter', 'sched_cls', 'sched_act', 'xdp', 'cgroup_skb', 'lwt_in', 'lwt_out', 'lwt_xmit', 'sk_skb',
+  'socket_filter', 'sched_cls', 'sched_act', 'xdp', 'cgroup_skb', 'lwt_in', 'lwt_out', 'lwt_xmit',
 ]);
 
 

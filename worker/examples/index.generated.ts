@@ -146,6 +146,19 @@ export const EXAMPLES: readonly ExampleFile[] = [
     "source": "# {\"title\": \"kprobe: count calls\", \"type\": \"kprobe\", \"dialect\": \"llvm\", \"summary\": \"A kprobe runs at the entry of a kernel function with the CPU registers (struct pt_regs) as its context: the arguments are in rdi, rsi, rdx… This one counts hits in an array map and remembers the last first argument.\"}\n.map stats array key=4 value=8 entries=2\n\tr6 = r1                     # struct pt_regs *\n\tr7 = *(u64 *)(r6 + 112)     # pt_regs->di: the first argument\n\t*(u32 *)(r10 - 4) = 0       # key 0: the hit counter\n\tr1 = stats ll\n\tr2 = r10\n\tr2 += -4\n\tcall bpf_map_lookup_elem\n\tif r0 == 0 goto out         # the verifier insists on the NULL check\n\tr1 = 1\n\tlock *(u64 *)(r0 + 0) += r1\n\t*(u32 *)(r10 - 4) = 1       # key 1: the last first argument\n\tr1 = stats ll\n\tr2 = r10\n\tr2 += -4\n\tcall bpf_map_lookup_elem\n\tif r0 == 0 goto out\n\t*(u64 *)(r0 + 0) = r7\nout:\n\tr0 = 0                      # kprobe return values are ignored\n\texit\n"
   },
   {
+    "id": "lwt-drop-udp",
+    "section": "progtypes",
+    "title": "LWT: drop UDP on a route",
+    "type": "lwt_out",
+    "dialect": "llvm",
+    "summary": "Lightweight-tunnel programs run on packets routed through an `ip route … encap bpf` route, from the IP header. lwt_out returns BPF_OK to continue or BPF_DROP: here UDP over IPv4 is dropped.",
+    "expect": {
+      "UDP 53000 > 53": "drop",
+      "TCP 40000 > 80": "pass"
+    },
+    "source": "# {\"title\": \"LWT: drop UDP on a route\", \"type\": \"lwt_out\", \"dialect\": \"llvm\", \"summary\": \"Lightweight-tunnel programs run on packets routed through an `ip route … encap bpf` route, from the IP header. lwt_out returns BPF_OK to continue or BPF_DROP: here UDP over IPv4 is dropped.\", \"expect\": {\"UDP 53000 > 53\": \"drop\", \"TCP 40000 > 80\": \"pass\"}}\n\tr2 = *(u32 *)(r1 + 76)      # __sk_buff->data: the IP header\n\tr3 = *(u32 *)(r1 + 80)      # __sk_buff->data_end\n\tr4 = r2\n\tr4 += 20\n\tr0 = 0                      # BPF_OK\n\tif r4 > r3 goto out\n\tr5 = *(u8 *)(r2 + 9)        # IPv4 protocol\n\tif r5 != 17 goto out\n\tr0 = 2                      # BPF_DROP\nout:\n\texit\n"
+  },
+  {
     "id": "perf-kernel-user",
     "section": "progtypes",
     "title": "perf_event: kernel or user samples",
@@ -153,6 +166,19 @@ export const EXAMPLES: readonly ExampleFile[] = [
     "dialect": "llvm",
     "summary": "A perf_event program runs on every sample of a perf event (here a CPU-clock timer) with struct bpf_perf_event_data: the interrupted registers and the sample period. It counts samples that hit kernel text (ip in the upper half) and user code.",
     "source": "# {\"title\": \"perf_event: kernel or user samples\", \"type\": \"perf_event\", \"dialect\": \"llvm\", \"summary\": \"A perf_event program runs on every sample of a perf event (here a CPU-clock timer) with struct bpf_perf_event_data: the interrupted registers and the sample period. It counts samples that hit kernel text (ip in the upper half) and user code.\"}\n.map samples array key=4 value=8 entries=2\n\tr2 = *(u64 *)(r1 + 128)     # regs.ip: where the CPU was\n\tr3 = 0xffff800000000000 ll\n\tr4 = 0                      # key 0: user\n\tif r2 < r3 goto count\n\tr4 = 1                      # key 1: kernel\ncount:\n\t*(u32 *)(r10 - 4) = w4\n\tr1 = samples ll\n\tr2 = r10\n\tr2 += -4\n\tcall bpf_map_lookup_elem\n\tif r0 == 0 goto out\n\tr1 = 1\n\tlock *(u64 *)(r0 + 0) += r1\nout:\n\tr0 = 0\n\texit\n"
+  },
+  {
+    "id": "skskb-verdict",
+    "section": "progtypes",
+    "title": "sk_skb: a stream verdict",
+    "type": "sk_skb",
+    "dialect": "llvm",
+    "summary": "An sk_skb stream-verdict program sees each message of a TCP stream on a socket in a sockmap; data/data_end cover the message. It returns SK_PASS or SK_DROP: here messages that start with 'G' (HTTP GET) are dropped.",
+    "expect": {
+      "37 bytes": "drop",
+      "6 bytes": "pass"
+    },
+    "source": "# {\"title\": \"sk_skb: a stream verdict\", \"type\": \"sk_skb\", \"dialect\": \"llvm\", \"summary\": \"An sk_skb stream-verdict program sees each message of a TCP stream on a socket in a sockmap; data/data_end cover the message. It returns SK_PASS or SK_DROP: here messages that start with 'G' (HTTP GET) are dropped.\", \"expect\": {\"37 bytes\": \"drop\", \"6 bytes\": \"pass\"}}\n\tr2 = *(u32 *)(r1 + 76)      # __sk_buff->data: the message\n\tr3 = *(u32 *)(r1 + 80)      # __sk_buff->data_end\n\tr4 = r2\n\tr4 += 1\n\tr0 = 1                      # SK_PASS\n\tif r4 > r3 goto out\n\tr5 = *(u8 *)(r2 + 0)\n\tif r5 != 0x47 goto out      # 'G'\n\tr0 = 0                      # SK_DROP\nout:\n\texit\n"
   },
   {
     "id": "sockops-timeout",
