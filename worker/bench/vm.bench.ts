@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { assembleUbpf } from '../asm/ubpf/assemble';
 import type { Program } from '../isa/program';
 import { bpftoolPath, kernelOracle } from '../testing/kernel';
-import { createVm, runFast } from '../vm';
+import { createRunner, createVm, runFast } from '../vm';
 import { PACKET_BASE } from '../vm/memory';
 import { setCodegen } from '../vm/compile';
 import type { Bench } from './types';
@@ -65,6 +65,15 @@ const bench: Bench = {
     } finally {
       setCodegen(true);
     }
+    // Repeated runs of a tiny program on one machine (cli run --repeat).
+    {
+      const tiny = aluLoop(1);
+      const { runner } = createRunner({ program: tiny });
+      const t0r = performance.now();
+      let k = 0;
+      while (performance.now() - t0r < 500) { runner!.run(); k++; }
+      report(`createRunner: ${((performance.now() - t0r) * 1000 / k).toFixed(3)} us per run of an ${2 + 5 + 1}-insn program`);
+    }
     // Stepping path.
     const small = aluLoop(20_000);
     const { vm } = createVm({ program: small, historyBytes: 16 * 1024 * 1024 });
@@ -73,6 +82,8 @@ const bench: Bench = {
     const steps = vm.run();
     const ss = (performance.now() - s0) / 1000;
     report(`step(): ${(steps / ss / 1e6).toFixed(2)} M insns/s (${steps} steps with records in ${ss.toFixed(2)} s)`);
+    const hi = vm.historyInfo();
+    report(`history: ${(hi.bytes / steps).toFixed(0)} bytes per step (${(hi.bytes / 1048576).toFixed(1)} MiB for ${steps} steps), ${hi.checkpoints} checkpoints`);
     const b0 = performance.now();
     let backs = 0;
     while (backs < 20_000 && vm.back()) backs++;
