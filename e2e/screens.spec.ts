@@ -17,3 +17,11 @@ test('examples gallery', async ({ page }) => {
   await expect(page.getByRole('dialog', { name: 'Examples' })).toBeVisible();
   await shot(page, 'gallery');
 });
+
+test('a kprobe program on its events', async ({ page }) => {
+  await openApp(page, './?theme=dark#example/kprobe-count-opens');
+  await expect(page.getByTestId('packet-0')).toContainText('do_sys_openat2');
+  await page.getByRole('button', { name: 'Run to breakpoint' }).click();
+  await expect(page.getByRole('region', { name: 'Maps' })).toContainText('01 00 00 00 00 00 00 00');
+  await shot(page, 'kprobe');
+});

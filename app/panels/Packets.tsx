@@ -272,7 +272,7 @@ export function Packets() {
   );
   return (
     <Panel name="Packets" className="p-packets" tools={tools}
-      title={verdicts.length ? `${counts.keep} kept · ${counts.drop} dropped${counts.fault ? ` · ${counts.fault} faulted` : ''}` : undefined}>
+      title={verdicts.length ? (packetBased ? `${counts.keep} kept · ${counts.drop} dropped` : `${verdicts.length} events run`) + (counts.fault ? ` · ${counts.fault} faulted` : '') : undefined}>
       {progress ? (
         <div className="progress" role="status">
           <progress max={progress.total} value={progress.done} aria-label="Run progress" /> {progress.done}/{progress.total}
