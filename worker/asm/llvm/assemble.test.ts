@@ -225,6 +225,10 @@ describe('errors: line:col and what was expected', () => {
     expect(r.diagnostics.map(formatDiagnostic)).toEqual(['1:6: bpf_map_lookup_elem is helper 1, not 2; calling helper 2 as written']);
   });
 
+  it("';' followed by a bad label is just a comment", () => {
+    expect(assembleLlvm('; r0 :').diagnostics).toEqual([]);
+  });
+
   it("an instruction after ';' is a comment, with a warning (llvm-mc would assemble it)", () => {
     const r = assembleLlvm('r0 = 1; exit\nr0 = *(u32 *)(r1 +0) ; R0_w=pkt(r=0) R1=ctx()\n');
     expect(r.program!.slots.length).toBe(2);
@@ -460,15 +464,19 @@ describe('fuzz: never throws, errors are located', () => {
     'r0', 'r1', 'w2', 'r10', 'r11', '=', '+=', 's>>=', '*', '(', ')', 'u32', 's8', '+', '-', '0x7fffffff', '4294967296',
     'goto', 'gotol', 'if', '==', 's<', 'lock', 'call', 'exit', 'll', 'skb', '[', ']', ',', 'LBB0_1', ':', '#', ';',
     '/*', '*/', '.map', '.section', 'xchg_64', 'cmpxchg32_32', 'atomic_fetch_and', 'be16', 'map_value', '"GPL"', '\n',
+    '.text', '.data', '.byte', '.long', '.p2align', '3', 'x', '.type', '@function', '.BTF', '.maps', 'pc', 'kfunc',
+    'ld_pseudo', 'load_acquire', 'store_release', '.size', '\t', '       0:\tb7 00 00 00 01 00 00 00\tr0 = 0x1',
+    '0000000000000000 <a>:', 'Disassembly of section xdp:',
   ];
   it('random token soup', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (toks) => {
         const r = assembleLlvm(toks.join(' '));
+        expect(r.diagnostics.filter((d) => d.code === 'bug')).toEqual([]);
         for (const d of r.diagnostics) if (d.severity === 'error') expect(d.loc.line).toBeGreaterThanOrEqual(1);
         expect(r.program === null).toBe(r.diagnostics.some((d) => d.severity === 'error'));
       }),
-      { numRuns: 1500 },
+      { numRuns: 3000 },
     );
   });
   it('random strings', () => {

@@ -220,7 +220,13 @@ class Asm {
     const rest = raw.slice(at + 1);
     const lx = lexLine(stripComments(rest, { inBlock: false }));
     if ('error' in lx || lx.toks.length === 0) return;
-    const st = parseLine(lx.toks);
+    let st: ReturnType<typeof parseLine>;
+    try {
+      st = parseLine(lx.toks);
+    } catch (e) {
+      if (e instanceof ParseError) return;
+      throw e;
+    }
     if (st.length > 0 && st.every((x) => x.kind === 'insn' || x.kind === 'label') && st.some((x) => x.kind === 'insn')) {
       this.diags.push(warn(`';' starts a comment: '${rest.trim()}' is not assembled (llvm-mc would read it as a second statement; put it on its own line)`, { line: this.line, col: at + 1 }, 'asm.comment'));
     }
