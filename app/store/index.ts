@@ -126,6 +126,34 @@ let halted = false;
 
 const RUN_CHUNK = 2500;
 
+/** Frames of the current debug session fetched ahead (the next step), so a Step shows at once. */
+let sessionGen = 0;
+const frameCache = new Map<number, StepFrame>();
+let prefetching = false;
+
+function newSession(): void {
+  sessionGen++;
+  frameCache.clear();
+}
+
+/** Fetches the frame after the one shown, in the background, one request at a time. */
+function prefetchNext(get: Get): void {
+  const f = get().frame;
+  if (!f || prefetching || f.step >= f.total) return;
+  const target = f.step + 1;
+  if (frameCache.has(target)) return;
+  const gen = sessionGen;
+  prefetching = true;
+  void call('prefetching a step', (e) => e.frame(target))
+    .then((frame) => {
+      if (gen === sessionGen && frame) frameCache.set(target, frame);
+    })
+    .catch(() => undefined)
+    .finally(() => {
+      prefetching = false;
+    });
+}
+
 function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -205,6 +233,7 @@ const createBuildSlice = (set: Set, get: Get): BuildSlice => ({
   building: false,
   async rebuild() {
     const seq = ++buildSeq;
+    newSession();
     runCancel.cancelled = true;
     const s = get();
     set({ building: true, runError: null });
@@ -275,6 +304,7 @@ async function openPacket(set: Set, get: Get, packet: number, step: number): Pro
   }
   const p = Math.max(0, Math.min(packet, n - 1));
   const seq = ++frameSeq;
+  newSession();
   const info = await call('recording the run', (e) => e.debugOpen(p), 8000);
   if (seq !== frameSeq) return;
   set({ runError: info.error });
@@ -284,6 +314,7 @@ async function openPacket(set: Set, get: Get, packet: number, step: number): Pro
   const frame = await call('fetching a step', (e) => e.frame(target));
   if (seq !== frameSeq) return;
   set({ detail, frame, cursor: { packet: p, step: frame?.step ?? 0 } });
+  prefetchNext(get);
 }
 
 const createVerifySlice = (set: Set, get: Get): VerifySlice => ({
@@ -309,10 +340,19 @@ const createRunSlice = (set: Set, get: Get): RunSlice => ({
     if (!f) return;
     const target = Math.max(f.firstStep, Math.min(step, f.total));
     const seq = ++frameSeq;
+    const cached = frameCache.get(target);
+    if (cached) {
+      frameCache.clear();
+      set({ frame: cached, cursor: { packet: cached.packet, step: cached.step } });
+      prefetchNext(get);
+      return;
+    }
     try {
       const frame = await call('fetching a step', (e) => e.frame(target));
       if (seq !== frameSeq || !frame) return;
+      frameCache.clear();
       set({ frame, cursor: { packet: frame.packet, step: frame.step } });
+      prefetchNext(get);
     } catch (e) {
       set({ runError: errText(e) });
     }
