@@ -9,7 +9,7 @@ import { readElf } from '../worker/elf/read';
 import { parseDataFile } from '../worker/conformance/datafile';
 import { progTypeForSection } from '../worker/progtypes/table';
 import type { Program } from '../worker/isa/program';
-import { generatedCorpus } from '../worker/verifier/corpus';
+import { generatedCorpus, mutatedCorpus } from '../worker/verifier/corpus';
 
 export interface CorpusEntry {
   id: string;
@@ -42,6 +42,15 @@ export function corpusPrograms(): CorpusEntry[] {
     }
   }
   for (const p of generatedCorpus()) out.push(fromText(p.id, p.type, p.source));
+  for (const m of mutatedCorpus()) {
+    const e = fromText(m.id, m.type, m.source);
+    if (e.program && m.mutate.slot < e.program.slots.length) {
+      const slots = e.program.slots.map((x) => ({ ...x }));
+      (slots[m.mutate.slot]! as unknown as Record<string, number>)[m.mutate.field] = m.mutate.value;
+      e.program = { ...e.program, slots };
+    }
+    out.push(e);
+  }
   const conf = path.resolve(root, '../shared/conformance/bpf_conformance');
   if (existsSync(conf)) {
     for (const f of readdirSync(conf).filter((x) => x.endsWith('.data')).sort()) {

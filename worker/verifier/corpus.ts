@@ -226,3 +226,41 @@ export function generatedCorpus(seed = 1): CorpusProgram[] {
   faultPrograms(r, out, 450);
   return out;
 }
+
+export interface RawCorpusProgram {
+  id: string;
+  type: string;
+  /** The base program's source, then one field of one slot changed. */
+  source: string;
+  mutate: { slot: number; field: 'opcode' | 'dst' | 'src' | 'off' | 'imm'; value: number };
+}
+
+/**
+ * Mutants: a generated program with one field of one instruction slot changed (opcode, registers,
+ * offset or immediate), for the structural checks (unknown opcodes, reserved fields, invalid registers,
+ * jumps out of range, unreachable code) and everything a one-field change breaks.
+ */
+export function mutatedCorpus(seed = 7, n = 500): RawCorpusProgram[] {
+  const r = rng(seed);
+  const base = generatedCorpus(1).filter((p) => !p.source.includes('.map') && !p.source.includes(' ll'));
+  const out: RawCorpusProgram[] = [];
+  const OPS = [0x07, 0x0f, 0x04, 0x0c, 0x17, 0x1f, 0x24, 0x27, 0x2f, 0x37, 0x3f, 0x47, 0x4f, 0x57, 0x5f, 0x67, 0x6f, 0x77, 0x7f, 0x87, 0x97, 0x9f,
+    0xa7, 0xaf, 0xb7, 0xbf, 0xc7, 0xcf, 0xd4, 0xdc, 0xd7, 0x05, 0x06, 0x15, 0x1d, 0x25, 0x2d, 0x35, 0x3d, 0x45, 0x4d, 0x55, 0x5d, 0x65, 0x6d,
+    0x75, 0x7d, 0xa5, 0xad, 0xb5, 0xbd, 0xc5, 0xcd, 0xd5, 0xdd, 0x16, 0x1e, 0x26, 0xa6, 0x61, 0x69, 0x71, 0x79, 0x62, 0x6a, 0x72, 0x7a, 0x63,
+    0x6b, 0x73, 0x7b, 0x91, 0x89, 0x81, 0xc3, 0xdb, 0x85, 0x95, 0x8d, 0x20, 0x28, 0x30, 0x40, 0x8f, 0xff, 0x00, 0xe5, 0x18];
+  for (let k = 0; k < n; k++) {
+    const b = base[Math.floor(r() * base.length)]!;
+    const lines = b.source.split('\n').filter((l) => l.trim() && !l.endsWith(':')).length;
+    const slot = Math.floor(r() * Math.max(1, lines));
+    const field = pick(r, ['opcode', 'opcode', 'dst', 'src', 'off', 'imm'] as const);
+    let value: number;
+    switch (field) {
+      case 'opcode': value = pick(r, OPS); break;
+      case 'dst': case 'src': value = int(r, 0, 15); break;
+      case 'off': value = pick(r, [-2, -1, 0, 1, 2, 3, 8, 100, -100, int(r, -40, 40)]); break;
+      case 'imm': value = pick(r, [0, 1, -1, 8, 32, 64, 0x7fffffff, int(r, -600, 600)]); break;
+    }
+    out.push({ id: `mut-${k}`, type: b.type, source: b.source, mutate: { slot, field, value } });
+  }
+  return out;
+}

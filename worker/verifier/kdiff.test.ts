@@ -3,7 +3,7 @@
 // scripts/record-verifier-goldens.ts with bpftool). Writes testdata/verifier/report.txt listing every
 // disagreement, and prints the agreement figures.
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { corpusPrograms } from '../../scripts/record-verifier-goldens.corpus';
 import { compareWithKernel, type KernelRecord } from './kdiff';
@@ -13,7 +13,10 @@ const goldens = path.join(root, 'testdata/verifier/kernel.jsonl');
 
 describe('kernel-differential corpus', () => {
   it.skipIf(!existsSync(goldens))('agrees with the kernel verifier', () => {
-    const records = readFileSync(goldens, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as KernelRecord);
+    const dir = path.dirname(goldens);
+    const records = readdirSync(dir)
+      .filter((f) => /^kernel.*\.jsonl$/.test(f))
+      .flatMap((f) => readFileSync(path.join(dir, f), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as KernelRecord));
     const entries = corpusPrograms();
     const s = compareWithKernel(entries, records);
     const verdictPct = (100 * s.verdictAgree) / s.total;
