@@ -4,6 +4,9 @@ import './ubpf';
 import './kernel';
 import './printk';
 import './loop';
+import './packet';
+import './tracing';
+import './sockops';
 
 export * from './types';
 export { formatPrintk } from './printk';

@@ -9,6 +9,7 @@ import './lpm_trie';
 import './queue_stack';
 import './perf_event_array';
 import './sockmap';
+import './xdp_targets';
 
 export * from './types';
 export { ArrayMap } from './array';
