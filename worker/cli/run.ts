@@ -14,10 +14,11 @@ import type { MapImpl } from '../maps/index';
 import { parseEventsFile } from '../events/format';
 import { runEvents } from '../events/run';
 import { readCapture } from '../packets/pcap';
-import { createMaps, vmRegions } from '../progtypes/run';
+import { createMaps, vmEnvFor } from '../progtypes/run';
+import { enterPercpuRun } from '../maps/percpu';
 import { PROG_TYPE_NAMES, type ProgTypeName } from '../progtypes/table';
 import { finishTestRun, prepareTestRun, TEST_RUN_TYPES, type TestRunType } from '../progtypes/testrun';
-import { runFast } from '../vm/index';
+import { createRunner } from '../vm/index';
 import type { Diagnostic } from '../util/diag';
 
 export interface RunResultJson {
@@ -52,16 +53,15 @@ export function runEbpf(program: Program, type: TestRunType, inp: RunInputs): { 
     const prep = prepareTestRun({ type, dataIn: data, ctxIn: inp.ctxIn });
     if (!prep.setup) return { diagnostics: prep.diagnostics.map((d) => ({ ...d, message: `packet ${i}: ${d.message}` })) };
     const setup = prep.setup;
-    let last = null as ReturnType<typeof runFast> | null;
+    // One runner per packet: the kernel's repeat loop re-runs the program on the same context, with
+    // memory and maps carrying over, and reports the last run.
+    enterPercpuRun(impls, 0, true);
+    const made = createRunner(vmEnvFor(program, setup, { budget: inp.budget }, impls));
+    if (!made.runner) return { diagnostics: made.diagnostics };
+    let run = made.runner.run();
     const t0 = now();
-    for (let k = 0; k < inp.repeat; k++) {
-      last = runFast({
-        program, regions: vmRegions(setup), ctxRegion: 'ctx', maps: impls, budget: inp.budget, ctx: setup, ldAbsRegion: 'packet',
-      });
-      if (last.fault) break;
-    }
-    const elapsed = now() - t0;
-    const run = last!;
+    for (let k = 1; k < inp.repeat && !run.fault; k++) run = made.runner.run();
+    const elapsed = inp.repeat > 1 ? now() - t0 : 0;
     const out = finishTestRun(setup, run.retval);
     results.push({
       retval: run.retval >>> 0,
@@ -69,7 +69,7 @@ export function runEbpf(program: Program, type: TestRunType, inp: RunInputs): { 
       data_out: toHex(out.dataOut),
       ctx_out: out.ctxOut ? toHex(out.ctxOut) : null,
       insns: run.insns,
-      duration_ns: Math.round((elapsed * 1e6) / inp.repeat),
+      duration_ns: inp.repeat > 1 ? Math.round((elapsed * 1e6) / (inp.repeat - 1)) : 0,
       fault: run.fault,
     });
   }

@@ -7,7 +7,7 @@
 import type { Program } from '../isa/program';
 import type { MapImpl } from '../maps/types';
 import { err, type Diagnostic } from '../util/diag';
-import { CTX_BASE, PACKET_BASE, runFast, type RegionSpec, type RunResult } from '../vm/index';
+import { CTX_BASE, PACKET_BASE, runFast, type RegionSpec, type RunResult, type VmEnv } from '../vm/index';
 import '../helpers/packet';
 import '../maps/queue_stack';
 import '../maps/lru_hash';
@@ -37,6 +37,21 @@ export function vmRegions(setup: TestRunSetup): RegionSpec[] {
   ];
   if (setup.sock) regions.push({ name: 'sock', kind: 'other', base: SOCK_BASE, bytes: setup.sock, readable: true, writable: false });
   return regions;
+}
+
+/** Where LD_ABS/LD_IND's SKF_NET_OFF and SKF_LL_OFF bases lie, relative to the packet region's start. */
+export function skbHeadersFor(setup: TestRunSetup): { network: number; mac: number } {
+  const p = setup.packet;
+  return { network: p.network - p.data, mac: p.mac - p.data };
+}
+
+/** The VM environment of a prepared run (maps already created; percpu maps entered by the caller). */
+export function vmEnvFor(program: Program, setup: TestRunSetup, opts: RunOptions, maps: MapImpl[]): VmEnv {
+  return {
+    program, programs: opts.programs, regions: vmRegions(setup), ctxRegion: 'ctx', maps,
+    seed: opts.seed, budget: opts.budget, cpu: opts.cpu, startTimeNs: opts.startTimeNs, ctx: setup,
+    ldAbsRegion: 'packet', skbHeaders: skbHeadersFor(setup),
+  };
 }
 
 export interface RunOptions {
@@ -77,11 +92,7 @@ function runSetup(program: Program, setup: TestRunSetup, opts: RunOptions): Pack
     maps = c.maps;
   }
   enterPercpuRun(maps, opts.cpu ?? 0, true);
-  const run = runFast({
-    program, programs: opts.programs, regions: vmRegions(setup), ctxRegion: 'ctx', maps,
-    seed: opts.seed, budget: opts.budget, cpu: opts.cpu, startTimeNs: opts.startTimeNs, ctx: setup,
-    ldAbsRegion: 'packet',
-  });
+  const run = runFast(vmEnvFor(program, setup, opts, maps));
   enterPercpuRun(maps, opts.cpu ?? 0, false);
   const diagnostics: Diagnostic[] = [];
   if (run.fault) diagnostics.push(err(`program faulted: ${run.fault.message}`, { insn: run.fault.insn }, 'run.fault'));
