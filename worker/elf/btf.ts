@@ -31,6 +31,8 @@ export interface BtfType {
 
 export interface Btf {
   types: (BtfType | undefined)[]; // index = type id; 0 is void
+  /** The string at an offset of the BTF string section (throws FormatError when out of range). */
+  str(off: number): string;
 }
 
 /** Parses a .BTF section found at `base` (file offset) with `size` bytes. Throws FormatError on bad layout. */
@@ -120,7 +122,52 @@ export function parseBtf(r: ByteReader, base: number, size: number): Btf {
     types.push(t);
     if (types.length > 1_000_000) throw new FormatError('too many BTF types', at);
   }
-  return { types };
+  return { types, str: (off: number) => str(off, base) };
+}
+
+export interface LineInfo {
+  /** Byte offset of the first instruction the record covers, in its section. */
+  insnOff: number;
+  file: string;
+  /** The source line's text as BTF stores it. */
+  text: string;
+  line: number;
+  col: number;
+}
+
+/**
+ * The line_info of a .BTF.ext section (at file offset `base`, `size` bytes): per ELF section name, records
+ * sorted by instruction offset. Throws FormatError on bad layout. Documentation/bpf/btf.rst, "BTF.ext".
+ */
+export function parseBtfExtLines(r: ByteReader, base: number, size: number, btf: Btf): Map<string, LineInfo[]> {
+  r.check(base, size, '.BTF.ext section');
+  const out = new Map<string, LineInfo[]>();
+  if (r.u16(base) !== BTF_MAGIC) throw new FormatError('.BTF.ext has a bad magic', base);
+  const hdrLen = r.u32(base + 4);
+  if (hdrLen < 24) throw new FormatError(`.BTF.ext header length ${hdrLen} is too small`, base + 4);
+  const off = r.u32(base + 16);
+  const len = r.u32(base + 20);
+  if (len === 0) return out;
+  let p = base + hdrLen + off;
+  const end = p + len;
+  if (end > base + size) throw new FormatError('.BTF.ext line_info runs past the section', base + 16);
+  const recSize = r.u32(p, 'line_info record size');
+  if (recSize < 16) throw new FormatError(`.BTF.ext line_info record size ${recSize} is below 16`, p);
+  p += 4;
+  while (p < end) {
+    const sec = btf.str(r.u32(p, 'line_info section'));
+    const n = r.u32(p + 4, 'line_info count');
+    p += 8;
+    if (p + n * recSize > end) throw new FormatError(`.BTF.ext line_info for ${sec} runs past its section`, p);
+    const recs: LineInfo[] = [];
+    for (let i = 0; i < n; i++, p += recSize) {
+      const lc = r.u32(p + 12);
+      recs.push({ insnOff: r.u32(p), file: btf.str(r.u32(p + 4)), text: btf.str(r.u32(p + 8)), line: lc >>> 10, col: lc & 0x3ff });
+    }
+    recs.sort((a, b) => a.insnOff - b.insnOff);
+    out.set(sec, recs);
+  }
+  return out;
 }
 
 export function btfType(btf: Btf, id: number): BtfType | undefined {

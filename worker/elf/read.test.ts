@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeSlots, slotsToBytes } from '../isa/insn';
 import type { MapDef, Program } from '../isa/program';
 import { parseObjdump, type DumpSection } from './objdump';
+import { parseBtf, parseBtfExtLines } from './btf';
+import { ByteReader } from './bytes';
 import { readElf } from './read';
 import { which } from '../testing/kernel';
 
@@ -164,6 +166,41 @@ describe('readElf on clang-19 objects', () => {
       expect(relocsChecked).toBeGreaterThanOrEqual(expected);
     });
   }
+
+  it('source lines: every .BTF.ext line record names the line of the C file it quotes, and sourceMap follows them', () => {
+    let checked = 0;
+    for (const obj of objects) {
+      const bytes = load(obj);
+      const text = readFileSync(path.resolve(__dirname, '../../testdata/c', obj.replace(/\.o$/, '.c')), 'utf8').split('\n');
+      const r = new ByteReader(bytes);
+      const shoff = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(0x28, true));
+      const sec = (name: string): { off: number; size: number } => {
+        const n = new DataView(bytes.buffer, bytes.byteOffset).getUint16(0x3c, true);
+        const strOff = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(shoff + 64 * new DataView(bytes.buffer, bytes.byteOffset).getUint16(0x3e, true) + 24, true));
+        for (let i = 0; i < n; i++) {
+          const h = shoff + 64 * i;
+          if (r.cstr(strOff + r.u32(h), bytes.length, 'name') === name) return { off: r.u64n(h + 24), size: r.u64n(h + 32) };
+        }
+        throw new Error(`${obj}: no ${name}`);
+      };
+      const b = sec('.BTF');
+      const e = sec('.BTF.ext');
+      const lines = parseBtfExtLines(r, e.off, e.size, parseBtf(r, b.off, b.size));
+      const all = new Set<string>();
+      for (const recs of lines.values())
+        for (const x of recs) {
+          expect(text[x.line - 1]!.trim(), `${obj} line ${x.line}`).toBe(x.text.trim());
+          all.add(`${x.line}:${x.col}`);
+          checked++;
+        }
+      for (const p of readElf(bytes).programs) {
+        expect(p.sourceMap, obj).toHaveLength(p.slots.length);
+        for (const pos of p.sourceMap!) if (pos) expect(all.has(`${pos.line}:${pos.col}`), obj).toBe(true);
+        expect(p.sourceMap![0], `${obj} first instruction`).not.toBeNull();
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
 
   it('sockex1 keeps Ethernet + IPv4 + TCP/UDP headers: legacy packet loads, one map, atomic add', () => {
     const p = readElf(load('sockex1.o')).programs[0]!;

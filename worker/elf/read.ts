@@ -3,15 +3,16 @@
 // section (`.text` holds only sub-programs), BTF-defined maps from `.maps` and legacy struct bpf_map_def
 // maps from `maps`, global data (.data/.rodata/.bss) as single-element array maps, map relocations turned
 // into ld_imm64 with BPF_PSEUDO_MAP_FD / BPF_PSEUDO_MAP_VALUE and imm = map index, and bpf-to-bpf calls
-// resolved by appending the called sub-programs after the program (libbpf's bpf_object__reloc_code()).
+// resolved by appending the called sub-programs after the program (libbpf's bpf_object__reloc_code()),
+// and Program.sourceMap (C line and column per instruction) from the .BTF.ext line_info clang -g writes.
 // It does not apply CO-RE relocations (.BTF.ext field relocs), externs or kfuncs: those get diagnostics.
 // Bad input never throws: every problem is a diagnostic located by byte offset.
 
 import { readSlot, type Slot } from '../isa/insn';
-import type { MapDef, Program } from '../isa/program';
+import type { MapDef, Program, SrcPos } from '../isa/program';
 import { progTypeForSection } from '../progtypes/table';
 import { bugDiagnostic, err, warn, type Diagnostic } from '../util/diag';
-import { parseBtf, pointee, resolveType, typeSize, uintMember, type Btf } from './btf';
+import { parseBtf, parseBtfExtLines, pointee, resolveType, typeSize, uintMember, type Btf, type LineInfo } from './btf';
 import { ByteReader, FormatError } from './bytes';
 import {
   BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, BTF_KIND, ELF, R_BPF, SHF, SHT, STB, STT, isGlobalDataSection, mapTypeName,
@@ -189,6 +190,16 @@ function readElfInner(bytes: Uint8Array, diags: Diagnostic[]): ElfReadResult {
   const ext = secs.find((s) => s.name === '.BTF.ext');
   if (usable(ext) && ext.size >= 32 && r.u16(ext.offset) === 0xeb9f && r.u32(ext.offset + 4) >= 32 && r.u32(ext.offset + 28) > 0)
     diags.push(warn('.BTF.ext has CO-RE relocations, which bpfplay does not apply: field offsets stay as compiled', { byteOffset: ext.offset + 28 }, 'elf.core'));
+  // Source lines (.BTF.ext line_info, what clang -g writes): Program.sourceMap per instruction.
+  let lines = new Map<string, LineInfo[]>();
+  if (usable(ext) && btf) {
+    try {
+      lines = parseBtfExtLines(r, ext.offset, ext.size, btf);
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      diags.push(warn(`.BTF.ext: ${e.message}; no source lines`, { byteOffset: e.byteOffset }, 'elf.btfext'));
+    }
+  }
   const mapsSec = secs.find((s) => s.name === '.maps');
   if (usable(mapsSec)) {
     if (!btf) diags.push(err('.maps needs BTF to describe its maps, but the object has no usable .BTF section', { byteOffset: mapsSec.headerOffset }, 'elf.maps'));
@@ -264,7 +275,7 @@ function readElfInner(bytes: Uint8Array, diags: Diagnostic[]): ElfReadResult {
     for (const f of entries) {
       if (f.sym && f.sym.bind === STB.LOCAL)
         diags.push(warn(`program ${f.name} in ${cs.sec.name} is static; libbpf refuses static programs outside .text`, { byteOffset: cs.sec.offset + f.start * 8 }, 'elf.program'));
-      const p = linkProgram(cs, f, code, secs, maps, mapAt, diags);
+      const p = linkProgram(cs, f, code, secs, maps, mapAt, diags, lines);
       p.license = license;
       p.section = cs.sec.name;
       // libbpf's SEC_DEF("kprobe+") etc.: the bare prefix ('kprobe', 'tracepoint') names the type too.
@@ -397,8 +408,10 @@ function linkProgram(
   maps: MapDef[],
   mapAt: Map<string, number>,
   diags: Diagnostic[],
+  lines: Map<string, LineInfo[]>,
 ): Program {
   const out: Slot[] = [];
+  const src: (SrcPos | null)[] = [];
   const funcs: Record<number, string> = {};
   const placed = new Map<string, number>(); // `${shndx}:${start}` -> base slot in out
   const queue: { cs: CodeSection; start: number; end: number; base: number }[] = [];
@@ -409,7 +422,14 @@ function linkProgram(
     const base = out.length;
     placed.set(key, base);
     funcs[base] = f.name;
-    for (let i = f.start; i < f.end; i++) out.push({ ...c.slots[i]! });
+    const recs = lines.get(c.sec.name) ?? [];
+    for (let i = f.start; i < f.end; i++) {
+      out.push({ ...c.slots[i]! });
+      // The record in force at this instruction: the last one at or before it, inside this function.
+      let rec: LineInfo | undefined;
+      for (const x of recs) if (x.insnOff <= i * 8 && x.insnOff >= f.start * 8) rec = x;
+      src.push(rec ? { line: rec.line, col: rec.col } : null);
+    }
     queue.push({ cs: c, start: f.start, end: f.end, base });
     return base;
   };
@@ -496,5 +516,7 @@ function linkProgram(
       }
     }
   }
-  return { slots: out, maps: maps.map((m) => ({ ...m })), labels: {}, funcs, origin: 'elf', section: cs.sec.name };
+  const p: Program = { slots: out, maps: maps.map((m) => ({ ...m })), labels: {}, funcs, origin: 'elf', section: cs.sec.name };
+  if (src.some((x) => x)) p.sourceMap = src;
+  return p;
 }

@@ -18,10 +18,11 @@ const compiled: Program[] = readdirSync(OBJ)
   .sort()
   .flatMap((f) => readElf(new Uint8Array(readFileSync(path.join(OBJ, f)))).programs);
 
-/** A program as the reader returns it, without file locations (which differ between objects). */
+/** A program as the reader returns it, without file locations (which differ between objects) and without
+ * source lines (clang's .BTF.ext line_info; the writer does not write line info). */
 function norm(p: Program): unknown {
   const m = (x: MapDef): MapDef => ({ ...x, loc: undefined, inner: x.inner ? m(x.inner) : undefined });
-  return { ...p, maps: p.maps.map(m) };
+  return { ...p, maps: p.maps.map(m), sourceMap: undefined };
 }
 
 const S = (opcode: number, dst = 0, src = 0, off = 0, imm = 0): Slot => ({ opcode, dst, src, off, imm });

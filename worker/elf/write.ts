@@ -4,7 +4,8 @@
 // `.text` with R_BPF_64_32 call relocations; maps are BTF-defined in `.maps` with a minimal `.BTF`
 // (libbpf 1.x dropped legacy `maps`); maps named .data/.rodata/.bss are written as global-data sections
 // referenced by R_BPF_64_64 on ld_imm64 (libbpf's bpf_object__init_global_data_maps).
-// It does not write DWARF, .BTF.ext line/func info or CO-RE relocations.
+// It does not write DWARF, line info (Program.sourceMap is dropped) or CO-RE relocations; .BTF.ext func_info
+// only when a program takes a function address.
 
 import { slotsToBytes, type Slot } from '../isa/insn';
 import type { MapDef, Program } from '../isa/program';
