@@ -63,6 +63,9 @@ export function Verifier() {
               </div>
             ) : null}
           </div>
+          {!report.accepted ? (
+            <p className="vnote dim">The kernel would refuse to load this program. bpfplay still runs it, with every memory access checked, so you can watch what would go wrong.</p>
+          ) : null}
           {!report.accepted && report.errorPath.length ? (
             <p className="vpath"><span className="dim">Path to the error:</span> {report.errorPath.slice(-40).join(' → ')}</p>
           ) : null}

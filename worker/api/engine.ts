@@ -1,9 +1,17 @@
 // The engine facade: the one typed surface the browser app reaches through comlink (worker/entry.ts).
-// Plain synchronous TypeScript over the engine modules (asm, vm, verifier, progtypes, packets, cbpf);
-// every function takes and returns plain data (worker/api/types.ts) named for what the UI shows.
-// It keeps one session (the last built program, the packets, the recorded run of the selected
-// packet) so the UI fetches only the frame it shows. It does not own any semantics: assembling,
-// verifying and executing are the modules'; it never throws across the boundary (errors are values).
+// Plain synchronous TypeScript over the engine modules (asm, cbpf, verifier, vm, progtypes, events,
+// packets); every function takes and returns plain data (worker/api/types.ts) named for what the UI shows.
+// It keeps one session — the last built program, the inputs (packets or events), the maps shared by the
+// packets of a run, and the recorded run of the packet being stepped — so the UI fetches only the frame
+// it shows. Long work is split by the caller: runPackets(from, count) runs one chunk (with an optional
+// progress callback, a comlink proxy in the app), so the app can show progress, cancel between chunks,
+// and terminate the worker (watchdog) without losing anything: every call can be replayed from inputs.
+// It owns no semantics (assembling, verifying, executing, verdict names are the modules') and never
+// throws across the boundary: problems come back as diagnostics or error strings.
+//
+// API, in the order the app uses it: examples/example, progTypes, languageInfo, samplePackets,
+// eventInputs (non-packet types), build, setInputs, verify, runPackets, debugOpen, frame, findBreakpoint,
+// packetDetail, packetSummaries, readCapture/writeCapture, buildPacket, parsePacketHex, compileFilter.
 
 import { HELPER_NAMES } from '../helpers/ids.generated';
 import { ISA } from '../isa/opcodes';
