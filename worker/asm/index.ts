@@ -13,7 +13,8 @@ import { assembleLlvm } from './llvm/assemble';
 import { assembleUbpf } from './ubpf/assemble';
 import { UBPF_FIRST_WORDS } from './ubpf/table';
 
-export type Syntax = 'llvm' | 'ubpf';
+import type { Syntax } from './disasm';
+export type { Syntax };
 
 const LLVM_SIGNS: readonly RegExp[] = [
   /^[rw]\d+\s*(?:=|\+=|-=|\*=|\/=|%=|&=|\|=|\^=|<<=|>>=|s>>=|s\/=|s%=)/,
