@@ -821,17 +821,6 @@ const SKF_AD_OFF = -0x1000;
 const SKF_NET_OFF = -0x100000;
 const SKF_LL_OFF = -0x200000;
 
-/**
- * Legacy packet loads whose results differ between bpfplay and the kernel, found by ldPktProbeCases: the
- * kernel's negative-offset helper (bpf_internal_load_pointer_neg_helper) reads relative to the network
- * header at SKF_NET_OFF + k and to the link-layer header at SKF_LL_OFF + k; bpfplay differs on some of
- * them (the kdiff test prints which; those that already agree are listed too).
- */
-export const LDPKT_KNOWN_DIFF = (label: string): string | undefined =>
-  /^SKF_(NET|LL)_OFF\+\d+$/.test(label)
-    ? 'SKF_NET_OFF / SKF_LL_OFF offsets address the network / link-layer header in the kernel (bpf_internal_load_pointer_neg_helper); bpfplay (at this writing) resolves SKF_NET_OFF from data — right for socket_filter, 14 bytes early for tc — and returns 0 for SKF_LL_OFF'
-    : undefined;
-
 /** LD_ABS and LD_IND of every size at edge offsets (in bounds, at the ends, negative, SKF_* bases, s32 extremes). */
 export function ldPktProbeCases(firstId = 0): (KdiffCase & { access: string })[] {
   const data = new Uint8Array(MIN_PACKET);

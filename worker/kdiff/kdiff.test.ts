@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compareWith, formatDisagreements, runInKernel, type KernelRun } from '../../scripts/kdiff-run';
 import { kernelOracle } from '../testing/kernel';
 import { verify } from '../verifier';
-import { CTX_KNOWN_DIFFS, LDPKT_KNOWN_DIFF, ctxProbeCases, generateCases, ldPktProbeCases } from './gen';
+import { CTX_KNOWN_DIFFS, ctxProbeCases, generateCases, ldPktProbeCases } from './gen';
 import { runCaseInVm } from './vmrun';
 
 const SEED = Number(process.env.BPFPLAY_KDIFF_SEED ?? 1);
@@ -66,20 +66,14 @@ describe.skipIf(!oracle.ok)(`kernel-differential (${COUNT} programs, seed ${SEED
     expect(cmp.kernelErrors).toEqual([]);
   });
 
-  it('legacy packet loads (LD_ABS/LD_IND) at edge offsets agree with the kernel, except the known SKF_* bases', () => {
+  it('legacy packet loads (LD_ABS/LD_IND) at edge offsets, SKF_NET_OFF/SKF_LL_OFF bases included, agree with the kernel', () => {
     const probes = ldPktProbeCases();
     const k = runInKernel(probes);
     expect(k.rejected.map((r) => probes.find((p) => p.id === r.id)!.access)).toEqual([]);
     const cmp = compareWith(probes, k, (c) => runCaseInVm(c.program, c.flavour, c.data, 'fast'));
-    const differ = cmp.disagree.map((d) => ({ access: probes.find((p) => p.id === d.id)!.access, kernel: d.kernel.retval, vm: d.vm.retval, err: d.vm.error }));
-    const unknown = differ.filter((d) => !LDPKT_KNOWN_DIFF(d.access.split(' ')[2]!));
-    const knownAgree = probes.filter((p) => LDPKT_KNOWN_DIFF(p.access.split(' ')[2]!) && !differ.some((d) => d.access === p.access)).map((p) => p.access);
-    console.log(
-      `kdiff ld_abs/ld_ind: ${probes.length} loads, ${cmp.agree} agree, ${differ.length} differ (${differ.length - unknown.length} known: SKF_NET_OFF/SKF_LL_OFF)` +
-        (knownAgree.length ? `; SKF loads that already agree: ${knownAgree.join(', ')}` : ''),
-    );
-    if (differ.length) console.log(differ.map((d) => `${d.access}: kernel ${d.kernel} vm ${d.vm}`).join('\n'));
-    expect(unknown).toEqual([]);
+    const differ = cmp.disagree.map((d) => `${probes.find((p) => p.id === d.id)!.access}: kernel ${d.kernel.retval} vm ${d.vm.retval}${d.vm.error ? ` (${d.vm.error})` : ''}`);
+    console.log(`kdiff ld_abs/ld_ind: ${probes.length} loads, ${cmp.agree} agree, ${differ.length} differ`);
+    expect(differ).toEqual([]);
     expect(cmp.kernelErrors).toEqual([]);
   });
 
