@@ -11,7 +11,7 @@ import { err } from '../util/diag';
 import { checkHashDef } from './hash';
 import {
   BPF_EXIST, BPF_F_LOCK, BPF_NOEXIST, EEXIST, EINVAL, ENOENT, ValuePool, bytesHex, compareBytes,
-  registerMapType, valueStrideOf, type MapEntry, type MapImpl, type MapValueRef,
+  registerMapType, hashDelete, hashNextKey, valueStrideOf, type MapEntry, type MapImpl, type MapValueRef,
 } from './types';
 
 interface Elem { key: Uint8Array; slot: number }
@@ -70,20 +70,10 @@ export class LruHashMap implements MapImpl {
     return 0;
   }
   delete(key: Uint8Array): number {
-    const k = this.k(key);
-    const e = this.elems.get(k);
-    if (!e) return -ENOENT;
-    this.elems.delete(k);
-    this.pool.release(e.slot);
-    return 0;
+    return hashDelete(this.elems, this.k(key), (e) => this.pool.release(e.slot));
   }
   getNextKey(key: Uint8Array | null): Uint8Array | null {
-    const keys = [...this.elems.values()];
-    if (key) {
-      const i = keys.findIndex((e) => this.k(e.key) === this.k(key));
-      if (i >= 0) return keys[i + 1]?.key.slice() ?? null;
-    }
-    return keys[0]?.key.slice() ?? null;
+    return hashNextKey(this.elems, key && this.k(key));
   }
   entries(): MapEntry[] {
     return [...this.elems.values()].map((e) => ({ key: e.key.slice(), value: this.pool.view(e.slot, this.def.valueSize).slice() })).sort((a, b) => compareBytes(a.key, b.key));

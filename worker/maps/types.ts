@@ -208,3 +208,28 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return a.length - b.length;
 }
+
+/** htab_map_delete_elem for the hash-style maps: removes the element under key id `k` (the hex of its key
+ * bytes), giving its storage back through `release`; -ENOENT when absent. */
+export function hashDelete<E>(elems: Map<string, E>, k: string, release: (e: E) => void): number {
+  const e = elems.get(k);
+  if (e === undefined) return -ENOENT;
+  elems.delete(k);
+  release(e);
+  return 0;
+}
+
+/** htab_map_get_next_key for the hash-style maps, walking `elems` in its iteration order: the key after
+ * key id `k`, the first key when `k` is null or absent, null after the last. */
+export function hashNextKey<E extends { key: Uint8Array }>(elems: Map<string, E>, k: string | null): Uint8Array | null {
+  if (k !== null && elems.has(k)) {
+    let seen = false;
+    for (const [id, e] of elems) {
+      if (seen) return e.key.slice();
+      if (id === k) seen = true;
+    }
+    return null;
+  }
+  const first = elems.values().next();
+  return first.done ? null : first.value.key.slice();
+}
