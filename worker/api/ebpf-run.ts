@@ -8,6 +8,7 @@
 import { decodeSlots, type Insn } from '../isa/insn';
 import type { Program } from '../isa/program';
 import { prepareAttachView } from '../progtypes/attach';
+import { vmEnvFor } from '../progtypes/run';
 import { TEST_RUN_TYPES, type TestRunSetup, type TestRunType } from '../progtypes/testrun';
 import { PROG_TYPE_NAMES, PROG_TYPES, verdictName, type ProgTypeName } from '../progtypes/table';
 import { createVm, runFast, CTX_BASE, PACKET_BASE, type RegionSpec, type StepRecord, type Vm, type VmEnv } from '../vm/index';
@@ -65,17 +66,7 @@ export function packetEnv(program: Program, progType: string, frame: Uint8Array,
   const s = r.setup;
   const p = s.packet;
   const packet = p.buf.subarray(p.data, p.dataEnd);
-  const regions: RegionSpec[] = [
-    {
-      name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: s.ctx, writable: true,
-      ptrFields: s.pointers.filter((x) => x.target !== 'sk').map((x) => ({
-        off: x.off, size: x.size, target: x.target === 'data' ? 'packet' : x.target === 'data_end' ? 'packet_end' : 'packet_meta',
-      })),
-    },
-    { name: 'packet', kind: 'packet', base: PACKET_BASE, bytes: packet, writable: true },
-    { name: 'packet_meta', kind: 'packet_meta', base: PACKET_BASE - BigInt(p.data - p.dataMeta), bytes: p.buf.subarray(p.dataMeta, p.data), writable: true },
-  ];
-  const env: VmEnv = { program, regions, ctxRegion: 'ctx', budget, ldAbsRegion: 'packet', ctx: s, maps };
+  const env = vmEnvFor(program, s, { budget }, maps);
   return { env, setup: s, packet, frameOffset: p.data - p.mac };
 }
 

@@ -46,7 +46,7 @@ export function skbHeadersFor(setup: TestRunSetup): { network: number; mac: numb
 }
 
 /** The VM environment of a prepared run (maps already created; percpu maps entered by the caller). */
-export function vmEnvFor(program: Program, setup: TestRunSetup, opts: RunOptions, maps: MapImpl[]): VmEnv {
+export function vmEnvFor(program: Program, setup: TestRunSetup, opts: RunOptions, maps?: MapImpl[]): VmEnv {
   return {
     program, programs: opts.programs, regions: vmRegions(setup), ctxRegion: 'ctx', maps,
     seed: opts.seed, budget: opts.budget, cpu: opts.cpu, startTimeNs: opts.startTimeNs, ctx: setup,
