@@ -414,7 +414,6 @@ function linkProgram(
   const src: (SrcPos | null)[] = [];
   const funcs: Record<number, string> = {};
   const placed = new Map<string, number>(); // `${shndx}:${start}` -> base slot in out
-  const queue: { cs: CodeSection; start: number; end: number; base: number }[] = [];
   const place = (c: CodeSection, f: { name: string; start: number; end: number }): number => {
     const key = `${c.sec.index}:${f.start}`;
     const hit = placed.get(key);
@@ -430,7 +429,9 @@ function linkProgram(
       for (const x of recs) if (x.insnOff <= i * 8 && x.insnOff >= f.start * 8) rec = x;
       src.push(rec ? { line: rec.line, col: rec.col } : null);
     }
-    queue.push({ cs: c, start: f.start, end: f.end, base });
+    // Like libbpf's bpf_object__reloc_code(): a sub-program is relocated as soon as it is appended, so its
+    // own callees follow it (depth first) before the caller's later calls are handled.
+    relocate(c, f.start, f.end, base);
     return base;
   };
   const funcAt = (c: CodeSection, idx: number): { name: string; start: number; end: number } | undefined => {
@@ -439,10 +440,8 @@ function linkProgram(
     if (idx >= 0 && idx < c.slots.length && c.funcs.length === 0) return { name: c.sec.name, start: 0, end: c.slots.length };
     return undefined;
   };
-  place(cs, entry);
   const locOf = (c: CodeSection, i: number, rel?: Reloc): { byteOffset: number } => ({ byteOffset: rel ? rel.fileOffset : c.sec.offset + i * 8 });
-  while (queue.length) {
-    const { cs: c, start, end, base } = queue.shift()!;
+  function relocate(c: CodeSection, start: number, end: number, base: number): void {
     for (let i = start; i < end; i++) {
       const pc = base + (i - start);
       const s = out[pc]!;
@@ -516,6 +515,7 @@ function linkProgram(
       }
     }
   }
+  place(cs, entry);
   const p: Program = { slots: out, maps: maps.map((m) => ({ ...m })), labels: {}, funcs, origin: 'elf', section: cs.sec.name };
   if (src.some((x) => x)) p.sourceMap = src;
   return p;
