@@ -214,29 +214,8 @@ class Verifier {
     const slots = this.program.slots;
     const n = slots.length;
     if (n === 0) this.fail(-1, 'last insn is not an exit or jmp');
-    // resolve_pseudo_ldimm64: opcodes, ld_imm64 pairs and map references, in program order.
-    for (let pc = 0; pc < n; pc++) {
-      const s = slots[pc]!;
-      if (s.opcode === 0x18) {
-        const next = slots[pc + 1];
-        if (!next || next.opcode !== 0 || next.dst !== 0 || next.src !== 0 || next.off !== 0) this.fail(pc, M.invalidLdImm64());
-        if (s.dst > 10) this.fail(pc, `R${s.dst} is invalid`);
-        if (s.off !== 0) this.fail(pc, M.invalidLdImm64());
-        if (s.src === 1 || s.src === 2 || s.src === 5 || s.src === 6) {
-          if (s.imm < 0 || s.imm >= this.program.maps.length) this.fail(pc, M.mapFdInvalid(s.imm));
-          if ((s.src === 2 || s.src === 6) && (next.imm < 0 || next.imm >= (this.maps[s.imm]?.valueSize ?? 0)))
-            this.fail(pc, `invalid access to map value pointer, value_size=${this.maps[s.imm]?.valueSize ?? 0} off=${next.imm}`);
-        } else if (s.src !== 0 && s.src !== 4) {
-          this.fail(pc, 'unrecognized bpf_ld_imm64 insn');
-        }
-        this.insns.push(null, null);
-        pc++;
-        continue;
-      }
-      if (!isKnownOpcodeKernel(s.opcode)) this.fail(pc, M.unknownOpcode(s.opcode));
-      this.insns.push(null);
-    }
     // Decode (reserved-field problems are reported later, when the walk reaches the instruction).
+    for (let pc = 0; pc < n; pc++) this.insns.push(null);
     for (let pc = 0; pc < n; pc++) {
       const r = decodeOne(slots[pc]!, pc, slots[pc + 1]);
       if ('insn' in r) {
@@ -278,6 +257,27 @@ class Verifier {
         }
       }
       this.subDepth.push(0);
+    }
+    // resolve_pseudo_ldimm64: opcodes, ld_imm64 pairs and map references, in program order.
+    for (let pc = 0; pc < n; pc++) {
+      const s = slots[pc]!;
+      if (s.opcode === 0x18) {
+        const next = slots[pc + 1];
+        if (!next || next.opcode !== 0 || next.dst !== 0 || next.src !== 0 || next.off !== 0) this.fail(pc, M.invalidLdImm64());
+        if (s.dst > 10) this.fail(pc, `R${s.dst} is invalid`);
+        if (s.off !== 0) this.fail(pc, M.invalidLdImm64());
+        if (s.src === 1 || s.src === 2 || s.src === 5 || s.src === 6) {
+          if (s.imm < 0 || s.imm >= this.program.maps.length) this.fail(pc, M.mapFdInvalid(s.imm));
+          if ((s.src === 2 || s.src === 6) && (next.imm < 0 || next.imm >= (this.maps[s.imm]?.valueSize ?? 0)))
+            this.fail(pc, `invalid access to map value pointer, value_size=${this.maps[s.imm]?.valueSize ?? 0} off=${next.imm}`);
+        } else if (s.src !== 0 && s.src !== 4) {
+          this.fail(pc, 'unrecognized bpf_ld_imm64 insn');
+        }
+        pc++;
+        continue;
+      }
+      if ((s.opcode & 7) === 1 && (((s.opcode & 0xe0) !== 0x60 && (s.opcode & 0xe0) !== 0x80) || s.imm !== 0)) this.fail(pc, M.reservedFields('BPF_LDX'));
+      if (!isKnownOpcodeKernel(s.opcode)) this.fail(pc, M.unknownOpcode(s.opcode));
     }
     this.checkCfg();
   }
@@ -436,8 +436,9 @@ class Verifier {
       doPrintState = false;
       this.trail.push(idx);
       this.recordState(idx, st);
-      const insn = this.insns[idx];
-      if (!insn) this.reservedOrInvalid(idx);
+      let insn = this.insns[idx];
+      if (!insn) insn = this.precheckAndDecode(st, idx);
+      else this.precheck(st, idx);
       const before = this.logLevel > 0 ? this.logLines.length : 0;
       if (this.logLevel > 0) this.log(`${idx}: ${insnStr(insn!)}`);
       const out = this.step(st, insn!);
@@ -555,22 +556,92 @@ class Verifier {
     return 'continue';
   }
 
-  private reservedOrInvalid(idx: number): never {
+  /**
+   * The field checks do_check_insn makes before (or while) it reads registers, in the kernel's order
+   * (check_alu_op, check_cond_jmp_op, BPF_CALL/JA/EXIT, BPF_ST/STX, check_atomic, check_ld_abs).
+   */
+  private precheck(st: VState, idx: number): void {
     const s = this.program.slots[idx]!;
-    const r = decodeOne(s, idx, this.program.slots[idx + 1]);
     const cls = s.opcode & 7;
-    if ('error' in r && r.code === 'decode.register') this.fail(idx, r.error);
-    const names = ['BPF_LD', 'BPF_LDX', 'BPF_ST', 'BPF_STX', 'BPF_ALU', 'BPF_JMP', 'BPF_JMP32', 'BPF_ALU'];
-    if (cls === 4 || cls === 7) this.fail(idx, M.reservedFields('BPF_ALU'));
-    if (cls === 5 || cls === 6) {
-      const op = s.opcode & 0xf0;
-      if (op === 0x80) this.fail(idx, M.reservedFields('BPF_CALL'));
-      if (op === 0x90) this.fail(idx, M.reservedFields('BPF_EXIT'));
-      if (op === 0x00) this.fail(idx, M.reservedFields('BPF_JA'));
-      this.fail(idx, M.reservedFields('BPF_JMP/JMP32'));
+    const op = s.opcode & 0xf0;
+    const srcX = (s.opcode & 0x08) !== 0;
+    const R = (msg: string): never => this.fail(idx, msg);
+    if (cls === 4 || cls === 7) {
+      if (op === 0x80 || op === 0xd0) {
+        if (op === 0x80) { if (srcX || s.src !== 0 || s.off !== 0 || s.imm !== 0) R('BPF_NEG uses reserved fields'); }
+        else if (s.src !== 0 || s.off !== 0 || (s.imm !== 16 && s.imm !== 32 && s.imm !== 64) || (cls === 7 && srcX)) R('BPF_END uses reserved fields');
+      } else if (op === 0xb0) {
+        if (srcX) {
+          if (cls === 4) { if ((s.off !== 0 && s.off !== 8 && s.off !== 16) || s.imm) R('BPF_MOV uses reserved fields'); }
+          else if (s.off === 1) { if (s.imm !== 1 && s.imm !== 1 << 16) R('addr_space_cast insn can only convert between address space 1 and 0'); R('addr_space_cast insn can only be used in a program that has an associated arena'); }
+          else if ((s.off !== 0 && s.off !== 8 && s.off !== 16 && s.off !== 32) || s.imm) R('BPF_MOV uses reserved fields');
+        } else if (s.src !== 0 || s.off !== 0) R('BPF_MOV uses reserved fields');
+      } else if (op > 0xd0) {
+        R(`invalid BPF_ALU opcode ${(op >> 4).toString(16)}`);
+      } else {
+        const divmod = op === 0x30 || op === 0x90;
+        if (srcX) { if (s.imm !== 0 || (s.off !== 0 && s.off !== 1) || (s.off === 1 && !divmod)) R('BPF_ALU uses reserved fields'); }
+        else if (s.src !== 0 || (s.off !== 0 && s.off !== 1) || (s.off === 1 && !divmod)) R('BPF_ALU uses reserved fields');
+      }
+      return;
     }
-    if (cls === 0) this.fail(idx, M.reservedFields('BPF_LD_[ABS|IND]'));
-    this.fail(idx, M.reservedFields(names[cls]!));
+    if (cls === 5 || cls === 6) {
+      if (op === 0x80) {
+        if (srcX || (s.src !== 2 && s.off !== 0) || (s.src !== 0 && s.src !== 1 && s.src !== 2) || s.dst !== 0 || cls === 6) R('BPF_CALL uses reserved fields');
+      } else if (op === 0x00) {
+        if (srcX || s.src !== 0 || s.dst !== 0 || (cls === 5 && s.imm !== 0) || (cls === 6 && s.off !== 0)) R('BPF_JA uses reserved fields');
+      } else if (op === 0x90) {
+        if (srcX || s.imm !== 0 || s.src !== 0 || s.dst !== 0 || cls === 6) R('BPF_EXIT uses reserved fields');
+      } else if (op === 0xe0) {
+        if (s.opcode !== 0xe5 || s.src !== 0 || s.dst || s.imm) R(`invalid may_goto imm ${s.imm}`);
+      } else if (op > 0xe0) {
+        R(`invalid BPF_JMP/JMP32 opcode ${(op >> 4).toString(16)}`);
+      } else {
+        this.readReg(st, s.dst);
+        if (srcX) { if (s.imm !== 0) R('BPF_JMP/JMP32 uses reserved fields'); }
+        else if (s.src !== 0) R('BPF_JMP/JMP32 uses reserved fields');
+      }
+      return;
+    }
+    if (cls === 3) {
+      if ((s.opcode & 0xe0) === 0xc0) {
+        const ok = [0x00, 0x40, 0x50, 0xa0, 0x01, 0x41, 0x51, 0xa1, 0xe1, 0xf1, 0x100, 0x110];
+        if (!ok.includes(s.imm)) R(`BPF_ATOMIC uses invalid atomic opcode ${(s.imm >>> 0).toString(16).padStart(2, '0')}`);
+        return;
+      }
+      if ((s.opcode & 0xe0) !== 0x60 || s.imm !== 0) R('BPF_STX uses reserved fields');
+      return;
+    }
+    if (cls === 2) {
+      if ((s.opcode & 0xe0) !== 0x60 || s.src !== 0) R('BPF_ST uses reserved fields');
+      return;
+    }
+    if (cls === 0) {
+      const mode = s.opcode & 0xe0;
+      if (mode === 0x20 || mode === 0x40) {
+        const name = this.pt?.name;
+        if (name !== 'socket_filter' && name !== 'sched_cls' && name !== 'sched_act') R(M.ldAbsNotAllowed());
+        if (this.subprogStarts.length > 1) R('LD_ABS is not allowed in subprogs without BTF');
+        if (s.dst !== 0 || s.off !== 0 || (s.opcode & 0x18) === 0x18 || (mode === 0x20 && s.src !== 0)) R('BPF_LD_[ABS|IND] uses reserved fields');
+      } else if (mode !== 0x00) R('invalid BPF_LD mode');
+    }
+  }
+
+  /** For a slot the ISA table rejects: the kernel's checks, then decoding with the fields it ignores zeroed. */
+  private precheckAndDecode(st: VState, idx: number): Insn {
+    this.precheck(st, idx);
+    const s = { ...this.program.slots[idx]! };
+    const cls = s.opcode & 7;
+    const op = s.opcode & 0xf0;
+    if ((cls === 5 || cls === 6) && op === 0x90) s.off = 0;
+    if ((cls === 5 || cls === 6) && op === 0x00) { if (cls === 5) s.imm = 0; else s.off = 0; }
+    if (cls === 1 || cls === 2 || cls === 3) { /* fields already checked */ }
+    if (s.dst > 10) this.fail(idx, `R${s.dst} is invalid`);
+    if (s.src > 10 && (cls === 1 || cls === 3 || ((cls === 4 || cls === 7 || cls === 5 || cls === 6) && (s.opcode & 0x08)))) this.fail(idx, `R${s.src} is invalid`);
+    const r = decodeOne(s, idx, this.program.slots[idx + 1]);
+    if ('insn' in r) return r.insn;
+    const names = ['BPF_LD', 'BPF_LDX', 'BPF_ST', 'BPF_STX', 'BPF_ALU', 'BPF_JMP', 'BPF_JMP32', 'BPF_ALU'];
+    return this.fail(idx, cls === 5 || cls === 6 ? M.reservedFields('BPF_JMP/JMP32') : M.reservedFields(names[cls]!));
   }
 
   // ---------------- registers ----------------
@@ -1221,13 +1292,8 @@ class Verifier {
   private checkCondJmp(st: VState, i: InsnOf<'jmp'>): BranchOut {
     const idx = i.pc;
     const regs = cur(st).regs;
-    if (i.srcX) {
-      this.readReg(st, i.src);
-      if (this.ptrLeak(regs[i.src]!) ) {
-        // allowed only for the null-check and packet pointer forms, checked below
-      }
-    }
     this.readReg(st, i.dst);
+    if (i.srcX) this.readReg(st, i.src);
     const is32 = !i.is64;
     const dst = regs[i.dst]!;
     const src: Reg = i.srcX ? regs[i.src]! : constScalar(is32 ? BigInt(i.imm >>> 0) : BigInt(i.imm));
@@ -1693,8 +1759,6 @@ class Verifier {
 
   private checkLdAbs(st: VState, i: InsnOf<'ldpkt'>): void {
     const idx = i.pc;
-    const name = this.pt?.name;
-    if (name !== 'socket_filter' && name !== 'sched_cls' && name !== 'sched_act') this.fail(idx, M.ldAbsNotAllowed());
     this.readReg(st, 6);
     if (st.refs.length) this.fail(idx, 'BPF_LD_[ABS|IND] would lead to reference leak');
     const r6 = cur(st).regs[6]!;
@@ -1811,31 +1875,37 @@ function isKnownOpcodeKernel(op: number): boolean {
 }
 
 const KNOWN_OPS: ReadonlySet<number> = (() => {
+  // bpf_opcode_in_insntable (kernel/bpf/core.c BPF_INSN_MAP).
   const s = new Set<number>();
   for (const cls of [0x04, 0x07]) {
-    for (const op of [0x00, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0, 0xc0]) {
-      s.add(cls | op | 0x00);
+    for (const op of [0x00, 0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0x90, 0xa0, 0xb0, 0xc0]) {
+      s.add(cls | op);
       s.add(cls | op | 0x08);
     }
-    s.add(cls | 0xd0 | 0x00);
-    s.add(cls | 0xd0 | 0x08);
+    s.add(cls | 0x80);
   }
+  s.add(0xd4);
+  s.add(0xdc);
+  s.add(0xd7);
   for (const cls of [0x05, 0x06]) {
     for (const op of [0x10, 0x20, 0x30, 0x40, 0x50, 0x60, 0x70, 0xa0, 0xb0, 0xc0, 0xd0]) {
-      s.add(cls | op | 0x00);
+      s.add(cls | op);
       s.add(cls | op | 0x08);
     }
+    s.add(cls | 0x00);
   }
-  for (const op of [0x05, 0x06, 0x85, 0x95, 0xe5]) s.add(op);
+  for (const op of [0x85, 0x95, 0xe5]) s.add(op);
   s.add(0x18);
   for (const sz of [0x00, 0x08, 0x10, 0x18]) {
-    s.add(0x20 | sz);
-    s.add(0x40 | sz);
     s.add(0x61 | sz);
     s.add(0x62 | sz);
     s.add(0x63 | sz);
-    s.add(0x81 | sz);
     s.add(0xc3 | sz);
+  }
+  for (const sz of [0x00, 0x08, 0x10]) {
+    s.add(0x81 | sz);
+    s.add(0x20 | sz);
+    s.add(0x40 | sz);
   }
   return s;
 })();

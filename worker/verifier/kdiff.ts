@@ -48,7 +48,7 @@ export function compareWithKernel(entries: readonly { id: string; type: string; 
       continue;
     }
     s.total++;
-    const rep = verify(e.program, { progType: e.type, logLevel: 1, statesPerInsn: 0 });
+    const rep = verify(e.program, { progType: e.type, logLevel: 0, statesPerInsn: 0 });
     const ours = rep.error;
     if (rep.accepted === k.accepted) s.verdictAgree++;
     else {
