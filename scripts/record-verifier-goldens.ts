@@ -32,7 +32,7 @@ export interface KernelVerdict {
   kernel: string;
 }
 
-const STATE_LINE = /^(R\d+(_w)?=|fp-?\d+|frame\d+:|\d+: R\d|from \d+ to \d+:)/;
+const STATE_LINE = /^(R\d+(_w)?=|fp-?\d+|frame\d+:|\d+: R\d|from \d+ to \d+:|cur state:|old state:)/;
 
 /** Parses a verifier log (log_level 1) into the first error's instruction, message and processed count. */
 export function parseKernelLog(log: string): { insn: number; message: string; block: string[]; processed: number } {
