@@ -28,6 +28,8 @@ describe('kernel-differential corpus', () => {
       `bpfplay verifier vs Linux ${kernel} (bpftool prog load), ${s.total} programs compared, ${s.skipped} skipped (libbpf/assembler failures or not recorded)`,
       `verdict agreement: ${s.verdictAgree}/${s.total} = ${verdictPct.toFixed(2)}%`,
       `rejects with the same instruction and message: ${s.rejectsExact}/${s.rejects} = ${exactPct.toFixed(2)}%`,
+      'The kernel instruction is the last instruction line of its log (for an error raised before an instruction is printed, the one before).',
+      'Programs whose kernel log was cut by libbpf before the error line are compared on the verdict only.',
       '',
       'Disagreements (kind: kernel | bpfplay):',
       ...s.disagreements.map((d) => `${d.id} [${d.kind}]\n  kernel:  ${d.kernel}\n  bpfplay: ${d.bpfplay}\n  reason:  ${reason(d.kernel, d.bpfplay)}`),

@@ -57,7 +57,10 @@ export function compareWithKernel(entries: readonly { id: string; type: string; 
     if (!k.accepted && !k.truncated) {
       s.rejects++;
       if (!rep.accepted && ours) {
-        const insnOk = k.insn === -1 || k.insn === ours.insn;
+        // The kernel's index is the last instruction line of its log: for errors raised before an
+        // instruction is printed (prune-point checks, unprintable instructions) that is the previous one.
+        const prev = rep.errorPath.length >= 2 && rep.errorPath[rep.errorPath.length - 1] === ours.insn ? rep.errorPath[rep.errorPath.length - 2] : rep.errorPath[rep.errorPath.length - 1];
+        const insnOk = k.insn === -1 || k.insn === ours.insn || k.insn === prev;
         const msgOk = k.message === ours.message;
         if (insnOk && msgOk) s.rejectsExact++;
         else s.disagreements.push({ id: e.id, kind: msgOk ? 'insn' : 'message', kernel: describe(false, k.insn, k.message), bpfplay: describe(false, ours.insn, ours.message) });
