@@ -264,3 +264,56 @@ export function mutatedCorpus(seed = 7, n = 500): RawCorpusProgram[] {
   }
   return out;
 }
+
+/**
+ * Harder scalar-domain programs: two unknown inputs combined by random 32/64-bit ops, compared with
+ * each other and with constants (signed, unsigned, jmp32), then used as an offset into a map value,
+ * the stack or a packet, or returned where the return range is checked.
+ */
+export function boundsCorpus2(seed = 11, n = 600): CorpusProgram[] {
+  const r = rng(seed);
+  const out: CorpusProgram[] = [];
+  const ops = ['&=', '|=', '^=', '+=', '-=', '*=', '<<=', '>>=', 's>>=', '=', '/=', '%='];
+  const conds = ['>', '>=', '<', '<=', 's>', 's>=', 's<', 's<=', '==', '!=', '&'];
+  for (let k = 0; k < n; k++) {
+    let body = '  call 7\n  r6 = r0\n  call 7\n  r7 = r0\n';
+    if (r() < 0.5) body += `  r6 ${pick(r, ['&=', '%='])} ${pick(r, [15, 255, 1023, 100])}\n`;
+    if (r() < 0.5) body += `  r7 ${pick(r, ['&=', '>>='])} ${pick(r, [3, 7, 31, 60])}\n`;
+    const steps = int(r, 2, 6);
+    for (let s = 0; s < steps; s++) {
+      const w = r() < 0.35 ? 'w' : 'r';
+      const d = pick(r, [6, 7]);
+      const o = d === 6 ? 7 : 6;
+      const c = r();
+      if (c < 0.45) {
+        const op = pick(r, ops);
+        const useReg = r() < 0.5 && !op.includes('<<') && !op.includes('>>');
+        const imm = op.includes('<<') || op.includes('>>') ? int(r, 0, w === 'w' ? 31 : 63) : pick(r, [1, 2, 3, 4, 7, 8, 16, 255, -1, -16, 0x10000]);
+        body += `  ${w}${d} ${op} ${useReg ? `${w}${o}` : imm}\n`;
+      } else if (c < 0.9) {
+        const rhs = r() < 0.5 ? `${w}${o}` : String(pick(r, [0, 1, 4, 8, 16, 40, 48, 63, 64, 255, -1, -8, 0x7fffffff]));
+        body += `  if ${w}${d} ${pick(r, conds)} ${rhs} goto out\n`;
+      } else {
+        body += pick(r, [`  r${d} = -r${d}\n`, `  r${d} = r${o}\n`]);
+      }
+    }
+    const use = pick(r, ['map', 'stack', 'pkt', 'ret', 'map2']);
+    const reg = pick(r, [6, 7]);
+    if (use === 'map' || use === 'map2') {
+      const size = pick(r, [1, 4, 8]);
+      const SZ: Record<number, string> = { 1: 'u8', 4: 'u32', 8: 'u64' };
+      body = `${body}  *(u32 *)(r10 - 4) = 0\n  r2 = r10\n  r2 += -4\n  r1 = m ll\n  call 1\n  if r0 == 0 goto out\n  r0 += r${reg}\n  r0 = *(${SZ[size]} *)(r0 ${use === 'map2' ? '- 8' : '+ 0'})\n`;
+      out.push({ id: `bnd2-${k}`, type: 'socket_filter', source: `${MAPS}${body}out:\n  r0 = 0\n  exit\n` });
+    } else if (use === 'stack') {
+      body = `${body}  r1 = r10\n  r1 += -128\n  r1 += r${reg}\n  r2 = 0\n  *(u${pick(r, [8, 32, 64])} *)(r1 + 0) = r2\n`;
+      out.push({ id: `bnd2-${k}`, type: 'socket_filter', source: `${body}out:\n  r0 = 0\n  exit\n` });
+    } else if (use === 'pkt') {
+      body = body.replace('  call 7\n  r6 = r0\n', '  r9 = r1\n  call 7\n  r6 = r0\n');
+      body = `${body}  r2 = *(u32 *)(r9 + 0)\n  r3 = *(u32 *)(r9 + 4)\n  r2 += r${reg}\n  r4 = r2\n  r4 += 8\n  if r4 > r3 goto out\n  r0 = *(u64 *)(r2 + 0)\n`;
+      out.push({ id: `bnd2-${k}`, type: 'xdp', source: `${body}out:\n  r0 = 2\n  exit\n` });
+    } else {
+      out.push({ id: `bnd2-${k}`, type: 'cgroup_skb', source: `${body}  r0 = r${reg}\n  exit\nout:\n  r0 = 1\n  exit\n` });
+    }
+  }
+  return out;
+}
