@@ -664,6 +664,9 @@ function refineRaw(a: Scalar, b: Scalar, cond: Cond, is32: boolean): void {
       if (!isC(y, is32)) { x = b; y = a; }
       if (!isC(y, is32)) return;
       const v = is32 ? u32(y.varOff.value) : y.varOff.value;
+      // Like the kernel, forget the ranges before narrowing the tnum (a dead branch then stays consistent).
+      unbound32(x);
+      unbound64(x);
       if (is32) x.varOff = tnumWithSubreg(x.varOff, tnumAnd(tnumSubreg(x.varOff), tnumConst(~v & U32)));
       else x.varOff = tnumAnd(x.varOff, tnumConst(~v & U64));
       return;
