@@ -292,7 +292,10 @@ class Verifier {
     const succ = (pc: number): number[] => {
       const s = slots[pc]!;
       const cls = s.opcode & 7;
-      if (s.opcode === 0x18) return [pc + 2];
+      if (s.opcode === 0x18) {
+        if (s.src === 4) return [pc + 2, pc + 1 + s.imm];
+        return [pc + 2];
+      }
       if (cls === 5 || cls === 6) {
         const op = s.opcode & 0xf0;
         if (op === 0x90) return [];
@@ -714,6 +717,7 @@ class Verifier {
       case 'call':
         if (i.callKind === 'local') return this.checkFuncCall(st, i);
         if (i.callKind === 'kfunc') this.fail(idx, 'calling kernel functions is not supported by bpfplay');
+        if (i.imm === 181) return this.checkBpfLoop(st, i);
         this.checkHelperCall(st, i);
         return { kind: 'next', idx: idx + 1 };
       case 'callx':
@@ -918,6 +922,9 @@ class Verifier {
         break;
       case 2:
         this.setReg(st, i.dst, ptrReg('PTR_TO_MAP_VALUE', { mapIdx: i.imm, off: i.imm2 }));
+        break;
+      case 4:
+        this.setReg(st, i.dst, ptrReg('PTR_TO_FUNC', { memSize: i.pc + 1 + i.imm }));
         break;
       default:
         this.fail(i.pc, 'bpfplay does not model this ld_imm64 pseudo source');
@@ -1710,6 +1717,47 @@ class Verifier {
     }
   }
 
+  /**
+   * bpf_loop(nr_loops, callback_fn, callback_ctx, flags): the path where the callback never runs is
+   * pushed as a branch; this path enters the callback as a new frame (r1 = index, r2 = ctx) and comes
+   * back to the instruction after the call, where r0 is the number of iterations (push_callback_call,
+   * simplified: one callback invocation stands for all of them).
+   */
+  private checkBpfLoop(st: VState, i: InsnOf<'call'>): BranchOut {
+    const idx = i.pc;
+    const pt = this.pt;
+    if (!pt || !pt.helpers.includes(181)) this.fail(idx, M.helperNotAllowed('bpf_loop', 181));
+    const regs = cur(st).regs;
+    for (let r = 1; r <= 4; r++) this.readReg(st, r);
+    if (this.ptrLeak(regs[1]!)) this.fail(idx, M.leaksIntoHelper(1));
+    const fn = regs[2]!;
+    if (fn.type !== 'PTR_TO_FUNC') this.fail(idx, M.typeExpected(2, regTypeStr(fn), 'func'));
+    const ctx = regs[3]!;
+    if (!(ctx.type === 'PTR_TO_STACK' || (ctx.type === 'SCALAR_VALUE' && isConst(ctx.s) && ctx.s.umin === 0n)))
+      this.fail(idx, M.typeExpected(3, regTypeStr(ctx), 'fp'));
+    if (st.frames.length >= MAX_CALL_FRAMES) this.fail(idx, `the call stack of ${st.frames.length + 1} frames is too deep !`);
+    const target = fn.memSize;
+    // The zero-iteration path.
+    const skip = this.pushBranch(st, idx + 1, idx);
+    const sregs = cur(skip).regs;
+    for (let r = 1; r <= 5; r++) sregs[r] = notInit();
+    sregs[0] = unknownScalar();
+    // Enter the callback.
+    const caller = cur(st);
+    const sub = this.subprogStarts.indexOf(target);
+    let edges = this.callEdges.get(caller.subprog);
+    if (!edges) this.callEdges.set(caller.subprog, (edges = new Set()));
+    edges.add(sub);
+    const callee = newFrame(st.frames.length, idx + 1, sub);
+    callee.isCallback = true;
+    const index = unknownScalar();
+    index.s = scalarAlu('and', index.s, scalarConst(0xffffffffn), false);
+    callee.regs[1] = index;
+    callee.regs[2] = copyReg(ctx);
+    st.frames.push(callee);
+    return { kind: 'next', idx: target };
+  }
+
   private checkFuncCall(st: VState, i: InsnOf<'call'>): BranchOut {
     const idx = i.pc;
     const target = idx + 1 + i.imm;
@@ -1731,6 +1779,18 @@ class Verifier {
     if (st.frames.length === 1 && st.refs.length) {
       for (const r of st.refs) this.log(M.unreleased(r.id, r.insn));
       this.fail(idx, 'BPF_EXIT instruction in main prog would lead to reference leak');
+    }
+    if (st.frames.length > 1 && cur(st).isCallback) {
+      this.readReg(st, 0);
+      const r0 = cur(st).regs[0]!;
+      if (r0.type !== 'SCALAR_VALUE') this.fail(idx, `At callback return the register R0 is not a known value (${regTypeStr(r0)})`);
+      if (r0.s.smin < 0n || r0.s.smax > 1n)
+        this.fail(idx, `At callback return the register R0 has${r0.s.smin > S64_MIN ? ` smin=${r0.s.smin}` : ''}${r0.s.smax < S64_MAX ? ` smax=${r0.s.smax}` : ''}${r0.s.smin === S64_MIN && r0.s.smax === S64_MAX ? ' unknown scalar value' : ''} should have been in [0, 1]`);
+      const callee = st.frames.pop()!;
+      const caller = cur(st);
+      caller.regs[0] = unknownScalar();
+      for (let r = 1; r <= 5; r++) caller.regs[r] = notInit();
+      return { kind: 'next', idx: callee.callsite };
     }
     if (st.frames.length > 1) {
       const callee = st.frames.pop()!;
@@ -1944,7 +2004,7 @@ function loopKey(st: VState): string {
 
 const TYPE_CODE: Record<string, number> = {
   NOT_INIT: 1, SCALAR_VALUE: 2, PTR_TO_CTX: 3, CONST_PTR_TO_MAP: 4, PTR_TO_MAP_VALUE: 5, PTR_TO_MAP_KEY: 6, PTR_TO_STACK: 7,
-  PTR_TO_PACKET: 8, PTR_TO_PACKET_META: 9, PTR_TO_PACKET_END: 10, PTR_TO_SOCKET: 11, PTR_TO_SOCK_COMMON: 12, PTR_TO_TCP_SOCK: 13, PTR_TO_MEM: 14,
+  PTR_TO_PACKET: 8, PTR_TO_PACKET_META: 9, PTR_TO_PACKET_END: 10, PTR_TO_SOCKET: 11, PTR_TO_SOCK_COMMON: 12, PTR_TO_TCP_SOCK: 13, PTR_TO_MEM: 14, PTR_TO_FUNC: 15,
 };
 
 /** states_maybe_looping: every register of the current frame is bit-for-bit the same, ids included. */

@@ -22,7 +22,8 @@ export type RegType =
   | 'PTR_TO_SOCKET'
   | 'PTR_TO_SOCK_COMMON'
   | 'PTR_TO_TCP_SOCK'
-  | 'PTR_TO_MEM';
+  | 'PTR_TO_MEM'
+  | 'PTR_TO_FUNC';
 
 export interface Reg {
   type: RegType;
@@ -82,6 +83,8 @@ export interface Frame {
   callsite: number;
   frameno: number;
   subprog: number;
+  /** A bpf_loop callback frame (its exit returns to the helper call). */
+  isCallback?: boolean;
 }
 
 export interface RefState {
@@ -110,6 +113,7 @@ export function copyFrame(f: Frame): Frame {
     callsite: f.callsite,
     frameno: f.frameno,
     subprog: f.subprog,
+    isCallback: f.isCallback,
   };
 }
 
@@ -146,6 +150,7 @@ export function regTypeStr(r: Pick<Reg, 'type' | 'maybeNull' | 'ringbuf'>): stri
     PTR_TO_SOCK_COMMON: 'sock_common',
     PTR_TO_TCP_SOCK: 'tcp_sock',
     PTR_TO_MEM: 'mem',
+    PTR_TO_FUNC: 'func',
   };
   return (r.ringbuf ? 'ringbuf_' : '') + base[r.type] + (r.maybeNull ? '_or_null' : '');
 }
