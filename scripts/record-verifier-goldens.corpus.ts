@@ -9,7 +9,7 @@ import { readElf } from '../worker/elf/read';
 import { parseDataFile } from '../worker/conformance/datafile';
 import { progTypeForSection } from '../worker/progtypes/table';
 import type { Program } from '../worker/isa/program';
-import { boundsCorpus2, generatedCorpus, mutatedCorpus } from '../worker/verifier/corpus';
+import { boundsCorpus2, generatedCorpus, miscCorpus, mutatedCorpus } from '../worker/verifier/corpus';
 
 export interface CorpusEntry {
   id: string;
@@ -43,6 +43,7 @@ export function corpusPrograms(): CorpusEntry[] {
   }
   for (const p of generatedCorpus()) out.push(fromText(p.id, p.type, p.source));
   for (const p of boundsCorpus2()) out.push(fromText(p.id, p.type, p.source));
+  for (const p of miscCorpus()) out.push(fromText(p.id, p.type, p.source));
   for (const m of mutatedCorpus()) {
     const e = fromText(m.id, m.type, m.source);
     if (e.program && m.mutate.slot < e.program.slots.length) {

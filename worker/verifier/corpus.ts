@@ -317,3 +317,29 @@ export function boundsCorpus2(seed = 11, n = 600): CorpusProgram[] {
   }
   return out;
 }
+
+/** Less common instructions and forms: atomics, sign-extending loads and moves, signed division, byte swaps, may_goto, jmp32 between registers, ctx writes. */
+export function miscCorpus(seed = 23, n = 500): CorpusProgram[] {
+  const r = rng(seed);
+  const out: CorpusProgram[] = [];
+  const SZ: Record<number, string> = { 1: 'u8', 2: 'u16', 4: 'u32', 8: 'u64' };
+  const gens: ((r: R) => [string, string])[] = [
+    (r) => ['socket_filter', `  r1 = ${int(r, 0, 9)}\n  *(u64 *)(r10 - 8) = r1\n  r2 = ${int(r, 1, 3)}\n  ${pick(r, ['lock *(u64 *)(r10 - 8) += r2', 'lock *(u32 *)(r10 - 8) += w2', 'r2 = atomic_fetch_add((u64 *)(r10 - 8), r2)', 'r2 = xchg_64(r10 - 8, r2)', 'r0 = 0\n  r0 = cmpxchg_64(r10 - 8, r0, r2)', 'lock *(u64 *)(r10 - 16) += r2', 'lock *(u64 *)(r10 - 4) += r2', 'lock *(u64 *)(r1 + 0) += r2'])}\n  r0 = *(u64 *)(r10 - 8)\n  exit\n`],
+    (r) => ['xdp', `  r2 = *(u32 *)(r1 + 0)\n  r3 = *(u32 *)(r1 + 4)\n  r4 = r2\n  r4 += 8\n  if r4 > r3 goto out\n  ${pick(r, ['lock *(u32 *)(r2 + 0) += w4', 'r5 = 1\n  lock *(u64 *)(r1 + 0) += r5'])}\nout:\n  r0 = 2\n  exit\n`],
+    (r) => ['socket_filter', `  call 7\n  ${pick(r, ['r1 = (s8)r0', 'r1 = (s16)r0', 'r1 = (s32)r0', 'w1 = (s8)w0', 'w1 = (s16)w0'])}\n  if r1 ${pick(r, ['s>', 's<', '>', '<'])} ${pick(r, [127, -128, 32767, 0, 255])} goto out\n  r2 = r10\n  r2 += -256\n  r2 += r1\n  r0 = *(u8 *)(r2 + 0)\nout:\n  r0 = 0\n  exit\n`],
+    (r) => ['socket_filter', `  *(u64 *)(r10 - 8) = r1\n  r1 = ${int(r, -300, 300)}\n  *(u${pick(r, [8, 16, 32])} *)(r10 - 16) = r1\n  r1 = *(${pick(r, ['s8', 's16', 's32'])} *)(r10 - 16)\n  r2 = r10\n  r2 += -64\n  r2 += r1\n  r0 = *(u8 *)(r2 + 0)\n  exit\n`],
+    (r) => ['socket_filter', `  call 7\n  r1 = r0\n  ${pick(r, ['r1 s/= 3', 'r1 s%= 7', 'w1 s/= -2', 'w1 s%= 5', 'r1 /= 7', 'w1 %= 9', 'r1 s/= 0'])}\n  r0 = r1\n  exit\n`],
+    (r) => ['cgroup_skb', `  call 7\n  ${pick(r, ['r0 = be16 r0', 'r0 = le16 r0', 'r0 = be32 r0', 'r0 = le64 r0', 'r0 = bswap16 r0', 'r0 = bswap32 r0'])}\n  ${pick(r, ['r0 &= 1', 'if r0 > 1 goto +1', 'r0 >>= 15'])}\n  exit\n  r0 = 0\n  exit\n`],
+    (r) => ['socket_filter', `  r0 = 0\n  r1 = ${int(r, 1, 4)}\nl:\n  may_goto +2\n  r0 += r1\n  goto l\n  exit\n`],
+    (r) => ['socket_filter', `  call 7\n  r6 = r0\n  call 7\n  if w6 ${pick(r, ['>', '<', 's>', 's<=', '==', '!=', '&'])} w0 goto out\n  w6 &= ${pick(r, [7, 255, -1])}\n  r1 = r10\n  r1 += -64\n  r1 += r6\n  r0 = *(u8 *)(r1 + 0)\nout:\n  r0 = 0\n  exit\n`],
+    (r) => [pick(r, CTX_TYPES), `  r2 = ${int(r, 0, 5)}\n  *(${SZ[pick(r, [1, 2, 4, 8])]} *)(r1 + ${pick(r, [0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60, 64, 68, 72, 88, 96, 100, 104, 144, 148])}) = r2\n  r0 = 0\n  exit\n`],
+    (r) => [pick(r, CTX_TYPES), `  *(${SZ[pick(r, [1, 2, 4, 8])]} *)(r1 + ${pick(r, [0, 4, 8, 16, 24, 48, 52, 56, 64, 80])}) = ${int(r, 0, 3)}\n  r0 = 0\n  exit\n`],
+    (r) => ['sched_cls', `  r2 = *(u32 *)(r1 + 76)\n  r3 = *(u32 *)(r1 + 80)\n  r4 = *(u32 *)(r1 + ${pick(r, [140, 76])})\n  r5 = r4\n  r5 += ${pick(r, [4, 8])}\n  if r5 > r2 goto out\n  r0 = *(u32 *)(r4 + 0)\nout:\n  r0 = 0\n  exit\n`],
+    (r) => ['socket_filter', `  r0 = 0\n  r1 = 0x${pick(r, ['100000000', 'ffffffff', '80000000', '7fffffffffffffff'])} ll\n  ${pick(r, ['w0 = w1', 'r0 = r1', 'w0 = w1\n  w0 = -w0', 'r0 = r1\n  r0 = -r0', 'w0 += w1'])}\n  if r0 ${pick(r, ['>', '==', 's<'])} 0 goto +1\n  r0 = 1\n  exit\n`],
+  ];
+  for (let k = 0; k < n; k++) {
+    const [type, source] = gens[k % gens.length]!(r);
+    out.push({ id: `misc-${k}`, type, source });
+  }
+  return out;
+}
