@@ -23,7 +23,7 @@ import type {
   MapEntryView, MapView, PacketDetail, PacketForm, PacketInput, PacketLayer, PacketVerdict, ProgTypeView, RegView, StepFrame, VerifierReport,
 } from './types';
 import type { Diagnostic } from '../util/diag';
-import { checkClassic, classicToProgram, compileFilter, detectCbpf, formatTcpdump, parseCbpf, skbContextFor } from '../cbpf/index';
+import { checkClassic, checkSeccomp, classicToProgram, compileFilter, detectCbpf, formatTcpdump, parseCbpf, skbContextFor } from '../cbpf/index';
 import { bpfImage } from '../cbpf/formats';
 import { assemble } from '../asm/index';
 import { disassemble } from '../asm/disasm';
@@ -35,7 +35,11 @@ import { createMap, type MapImpl } from '../maps/types';
 import '../maps/index';
 import { helperProto } from '../helpers/protos';
 import { verify as verifyProgram } from '../verifier/index';
-import { initState, step as cbpfStep, run as cbpfRun, socketVerdict, type CbpfEffect, type SkbContext } from '../cbpf/interp';
+import { initState, step as cbpfStep, run as cbpfRun, socketVerdict, type CbpfContext, type CbpfEffect, type SkbContext } from '../cbpf/interp';
+import {
+  parseSeccompEvents, SECCOMP_DESCRIPTION, SECCOMP_VERDICTS, seccompContextFromBytes, seccompDataBytes, seccompDataFields, seccompEventsText,
+  seccompVerdictMeaning, seccompVerdictView,
+} from './seccomp';
 import { cbpfRow, type SockFilter } from '../cbpf/insn';
 import { SAMPLES, buildSample } from '../packets/samples';
 import { buildPacket, type LayerSpec } from '../packets/build';
@@ -256,7 +260,10 @@ function buildEbpf(source: string, dialect: 'llvm' | 'ubpf' | 'auto'): BuildResu
   return { ok: true, dialect: r.syntax, diagnostics, insns, maps, translated: null };
 }
 
-function buildClassic(source: string): BuildResult {
+/** Program types that exist only as classic BPF (not in the eBPF program-type table). */
+const CLASSIC_ONLY_TYPES = new Set<string>(['seccomp']);
+
+function buildClassic(source: string, seccomp: boolean): BuildResult {
   const parsed = parseCbpf(source);
   const diagnostics = parsed.diagnostics.map(diagView);
   if (!parsed.filters) {
@@ -264,7 +271,7 @@ function buildClassic(source: string): BuildResult {
     return { ok: false, dialect: 'cbpf', diagnostics, insns: [], maps: [], translated: null };
   }
   const lines = parsed.filters.map((_, i) => parsed.lines?.[i] ?? null);
-  const check = checkClassic(parsed.filters);
+  const check = seccomp ? checkSeccomp(parsed.filters) : checkClassic(parsed.filters);
   for (const d of check.diagnostics) {
     const v = diagView(d);
     if (v.line === null && v.insn !== null) v.line = lines[v.insn] ?? null;
@@ -277,7 +284,8 @@ function buildClassic(source: string): BuildResult {
   const ok = check.ok && !diagnostics.some((d) => d.severity === 'error');
   session.built = ok ? { kind: 'cbpf', filters: parsed.filters, lines, insns } : { kind: 'none' };
   let translated: InsnView[] | null = null;
-  if (ok) {
+  // The translation shown is bpf_convert_filter() for socket filters; seccomp's variant (LD_ABS as ctx loads) is not modelled.
+  if (ok && !seccomp) {
     const t = classicToProgram(parsed.filters, lines.map((l) => l ?? 0));
     if (t.program) {
       const back = new Map<number, number>();
@@ -293,6 +301,18 @@ function classicCtx(frame: Uint8Array): SkbContext {
   return skbContextFor(frame, 'packet_socket');
 }
 
+/** The classic context an input becomes: struct seccomp_data for seccomp, else an skb on a packet socket. */
+function classicInputCtx(bytes: Uint8Array, seccomp: boolean): CbpfContext {
+  return seccomp ? seccompContextFromBytes(bytes) : classicCtx(bytes);
+}
+
+function seccompRunVerdict(index: number, filters: SockFilter[], data: Uint8Array, maxInsns: number): PacketVerdict {
+  const r = cbpfRun(filters, seccompContextFromBytes(data), maxInsns);
+  if (r.ret === null) return { index, retval: '0', verdict: 'fault', verdictClass: 'fault', keptLen: null, insns: r.steps, fault: r.fault ?? 'fault' };
+  const v = seccompVerdictView(r.ret);
+  return { index, retval: String(r.ret >>> 0), verdict: v.name, verdictClass: v.cls, keptLen: null, insns: r.steps, fault: null };
+}
+
 function classicVerdict(index: number, filters: SockFilter[], frame: Uint8Array, maxInsns: number): PacketVerdict {
   const r = cbpfRun(filters, classicCtx(frame), maxInsns);
   if (r.ret === null) return { index, retval: '0', verdict: 'fault', verdictClass: 'fault', keptLen: null, insns: r.steps, fault: r.fault ?? 'fault' };
@@ -303,8 +323,10 @@ function classicVerdict(index: number, filters: SockFilter[], frame: Uint8Array,
   };
 }
 
-function classicDebug(packet: number, filters: SockFilter[], lines: (number | null)[], insns: InsnView[], frame: Uint8Array, maxInsns: number): DebugSession {
-  const ctx = classicCtx(frame);
+function classicDebug(packet: number, filters: SockFilter[], lines: (number | null)[], insns: InsnView[], input: Uint8Array, maxInsns: number, seccomp = false): DebugSession {
+  const ctx = classicInputCtx(input, seccomp);
+  // The context view: the frame, or the 64 bytes of struct seccomp_data the filter loads from.
+  const frame = ctx.kind === 'seccomp' ? seccompDataBytes(ctx) : input;
   const st = initState(ctx);
   const states = [{ pc: st.pc, A: st.A, X: st.X, M: st.M.slice(), ret: st.ret, fault: st.fault }];
   const effects: CbpfEffect[] = [];
@@ -337,10 +359,10 @@ function classicDebug(packet: number, filters: SockFilter[], lines: (number | nu
       const pc = done ? null : s.pc;
       const insnText = pc !== null ? insns[pc]?.text ?? '' : '';
       let verdict: string | null = null;
-      if (s.ret !== null) verdict = socketVerdict(s.ret, frame.length).name;
+      if (s.ret !== null) verdict = seccomp ? seccompVerdictView(s.ret).name : socketVerdict(s.ret, frame.length).name;
       return {
         packet, step: n, total, firstStep: 0, recordLimit: null, pc, line: pc !== null ? lines[pc] ?? null : null, insnText,
-        explain: pc !== null ? explainClassic(filters[pc]!, next) : s.fault ? `Stopped: ${s.fault}` : `Returned ${s.ret} (${verdict})${abort ? ` — ${abort}` : ''}`,
+        explain: pc !== null ? explainClassic(filters[pc]!, next, seccomp) : s.fault ? `Stopped: ${s.fault}` : `Returned ${s.ret} (${verdict})${abort ? ` — ${abort}` : ''}`,
         regs, stack: [], maps: [], access, packetBytes: frame, output: [], done,
         retval: s.ret !== null ? String(s.ret >>> 0) : null, verdict, fault: s.fault,
       };
@@ -348,11 +370,12 @@ function classicDebug(packet: number, filters: SockFilter[], lines: (number | nu
   };
 }
 
-function explainClassic(f: SockFilter, e: CbpfEffect | undefined): string {
+function explainClassic(f: SockFilter, e: CbpfEffect | undefined, seccomp = false): string {
   const text = bpfImage(f, e?.pc ?? 0).replace(/^\(\d+\)\s*/, '').replace(/\s+/g, ' ');
   if (!e) return text;
   const parts = [text];
-  if (e.read) parts.push(e.read.ancillary ? `reads ${e.read.ancillary}` : `reads ${e.read.size} byte${e.read.size > 1 ? 's' : ''} at packet offset ${e.read.off}${e.read.value !== null ? ` = ${fmtHex(e.read.value)}` : ''}`);
+  if (e.read && seccomp) parts.push(`reads ${SECCOMP_FIELD_AT[e.read.off] ?? `seccomp_data byte ${e.read.off}`}${e.read.value !== null ? ` = ${fmtHex(e.read.value)}` : ''}`);
+  else if (e.read) parts.push(e.read.ancillary ? `reads ${e.read.ancillary}` : `reads ${e.read.size} byte${e.read.size > 1 ? 's' : ''} at packet offset ${e.read.off}${e.read.value !== null ? ` = ${fmtHex(e.read.value)}` : ''}`);
   if (e.A[0] !== e.A[1]) parts.push(`A becomes ${fmtHex(e.A[1])}`);
   if (e.X[0] !== e.X[1]) parts.push(`X becomes ${fmtHex(e.X[1])}`);
   if (e.mem) parts.push(`M[${e.mem.index}] becomes ${fmtHex(e.mem.after)}`);
@@ -362,9 +385,17 @@ function explainClassic(f: SockFilter, e: CbpfEffect | undefined): string {
     const operand = row.src === 'x' ? `X (${fmtHex(e.X[0])})` : fmtHex(f.k);
     parts.push(`compares A (${fmtHex(e.A[0])}) with ${operand}: ${taken ? 'true' : 'false'}, continues at ${e.nextPc}`);
   } else if (e.nextPc !== e.pc + 1 && e.ret === undefined) parts.push(`jumps to ${e.nextPc}`);
-  if (e.ret !== undefined) parts.push(`returns ${e.ret >>> 0}: ${e.ret === 0 ? 'the packet is dropped' : 'the socket gets up to that many bytes'}`);
+  if (e.ret !== undefined && seccomp) parts.push(`returns ${fmtHex(e.ret)}: SECCOMP_RET_${seccompVerdictView(e.ret).name}, ${seccompVerdictMeaning(e.ret)}`);
+  else if (e.ret !== undefined) parts.push(`returns ${e.ret >>> 0}: ${e.ret === 0 ? 'the packet is dropped' : 'the socket gets up to that many bytes'}`);
   if (e.abort) parts.push(e.abort);
   return parts.join(' — ');
+}
+
+/** Names of the 32-bit words of struct seccomp_data (little-endian host: the low half of a u64 comes first). */
+const SECCOMP_FIELD_AT: Record<number, string> = { 0: 'nr', 4: 'arch', 8: 'instruction_pointer (low 32 bits)', 12: 'instruction_pointer (high 32 bits)' };
+for (let i = 0; i < 6; i++) {
+  SECCOMP_FIELD_AT[16 + 8 * i] = `args[${i}] (low 32 bits)`;
+  SECCOMP_FIELD_AT[20 + 8 * i] = `args[${i}] (high 32 bits)`;
 }
 
 export const engine = {
@@ -374,17 +405,21 @@ export const engine = {
   },
 
   progTypes(): ProgTypeView[] {
-    return PROG_TYPE_NAMES.map((name) => {
+    return PROG_TYPE_NAMES.map((name): ProgTypeView => {
       const t = PROG_TYPES[name];
       return {
         name, title: t.kernelEnum, description: `${t.attach} Return value: ${t.ret.meaning}`,
         verdicts: Object.entries(t.ret.verdicts).map(([value, n]) => ({ value, name: n })),
-        packetBased: PACKET_TYPES.has(name),
+        packetBased: PACKET_TYPES.has(name), classicOnly: false,
       };
-    });
+    }).concat([{
+      name: 'seccomp', title: 'seccomp filter (SECCOMP_MODE_FILTER)', description: SECCOMP_DESCRIPTION,
+      verdicts: SECCOMP_VERDICTS, packetBased: false, classicOnly: true,
+    }]);
   },
 
   verdictName(progType: string, retval: bigint): string {
+    if (progType === 'seccomp') return seccompVerdictView(Number(BigInt.asUintN(32, retval))).name;
     return isProgType(progType) ? verdictName(progType, retval) : String(retval);
   },
 
@@ -439,8 +474,16 @@ export const engine = {
   build(req: BuildRequest): BuildResult {
     session.progType = req.progType;
     session.debug = null;
-    const dialect: Dialect = req.dialect === 'auto' ? (detectCbpf(req.source) ? 'cbpf' : 'llvm') : req.dialect;
-    if (dialect === 'cbpf') return buildClassic(req.source);
+    const classicOnly = CLASSIC_ONLY_TYPES.has(req.progType);
+    const dialect: Dialect = req.dialect === 'auto' ? (classicOnly || detectCbpf(req.source) ? 'cbpf' : 'llvm') : req.dialect;
+    if (dialect === 'cbpf') return buildClassic(req.source, req.progType === 'seccomp');
+    if (classicOnly) {
+      session.built = { kind: 'none' };
+      return {
+        ok: false, dialect, insns: [], maps: [], translated: null,
+        diagnostics: [{ severity: 'error', message: `${req.progType} filters are classic BPF: choose the classic dialect`, line: 1, col: 1, endCol: null, insn: null, code: 'api.dialect' }],
+      };
+    }
     return buildEbpf(req.source, req.dialect === 'auto' ? 'auto' : dialect);
   },
 
@@ -452,6 +495,12 @@ export const engine = {
 
   /** The events (for the non-packet program types) as inputs: the given events file, or the type's default. */
   eventInputs(progType: string, text: string | null): { text: string; inputs: PacketInput[]; error: string | null } {
+    if (progType === 'seccomp') {
+      const doc = text ?? seccompEventsText();
+      const r = parseSeccompEvents(doc);
+      const inputs: PacketInput[] = r.events.map((e) => ({ name: e.label, hex: bytesToHex(seccompDataBytes(e.ctx)), kind: 'ctx' }));
+      return { text: doc, inputs, error: r.errors.length ? r.errors.join('; ') : null };
+    }
     const doc = text ?? defaultEventsText(progType);
     const parsed = parseEventsFile(doc);
     if (!parsed.file) return { text: doc, inputs: [], error: parsed.diagnostics.map((d) => formatDiagnostic(d)).join('; ') };
@@ -530,7 +579,8 @@ export const engine = {
       }
     }
     for (let i = from; i < end; i++) {
-      if (b.kind === 'cbpf') out.push(classicVerdict(i, b.filters, session.packets[i]!.bytes, session.maxInsns));
+      if (b.kind === 'cbpf' && session.progType === 'seccomp') out.push(seccompRunVerdict(i, b.filters, session.packets[i]!.bytes, session.maxInsns));
+      else if (b.kind === 'cbpf') out.push(classicVerdict(i, b.filters, session.packets[i]!.bytes, session.maxInsns));
       else if (b.kind === 'ebpf' && program && session.runMaps) {
         if (program.maps.length && i < MAX_MAP_SNAPSHOTS) session.mapSnaps[i] = session.runMaps.map((m) => m.snapshot());
         out.push(runPacket(i, program, session.progType, session.packets[i]!, session.maxInsns, session.runMaps));
@@ -547,7 +597,7 @@ export const engine = {
     session.debug = null;
     if (!input) return { total: 0, firstStep: 0, error: null };
     const frame = input.bytes;
-    if (b.kind === 'cbpf') session.debug = classicDebug(packet, b.filters, b.lines, b.insns, frame, Math.min(session.maxInsns, 1 << 20));
+    if (b.kind === 'cbpf') session.debug = classicDebug(packet, b.filters, b.lines, b.insns, frame, Math.min(session.maxInsns, 1 << 20), session.progType === 'seccomp');
     if (b.kind === 'ebpf') {
       const program = withInitialMaps(b.program);
       // Step this packet with the maps as the earlier packets left them (when a snapshot was kept).
@@ -616,6 +666,13 @@ export const engine = {
     const input = session.packets[i];
     if (!input) return null;
     const bytes = input.bytes;
+    if (input.kind === 'ctx' && session.progType === 'seccomp') {
+      const name = session.names[i] ?? `system call ${i}`;
+      return {
+        index: i, name, bytes, current: bytes, summary: `64 bytes of struct seccomp_data · ${name}`,
+        layers: [{ name: 'struct seccomp_data', offset: 0, length: 64, fields: seccompDataFields(bytes) }],
+      };
+    }
     if (input.kind === 'ctx') return ctxDetail(i, session.names[i] ?? `event ${i}`, bytes, session.progType);
     const d = decodePacket(bytes);
     const layers: PacketLayer[] = d.layers.map((l) => ({

@@ -65,6 +65,8 @@ export interface ProgTypeView {
   /** Return value -> verdict name, e.g. 1 -> 'XDP_DROP'. */
   verdicts: { value: string; name: string }[];
   packetBased: boolean;
+  /** Only classic BPF programs can be this type (seccomp filters). */
+  classicOnly?: boolean;
 }
 
 export interface PacketInput {

@@ -231,6 +231,20 @@ export const EXAMPLES: readonly ExampleFile[] = [
     "source": "# {\"title\": \"The ubpf mnemonic dialect\", \"type\": \"socket_filter\", \"dialect\": \"ubpf\", \"summary\": \"The same machine code in the mnemonic syntax of ubpf and bpf_conformance: mov, add, ldxw, jeq, exit.\"}\nmov %r0, 0\nmov %r2, 5\nloop:\nadd %r0, %r2\nsub %r2, 1\njne %r2, 0, loop\nexit\n"
   },
   {
+    "id": "seccomp-allowlist",
+    "section": "classic",
+    "title": "seccomp: allow read/write, EPERM for openat",
+    "type": "seccomp",
+    "dialect": "cbpf",
+    "summary": "A seccomp filter (classic BPF, installed with prctl(PR_SET_SECCOMP) or seccomp(2)) runs on every system call and reads struct seccomp_data: arch at offset 4, nr at 0. It kills the process when the call comes from another ABI (arch is not AUDIT_ARCH_X86_64), allows read, write and exit_group, makes openat fail with EPERM (SECCOMP_RET_ERRNO | 1), and kills the process on anything else.",
+    "expect": {
+      "read(": "pass",
+      "openat": "drop",
+      "execve": "drop"
+    },
+    "source": "; {\"title\": \"seccomp: allow read/write, EPERM for openat\", \"type\": \"seccomp\", \"dialect\": \"cbpf\", \"summary\": \"A seccomp filter (classic BPF, installed with prctl(PR_SET_SECCOMP) or seccomp(2)) runs on every system call and reads struct seccomp_data: arch at offset 4, nr at 0. It kills the process when the call comes from another ABI (arch is not AUDIT_ARCH_X86_64), allows read, write and exit_group, makes openat fail with EPERM (SECCOMP_RET_ERRNO | 1), and kills the process on anything else.\", \"expect\": {\"read(\": \"pass\", \"openat\": \"drop\", \"execve\": \"drop\"}}\n; Check the ABI first: system call numbers differ between architectures.\n\tld [4]                  ; A = seccomp_data.arch\n\tjne #0xc000003e, kill   ; not AUDIT_ARCH_X86_64\n\tld [0]                  ; A = seccomp_data.nr\n\tjeq #0, allow           ; read\n\tjeq #1, allow           ; write\n\tjeq #231, allow         ; exit_group\n\tjeq #257, eperm         ; openat\nkill:\tret #0x80000000         ; SECCOMP_RET_KILL_PROCESS\neperm:\tret #0x00050001         ; SECCOMP_RET_ERRNO | EPERM (1)\nallow:\tret #0x7fff0000         ; SECCOMP_RET_ALLOW\n"
+  },
+  {
     "id": "tcpdump-tcp",
     "section": "classic",
     "title": "tcpdump -d 'tcp'",
