@@ -25,12 +25,16 @@ function ProgTypeBar() {
   const setDialect = useStore((s) => s.setDialect);
   const built = useStore((s) => s.build?.dialect);
   const info = progTypes.find((t) => t.name === progType);
+  // Classic-only types (seccomp) are offered when the editor holds classic BPF.
+  const classic = dialect === 'cbpf' || (dialect === 'auto' && built === 'cbpf');
   return (
     <div className="ptbar">
       <label>
         <span className="lbl">Program type</span>
         <select aria-label="Program type" value={progType} onChange={(e) => setProgType(e.target.value)}>
-          {progTypes.map((t) => <option key={t.name} value={t.name}>{t.name}</option>)}
+          {progTypes.filter((t) => !t.classicOnly || classic || t.name === progType).map((t) => (
+            <option key={t.name} value={t.name}>{t.name}{t.classicOnly ? ' (classic)' : ''}</option>
+          ))}
         </select>
       </label>
       <label>

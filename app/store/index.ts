@@ -197,7 +197,9 @@ const createSourceSlice = (set: Set, get: Get): SourceSlice => ({
     scheduleRebuild(get, 0);
   },
   setProgType(progType) {
-    set({ progType, events: null, cursor: { packet: 0, step: 0 } });
+    // Seccomp filters exist only as classic BPF: picking the type picks the dialect too.
+    const classicOnly = get().progTypes.find((t) => t.name === progType)?.classicOnly ?? false;
+    set({ progType, events: null, cursor: { packet: 0, step: 0 }, ...(classicOnly ? { dialect: 'cbpf' as const } : {}) });
     scheduleRebuild(get, 0);
   },
   toggleBreakpoint(line) {
