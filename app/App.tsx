@@ -120,6 +120,8 @@ export function App() {
   const [showBytes, setShowBytes] = useState(false);
   const [drag, setDrag] = useState(false);
   const isClassic = useStore((s) => s.dialect === 'cbpf' || (s.dialect === 'auto' && s.build?.dialect === 'cbpf'));
+  // pcap-filter expressions compile to socket filters, not to seccomp filters.
+  const classicOnlyType = useStore((s) => s.progTypes.find((t) => t.name === s.progType)?.classicOnly ?? false);
 
   const onShare = useCallback(() => {
     const link = useStore.getState().shareLink();
@@ -192,7 +194,7 @@ export function App() {
         <section className="p-editor" aria-label="Program">
           <div className="ed-tabs">
             <span className="ed-title">Source</span>
-            {isClassic ? <FilterBox /> : null}
+            {isClassic && !classicOnlyType ? <FilterBox /> : null}
             <label className="check"><input type="checkbox" checked={showDisasm} onChange={(e) => setShowDisasm(e.target.checked)} /> disassembly</label>
             {showDisasm ? <label className="check"><input type="checkbox" checked={showBytes} onChange={(e) => setShowBytes(e.target.checked)} /> bytes</label> : null}
           </div>

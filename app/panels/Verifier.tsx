@@ -24,6 +24,7 @@ export function Verifier() {
   const report = useStore((s) => s.report);
   const caps = useStore((s) => s.caps);
   const unpriv = useStore((s) => s.unpriv);
+  const seccomp = useStore((s) => s.progType === 'seccomp');
   const setUnpriv = useStore((s) => s.setUnpriv);
   const errors = build?.diagnostics.filter((d) => d.severity === 'error') ?? [];
   const frameLine = useStore((s) => s.frame?.line ?? null);
@@ -48,7 +49,9 @@ export function Verifier() {
         </div>
       ) : build?.dialect === 'cbpf' && build.ok ? (
         <div className="verdict accepted" role="status">
-          <strong>Accepted</strong> <span className="dim">by the classic checker (bpf_check_classic): forward jumps in range, a return last, M[] written before read</span>
+          <strong>Accepted</strong> <span className="dim">{seccomp
+            ? 'by the classic checker (bpf_check_classic) and seccomp_check_filter: forward jumps in range, a return last, M[] written before read, only aligned 32-bit loads of struct seccomp_data'
+            : 'by the classic checker (bpf_check_classic): forward jumps in range, a return last, M[] written before read'}</span>
         </div>
       ) : report ? (
         <>

@@ -260,6 +260,11 @@ function buildEbpf(source: string, dialect: 'llvm' | 'ubpf' | 'auto'): BuildResu
   return { ok: true, dialect: r.syntax, diagnostics, insns, maps, translated: null };
 }
 
+/** A seccomp `ret #k` as the disassembly shows it: the action in hex with its SECCOMP_RET_* name. */
+function seccompRetText(k: number): string {
+  return `ret      #0x${(k >>> 0).toString(16).padStart(8, '0')}  ; ${seccompVerdictView(k >>> 0).name}`;
+}
+
 /** Program types that exist only as classic BPF (not in the eBPF program-type table). */
 const CLASSIC_ONLY_TYPES = new Set<string>(['seccomp']);
 
@@ -278,7 +283,7 @@ function buildClassic(source: string, seccomp: boolean): BuildResult {
     diagnostics.push(v);
   }
   const insns: InsnView[] = parsed.filters.map((f, i) => ({
-    index: i, line: lines[i] ?? null, text: bpfImage(f, i).replace(/^\(\d+\)\s*/, ''),
+    index: i, line: lines[i] ?? null, text: seccomp && f.code === 0x06 ? seccompRetText(f.k) : bpfImage(f, i).replace(/^\(\d+\)\s*/, ''),
     bytes: `${f.code.toString(16).padStart(4, '0')} ${f.jt.toString(16).padStart(2, '0')} ${f.jf.toString(16).padStart(2, '0')} ${(f.k >>> 0).toString(16).padStart(8, '0')}`,
   }));
   const ok = check.ok && !diagnostics.some((d) => d.severity === 'error');

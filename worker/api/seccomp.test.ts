@@ -25,6 +25,10 @@ describe('seccomp filters in the engine', () => {
     const { build, ev } = openExample();
     expect(build.ok).toBe(true);
     expect(build.dialect).toBe('cbpf');
+    expect(build.insns.slice(-3).map((i) => i.text.replace(/\s+/g, ' '))).toEqual([
+      'ret #0x80000000 ; KILL_PROCESS', 'ret #0x00050001 ; ERRNO(1)', 'ret #0x7fff0000 ; ALLOW',
+    ]);
+    expect(build.translated).toBeNull();
     expect(ev.error).toBeNull();
     const v = engine.runPackets(0, ev.inputs.length);
     expect(ev.inputs.map((p, i) => [p.name.replace(/\(.*/, '') + (p.name.includes('[i386]') ? ' [i386]' : ''), v[i]!.verdict, v[i]!.retval])).toEqual([
