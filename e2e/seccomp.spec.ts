@@ -18,3 +18,20 @@ test('a seccomp example gives ALLOW, ERRNO and KILL verdicts and steps over secc
   await expect(packets).toContainText('struct seccomp_data');
   await shot(page, 'seccomp');
 });
+
+test('seccomp events take a system call by name or number, and bad events are reported', async ({ page }) => {
+  await openApp(page, './#example/seccomp-allowlist');
+  await expect(page.getByTestId('packet-0')).toContainText('ALLOW');
+  const edit = async (json: unknown) => {
+    await page.getByRole('button', { name: 'Edit events…' }).click();
+    await page.getByLabel('Events (JSON)').fill(typeof json === 'string' ? json : JSON.stringify(json));
+    await page.getByRole('button', { name: 'Apply' }).click();
+  };
+  await edit({ version: 1, type: 'seccomp', events: [{ syscall: 257, args: [-100, '0x1000', 0] }, { syscall: 'exit_group', args: [0] }, { syscall: 'getpid' }] });
+  await expect(page.getByTestId('packet-0')).toContainText('openat(-100, 0x1000, 0)');
+  await expect(page.getByTestId('packet-0')).toContainText('ERRNO(1)');
+  await expect(page.getByTestId('packet-1')).toContainText('ALLOW');
+  await expect(page.getByTestId('packet-2')).toContainText('KILL_PROCESS');
+  await edit({ version: 1, type: 'seccomp', events: [{ syscall: 'nosuchcall' }] });
+  await expect(page.getByRole('region', { name: 'Packets' }).getByRole('alert')).toContainText('unknown system call "nosuchcall"');
+});
