@@ -265,6 +265,26 @@ function seccompRetText(k: number): string {
   return `ret      #0x${(k >>> 0).toString(16).padStart(8, '0')}  ; ${seccompVerdictView(k >>> 0).name}`;
 }
 
+/** The kernel's eBPF form of a seccomp filter: seccomp_check_filter() first rewrites `ld #len` /
+ * `ldx #len` into the immediate sizeof(struct seccomp_data) and marks `ld [k]` as a seccomp_data load,
+ * which bpf_convert_filter() then emits as `w0 = *(u32 *)(r6 + k)` (A = *(u32 *)(ctx + k)) instead of
+ * a packet load; everything else translates as for socket filters. For display, line to line. */
+function seccompToProgram(filters: readonly SockFilter[], lines: (number | null)[]): ReturnType<typeof classicToProgram> {
+  const pre = filters.map((f) => (f.code === 0x80 ? { ...f, code: 0x00, k: 64 } : f.code === 0x81 ? { ...f, code: 0x01, k: 64 } : f));
+  const t = classicToProgram(pre, lines.map((l) => l ?? 0));
+  if (!t.program) return t;
+  const slots = t.program.slots.slice();
+  t.map.forEach(([a, b], pc) => {
+    if (filters[pc]?.code !== 0x20) return;
+    for (let k = a; k <= b; k++) {
+      const sl = slots[k]!;
+      // BPF_LD | BPF_ABS | BPF_W -> BPF_LDX | BPF_MEM | BPF_W, A (r0) from CTX (r6) + k
+      if (sl.opcode === 0x20) slots[k] = { opcode: 0x61, dst: 0, src: 6, off: sl.imm, imm: 0 };
+    }
+  });
+  return { ...t, program: { ...t.program, slots } };
+}
+
 /** Program types that exist only as classic BPF (not in the eBPF program-type table). */
 const CLASSIC_ONLY_TYPES = new Set<string>(['seccomp']);
 
@@ -289,9 +309,8 @@ function buildClassic(source: string, seccomp: boolean): BuildResult {
   const ok = check.ok && !diagnostics.some((d) => d.severity === 'error');
   session.built = ok ? { kind: 'cbpf', filters: parsed.filters, lines, insns } : { kind: 'none' };
   let translated: InsnView[] | null = null;
-  // The translation shown is bpf_convert_filter() for socket filters; seccomp's variant (LD_ABS as ctx loads) is not modelled.
-  if (ok && !seccomp) {
-    const t = classicToProgram(parsed.filters, lines.map((l) => l ?? 0));
+  if (ok) {
+    const t = seccomp ? seccompToProgram(parsed.filters, lines) : classicToProgram(parsed.filters, lines.map((l) => l ?? 0));
     if (t.program) {
       const back = new Map<number, number>();
       t.map.forEach(([a, b], pc) => { for (let k = a; k <= b; k++) back.set(k, pc); });

@@ -28,7 +28,11 @@ describe('seccomp filters in the engine', () => {
     expect(build.insns.slice(-3).map((i) => i.text.replace(/\s+/g, ' '))).toEqual([
       'ret #0x80000000 ; KILL_PROCESS', 'ret #0x00050001 ; ERRNO(1)', 'ret #0x7fff0000 ; ALLOW',
     ]);
-    expect(build.translated).toBeNull();
+    // bpf_convert_filter() for seccomp: `ld [k]` becomes a 32-bit load from the context (r6 = ctx).
+    const tr = build.translated!.map((i) => i.text);
+    expect(tr.filter((t) => t.includes('*(u32 *)(r6'))).toHaveLength(2);
+    expect(tr.some((t) => t.includes('skb['))).toBe(false);
+    expect(build.translated!.find((i) => i.text.includes('(r6 + 0x4)') || i.text.includes('(r6 + 4)'))!.line).toBe(0);
     expect(ev.error).toBeNull();
     const v = engine.runPackets(0, ev.inputs.length);
     expect(ev.inputs.map((p, i) => [p.name.replace(/\(.*/, '') + (p.name.includes('[i386]') ? ' [i386]' : ''), v[i]!.verdict, v[i]!.retval])).toEqual([
