@@ -12,6 +12,8 @@
 // API, in the order the app uses it: examples/example, progTypes, languageInfo, samplePackets,
 // eventInputs (non-packet types), build, setInputs, verify, runPackets, debugOpen, frame, findBreakpoint,
 // packetDetail, packetSummaries, readCapture/writeCapture, buildPacket, parsePacketHex, compileFilter.
+// Seccomp filters are an extra, classic-only program type ('seccomp', not in the eBPF progtypes table):
+// built with checkSeccomp(), run over system calls (struct seccomp_data) with SECCOMP_RET_* verdicts.
 
 import { HELPER_NAMES } from '../helpers/ids.generated';
 import { ISA } from '../isa/opcodes';
@@ -517,7 +519,9 @@ export const engine = {
     return { listing: r.program ? formatTcpdump(r.program, '-d') : null, diagnostics: r.diagnostics.map(diagView) };
   },
 
-  /** The events (for the non-packet program types) as inputs: the given events file, or the type's default. */
+  /** The events (for the non-packet program types) as inputs: the given events file, or the type's default.
+   * Seccomp events are system calls (worker/api/seccomp.ts documents the shape); each input is the 64-byte
+   * struct seccomp_data. The other types use the events format of worker/events/format.ts. */
   eventInputs(progType: string, text: string | null): { text: string; inputs: PacketInput[]; error: string | null } {
     if (progType === 'seccomp') {
       const doc = text ?? seccompEventsText();
