@@ -35,3 +35,18 @@ test('seccomp events take a system call by name or number, and bad events are re
   await edit({ version: 1, type: 'seccomp', events: [{ syscall: 'nosuchcall' }] });
   await expect(page.getByRole('region', { name: 'Packets' }).getByRole('alert')).toContainText('unknown system call "nosuchcall"');
 });
+
+test('the seccomp program type is offered for classic BPF only', async ({ page }) => {
+  await openApp(page, './#example/tcpdump-tcp');
+  const types = page.getByLabel('Program type', { exact: true });
+  await expect(types.locator('option[value="seccomp"]')).toHaveCount(1);
+  await types.selectOption('seccomp');
+  await expect(page.getByLabel('Dialect')).toHaveValue('cbpf');
+  // the tcpdump listing loads packet bytes (ldh/ldb), which seccomp_check_filter() refuses
+  await expect(page.getByRole('region', { name: 'Verifier' })).toContainText('not allowed in seccomp filters');
+  await page.getByLabel('About this program type').click();
+  await expect(page.locator('.ptdesc')).toContainText('struct seccomp_data');
+  await page.getByLabel('Dialect').selectOption('llvm');
+  await types.selectOption('xdp');
+  await expect(types.locator('option[value="seccomp"]')).toHaveCount(0);
+});
