@@ -524,9 +524,15 @@ class Verifier {
     // less often while a loop is being unrolled.
     let addNew = this.jmpsProcessed - this.prevJmps >= 2 && this.processed - this.prevInsns >= 8;
     const key = loopKey(st);
+    if (slot.progCount && this.insns[idx]?.kind === 'may_goto') {
+      // is_may_goto_insn_at: a looping state at a deeper may_goto level is covered by the earlier one.
+      // (Only states with the same register key are tried: without precision tracking others never match.)
+      for (const e of slot.prog.get(key) ?? [])
+        if ((e.st.mayGotoDepth ?? 0) !== (st.mayGotoDepth ?? 0) && statesEqual(e.st, st, live)) return 'prune';
+    }
     if (slot.progCount) {
       for (const e of slot.prog.get(key) ?? []) {
-        if (statesMaybeLooping(e.st, st) && statesExact(e.st, st, live)) this.fail(idx, M.infiniteLoop(idx));
+        if ((e.st.mayGotoDepth ?? 0) === (st.mayGotoDepth ?? 0) && statesMaybeLooping(e.st, st) && statesExact(e.st, st, live)) this.fail(idx, M.infiniteLoop(idx));
       }
       if (this.jmpsProcessed - this.prevJmps < 20 && this.processed - this.prevInsns < 100) addNew = false;
     }
@@ -706,10 +712,14 @@ class Verifier {
         this.checkAtomic(st, i);
         return { kind: 'next', idx: idx + 1 };
       case 'ja':
+        this.jmpsProcessed++;
         return { kind: 'next', idx: idx + 1 + i.delta };
       case 'may_goto': {
-        this.pushBranch(st, idx + 1 + i.off, idx);
-        return { kind: 'next', idx: idx + 1 };
+        this.jmpsProcessed++;
+        // The loop body (fall-through) is queued one may_goto level deeper; this path leaves the loop.
+        const q = this.pushBranch(st, idx + 1, idx);
+        q.mayGotoDepth = (q.mayGotoDepth ?? 0) + 1;
+        return { kind: 'next', idx: idx + 1 + i.off };
       }
       case 'jmp':
         this.jmpsProcessed++;

@@ -95,6 +95,8 @@ export interface RefState {
 export interface VState {
   frames: Frame[];
   refs: RefState[];
+  /** may_goto nesting of this path (the kernel's may_goto_depth). */
+  mayGotoDepth?: number;
 }
 
 export function newFrame(frameno: number, callsite: number, subprog: number): Frame {
@@ -118,7 +120,7 @@ export function copyFrame(f: Frame): Frame {
 }
 
 export function copyState(s: VState): VState {
-  return { frames: s.frames.map(copyFrame), refs: s.refs.map((r) => ({ ...r })) };
+  return { frames: s.frames.map(copyFrame), refs: s.refs.map((r) => ({ ...r })), mayGotoDepth: s.mayGotoDepth };
 }
 
 export function cur(s: VState): Frame {
