@@ -304,6 +304,25 @@ describe('readElf on bad input', () => {
     );
   });
 
+  it('refuses a .bss whose size no array map can have, without allocating it (found by fuzzing)', () => {
+    const b = load('global_data.o').slice();
+    const dv = new DataView(b.buffer);
+    const shoff = Number(dv.getBigUint64(0x28, true));
+    const shentsize = dv.getUint16(0x3a, true);
+    const shnum = dv.getUint16(0x3c, true);
+    let patched = 0;
+    for (let i = 0; i < shnum; i++) {
+      const h = shoff + i * shentsize;
+      if (dv.getUint32(h + 4, true) === 8 /* SHT_NOBITS */) {
+        dv.setBigUint64(h + 0x20, 0xfffffff0n, true);
+        patched++;
+      }
+    }
+    expect(patched).toBeGreaterThan(0);
+    const r = readElf(b);
+    expect(r.diagnostics.some((d) => d.code === 'elf.data' && /cannot be a BPF array map value/.test(d.message))).toBe(true);
+  });
+
   it('survives mutations of headers, symbols and relocations specifically', () => {
     const x = load('subprogs.o');
     const shoff = Number(new DataView(x.buffer, x.byteOffset).getBigUint64(0x28, true));

@@ -207,6 +207,12 @@ function readElfInner(bytes: Uint8Array, diags: Diagnostic[]): ElfReadResult {
   }
   for (const s of secs) {
     if (!isGlobalDataSection(s.name) || !usable(s) || s.size === 0) continue;
+    // A .bss has no bytes in the file, so its size is unchecked: bound it (the kernel's array maps cap
+    // value_size near KMALLOC_MAX_SIZE, 4 MiB on x86-64) before allocating anything.
+    if (s.size > MAX_GLOBAL_DATA) {
+      diags.push(err(`section ${s.name} is ${s.size} bytes; global data larger than ${MAX_GLOBAL_DATA} bytes cannot be a BPF array map value`, { byteOffset: s.headerOffset }, 'elf.data'));
+      continue;
+    }
     const data = s.type === SHT.NOBITS ? new Uint8Array(s.size) : bytes.subarray(s.offset, s.offset + s.size);
     mapAt.set(`${s.index}:*`, maps.length);
     maps.push({
@@ -289,6 +295,9 @@ function readElfInner(bytes: Uint8Array, diags: Diagnostic[]): ElfReadResult {
     diags.push(err('the object has no program sections (executable sections other than .text)', { byteOffset: 0 }, 'elf.noprog'));
   return { programs, maps, license, diagnostics: diags };
 }
+
+/** KMALLOC_MAX_SIZE on x86-64 (4 MiB): the largest value an array map can have. */
+const MAX_GLOBAL_DATA = 4 << 20;
 
 function hex(b: Uint8Array): string {
   let s = '';

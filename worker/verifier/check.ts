@@ -128,6 +128,12 @@ class Verifier {
   private peakStates = 0;
   private curStates = 0;
   private subprogStarts: number[] = [0];
+  /** Index of the sub-program holding instruction idx (0 = the main program). */
+  private subprogOf(idx: number): number {
+    let k = 0;
+    while (k + 1 < this.subprogStarts.length && this.subprogStarts[k + 1]! <= idx) k++;
+    return k;
+  }
   private readonly subDepth: number[] = [];
   private callEdges = new Map<number, Set<number>>();
   private insnIdx = 0;
@@ -630,7 +636,8 @@ class Verifier {
       if (mode === 0x20 || mode === 0x40) {
         const name = this.pt?.name;
         if (name !== 'socket_filter' && name !== 'sched_cls' && name !== 'sched_act') R(M.ldAbsNotAllowed());
-        if (this.subprogStarts.length > 1) R('LD_ABS is not allowed in subprogs without BTF');
+        // check_abnormal_return(): only an LD_ABS inside a sub-program (not the main one) needs BTF func_info.
+        if (this.subprogOf(idx) > 0) R('LD_ABS is not allowed in subprogs without BTF');
         if (s.dst !== 0 || s.off !== 0 || (s.opcode & 0x18) === 0x18 || (mode === 0x20 && s.src !== 0)) R('BPF_LD_[ABS|IND] uses reserved fields');
       } else if (mode !== 0x00) R('invalid BPF_LD mode');
     }
