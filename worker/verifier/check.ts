@@ -18,6 +18,7 @@ import { HELPER_NAMES } from '../helpers/ids.generated';
 import { M } from './messages';
 import { insnStr, helperFuncName } from './disasm';
 import {
+  flipCond,
   S32_MAX, S32_MIN, S64_MAX, S64_MIN, boundsViolation, isConst, isConst32, refineCond, regBoundsSync, revCond,
   scalarAlu, scalarBranchTaken, scalarConst, scalarNeg, scalarUnknown, scalarWithin, signExtend, coerceToSize,
   zext32To64, type Cond, type Scalar, type ScalarAluOp,
@@ -1398,7 +1399,7 @@ class Verifier {
       let s = b;
       let c = cond;
       const constB = b.type === 'SCALAR_VALUE' && (is32 ? isConst32(b.s) : isConst(b.s));
-      if (!constB) { p = b; s = a; c = flipCondLocal(cond); }
+      if (!constB) { p = b; s = a; c = flipCond(cond); }
       const constS = s.type === 'SCALAR_VALUE' && (is32 ? isConst32(s.s) : isConst(s.s));
       if (!constS) return -1;
       if (!regNotNull(p)) return -1;
@@ -1898,20 +1899,6 @@ const SOCK_LAYOUT: CtxLayout = bpfSockLayout('pointer');
 
 function fls(x: bigint): number {
   return x === 0n ? 0 : x.toString(2).length;
-}
-
-function flipCondLocal(c: Cond): Cond {
-  switch (c) {
-    case 'jgt': return 'jlt';
-    case 'jlt': return 'jgt';
-    case 'jge': return 'jle';
-    case 'jle': return 'jge';
-    case 'jsgt': return 'jslt';
-    case 'jslt': return 'jsgt';
-    case 'jsge': return 'jsle';
-    case 'jsle': return 'jsge';
-    default: return c;
-  }
 }
 
 /** reg_not_null: pointer types that can never be NULL. */
