@@ -28,12 +28,22 @@
 //                { "sample": "tcp-handshake" } (every frame of a sample), { "hex": "…" }, or
 //                { "spec": { "layers": [ … ] } } (worker/packets/build.ts), each optionally with
 //                "ctx": "<hex ctx_in>" and "meta": { "direction": "egress", "ifindex": 2, … } (attach view)
+//   cgroup_sock events may also give the values the socket already has: "boundDevIf", "mark", "priority".
+//
+// Context overrides (non-packet types, optional): any event may carry "ctx": { "<field>": value, … }, applied
+// to the context bytes after the event is built, so a field that has no other home in the event (or any
+// field at all) can be set. Field names are the context struct's (worker/progtypes/ctx.ts: "rdi", "regs.rip",
+// "sample_period", "remote_ip4", "mark", …; for tracepoints the tracefs format's, "prev_comm", "dfd"), an
+// array element is "args[1]" / "remote_ip6[3]". Values are integers (little-endian in the field's size;
+// the element size for arrays), strings for char arrays, or { "hex": "…" } for the field's raw bytes.
+//   { "function": "vfs_read", "ctx": { "rbx": "0x10", "eflags": 582 } }
+// A sock_ops "scenario" event builds its contexts as it runs, so it takes no overrides (list callbacks instead).
 
 import { err, type Diagnostic } from '../util/diag';
 import { buildPacket, type PacketSpec } from '../packets/build';
 import { parseHex, utf8Encode } from '../packets/hex';
 import { buildSample } from '../packets/samples';
-import { PROG_TYPE_NAMES, type ProgTypeName } from '../progtypes/table';
+import { PROG_TYPE_NAMES, PROG_TYPES, type ProgTypeName } from '../progtypes/table';
 import { PT_REGS_NAMES, type PtRegName } from '../progtypes/ctx';
 import type { AttachMeta } from '../progtypes/attach';
 import { buildPerfEventData, buildPtRegs, KPROBE_CATALOGUE } from './kprobe';
@@ -46,8 +56,8 @@ export interface MemoryBlob { addr: bigint; bytes: Uint8Array }
 
 /** One thing to run the program on. */
 export type MaterializedEvent =
-  | { kind: 'packet'; frame: Uint8Array; ctxIn?: Uint8Array; meta?: AttachMeta; label: string }
-  | { kind: 'ctx'; ctx: Uint8Array; label: string; sockOps?: { event: SockOpsEvent; socket: SimSocket }; stream?: { socket: number; data: Uint8Array } };
+  | { kind: 'packet'; frame: Uint8Array; ctxIn?: Uint8Array; meta?: AttachMeta; label: string; source?: number }
+  | { kind: 'ctx'; ctx: Uint8Array; label: string; sockOps?: { event: SockOpsEvent; socket: SimSocket }; stream?: { socket: number; data: Uint8Array }; source?: number };
 
 export interface EventsFile {
   version: number;
@@ -194,7 +204,7 @@ export function materializeEvents(file: EventsFile): { events: MaterializedEvent
     if (n === null) bad(path, `must be an integer (number or "0x…" string), got ${JSON.stringify(v)}`);
     return n;
   };
-  file.events.forEach((raw, i) => {
+  const one = (raw: unknown, i: number) => {
     const p = `events[${i}]`;
     if (typeof raw !== 'object' || raw === null) return bad(p, 'must be an object');
     const e = raw as Record<string, unknown>;
@@ -264,7 +274,11 @@ export function materializeEvents(file: EventsFile): { events: MaterializedEvent
       }
       case 'cgroup_sock': {
         const f = num(`${p}.family`, e.family, 2n), t = num(`${p}.type`, e.type, 1n), pr = num(`${p}.protocol`, e.protocol, 0n);
-        out.push({ kind: 'ctx', ctx: buildSockCreateCtx({ family: Number(f ?? 2n), type: Number(t ?? 1n), protocol: Number(pr ?? 0n) }), label: `socket(${f}, ${t}, ${pr})` });
+        const dev = num(`${p}.boundDevIf`, e.boundDevIf, 0n), mark = num(`${p}.mark`, e.mark, 0n), prio = num(`${p}.priority`, e.priority, 0n);
+        out.push({
+          kind: 'ctx', label: `socket(${f}, ${t}, ${pr})`,
+          ctx: buildSockCreateCtx({ family: Number(f ?? 2n), type: Number(t ?? 1n), protocol: Number(pr ?? 0n), boundDevIf: Number(dev ?? 0n), mark: Number(BigInt.asUintN(32, mark ?? 0n)), priority: Number(BigInt.asUintN(32, prio ?? 0n)) }),
+        });
         return;
       }
       case 'sk_skb': {
@@ -280,8 +294,105 @@ export function materializeEvents(file: EventsFile): { events: MaterializedEvent
       default:
         bad(p, `events for ${file.type} are not supported`);
     }
+  };
+  file.events.forEach((raw, i) => {
+    const start = out.length;
+    one(raw, i);
+    // Which event of the file each context came from (a sock_ops scenario or a sample gives several).
+    for (let k = start; k < out.length; k++) out[k]!.source = i;
+    const e = raw as Record<string, unknown> | null;
+    if (PACKET_TYPES.has(file.type) || typeof e !== 'object' || e === null || e.ctx === undefined) return;
+    applyCtxOverrides(file.type, e, out.slice(start), `events[${i}].ctx`, bad, num);
   });
   return { events: out, diagnostics: d };
+}
+
+/** A context field an override can name: offset, width of one value (element size for arrays), count. */
+interface OverrideField { name: string; off: number; width: number; count: number; text: boolean }
+
+function overrideFields(type: ProgTypeName, e: Record<string, unknown>): OverrideField[] {
+  if (type === 'tracepoint') {
+    const tp = typeof e.tracepoint === 'string' ? tracepointInfo(e.tracepoint) : undefined;
+    return (tp?.format.fields ?? []).map((f) => {
+      const count = f.arrayLen && f.ctype !== 'char' ? f.arrayLen : 1;
+      return { name: f.name, off: f.offset, width: f.size / count, count, text: count === 1 && f.arrayLen !== undefined && !f.dataLoc };
+    });
+  }
+  return PROG_TYPES[type].ctx.fields.map((f) => ({ name: f.name, off: f.off, width: f.elem ?? f.size, count: f.elem ? f.size / f.elem : 1, text: false }));
+}
+
+/**
+ * Applies an event's "ctx": {field: value} overrides to the contexts it produced (after they were built,
+ * so they win). Errors are located at `path.field`; nothing is written for a value that does not parse.
+ */
+function applyCtxOverrides(type: ProgTypeName, e: Record<string, unknown>, events: MaterializedEvent[], path: string, bad: (p: string, m: string) => void, num: (p: string, v: unknown) => bigint | null): void {
+  const o = e.ctx;
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return bad(path, 'must be an object of context field names and values');
+  if (events.some((x) => x.kind === 'ctx' && x.ctx.length === 0)) return bad(path, 'a sock_ops scenario builds its contexts as it runs: list its callbacks ("op") to override context fields');
+  const fields = overrideFields(type, e);
+  for (const [key, v] of Object.entries(o as Record<string, unknown>)) {
+    const at = `${path}.${key}`;
+    const m = /^([A-Za-z_][\w.]*)(?:\[(\d+)\])?$/.exec(key);
+    const f = m ? fields.find((x) => x.name === m[1]) : undefined;
+    if (!m || !f) {
+      bad(at, `the context has no field ${JSON.stringify(key)} (fields: ${fields.map((x) => x.name).join(', ')})`);
+      continue;
+    }
+    const idx = m[2] !== undefined ? Number(m[2]) : 0;
+    if (idx >= f.count) {
+      bad(at, `${f.name} has ${f.count} element${f.count === 1 ? '' : 's'}`);
+      continue;
+    }
+    // A whole array given as a list of numbers; otherwise one value of one element's width.
+    const whole = m[2] === undefined && f.count > 1;
+    const width = whole && !Array.isArray(v) && (typeof v === 'string' || typeof v === 'object') ? f.width * f.count : f.width;
+    let bytes: Uint8Array | null = null;
+    if (Array.isArray(v)) {
+      if (!whole) {
+        bad(at, 'a list of values needs an array field');
+        continue;
+      }
+      bytes = new Uint8Array(f.width * f.count);
+      v.slice(0, f.count).forEach((x, k) => {
+        const n = num(`${at}[${k}]`, x);
+        if (n !== null) bytes!.set(leBytes(n, f.width), k * f.width);
+      });
+    } else if (typeof v === 'object' && v !== null && typeof (v as { hex?: unknown }).hex === 'string') {
+      const h = parseHex((v as { hex: string }).hex);
+      if (h.diagnostics.length) {
+        bad(`${at}.hex`, h.diagnostics[0]!.message);
+        continue;
+      }
+      bytes = new Uint8Array(width);
+      bytes.set(h.bytes.subarray(0, width));
+    } else if (typeof v === 'string' && f.text && parseNumber(v) === null) {
+      bytes = new Uint8Array(width);
+      bytes.set(utf8Encode(v).subarray(0, width));
+    } else {
+      const n = num(at, v);
+      if (n === null) continue;
+      bytes = leBytes(n, f.width);
+    }
+    const off = f.off + idx * f.width;
+    for (const x of events) {
+      if (x.kind !== 'ctx') continue;
+      if (off + bytes.length > x.ctx.length) {
+        bad(at, `outside the ${x.ctx.length}-byte context`);
+        break;
+      }
+      x.ctx.set(bytes, off);
+    }
+  }
+}
+
+function leBytes(n: bigint, width: number): Uint8Array {
+  const out = new Uint8Array(width);
+  let v = BigInt.asUintN(width * 8, n);
+  for (let b = 0; b < width; b++) {
+    out[b] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
 }
 
 function regsOf(v: unknown, path: string, bad: (p: string, m: string) => void, num: (p: string, v: unknown) => bigint | null): Partial<Record<PtRegName, bigint>> {
