@@ -23,7 +23,8 @@
 //                  instead of landing silently in the next frame.
 //   map i structs  0xffff888120000000 + i * 0x400  (opaque: not readable by programs)
 //   map i values   0xffffc901_00100000 + i * 2^32  (one 4 GiB window per map)
-//   ringbuf data   0xffffc9ff00100000 + ...
+//   ringbuf data   a ringbuf map's data area (2 x its size, see worker/maps/ringbuf.ts) is its map's value
+//                  window, as a region of kind 'ringbuf' (RINGBUF_BASE is unused)
 //   plain mem      0xffff888130000000   (the conformance runner's `mem`)
 //   code           0xffffffffc0000000 + pc * 8  (BPF_PSEUDO_FUNC addresses; not readable)
 // This module does not decode instructions nor know program types.
