@@ -33,6 +33,14 @@ import type { Program } from '../isa/program';
 import { openDebug, runPacket, type RunInput } from './ebpf-run';
 import { materializeEvents, parseEventsFile } from '../events/format';
 import { buildSockOpsCtx } from '../events/sockets';
+import { NAMED, type EventsFile } from '../events/format';
+import { ARG_REGS, KPROBE_CATALOGUE } from '../events/kprobe';
+import { SOCK_OP_NAMES, SOCK_OPS, SOCK_OPS_SCENARIOS, TCP_STATES, newSocket } from '../events/sockets';
+import { TRACEPOINT_CATALOGUE, tracepointInfo } from '../events/tracepoint';
+import { PT_REGS_NAMES } from '../progtypes/ctx';
+import { eventEnv } from './ebpf-run';
+import { runFast } from '../vm/index';
+import type { CtxFieldView, CtxView, EventCatalogue } from './types';
 import { createMap, type MapImpl } from '../maps/types';
 import '../maps/index';
 import { helperProto } from '../helpers/protos';
@@ -424,6 +432,81 @@ for (let i = 0; i < 6; i++) {
   SECCOMP_FIELD_AT[20 + 8 * i] = `args[${i}] (high 32 bits)`;
 }
 
+// ---- event editors and the context view (G) ---------------------------------------------------
+
+function eventCatalogue(): EventCatalogue {
+  const named = (prefix: string) => Object.entries(NAMED).filter(([k]) => k.startsWith(prefix)).map(([name, value]) => ({ name, value }));
+  const sock = newSocket();
+  return {
+    kprobe: KPROBE_CATALOGUE.map((k) => ({ name: k.name, description: k.description, ret: k.ret, args: k.args.map((a) => ({ ...a })), example: k.example.map(String), exampleRet: String(k.exampleRet) })),
+    ptRegs: [...PT_REGS_NAMES], argRegs: [...ARG_REGS],
+    tracepoints: TRACEPOINT_CATALOGUE.map((t) => ({
+      id: t.id, description: t.description,
+      fields: t.format.fields.map((f) => ({ name: f.name, ctype: f.ctype, offset: f.offset, size: f.size, signed: f.signed, arrayLen: f.arrayLen ?? null, dataLoc: !!f.dataLoc, common: f.common })),
+    })),
+    sockOps: Object.entries(SOCK_OPS).map(([name, value]) => ({ name, value })),
+    scenarios: Object.entries(SOCK_OPS_SCENARIOS).map(([id, x]) => ({ id, title: x.title, role: x.role, ops: x.events.map((e) => SOCK_OP_NAMES[e.op] ?? String(e.op)) })),
+    tcpStates: [...TCP_STATES], families: named('AF_'), sockTypes: named('SOCK_'), protocols: named('IPPROTO_'),
+    socketDefaults: { family: sock.family, localAddr: sock.localAddr, localPort: sock.localPort, remoteAddr: sock.remoteAddr, remotePort: sock.remotePort, state: sock.state, sndCwnd: sock.sndCwnd, srttUs: sock.srttUs, mssCache: sock.mssCache },
+  };
+}
+
+/** Little-endian unsigned value of bytes [off, off+size) as "0x…", or the NUL-terminated text. */
+function ctxValue(b: Uint8Array, off: number, size: number, text: boolean): string {
+  if (off + size > b.length) return '';
+  if (text) {
+    let e = off;
+    while (e < off + size && b[e] !== 0) e++;
+    let pct = '';
+    for (let k = off; k < e; k++) pct += `%${b[k]!.toString(16).padStart(2, '0')}`;
+    try {
+      return decodeURIComponent(pct); // UTF-8 (no TextDecoder in the engine's lib)
+    } catch {
+      return String.fromCharCode(...b.subarray(off, e));
+    }
+  }
+  let v = 0n;
+  for (let k = Math.min(size, 8) - 1; k >= 0; k--) v = (v << 8n) | BigInt(b[off + k]!);
+  return `0x${v.toString(16)}`;
+}
+
+/** The rows of the context view: the type's ctx layout (array fields per element) or a tracepoint's format. */
+function ctxRows(progType: ProgTypeName, raw: Record<string, unknown>, before: Uint8Array, after: Uint8Array | null): { struct: string; fields: CtxFieldView[] } {
+  const rows: CtxFieldView[] = [];
+  if (progType === 'tracepoint') {
+    const tp = typeof raw.tracepoint === 'string' ? tracepointInfo(raw.tracepoint) : undefined;
+    for (const f of tp?.format.fields ?? []) {
+      const text = f.arrayLen !== undefined && f.ctype === 'char';
+      const ctype = f.dataLoc ? `__data_loc ${f.ctype}` : f.arrayLen !== undefined ? `${f.ctype}[${f.arrayLen}]` : f.ctype;
+      const loc = (b: Uint8Array) => {
+        const v = Number(ctxValue(b, f.offset, 4, false));
+        return ctxValue(b, v & 0xffff, v >>> 16, true);
+      };
+      const val = (b: Uint8Array) => (f.dataLoc ? loc(b) : ctxValue(b, f.offset, f.size, text));
+      rows.push({
+        name: f.name, offset: f.offset, size: f.size, ctype, doc: f.common ? 'Common header of every trace record (not readable by the program).' : '',
+        value: val(before), after: after ? val(after) : null, kind: text || f.dataLoc ? 'text' : ctype.includes('*') ? 'pointer' : 'int', signed: f.signed, read: f.offset >= 8, write: false,
+      });
+    }
+    return { struct: tp ? `trace_event_raw ${tp.id}` : 'tracepoint record', fields: rows };
+  }
+  const layout = PROG_TYPES[progType].ctx;
+  for (const f of layout.fields) {
+    const n = f.elem ? f.size / f.elem : 1;
+    const w = f.elem ?? f.size;
+    const pointer = (f.regType !== undefined && f.regType !== 'SCALAR_VALUE') || f.ctype.includes('*');
+    for (let k = 0; k < n; k++) {
+      const off = f.off + k * w;
+      rows.push({
+        name: n > 1 ? `${f.name}[${k}]` : f.name, offset: off, size: w, ctype: n > 1 ? f.ctype.replace(/\[\d+\].*$/, '') : f.ctype, doc: f.doc,
+        value: ctxValue(before, off, w, false), after: after ? ctxValue(after, off, w, false) : null, kind: pointer ? 'pointer' : 'int', signed: f.ctype.startsWith('__s'),
+        read: f.read.length > 0, write: f.write.length > 0 && (!f.writeOffsets || f.writeOffsets.includes(off)),
+      });
+    }
+  }
+  return { struct: layout.struct, fields: rows };
+}
+
 export const engine = {
   /** Liveness probe for the watchdog. */
   ping(): string {
@@ -541,14 +624,52 @@ export const engine = {
         continue;
       }
       let ctx = ev.ctx;
-      if (ev.sockOps) {
+      if (ev.sockOps && ev.ctx.length === 0) {
         Object.assign(ev.sockOps.socket, ev.sockOps.event.set ?? {});
         ctx = buildSockOpsCtx(ev.sockOps.event, ev.sockOps.socket);
       }
-      inputs.push({ name: ev.sockOps?.event.note ? `${ev.label} — ${ev.sockOps.event.note}` : ev.label, hex: bytesToHex(ctx), kind: 'ctx', data: ev.stream ? bytesToHex(ev.stream.data) : undefined });
+      inputs.push({ name: ev.sockOps?.event.note ? `${ev.label} — ${ev.sockOps.event.note}` : ev.label, hex: bytesToHex(ctx), kind: 'ctx', data: ev.stream ? bytesToHex(ev.stream.data) : undefined, event: ev.source });
     }
     const error = m.diagnostics.length ? m.diagnostics.map((d) => formatDiagnostic(d)).join('; ') : null;
     return { text: doc, inputs, error };
+  },
+
+  /** The catalogues the event editors offer (kernel functions, tracepoints, sock_ops ops and scenarios). */
+  eventCatalogue(): EventCatalogue {
+    return eventCatalogue();
+  },
+
+  /** The context struct of input `index` (an event of the events text, as set by setInputs): every field with
+   * its offset, size, C type, access rights, its value, and — when the program is built — its value after
+   * running the program on it (maps as the earlier events left them, when a snapshot was kept). */
+  ctxView(progType: string, text: string | null, index: number): CtxView | null {
+    const input = session.packets[index];
+    if (!isProgType(progType) || PACKET_TYPES.has(progType) || !input || input.kind !== 'ctx') return null;
+    const parsed = parseEventsFile(text ?? defaultEventsText(progType));
+    const file: EventsFile | null = parsed.file;
+    const m = file ? materializeEvents(file) : null;
+    const ev = m?.events[index];
+    const source = ev?.source ?? null;
+    const raw = (source !== null ? file?.events[source] : null) as Record<string, unknown> | null;
+    let after: Uint8Array | null = null;
+    let fault: string | null = null;
+    const b = session.built;
+    if (b.kind === 'ebpf') {
+      const program = withInitialMaps(b.program);
+      const maps = freshMaps(program);
+      if (typeof maps === 'string') fault = maps;
+      else {
+        const snap = session.mapSnaps[index];
+        if (snap) maps.forEach((mp, k) => mp.restore(snap[k]));
+        const ctx = input.bytes.slice();
+        const r = runFast(eventEnv(program, progType, ctx, input.data ? input.data.slice() : null, session.maxInsns, maps).env);
+        after = ctx;
+        fault = r.fault ? `insn ${r.fault.insn}: ${r.fault.message}` : null;
+      }
+    }
+    const rows = ctxRows(progType, raw ?? {}, input.bytes, after);
+    const scenario = ev?.kind === 'ctx' && ev.ctx.length === 0;
+    return { struct: rows.struct, size: input.bytes.length, event: source, editable: source !== null && !scenario, ran: after !== null, fault, fields: rows.fields };
   },
 
   setInputs(inputs: { packets: PacketInput[]; maps: Record<string, MapEntryView[]>; maxInsns: number }): void {

@@ -29,6 +29,8 @@ export interface InsnView {
 export interface MapEntryView {
   key: string; // hex
   value: string; // hex
+  /** What the value means when the map type gives it one (prog_array: the program in the slot). */
+  note?: string;
 }
 
 export interface MapView {
@@ -48,6 +50,19 @@ export interface BuildRequest {
   progType: string;
 }
 
+/** One program of a session whose source defines several (one per code section). */
+export interface ProgramView {
+  /** Index in the session: 0 is the program packets enter; prog_array values are these indices. */
+  index: number;
+  /** Its first label or function name, else its section name. */
+  name: string;
+  /** ELF-style section name ('socket', 'socket/1', …), or null for a source without sections. */
+  section: string | null;
+  /** The program type its section name implies, when it does. */
+  progType: string | null;
+  insns: InsnView[];
+}
+
 export interface BuildResult {
   ok: boolean;
   dialect: Dialect;
@@ -56,6 +71,8 @@ export interface BuildResult {
   maps: MapView[];
   /** For classic BPF: the kernel's eBPF translation, line to line (classic index per eBPF insn). */
   translated: InsnView[] | null;
+  /** Every program of the source (a single entry when it defines one); `insns` is programs[0]'s. */
+  programs?: ProgramView[];
 }
 
 export interface ProgTypeView {
@@ -77,6 +94,8 @@ export interface PacketInput {
   kind?: 'packet' | 'ctx';
   /** sk_skb messages: the stream data (hex) the context's data pointers reach. */
   data?: string;
+  /** Events: the index of the events-file event this input came from (a scenario gives several inputs). */
+  event?: number;
 }
 
 /** The outcome of one packet (or event) through the program. */
@@ -92,6 +111,26 @@ export interface PacketVerdict {
   keptLen: number | null;
   insns: number;
   fault: string | null;
+  /** sock_ops: the callback on the simulated connection, the program's reply and what it changed. */
+  sockOps?: SockOpsOutcomeView;
+}
+
+/** One bpf_sock_ops callback of a simulated TCP connection, after the program ran (or was not called). */
+export interface SockOpsOutcomeView {
+  /** Virtual time of the callback in ms since the connection began. */
+  timeMs: number;
+  /** BPF_SOCK_OPS_* name. */
+  op: string;
+  delivered: boolean;
+  retval: number | null;
+  /** args[0] after the run (the reply), when called. */
+  reply: number | null;
+  /** What the kernel did with the answer (reply, setsockopt, cb flags). */
+  effect: string;
+  /** The connection after the callback, one line (state, cwnd, ssthresh, rcv_wnd, RTO, ECN, flags). */
+  connection: string;
+  /** bpf_setsockopt / bpf_sock_ops_cb_flags_set calls of this run. */
+  helperLog: string[];
 }
 
 export interface RunProgress {
@@ -173,6 +212,20 @@ export interface StepFrame {
   retval: string | null;
   verdict: string | null;
   fault: string | null;
+  /** Index of the program the step is in (tail calls move between programs; 0 when there is one). */
+  prog?: number;
+  progName?: string;
+  /** Tail calls taken so far in this run (0 = still in the entry program; the kernel allows 33). */
+  tailCalls?: number;
+  /** bpf-to-bpf call depth (0 = the program's main function). */
+  callDepth?: number;
+}
+
+/** A boundary on the timeline of one recorded run: where the code after `step` is entered. */
+export interface TimelineMark {
+  step: number;
+  kind: 'tail_call' | 'tail_call_failed' | 'call' | 'return';
+  label: string;
 }
 
 export interface VerifierStateView {
@@ -191,6 +244,18 @@ export interface VerifierReport {
   errorPath: number[];
   /** The paths the verifier walked: where each began (and from which branch) and how it ended. */
   paths: { from: number; start: number; end: number; how: 'exit' | 'pruned' | 'error' | 'dead' }[];
+  /** Which program of the session this report is about (0 = the entry program). */
+  program?: number;
+  /** The verdict of every program of the session, when the source defines several. */
+  programs?: ProgramVerdictView[];
+}
+
+export interface ProgramVerdictView {
+  index: number;
+  name: string;
+  accepted: boolean;
+  error: string | null;
+  processed: number;
 }
 
 export interface ExampleMeta {
@@ -234,4 +299,64 @@ export interface PacketForm {
   /** TCP flags as tcpdump prints them: S, S., P., F., R */
   flags: string;
   payload: string;
+}
+
+/** A tracefs format field as the tracepoint event editor shows it. */
+export interface TraceFieldView {
+  name: string;
+  ctype: string;
+  offset: number;
+  size: number;
+  signed: boolean;
+  arrayLen: number | null;
+  dataLoc: boolean;
+  common: boolean;
+}
+
+/** What the event editors offer (worker/events catalogues): kernel functions with their BTF prototypes,
+ * tracepoints with their tracefs formats, sock_ops ops and scenarios, socket() names. */
+export interface EventCatalogue {
+  kprobe: { name: string; description: string; ret: string; args: { name: string; type: string; size: number }[]; example: string[]; exampleRet: string }[];
+  /** struct pt_regs register names in struct order, and the six argument registers in order. */
+  ptRegs: string[];
+  argRegs: string[];
+  tracepoints: { id: string; description: string; fields: TraceFieldView[] }[];
+  sockOps: { name: string; value: number }[];
+  scenarios: { id: string; title: string; role: string; ops: string[] }[];
+  tcpStates: string[];
+  families: { name: string; value: number }[];
+  sockTypes: { name: string; value: number }[];
+  protocols: { name: string; value: number }[];
+  /** Defaults of a simulated socket (sock_ops and sk_skb socket fields). */
+  socketDefaults: Record<string, string | number>;
+}
+
+/** One row of the context-structure view (array fields are one row per element: "args[1]"). */
+export interface CtxFieldView {
+  name: string;
+  offset: number;
+  size: number;
+  ctype: string;
+  doc: string;
+  /** Before the run: "0x…" for integers, the text for char arrays and __data_loc strings. */
+  value: string;
+  /** As the program left it, when a run was made (null otherwise). */
+  after: string | null;
+  kind: 'int' | 'text' | 'pointer';
+  signed: boolean;
+  /** Whether the program may read / write the field (the type's is_valid_access rules). */
+  read: boolean;
+  write: boolean;
+}
+
+export interface CtxView {
+  struct: string;
+  size: number;
+  /** The events-file event the input came from. */
+  event: number | null;
+  /** Whether edits can go into that event (a sock_ops scenario builds its contexts as it runs). */
+  editable: boolean;
+  ran: boolean;
+  fault: string | null;
+  fields: CtxFieldView[];
 }

@@ -67,7 +67,8 @@ export interface EventsFile {
   events: unknown[];
 }
 
-const NAMED: Record<string, number> = {
+/** Names an events file may use for numbers (socket families, types, protocols). */
+export const NAMED: Record<string, number> = {
   AF_INET: 2, AF_INET6: 10, AF_UNIX: 1, AF_PACKET: 17,
   SOCK_STREAM: 1, SOCK_DGRAM: 2, SOCK_RAW: 3, SOCK_SEQPACKET: 5,
   IPPROTO_IP: 0, IPPROTO_ICMP: 1, IPPROTO_TCP: 6, IPPROTO_UDP: 17, IPPROTO_ICMPV6: 58, IPPROTO_SCTP: 132,
