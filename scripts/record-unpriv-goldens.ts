@@ -1,0 +1,303 @@
+// Records the running kernel's verdicts for programs loaded by an UNPRIVILEGED user into
+// testdata/verifier/kernel-unpriv.jsonl (the same record shape as kernel.jsonl: id, type, accepted, insn,
+// message, block, processed, kernel release). Programs: the socket_filter and cgroup_skb programs of the
+// verifier corpus (scripts/record-verifier-goldens.corpus.ts) plus unprivCorpus() below, generated to hit
+// the rules kernel/bpf/verifier.c applies only without CAP_BPF/CAP_PERFMON (pointer leaks, pointer
+// comparisons, pointer arithmetic and its Spectre v1 sanitation, uninitialised stack, bpf-to-bpf calls
+// and back-edges, helpers of bpf_base_func_proto behind the capability checks, LD_ABS, mixed spills, dead
+// branches).
+// How: as root it lowers kernel.unprivileged_bpf_disabled from 2 to 0 for the duration (restored on every
+// exit path), compiles scripts/unpriv-load.c with gcc, and runs it through
+// `setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all` so the
+// bpf(BPF_MAP_CREATE/BPF_PROG_LOAD) calls are made by nobody with no capabilities (the loader prints its
+// uid and CapEff, checked here). Re-runnable: `npx tsx scripts/record-unpriv-goldens.ts`; without root,
+// gcc or setpriv it prints why and exits 0 without touching the recording.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { corpusPrograms, type CorpusEntry } from './record-verifier-goldens.corpus';
+import { parseKernelLog } from './record-verifier-goldens';
+import { assemble } from '../worker/asm/index';
+import { slotsToBytes } from '../worker/isa/insn';
+import { which } from '../worker/testing/kernel';
+import { HELPERS_BY_TYPE } from '../worker/progtypes/helpers.generated';
+
+const root = path.resolve(import.meta.dirname, '..');
+export const UNPRIV_GOLDENS = path.join(root, 'testdata/verifier/kernel-unpriv.jsonl');
+
+/** Program types an unprivileged user may load (bpf_prog_load: everything else needs CAP_BPF). */
+export const UNPRIV_TYPES = ['socket_filter', 'cgroup_skb'] as const;
+
+// ---------------- the generated programs ----------------
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+type R = () => number;
+const pick = <T>(r: R, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+const int = (r: R, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+
+const MAPS = '.map m hash key=4 value=16 entries=16\n.map arr array key=4 value=48 entries=4\n';
+/** r7 = a checked pointer to arr's value 0; r6 = ctx. */
+const LOOKUP = '  r6 = r1\n  *(u32 *)(r10 - 4) = 0\n  r2 = r10\n  r2 += -4\n  r1 = arr ll\n  call 1\n  if r0 == 0 goto out\n  r7 = r0\n  r1 = r6\n';
+/** Instruction text that leaves a pointer of some kind in rN (r1 = ctx, r7 = map value when `withMap`). */
+const PTRS = (n: number): string[] => [`r${n} = r1`, `r${n} = r10`, `r${n} = r10\n  r${n} += -16`, `r${n} = m ll`, `r${n} = r7`, `r${n} = map_value(arr, 8) ll`];
+/** Scalars that are not constants: skb->len (off 0), mark (8), or a bounded mix. */
+const SCALARS = (n: number): string[] => [
+  `r${n} = *(u32 *)(r1 + 0)`, `r${n} = *(u32 *)(r1 + 8)\n  r${n} &= 7`, `r${n} = *(u32 *)(r1 + 0)\n  r${n} &= 15`,
+  `r${n} = *(u32 *)(r1 + 0)\n  if r${n} > 16 goto out`, `r${n} = *(u32 *)(r1 + 0)\n  r${n} -= 4`, `r${n} = *(u32 *)(r1 + 0)\n  r${n} <<= 32\n  r${n} s>>= 32`,
+  `r${n} = *(u32 *)(r1 + 4)\n  r${n} &= 63`, `r${n} = 8`, `r${n} = -8`,
+];
+
+type Gen = (r: R) => [string, string];
+
+function wrap(type: string, body: string, withMap: boolean): [string, string] {
+  return [type, `${withMap || body.includes(' ll') ? MAPS : ''}${withMap ? LOOKUP : ''}${body}\nout:\n  r0 = 0\n  exit\n`];
+}
+
+const GENS: Record<string, Gen> = {
+  // Pointer leaks: as return value, into a map value, into ctx (cb[]), into a helper, by an atomic, by a partial fill.
+  leakret: (r) => {
+    const m = r() < 0.6;
+    return wrap(pick(r, UNPRIV_TYPES), `  ${pick(r, PTRS(0).filter((p) => m || !p.includes('r7')))}\n  exit`, m);
+  },
+  leakmap: (r) => wrap('socket_filter', `  ${pick(r, PTRS(2))}\n  *(u${pick(r, [64, 64, 32])} *)(r7 + ${pick(r, [0, 8, 40])}) = r2`, true),
+  leakctx: (r) => wrap(pick(r, UNPRIV_TYPES), `  ${pick(r, PTRS(2).filter((p) => !p.includes('r7') && !p.includes('map_value')))}\n  *(u${pick(r, [32, 64])} *)(r1 + ${pick(r, [48, 52, 56, 8])}) = r2`, false),
+  leakhelper: (r) => wrap('socket_filter', `  ${pick(r, PTRS(4))}\n  r1 = m ll\n  r2 = r10\n  r2 += -4\n  r3 = r7\n  call 2`, true),
+  leakhelper2: (r) => wrap('socket_filter', `  r8 = ${pick(r, ['r1', 'r10', 'r7'])}\n  *(u32 *)(r10 - 8) = 0\n  r1 = m ll\n  r2 = r10\n  r2 += -4\n  r3 = r7\n  r4 = r8\n  call 2`, true),
+  leakatomic: (r) => wrap('socket_filter', `  ${pick(r, PTRS(2))}\n  ${pick(r, ['r3 = r7', 'r3 = r10\n  r3 += -16\n  *(u64 *)(r10 - 16) = 0'])}\n  lock *(u64 *)(r3 + 0) += r2`, true),
+  leakfill: (r) => wrap('socket_filter', `  ${pick(r, PTRS(2))}\n  *(u64 *)(r10 - 16) = r2\n  r0 = *(u${pick(r, [8, 16, 32, 64])} *)(r10 - ${pick(r, [16, 12, 10])})\n  ${pick(r, ['r0 = 0', '*(u64 *)(r7 + 0) = r0', 'exit'])}`, true),
+  // Pointer comparisons.
+  cmp: (r) => {
+    const a = pick(r, ['r1', 'r10', 'r7', 'r6', 'r8']);
+    const b = pick(r, ['0', '1', 'r10', 'r1', 'r7', 'r8', 'r9', '-1']);
+    const c = pick(r, ['==', '!=', '>', '<', 's>', '>=', '&']);
+    return wrap('socket_filter', `  r8 = *(u32 *)(r1 + 0)\n  r9 = 0\n  if ${a} ${c} ${b} goto out\n  r0 = 1`, true);
+  },
+  cmp32: (r) => wrap('socket_filter', `  ${pick(r, PTRS(2))}\n  if w2 ${pick(r, ['==', '>', '!='])} ${pick(r, ['0', 'w3'])} goto out\n  r0 = 1`.replace('w3', 'w2'), true),
+  // Pointer arithmetic: every ALU op on every pointer kind, with constants and unknown scalars.
+  ptralu: (r) => {
+    const op = pick(r, ['+=', '-=', '*=', '/=', '|=', '&=', '^=', '<<=', '>>=', 's>>=', '%=']);
+    const w = r() < 0.15 ? 'w' : 'r';
+    const rhs = r() < 0.5 ? String(pick(r, [0, 1, 4, 8, -8, 16, 47, 48, 100, -520, 512])) : `${w}8`;
+    return wrap(pick(r, UNPRIV_TYPES), `  ${pick(r, SCALARS(8))}\n  ${pick(r, PTRS(2))}\n  ${w}2 ${op} ${rhs}\n  r0 = 0`, true);
+  },
+  ptrunary: (r) => wrap('socket_filter', `  ${pick(r, PTRS(2))}\n  ${pick(r, ['r2 = -r2', 'r2 = be16 r2', 'r2 = le64 r2', 'r2 = bswap32 r2', 'w3 = w2', 'r3 = (s8)r2', 'r3 = (s32)r2', 'w3 = (s16)w2'])}\n  r0 = 0`, true),
+  scalarptr: (r) => wrap('socket_filter', `  ${pick(r, SCALARS(8))}\n  ${pick(r, PTRS(2))}\n  r8 ${pick(r, ['+=', '-=', '*=', '|='])} r2\n  r0 = 0`, true),
+  ptrptr: (r) => wrap('socket_filter', `  ${pick(r, PTRS(2))}\n  ${pick(r, PTRS(3))}\n  r2 ${pick(r, ['-=', '+='])} r3\n  ${pick(r, ['r0 = 0', 'r0 = r2', 'r0 = r2\n  r0 &= 1'])}`, true),
+  // Arithmetic then a dereference: the sanitised access rules (map value, stack, ctx).
+  ptrderef: (r) => {
+    const base = pick(r, ['r7', 'r10', 'r1', 'r10']);
+    const pre = base === 'r10' ? `  r2 = r10\n  r2 += -${pick(r, [16, 32, 64, 128, 256, 512])}\n` : `  r2 = ${base}\n`;
+    const init = base === 'r10' ? '  *(u64 *)(r10 - 8) = 0\n' : '';
+    const sz = pick(r, [1, 2, 4, 8]);
+    const off = pick(r, [0, 1, 4, 8, -8, 40, 44, 48]);
+    return wrap(pick(r, UNPRIV_TYPES), `${init}  ${pick(r, SCALARS(8))}\n${pre}  r2 += ${pick(r, ['r8', 'r8', String(pick(r, [8, 4, 40, 48, 64, -4, -8]))])}\n  ${pick(r, [`r0 = *(u${sz * 8} *)(r2 ${off < 0 ? '-' : '+'} ${Math.abs(off)})`, `*(u${sz * 8} *)(r2 ${off < 0 ? '-' : '+'} ${Math.abs(off)}) = 1`])}`, true);
+  },
+  // sanitize_ptr_alu across paths: the same instruction adds scalars to pointers with different limits.
+  paths: (r) => {
+    const a = pick(r, ['r7', 'r10\n  r2 += -32']);
+    const b = pick(r, ['r7\n  r2 += 8', 'r7\n  r2 += 16', 'r10\n  r2 += -16', 'r1', 'map_value(arr, 0) ll', 'r7']);
+    return wrap('socket_filter', `  r8 = *(u32 *)(r1 + 0)\n  r8 &= ${pick(r, [7, 15, 3])}\n  r9 = *(u32 *)(r1 + 8)\n  r2 = ${a}\n  if r9 ${pick(r, ['==', '>'])} ${pick(r, [0, 1])} goto l1\n  r2 = ${b}\nl1:\n  r2 ${pick(r, ['+=', '-='])} r8\n  ${pick(r, ['r0 = *(u8 *)(r2 + 0)', 'r0 = 0', '*(u8 *)(r2 + 0) = 1'])}`, true);
+  },
+  // Stack: uninitialised reads (direct, partial, through helpers), variable offsets, mixed spills.
+  stackread: (r) => {
+    const init = pick(r, ['', '  *(u32 *)(r10 - 8) = 0\n', '  *(u64 *)(r10 - 8) = 0\n', '  *(u8 *)(r10 - 1) = 0\n', '  r2 = 1\n  *(u32 *)(r10 - 4) = r2\n']);
+    const sz = pick(r, [1, 2, 4, 8]);
+    const off = pick(r, [-8, -4, -2, -1, -16, -6]);
+    return wrap(pick(r, UNPRIV_TYPES), `${init}  r0 = *(u${sz * 8} *)(r10 - ${-off})`, false);
+  },
+  stackhelper: (r) => {
+    const init = pick(r, ['', '  *(u32 *)(r10 - 8) = 0\n', '  *(u64 *)(r10 - 8) = 0\n', '  *(u64 *)(r10 - 16) = 0\n  *(u64 *)(r10 - 8) = 0\n', '  *(u64 *)(r10 - 8) = r10\n', '  *(u64 *)(r10 - 16) = r1\n  *(u64 *)(r10 - 8) = 0\n']);
+    const what = pick(r, ['lookup', 'update', 'update']);
+    const call = what === 'lookup'
+      ? `  r1 = m ll\n  r2 = r10\n  r2 += -${pick(r, [4, 8, 16])}\n  call 1`
+      : `  r1 = m ll\n  r2 = r10\n  r2 += -4\n  r3 = r10\n  r3 += -16\n  r4 = 0\n  call 2`;
+    return [pick(r, UNPRIV_TYPES), `${MAPS}  *(u32 *)(r10 - 4) = 0\n${init}${call}\n  r0 = 0\n  exit\n`];
+  },
+  stackvar: (r) => wrap(pick(r, UNPRIV_TYPES), `  *(u64 *)(r10 - 16) = 0\n  *(u64 *)(r10 - 8) = 0\n  ${pick(r, SCALARS(8))}\n  r2 = r10\n  r2 += -16\n  r2 += r8\n  ${pick(r, ['r0 = *(u8 *)(r2 + 0)', '*(u8 *)(r2 + 0) = 1', 'r0 = 0'])}`, false),
+  spills: (r) => {
+    const p = pick(r, ['r1', 'r10', 'r7', 'r8']);
+    const sizes = [8, 16, 32, 64];
+    const w = `*(u${pick(r, sizes)} *)(r10 - ${pick(r, [8, 6, 4, 5, 1, 16])}) = ${pick(r, ['0', 'r9', 'r1'])}`;
+    const rd = `r0 = *(u${pick(r, sizes)} *)(r10 - ${pick(r, [8, 4, 16])})`;
+    return wrap('socket_filter', `  r8 = *(u32 *)(r1 + 0)\n  r9 = 5\n  *(u64 *)(r10 - 16) = 0\n  *(u64 *)(r10 - 8) = ${p}\n  ${w}\n  ${rd}\n  ${pick(r, ['r0 = 0', 'r0 &= 1', 'r2 = *(u64 *)(r10 - 8)\n  r0 = *(u8 *)(r2 + 0)'])}`, true);
+  },
+  // Calls and loops (bpf_capable), helpers behind the capability checks, legacy packet loads.
+  calls: (r) => [pick(r, UNPRIV_TYPES), pick(r, [
+    '  call f\n  exit\nf:\n  r0 = 0\n  exit\n',
+    '  r6 = r1\n  call f\n  r0 = 0\n  exit\nf:\n  r0 = 1\n  exit\n',
+    `  r0 = 0\nl:\n  r0 += 1\n  if r0 < ${int(r, 2, 20)} goto l\n  r0 = 0\n  exit\n`,
+    `  r0 = 0\n  r1 = ${int(r, 1, 4)}\nl:\n  may_goto +2\n  r0 += r1\n  goto l\n  r0 = 0\n  exit\n`,
+    '  r0 = 0\n  goto +1\n  exit\n  goto -2\n',
+    `  r0 = 0\n  if r0 == 0 goto +1\n  goto -${int(r, 2, 3)}\n  exit\n`,
+  ])],
+  helper: (r) => {
+    const type = pick(r, UNPRIV_TYPES);
+    const ids = HELPERS_BY_TYPE[type]?.allowed ?? [];
+    const id = pick(r, ids);
+    return [type, `  r6 = r1\n  r1 = 0\n  r2 = 0\n  r3 = 0\n  r4 = 0\n  r5 = 0\n  call ${id}\n  r0 = 0\n  exit\n`];
+  },
+  ldabs: (r) => ['socket_filter', `  r6 = r1\n  ${pick(r, ['r7 = 2', 'r7 = *(u32 *)(r1 + 0)', 'r7 = r10'])}\n  r0 = *(u${pick(r, [8, 16, 32])} *)skb[${pick(r, ['', 'r7 + '])}${pick(r, [0, 12, 14, 23, -1])}]\n  ${pick(r, ['r0 = 0', 'r0 &= 1', 'exit'])}\n  exit\n`.replace('+ -1', '- 1')],
+  // Branches the verifier knows the outcome of, with a fault on the dead side (speculative paths).
+  dead: (r) => {
+    const bad = pick(r, ['r0 = r10\n  exit', 'r0 = *(u64 *)(r10 - 64)', 'r0 = *(u32 *)(r7 + 60)', 'r0 = *(u8 *)(r2 + 0)', 'r1 = r10\n  r1 += r8\n  r0 = 0', 'r0 = *(u32 *)(r1 + 1000)', 'call 4']);
+    const cond = pick(r, ['if r9 == 0 goto +', 'if r9 != 1 goto +', 'if r9 > 4 goto +', 'if w9 s< 0 goto +', 'if r9 & 1 goto +']);
+    const n = bad.split('\n').length;
+    return wrap('socket_filter', `  r8 = *(u32 *)(r1 + 0)\n  r2 = 0\n  r9 = ${pick(r, [0, 1, 5])}\n  ${cond}${n}\n  ${bad}\n  r0 = 0`, true);
+  },
+  // Null checks and pointers that may be NULL (both modes), as a control group.
+  nullck: (r) => wrap('socket_filter', `  *(u32 *)(r10 - 8) = 0\n  r2 = r10\n  r2 += -8\n  r1 = m ll\n  call 1\n  ${pick(r, ['if r0 == 0 goto out', 'if r0 != 0 goto +1\n  goto out', 'if r0 == 1 goto out', ''])}\n  r0 = *(u64 *)(r0 + ${pick(r, [0, 8, 12])})`, true),
+  // Register reads of NOT_INIT (both modes), partial copies of pointers through the stack.
+  misc: (r) => [pick(r, UNPRIV_TYPES), pick(r, [
+    `  r0 = r${int(r, 2, 9)}\n  exit\n`,
+    '  r2 = r10\n  r2 += -8\n  *(u64 *)(r2 + 0) = r1\n  r0 = *(u64 *)(r2 + 0)\n  r0 = *(u32 *)(r0 + 0)\n  r0 = 0\n  exit\n',
+    `  r0 = *(u32 *)(r1 + ${pick(r, [0, 4, 8, 16, 20, 24, 48, 76, 80, 140, 144, 152, 168, 176])})\n  r0 = 0\n  exit\n`,
+    `  r2 = 1\n  *(u${pick(r, [32, 64])} *)(r1 + ${pick(r, [8, 12, 48, 52, 60, 64, 152, 156])}) = r2\n  r0 = 0\n  exit\n`,
+    `  r0 = ${pick(r, [0, 1, 2, 3, -1])}\n  exit\n`,
+  ])],
+};
+
+/** Programs aimed at the unprivileged rules (seeded; duplicates removed, so ids are stable per seed). */
+export function unprivCorpus(seed = 17, perFamily = 40): { id: string; type: string; source: string }[] {
+  const r = rng(seed);
+  const out: { id: string; type: string; source: string }[] = [];
+  const seen = new Set<string>();
+  for (const [name, g] of Object.entries(GENS)) {
+    const n = name === 'helper' ? 120 : name === 'ptralu' || name === 'ptrderef' ? perFamily * 2 : perFamily;
+    let k = 0;
+    for (let tries = 0; tries < n * 4 && k < n; tries++) {
+      const [type, source] = g(r);
+      const key = `${type}\n${source}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ id: `unp-${name}-${k++}`, type, source });
+    }
+  }
+  return out;
+}
+
+/** Everything the recording and the differential test compare: the corpus's socket_filter/cgroup_skb programs, then unprivCorpus(). */
+export function unprivEntries(): CorpusEntry[] {
+  const out = corpusPrograms().filter((e) => (UNPRIV_TYPES as readonly string[]).includes(e.type));
+  for (const p of unprivCorpus()) {
+    const a = assemble(p.source, { syntax: 'llvm' });
+    if (!a.program || a.diagnostics.some((d) => d.severity === 'error')) {
+      out.push({ id: p.id, type: p.type, program: null, error: a.diagnostics.map((d) => d.message).join('; '), source: p.source });
+      continue;
+    }
+    a.program.progType = p.type;
+    a.program.license ??= 'GPL';
+    out.push({ id: p.id, type: p.type, program: a.program, source: p.source });
+  }
+  return out;
+}
+
+// ---------------- recording ----------------
+
+const PROG_TYPE_IDS: Record<string, number> = { socket_filter: 1, cgroup_skb: 8 };
+const MAP_TYPE_IDS: Record<string, number> = {
+  hash: 1, array: 2, prog_array: 3, perf_event_array: 4, percpu_hash: 5, percpu_array: 6, stack_trace: 7, cgroup_array: 8,
+  lru_hash: 9, lru_percpu_hash: 10, lpm_trie: 11, array_of_maps: 12, hash_of_maps: 13, queue: 22, stack: 23, ringbuf: 27, bloom_filter: 30,
+};
+
+function skipReason(): string {
+  if (process.platform !== 'linux') return `not Linux (${process.platform})`;
+  if (!process.getuid || process.getuid() !== 0) return 'not root: lowering kernel.unprivileged_bpf_disabled and dropping to nobody need root';
+  if (!which('gcc')) return 'gcc is not installed (needed to build scripts/unpriv-load.c)';
+  if (!which('setpriv')) return 'setpriv (util-linux) is not installed';
+  return '';
+}
+
+function main(): void {
+  const why = skipReason();
+  if (why) {
+    console.error(`record-unpriv-goldens: skipped: ${why}`);
+    return;
+  }
+  const release = os.release();
+  const entries = unprivEntries();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bpfplay-unpriv-'));
+  chmodSync(dir, 0o755);
+  const loader = path.join(dir, 'unpriv-load');
+  execFileSync('gcc', ['-O2', '-Wall', '-o', loader, path.join(root, 'scripts/unpriv-load.c')], { stdio: 'inherit' });
+  chmodSync(loader, 0o755);
+  // The input for the loader; programs it cannot load (map-in-map, unknown map types) get a loaderError.
+  const lines: string[] = [];
+  const sent: CorpusEntry[] = [];
+  const out = new Map<string, object>();
+  for (const e of entries) {
+    const base = { id: e.id, type: e.type, kernel: release };
+    if (!e.program) { out.set(e.id, { ...base, accepted: false, insn: -1, message: '', block: [], processed: 0, loaderError: `assembler: ${e.error}` }); continue; }
+    const bad = e.program.maps.find((m) => m.inner || MAP_TYPE_IDS[m.type] === undefined);
+    if (bad) { out.set(e.id, { ...base, accepted: false, insn: -1, message: '', block: [], processed: 0, loaderError: `map ${bad.name} (${bad.type}) not created by unpriv-load` }); continue; }
+    const hex = Buffer.from(slotsToBytes(e.program.slots)).toString('hex');
+    const license = (e.program.license ?? 'GPL').replace(/[\r\n]/g, ' ');
+    lines.push(`P ${PROG_TYPE_IDS[e.type]} ${e.program.slots.length} ${e.program.maps.length} 0 ${license}`);
+    for (const m of e.program.maps) lines.push(`M ${MAP_TYPE_IDS[m.type]} ${m.keySize} ${m.valueSize} ${m.maxEntries} ${m.flags >>> 0}`);
+    lines.push(`I ${hex}`);
+    sent.push(e);
+  }
+  let before = '';
+  let result: ReturnType<typeof spawnSync> | undefined;
+  const restore = (): void => {
+    if (before) {
+      try { execFileSync('sysctl', ['-qw', `kernel.unprivileged_bpf_disabled=${before}`]); } catch { /* reported below */ }
+    }
+  };
+  process.on('SIGINT', () => { restore(); process.exit(130); });
+  process.on('SIGTERM', () => { restore(); process.exit(143); });
+  try {
+    before = readFileSync('/proc/sys/kernel/unprivileged_bpf_disabled', 'utf8').trim();
+    if (before === '1') throw new Error('kernel.unprivileged_bpf_disabled is 1 (locked until reboot): cannot record');
+    execFileSync('sysctl', ['-qw', 'kernel.unprivileged_bpf_disabled=0']);
+    result = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', loader], {
+      input: lines.join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 30, timeout: 600_000,
+    });
+  } finally {
+    restore();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const now = readFileSync('/proc/sys/kernel/unprivileged_bpf_disabled', 'utf8').trim();
+  if (now !== before) console.error(`WARNING: kernel.unprivileged_bpf_disabled is ${now}, was ${before}`);
+  if (!result || result.status !== 0) throw new Error(`unpriv-load failed: ${result?.error ?? ''} ${String(result?.stderr ?? '')}`);
+  const outLines = String(result.stdout).trim().split('\n');
+  const head = /^H uid=(\d+) capeff=([0-9a-f]+)$/.exec(outLines[0] ?? '');
+  if (!head || head[1] !== '65534' || BigInt(`0x${head[2]}`) !== 0n) throw new Error(`the loader was not unprivileged: ${outLines[0]}`);
+  const res = outLines.slice(1);
+  if (res.length !== sent.length) throw new Error(`loader answered ${res.length} of ${sent.length} programs`);
+  sent.forEach((e, k) => {
+    const base = { id: e.id, type: e.type, kernel: release };
+    const f = res[k]!.split(' ');
+    if (f[1] === 'mapfail') {
+      out.set(e.id, { ...base, accepted: false, insn: -1, message: '', block: [], processed: 0, loaderError: `map ${f[3]} create failed: errno ${f[2]}` });
+      return;
+    }
+    const log = Buffer.from(f[3] ?? '', 'hex').toString('utf8');
+    const parsed = parseKernelLog(log);
+    if (f[1] === 'ok') {
+      out.set(e.id, { ...base, accepted: true, insn: -1, message: '', block: [], processed: parsed.processed });
+    } else if (!log.trim()) {
+      out.set(e.id, { ...base, accepted: false, insn: -1, message: '', block: [], processed: 0, loaderError: `BPF_PROG_LOAD failed with errno ${f[2]} and no log` });
+    } else {
+      const rec: Record<string, unknown> = { ...base, accepted: false, ...parsed, errno: Number(f[2]) };
+      if (!/^processed \d+ insns/m.test(log)) Object.assign(rec, { insn: -1, message: '', block: [], truncated: `errno ${f[2]}` });
+      out.set(e.id, rec);
+    }
+  });
+  const text = entries.map((e) => JSON.stringify(out.get(e.id))).join('\n') + '\n';
+  writeFileSync(UNPRIV_GOLDENS, text);
+  const recs = [...out.values()] as { accepted: boolean; loaderError?: string }[];
+  console.error(`wrote ${recs.length} unprivileged verdicts to ${UNPRIV_GOLDENS}: ${recs.filter((x) => x.accepted).length} accepted, ` +
+    `${recs.filter((x) => !x.accepted && !x.loaderError).length} rejected, ${recs.filter((x) => x.loaderError).length} not loaded`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) main();
