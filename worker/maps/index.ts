@@ -10,8 +10,10 @@ import './queue_stack';
 import './perf_event_array';
 import './sockmap';
 import './xdp_targets';
+import './ringbuf';
 
 export * from './types';
 export { ArrayMap } from './array';
 export { HashMap } from './hash';
 export { ProgArrayMap } from './prog_array';
+export { RingbufMap } from './ringbuf';

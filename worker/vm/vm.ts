@@ -158,7 +158,10 @@ function build(env: VmEnv): Built | Diagnostic[] {
       if (m.def.keySize > 0 && m.def.keySize <= 0x200) {
         mem.add({ name: mapKeyRegionName(i), kind: 'map', base: mapPtrAddr(i) + MAP_KEY_OFFSET, bytes: new Uint8Array(m.def.keySize), readable: true, writable: false });
       }
-      if (m.valuesAccessible && m.valueArea.length > 0) {
+      if (m.valuesAccessible && m.valueArea.length > 0 && m.def.type === 'ringbuf') {
+        // A ringbuf's data area is one block of variable-length records (worker/maps/ringbuf.ts).
+        mem.add({ name: `map:${m.def.name}`, kind: 'ringbuf', base: mapValueBase(i), bytes: m.valueArea });
+      } else if (m.valuesAccessible && m.valueArea.length > 0) {
         mem.add({
           name: `map:${m.def.name}`, kind: 'map_value', base: mapValueBase(i), bytes: m.valueArea,
           writable: (m.def.flags & (1 << 7)) === 0, readable: (m.def.flags & (1 << 8)) === 0, elemStride: m.valueStride, elemSize: m.def.valueSize,
@@ -184,7 +187,7 @@ function build(env: VmEnv): Built | Diagnostic[] {
     if (r >= 0 && r <= 9 && v !== undefined) machine.setReg(r, v);
   }
   machine.setReg(10, STACK_TOP);
-  const writable = mem.regions.filter((r) => r.kind !== 'map_value' && r.kind !== 'map' && (r.writable || r.kind === 'packet' || r.kind === 'packet_meta')).map((r) => r.name);
+  const writable = mem.regions.filter((r) => r.kind !== 'map_value' && r.kind !== 'map' && r.kind !== 'ringbuf' && (r.writable || r.kind === 'packet' || r.kind === 'packet_meta')).map((r) => r.name);
   return { machine, writable };
 }
 

@@ -562,7 +562,10 @@ class Asm {
   }
 
   mapDirective(tok: Tok, args: Tok[]): void {
-    const usage = '.map NAME TYPE key=K value=V entries=N [flags=F]';
+    // `.map NAME TYPE key=K value=V entries=N [flags=F] [inner=MAP]`: key= and value= may be left out for a
+    // ringbuf (both 0); inner= names an earlier `.map` as the inner-map template of an array_of_maps or
+    // hash_of_maps (value= then defaults to 4, the inner map's fd/id).
+    const usage = '.map NAME TYPE key=K value=V entries=N [flags=F] [inner=MAP]';
     const nameTok = args[0];
     const typeTok = args[1];
     if (!nameTok || nameTok.kind !== 'ident' || !/^[A-Za-z_.][\w.]*$/.test(nameTok.text)) {
@@ -583,15 +586,30 @@ class Asm {
       return;
     }
     const vals: Record<string, number> = {};
+    let inner: MapDef | undefined;
     let i = 2;
     while (i < args.length) {
       const k = args[i]!;
       const eq = args[i + 1];
-      if (k.kind !== 'ident' || !['key', 'value', 'entries', 'flags'].includes(k.text) || eq?.text !== '=') {
-        this.diag('error', `expected key=, value=, entries= or flags=: ${usage}`, k, 'asm.directive');
+      if (k.kind !== 'ident' || !['key', 'value', 'entries', 'flags', 'inner'].includes(k.text) || eq?.text !== '=') {
+        this.diag('error', `expected key=, value=, entries=, flags= or inner=: ${usage}`, k, 'asm.directive');
         return;
       }
       const v = args[i + 2];
+      if (k.text === 'inner') {
+        const im = v?.kind === 'ident' ? this.maps.find((m) => m.name === v.text) : undefined;
+        if (type !== 'array_of_maps' && type !== 'hash_of_maps') {
+          this.diag('error', `inner= is only for array_of_maps and hash_of_maps`, k, 'asm.directive');
+          return;
+        }
+        if (!im || inner) {
+          this.diag('error', inner ? 'inner= given twice' : `inner= must name a map defined earlier with .map`, v ?? eq, 'asm.directive');
+          return;
+        }
+        inner = im;
+        i += 3;
+        continue;
+      }
       const n = v?.kind === 'num' ? v.value! : null;
       if (n === null || n > 0xffffffffn) {
         this.diag('error', `expected an unsigned 32-bit number after ${k.text}=`, v ?? eq, 'asm.directive');
@@ -604,6 +622,11 @@ class Asm {
       vals[k.text] = Number(n);
       i += 3;
     }
+    if (type === 'ringbuf' || type === 'user_ringbuf') {
+      vals.key ??= 0;
+      vals.value ??= 0;
+    }
+    if (inner) vals.value ??= 4;
     for (const k of ['key', 'value', 'entries']) {
       if (!(k in vals)) {
         this.diag('error', `missing ${k}=: ${usage}`, tok, 'asm.directive');
@@ -612,6 +635,7 @@ class Asm {
     }
     this.maps.push({
       name: nameTok.text, type, keySize: vals.key!, valueSize: vals.value!, maxEntries: vals.entries!, flags: vals.flags ?? 0,
+      ...(inner ? { inner: { name: inner.name, type: inner.type, keySize: inner.keySize, valueSize: inner.valueSize, maxEntries: inner.maxEntries, flags: inner.flags } } : {}),
       loc: { line: this.line, col: nameTok.col },
     });
   }
