@@ -103,6 +103,23 @@ describe('ctx overrides', () => {
     }
   });
 
+  it('socket fields: numbers in any form, the state by name, addresses checked', () => {
+    const m = mat({ version: 1, type: 'sock_ops', events: [{ op: 4, socket: { localPort: '0x50', state: 'ESTABLISHED', sndCwnd: 20, remoteAddr: '203.0.113.9' } }] });
+    expect(m.diagnostics).toEqual([]);
+    const dv = ctxOf(m.events[0]);
+    expect([dv.getUint32(off('sock_ops', 'local_port'), true), dv.getUint32(off('sock_ops', 'state'), true), dv.getUint32(off('sock_ops', 'snd_cwnd'), true), dv.getUint8(off('sock_ops', 'remote_ip4') + 3)]).toEqual([80, 1, 20, 9]);
+    const bad = materializeEvents(parseEventsFile(JSON.stringify({ type: 'sock_ops', events: [{ op: 4, socket: { localPort: 'x', state: 'NOPE', remoteAddr: '1.2.3', colour: 1, family: 'unix' } }] })).file!);
+    expect(bad.diagnostics.map((d) => d.message)).toEqual([
+      expect.stringMatching(/^events\[0\]\.socket\.localPort: must be an integer, got "x"/),
+      expect.stringMatching(/^events\[0\]\.socket\.state: must be an integer or a TCP state name/),
+      expect.stringMatching(/^events\[0\]\.socket\.colour: not a socket field/),
+      expect.stringMatching(/^events\[0\]\.socket\.family: must be "inet" or "inet6"/),
+      expect.stringMatching(/^events\[0\]\.socket\.remoteAddr: "1\.2\.3" is not an IPv4 address/),
+    ]);
+    const sk = parseEventsFile(JSON.stringify({ type: 'sk_skb', sockets: [{ localPort: 'eighty' }], events: [{ text: 'x' }] }));
+    expect(sk.diagnostics[0]!.message).toMatch(/^sockets\[0\]\.localPort: must be an integer/);
+  });
+
   it('packet types keep "ctx" as the hex ctx_in', () => {
     const m = mat({ version: 1, type: 'sched_cls', events: [{ hex: 'ffffffffffff0200000000010806', ctx: '00000000' }] });
     expect(m.diagnostics).toEqual([]);

@@ -47,7 +47,8 @@ import { PROG_TYPE_NAMES, PROG_TYPES, type ProgTypeName } from '../progtypes/tab
 import { PT_REGS_NAMES, type PtRegName } from '../progtypes/ctx';
 import type { AttachMeta } from '../progtypes/attach';
 import { buildPerfEventData, buildPtRegs, KPROBE_CATALOGUE } from './kprobe';
-import { buildSkSkbCtx, buildSockCreateCtx, buildSockOpsCtx, newSocket, SOCK_OPS, SOCK_OPS_SCENARIOS, type SimSocket, type SockOpsEvent } from './sockets';
+import { buildSkSkbCtx, buildSockCreateCtx, buildSockOpsCtx, newSocket, SOCK_OPS, SOCK_OPS_SCENARIOS, TCP_STATES, type SimSocket, type SockOpsEvent } from './sockets';
+import { parseIPv4, parseIPv6 } from '../packets/addr';
 import { buildTracepointRecord, tracepointInfo, type TraceValue } from './tracepoint';
 
 export const EVENTS_FORMAT_VERSION = 1;
@@ -188,7 +189,7 @@ export function parseEventsFile(text: string): { file: EventsFile | null; diagno
       });
   }
   const sockets: SimSocket[] = [];
-  if (Array.isArray(o.sockets)) o.sockets.forEach((s) => sockets.push(newSocket(typeof s === 'object' && s ? (s as Partial<SimSocket>) : {})));
+  if (Array.isArray(o.sockets)) o.sockets.forEach((s, i) => sockets.push(socketOf(s, `sockets[${i}]`, bad)));
   if (d.length) return { file: null, diagnostics: d };
   return { file: { version: 1, type: o.type as ProgTypeName, memory, sockets, events: o.events as unknown[] }, diagnostics: [] };
 }
@@ -268,7 +269,7 @@ export function materializeEvents(file: EventsFile): { events: MaterializedEvent
         }
         const op = typeof e.op === 'string' ? (SOCK_OPS as Record<string, number>)[e.op] : Number(num(`${p}.op`, e.op) ?? -1);
         if (op === undefined || op < 0) return bad(`${p}.op`, 'unknown sock_ops op');
-        const sock = newSocket(typeof e.socket === 'object' && e.socket ? (e.socket as Partial<SimSocket>) : {});
+        const sock = socketOf(e.socket, `${p}.socket`, bad);
         const ev: SockOpsEvent = { op, args: Array.isArray(e.args) ? e.args.map((a, k) => Number(num(`${p}.args[${k}]`, a) ?? 0n)) : [] };
         out.push({ kind: 'ctx', ctx: buildSockOpsCtx(ev, sock), label: `op ${op}`, sockOps: { event: ev, socket: sock } });
         return;
@@ -306,6 +307,41 @@ export function materializeEvents(file: EventsFile): { events: MaterializedEvent
     applyCtxOverrides(file.type, e, out.slice(start), `events[${i}].ctx`, bad, num);
   });
   return { events: out, diagnostics: d };
+}
+
+/**
+ * A simulated socket from its JSON description: numbers may be given like any other number ("0x…"),
+ * the state also by name ("ESTABLISHED"), addresses must parse for the family. Bad values are reported
+ * at `path.key` and left at their defaults.
+ */
+function socketOf(v: unknown, path: string, bad: (p: string, m: string) => void): SimSocket {
+  const sock = newSocket();
+  if (v === undefined) return sock;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    bad(path, 'must be an object of socket fields');
+    return sock;
+  }
+  const rec = sock as unknown as Record<string, unknown>;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const at = `${path}.${k}`;
+    const dflt = rec[k];
+    if (dflt === undefined) bad(at, `not a socket field (${Object.keys(sock).join(', ')})`);
+    else if (k === 'family') {
+      if (x === 'inet' || x === 'inet6') sock.family = x;
+      else bad(at, 'must be "inet" or "inet6"');
+    } else if (k === 'localAddr' || k === 'remoteAddr') {
+      if (typeof x === 'string') rec[k] = x;
+      else bad(at, 'must be an address string');
+    } else {
+      const st = k === 'state' && typeof x === 'string' ? (TCP_STATES as readonly string[]).indexOf(x.replace(/^(BPF_)?TCP_/, '')) : -1;
+      const n = st > 0 ? BigInt(st) : parseNumber(x);
+      if (n === null) bad(at, `must be an integer${k === 'state' ? ' or a TCP state name (ESTABLISHED, SYN_SENT, …)' : ''}, got ${JSON.stringify(x)}`);
+      else rec[k] = typeof dflt === 'bigint' ? BigInt.asUintN(64, n) : Number(BigInt.asUintN(32, n));
+    }
+  }
+  for (const k of ['localAddr', 'remoteAddr'] as const)
+    if ((sock.family === 'inet' ? parseIPv4(sock[k]) : parseIPv6(sock[k])) === null) bad(`${path}.${k}`, `${JSON.stringify(sock[k])} is not an ${sock.family === 'inet' ? 'IPv4' : 'IPv6'} address`);
+  return sock;
 }
 
 /** A context field an override can name: offset, width of one value (element size for arrays), count. */
