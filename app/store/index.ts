@@ -8,6 +8,7 @@ import { call, onEngineRestart, proxy, WatchdogError } from '../engine/client';
 import { defaultExperiment, DEFAULT_EXAMPLE_ID, diffFromDefaults, type Experiment } from '../permalink/experiment';
 import { encodePermalink } from '../permalink/codec';
 import { saveDraft } from '../permalink/drafts';
+import { createEventsSlice, type EventsSlice } from '../events/slice';
 
 export type NumFormat = 'hex' | 'dec' | 'signed';
 export type Theme = 'dark' | 'light';
@@ -109,7 +110,7 @@ export interface UiSlice {
   shareLink(): string;
 }
 
-export type Store = SourceSlice & BuildSlice & VerifySlice & RunSlice & PacketsSlice & MapsSlice & UiSlice;
+export type Store = SourceSlice & BuildSlice & VerifySlice & RunSlice & PacketsSlice & MapsSlice & UiSlice & EventsSlice;
 type Set = (partial: Partial<Store> | ((s: Store) => Partial<Store>)) => void;
 type Get = () => Store;
 
@@ -571,6 +572,7 @@ export const useStore = create<Store>()((set, get) => ({
   ...createPacketsSlice(set, get),
   ...createMapsSlice(set, get),
   ...createUiSlice(set, get),
+  ...createEventsSlice(set, get),
 }));
 
 // A restarted worker has lost its session: replay the inputs.
