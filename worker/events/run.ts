@@ -79,10 +79,10 @@ export function runEvents(program: Program, file: EventsFile, opts: EventsRunOpt
     const first = pendingSockOps[0]!;
     if (first.kind !== 'ctx' || !first.sockOps) return;
     const sock = first.sockOps.socket;
-    const sockopts: Record<string, Uint8Array> = {};
     const runs: { fault: string | null; outputs: OutputEvent[]; log: string[]; ctx: Uint8Array }[] = [];
-    const steps = driveSockOps(pendingSockOps.map((e) => (e.kind === 'ctx' && e.sockOps ? e.sockOps.event : { op: 0 })), sock, (ctx) => {
-      const helperCtx = { sockOps: { cbFlags: sock.cbFlags, sockopts, fullsock: true, log: [] as string[], socketIndex: 0 } };
+    // The connection is played by SockOpsSim (sockets.ts): replies and options change later callbacks.
+    const steps = driveSockOps(pendingSockOps.map((e) => (e.kind === 'ctx' && e.sockOps ? e.sockOps.event : { op: 0 })), sock, (ctx, s) => {
+      const helperCtx = { sockOps: { cbFlags: s.cbFlags, sockopts: (s.sockopts ??= {}), fullsock: true, log: [] as string[], socketIndex: 0 } };
       const r = runCtx(ctx, [], helperCtx);
       runs.push({ fault: r.fault?.message ?? null, outputs: r.outputs, log: helperCtx.sockOps.log, ctx });
       return { retval: r.retval, ctxAfter: ctx };

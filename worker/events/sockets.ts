@@ -2,9 +2,27 @@
 // (include/uapi/linux/bpf.h enum BPF_SOCK_OPS_*, called from net/ipv4/tcp*.c through tcp_call_bpf),
 // socket-creation events for cgroup_sock programs (struct bpf_sock at BPF_CGROUP_INET_SOCK_CREATE), and
 // message streams for sk_skb stream parser/verdict programs (a __sk_buff whose data is the message).
-// Builds context bytes; the runner delivers them, applies replies (TIMEOUT_INIT, RWND_INIT, NEEDS_ECN…) and
-// the callback flags a program sets (bpf_sock_ops_cb_flags_set) to the simulated socket, which decide
-// whether the optional callbacks (RTO, RETRANS, STATE, RTT) are delivered at all. It does not run programs.
+// Builds context bytes; SockOpsSim plays a connection on a virtual clock and feeds the program's answers
+// back into it, as the kernel uses them:
+//   TIMEOUT_INIT reply -> the SYN RTO (tcp_timeout_init: reply <= 0 or a failed run means TCP_TIMEOUT_INIT,
+//                         1 s; capped at TCP_RTO_MAX), hence when the lost SYN is retransmitted (RTO_CB,
+//                         RETRANS_CB) and when the connection is established;
+//   RWND_INIT reply    -> the initial receive window, reply * MSS (tcp_rwnd_init_bpf ->
+//                         tcp_select_initial_window; 0 = the default 10 segments; at most 65535 in the SYN);
+//   NEEDS_ECN reply 1  -> ECN requested in the SYN (tcp_ecn_send_syn), ecn_flags TCP_ECN_OK later (the
+//                         simulated peer supports ECN);
+//   BASE_RTT reply     -> the base RTT (only TCP-NV asks; shown, not used);
+//   bpf_setsockopt     -> TCP_BPF_IW (snd_cwnd, only before data was sent), TCP_BPF_SNDCWND_CLAMP
+//                         (snd_cwnd_clamp and snd_ssthresh), TCP_BPF_RTO_MIN (us), TCP_CONGESTION (the
+//                         ssthresh after a loss: reno halves, cubic keeps 717/1024), SO_SNDBUF (2x, at
+//                         least SOCK_MIN_SNDBUF), SO_MAX_PACING_RATE, TCP_SAVE_SYN, SO_MARK … as
+//                         net/core/filter.c's sol_tcp_sockopt / sol_socket_sockopt apply them;
+//   bpf_sock_ops_cb_flags_set -> which optional callbacks (RTO, RETRANS, STATE, RTT) are called at all
+//                         (BPF_SOCK_OPS_TEST_FLAG).
+// Later callbacks' contexts show the result (snd_cwnd, snd_ssthresh, srtt_us, ecn_flags, total_retrans,
+// bpf_sock_ops_cb_flags, …). The clock assumes CONFIG_HZ=1000 (1 jiffy = 1 ms). The congestion model is
+// deliberately small: slow start by acked segments, +1 per RTT above ssthresh, loss -> cwnd 1
+// (tcp_enter_loss), RTO = srtt + max(4 * mdev, rto_min) (tcp_set_rto). It does not run programs.
 
 import { parseIPv4, parseIPv6 } from '../packets/addr';
 import { BPF_SOCK_OPS, bpfSockLayout } from '../progtypes/ctx';
@@ -56,15 +74,35 @@ export interface SimSocket {
   totalRetrans: number;
   segsIn: number;
   segsOut: number;
+  /** Slow-start threshold (TCP_INFINITE_SSTHRESH until a loss or a clamp). */
+  sndSsthresh?: number;
+  /** snd_cwnd_clamp (0xffffffff: none). */
+  sndCwndClamp?: number;
+  /** Initial receive window in bytes (what the SYN or SYN-ACK advertises). */
+  rcvWnd?: number;
+  /** tp->ecn_flags (TCP_ECN_OK = 1). */
+  ecnFlags?: number;
+  /** Options set with bpf_setsockopt, by name (what the sock_ops helpers record). */
+  sockopts?: Record<string, Uint8Array>;
 }
 
 export function newSocket(p: Partial<SimSocket> = {}): SimSocket {
   return {
     family: 'inet', localAddr: '192.0.2.10', localPort: 40000, remoteAddr: '198.51.100.20', remotePort: 80,
     state: ST('CLOSE'), cbFlags: 0, sndCwnd: 10, srttUs: 0, mssCache: 1448, txhash: 0x5eed1234,
-    bytesAcked: 0n, bytesReceived: 0n, totalRetrans: 0, segsIn: 0, segsOut: 0, ...p,
+    bytesAcked: 0n, bytesReceived: 0n, totalRetrans: 0, segsIn: 0, segsOut: 0,
+    sndSsthresh: TCP_INFINITE_SSTHRESH, sndCwndClamp: 0xffffffff, rcvWnd: 0, ecnFlags: 0, sockopts: {}, ...p,
   };
 }
+
+/** A copy that shares nothing with the original (the simulation mutates sockets). */
+export function cloneSocket(s: SimSocket): SimSocket {
+  const sockopts: Record<string, Uint8Array> = {};
+  for (const [k, v] of Object.entries(s.sockopts ?? {})) sockopts[k] = v.slice();
+  return { ...s, sockopts };
+}
+
+export const TCP_INFINITE_SSTHRESH = 0x7fffffff;
 
 /** One callback: the op, its args, the state the socket is in, and which cb flag (if any) it needs. */
 export interface SockOpsEvent {
@@ -75,25 +113,44 @@ export interface SockOpsEvent {
   /** Delivered only when this bpf_sock_ops_cb_flags bit is set on the socket at that time. */
   needsFlag?: number;
   note?: string;
+  /** What happens to the connection at this point (SockOpsSim): the clock moves and the socket changes. */
+  sim?: SimStep;
 }
+
+/**
+ * Connection events of the simulation:
+ *  syn_sent     the SYN (or SYN-ACK) leaves: the retransmission timer is armed with the SYN RTO
+ *  syn_timeout  that timer fires (the SYN was lost): RTO_CB with (retransmits, rto, expired)
+ *  syn_retrans  the SYN is sent again (RETRANS_CB), the timer backs off (rto doubles)
+ *  established  the handshake completes one RTT after the last SYN: snd_cwnd = the initial window
+ *  data         a flight of `segs` segments leaves (cwnd-limited)
+ *  ack          the flight is acknowledged one RTT later: RTT sample, slow start or congestion avoidance
+ *  timeout      the retransmission timer fires (a segment was lost): RTO_CB, tcp_enter_loss
+ *  retrans      the lost segment is sent again (RETRANS_CB)
+ */
+export type SimStep =
+  | { kind: 'syn_sent' } | { kind: 'syn_timeout' } | { kind: 'syn_retrans' } | { kind: 'established' }
+  | { kind: 'data'; segs: number } | { kind: 'ack'; segs: number } | { kind: 'timeout' } | { kind: 'retrans' };
 
 /** Life cycles in the order the kernel calls the program (tcp_connect, tcp_init_transfer, tcp_set_state…). */
 export const SOCK_OPS_SCENARIOS: Record<string, { title: string; role: 'active' | 'passive'; events: SockOpsEvent[] }> = {
   'active-connect': {
-    title: 'Client connects, sends, times out once, retransmits, closes',
+    title: 'Client connects (the first SYN is lost), sends, loses a segment to an RTO, retransmits, closes',
     role: 'active',
     events: [
-      { op: SOCK_OPS.BPF_SOCK_OPS_TCP_CONNECT_CB, set: { state: ST('CLOSE') }, note: 'tcp_connect(): before the SYN is built' },
-      { op: SOCK_OPS.BPF_SOCK_OPS_RWND_INIT, note: 'initial receive window: reply = window in packets (program returns 1)' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('CLOSE'), ST('SYN_SENT')], set: { state: ST('SYN_SENT') }, needsFlag: CB_FLAGS.STATE, note: 'tcp_v4_connect(): the state changes before tcp_connect()' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_TCP_CONNECT_CB, note: 'tcp_connect(): before the SYN is built' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_RWND_INIT, note: 'initial receive window: reply = window in segments (program returns 1)' },
       { op: SOCK_OPS.BPF_SOCK_OPS_TIMEOUT_INIT, note: 'SYN retransmission timeout: reply = RTO in jiffies' },
-      { op: SOCK_OPS.BPF_SOCK_OPS_NEEDS_ECN, note: 'reply 1 asks for ECN on this connection' },
-      { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('CLOSE'), ST('SYN_SENT')], set: { state: ST('SYN_SENT') }, needsFlag: CB_FLAGS.STATE },
-      { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('SYN_SENT'), ST('ESTABLISHED')], set: { state: ST('ESTABLISHED') }, needsFlag: CB_FLAGS.STATE },
-      { op: SOCK_OPS.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, set: { srttUs: 8 * 1000, segsIn: 1, segsOut: 1 }, note: 'SYN-ACK received: the connection is established' },
-      { op: SOCK_OPS.BPF_SOCK_OPS_RTT_CB, set: { srttUs: 8 * 1200, bytesAcked: 1448n, segsOut: 3, segsIn: 2 }, needsFlag: CB_FLAGS.RTT },
-      { op: SOCK_OPS.BPF_SOCK_OPS_RTO_CB, args: [0, 1, 0], needsFlag: CB_FLAGS.RTO, note: 'args: icsk_retransmits, icsk_rto, icsk_ca_state' },
-      { op: SOCK_OPS.BPF_SOCK_OPS_RETRANS_CB, args: [1448, 1, 0], set: { totalRetrans: 1, segsOut: 4 }, needsFlag: CB_FLAGS.RETRANS, note: 'args: seq, segments, error' },
-      { op: SOCK_OPS.BPF_SOCK_OPS_RTT_CB, set: { srttUs: 8 * 1500, bytesAcked: 2896n, segsIn: 3 }, needsFlag: CB_FLAGS.RTT },
+      { op: SOCK_OPS.BPF_SOCK_OPS_NEEDS_ECN, sim: { kind: 'syn_sent' }, note: 'reply 1 asks for ECN on this connection; then the SYN leaves (and is lost)' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_RTO_CB, sim: { kind: 'syn_timeout' }, needsFlag: CB_FLAGS.RTO, note: 'the SYN timer fires: args icsk_retransmits, icsk_rto, expired' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_RETRANS_CB, sim: { kind: 'syn_retrans' }, needsFlag: CB_FLAGS.RETRANS, note: 'the SYN is sent again: args seq, segments, error' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('SYN_SENT'), ST('ESTABLISHED')], set: { state: ST('ESTABLISHED') }, needsFlag: CB_FLAGS.STATE, sim: { kind: 'established' } },
+      { op: SOCK_OPS.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, set: { segsIn: 1, segsOut: 2 }, note: 'SYN-ACK received: the connection is established (snd_cwnd = the initial window)' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_RTT_CB, sim: { kind: 'ack', segs: 10 }, needsFlag: CB_FLAGS.RTT, note: 'the first flight is acknowledged one RTT later' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_RTO_CB, sim: { kind: 'timeout' }, needsFlag: CB_FLAGS.RTO, note: 'a segment of the second flight is lost: the RTO fires' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_RETRANS_CB, sim: { kind: 'retrans' }, needsFlag: CB_FLAGS.RETRANS, note: 'args: seq, segments, error' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_RTT_CB, sim: { kind: 'ack', segs: 1 }, needsFlag: CB_FLAGS.RTT },
       { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('ESTABLISHED'), ST('FIN_WAIT1')], set: { state: ST('FIN_WAIT1') }, needsFlag: CB_FLAGS.STATE },
       { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('FIN_WAIT1'), ST('FIN_WAIT2')], set: { state: ST('FIN_WAIT2') }, needsFlag: CB_FLAGS.STATE },
       { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('FIN_WAIT2'), ST('TIME_WAIT')], set: { state: ST('TIME_WAIT') }, needsFlag: CB_FLAGS.STATE },
@@ -106,9 +163,9 @@ export const SOCK_OPS_SCENARIOS: Record<string, { title: string; role: 'active' 
       { op: SOCK_OPS.BPF_SOCK_OPS_TCP_LISTEN_CB, set: { state: ST('LISTEN'), localPort: 80, remotePort: 0, remoteAddr: '0.0.0.0' }, note: 'listen(2)' },
       { op: SOCK_OPS.BPF_SOCK_OPS_RWND_INIT, set: { state: ST('NEW_SYN_RECV'), remoteAddr: '192.0.2.10', remotePort: 40000 }, note: 'request socket: initial window for the SYN-ACK' },
       { op: SOCK_OPS.BPF_SOCK_OPS_TIMEOUT_INIT, note: 'SYN-ACK retransmission timeout' },
-      { op: SOCK_OPS.BPF_SOCK_OPS_NEEDS_ECN },
-      { op: SOCK_OPS.BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB, set: { state: ST('ESTABLISHED'), segsIn: 2, segsOut: 1, srttUs: 8 * 900 }, note: 'the final ACK of the handshake arrived' },
-      { op: SOCK_OPS.BPF_SOCK_OPS_RTT_CB, set: { bytesReceived: 1200n, segsIn: 3 }, needsFlag: CB_FLAGS.RTT },
+      { op: SOCK_OPS.BPF_SOCK_OPS_NEEDS_ECN, sim: { kind: 'syn_sent' }, note: 'reply 1 accepts ECN; the SYN-ACK leaves' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB, set: { state: ST('ESTABLISHED'), segsIn: 2, segsOut: 1 }, sim: { kind: 'established' }, note: 'the final ACK of the handshake arrived' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_RTT_CB, set: { bytesReceived: 1200n, segsIn: 3 }, sim: { kind: 'ack', segs: 1 }, needsFlag: CB_FLAGS.RTT },
       { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('ESTABLISHED'), ST('CLOSE_WAIT')], set: { state: ST('CLOSE_WAIT') }, needsFlag: CB_FLAGS.STATE },
       { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('CLOSE_WAIT'), ST('LAST_ACK')], set: { state: ST('LAST_ACK') }, needsFlag: CB_FLAGS.STATE },
       { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('LAST_ACK'), ST('CLOSE')], set: { state: ST('CLOSE') }, needsFlag: CB_FLAGS.STATE },
@@ -158,7 +215,8 @@ export function buildSockOpsCtx(ev: SockOpsEvent, sock: SimSocket): Uint8Array {
     u32('total_retrans', sock.totalRetrans);
     u32('segs_in', sock.segsIn);
     u32('segs_out', sock.segsOut);
-    u32('snd_ssthresh', 0x7fffffff);
+    u32('snd_ssthresh', sock.sndSsthresh ?? TCP_INFINITE_SSTHRESH);
+    u32('ecn_flags', sock.ecnFlags ?? 0);
     u32('sk_txhash', sock.txhash);
     dv.setBigUint64(OPS.bytes_received, sock.bytesReceived, true);
     dv.setBigUint64(OPS.bytes_acked, sock.bytesAcked, true);
@@ -166,14 +224,28 @@ export function buildSockOpsCtx(ev: SockOpsEvent, sock: SimSocket): Uint8Array {
   return b;
 }
 
+/** CONFIG_HZ the simulation assumes: replies in jiffies are milliseconds. */
+export const HZ = 1000;
+const TCP_TIMEOUT_INIT_MS = 1000;
+const TCP_RTO_MAX_MS = 120_000;
+const TCP_RTO_MIN_MS = 200;
+const TCP_INIT_CWND = 10;
+const SOCK_MIN_SNDBUF = 4608;
+const WMEM_MAX = 212_992;
+const TCP_ECN_OK = 1;
+/** The simulated path's round-trip time. */
+export const SIM_RTT_MS = 8;
+
+const i32 = (v: number) => v | 0;
+
 /** What the kernel does with the program's answer (tcp_call_bpf returns reply only when the program returned 1). */
 export function sockOpsReplyEffect(op: number, retval: number, reply: number): string {
   const used = retval === 1;
   switch (op) {
     case SOCK_OPS.BPF_SOCK_OPS_TIMEOUT_INIT:
-      return used && reply > 0 ? `SYN RTO set to ${reply} jiffies` : 'default SYN RTO (1 s)';
+      return used && i32(reply) > 0 ? `SYN RTO set to ${reply} jiffies` : 'default SYN RTO (1 s)';
     case SOCK_OPS.BPF_SOCK_OPS_RWND_INIT:
-      return used && reply > 0 ? `initial receive window ${reply} packets` : 'default initial window';
+      return used && i32(reply) > 0 ? `initial receive window ${reply} packets` : 'default initial window';
     case SOCK_OPS.BPF_SOCK_OPS_NEEDS_ECN:
       return used && reply === 1 ? 'ECN requested' : 'no ECN';
     case SOCK_OPS.BPF_SOCK_OPS_BASE_RTT:
@@ -188,6 +260,266 @@ export function applySockOpsRun(sock: SimSocket, ctxAfter: Uint8Array): void {
   const dv = new DataView(ctxAfter.buffer, ctxAfter.byteOffset);
   sock.txhash = dv.getUint32(OPS.sk_txhash, true);
   sock.cbFlags = dv.getUint32(OPS.bpf_sock_ops_cb_flags, true);
+}
+
+const le32 = (v: Uint8Array) => (v.length >= 4 ? new DataView(v.buffer, v.byteOffset, 4).getInt32(0, true) : 0);
+const cstr = (v: Uint8Array) => String.fromCharCode(...v).split('\0')[0]!;
+
+/**
+ * What one bpf_setsockopt option does to the connection (net/core/filter.c: sol_tcp_sockopt,
+ * bpf_sol_tcp_setsockopt, sol_socket_sockopt -> sk_setsockopt). Changes the socket and returns a
+ * description, or the reason the kernel would refuse it.
+ */
+export function applySockopt(sock: SimSocket, sim: { dataSent: boolean; cc: string; rtoMinMs: number; extra: Record<string, string> }, name: string, v: Uint8Array): string {
+  const val = le32(v);
+  switch (name) {
+    case 'TCP_BPF_IW':
+      if (val <= 0) return 'TCP_BPF_IW: -EINVAL (must be > 0)';
+      if (sim.dataSent) return `TCP_BPF_IW ${val}: -EINVAL in the kernel (data was already sent)`;
+      sock.sndCwnd = Math.min(val, sock.sndCwndClamp ?? 0xffffffff);
+      return `initial cwnd ${val} segments`;
+    case 'TCP_BPF_SNDCWND_CLAMP':
+      if (val <= 0) return 'TCP_BPF_SNDCWND_CLAMP: -EINVAL (must be > 0)';
+      sock.sndCwndClamp = val;
+      sock.sndSsthresh = val;
+      if (sock.sndCwnd > val) sock.sndCwnd = val;
+      return `cwnd clamped to ${val} (snd_ssthresh ${val})`;
+    case 'TCP_BPF_RTO_MIN':
+      sim.rtoMinMs = Math.max(0, val) / 1000;
+      return `minimum RTO ${val} us`;
+    case 'TCP_CONGESTION':
+      sim.cc = cstr(v);
+      return `congestion control ${sim.cc}`;
+    case 'SO_SNDBUF': {
+      const b = Math.max(Math.min(Math.max(val, 0), WMEM_MAX) * 2, SOCK_MIN_SNDBUF);
+      sim.extra.sndbuf = String(b);
+      return `send buffer ${b} bytes`;
+    }
+    case 'SO_RCVBUF':
+      sim.extra.rcvbuf = String(Math.max(val, 0) * 2);
+      return `receive buffer ${Math.max(val, 0) * 2} bytes`;
+    case 'SO_MAX_PACING_RATE':
+      sim.extra.pacing = (val >>> 0) === 0xffffffff ? 'unlimited' : `${val >>> 0} B/s`;
+      return `pacing rate at most ${sim.extra.pacing}`;
+    case 'TCP_SAVE_SYN':
+      sim.extra.saveSyn = String(val);
+      return val ? 'the SYN is saved (bpf_getsockopt TCP_BPF_SYN reads it)' : 'the SYN is not saved';
+    default:
+      sim.extra[name] = String(val);
+      return `${name} = ${val}`;
+  }
+}
+
+/** One callback of a played connection: its time, whether it was called, the answer and its effect. */
+export interface SockOpsStep {
+  event: SockOpsEvent;
+  delivered: boolean;
+  retval?: number;
+  reply?: number;
+  effect: string;
+  cbFlagsAfter: number;
+  /** Virtual time (ms since the connection began). */
+  timeMs?: number;
+  /** The connection after the callback, one line. */
+  connection?: string;
+  /** The context the program got (null when it was not called). */
+  ctx?: Uint8Array | null;
+}
+
+/** What a SockOpsSim checkpoint holds (SockOpsSim.snapshot / restore). */
+export interface SockOpsSimState {
+  sock: SimSocket;
+  clockMs: number;
+  synRtoMs: number;
+  rtoMs: number;
+  rtoMinMs: number;
+  retransmits: number;
+  lastSendMs: number;
+  mdevMs: number;
+  dataSent: boolean;
+  ecnRequested: boolean;
+  cc: string;
+  extra: Record<string, string>;
+}
+
+const CB_NAMES: [number, string][] = [[CB_FLAGS.RTO, 'RTO'], [CB_FLAGS.RETRANS, 'RETRANS'], [CB_FLAGS.STATE, 'STATE'], [CB_FLAGS.RTT, 'RTT'], [CB_FLAGS.PARSE_ALL_HDR_OPT, 'PARSE_ALL_HDR_OPT'], [CB_FLAGS.PARSE_UNKNOWN_HDR_OPT, 'PARSE_UNKNOWN_HDR_OPT'], [CB_FLAGS.WRITE_HDR_OPT, 'WRITE_HDR_OPT']];
+
+export function cbFlagNames(f: number): string {
+  const n = CB_NAMES.filter(([b]) => (f & b) !== 0).map(([, x]) => x);
+  return n.length ? n.join('|') : 'none';
+}
+
+/**
+ * A TCP connection played callback by callback: `begin(ev)` moves the clock and the socket to the event
+ * and says whether the program is called (and with which context); `end(...)` feeds the program's answer
+ * back (reply, sk_txhash, callback flags, options set with bpf_setsockopt) into the connection.
+ */
+export class SockOpsSim {
+  st: SockOpsSimState;
+
+  constructor(sock: SimSocket) {
+    this.st = {
+      sock: cloneSocket(sock), clockMs: 0, synRtoMs: TCP_TIMEOUT_INIT_MS, rtoMs: TCP_TIMEOUT_INIT_MS, rtoMinMs: TCP_RTO_MIN_MS,
+      retransmits: 0, lastSendMs: 0, mdevMs: 0, dataSent: false, ecnRequested: false, cc: 'cubic', extra: {},
+    };
+    this.st.sock.sockopts ??= {};
+  }
+
+  snapshot(): SockOpsSimState {
+    return { ...this.st, sock: cloneSocket(this.st.sock), extra: { ...this.st.extra } };
+  }
+
+  static restore(s: SockOpsSimState): SockOpsSim {
+    const sim = new SockOpsSim(s.sock);
+    sim.st = { ...s, sock: cloneSocket(s.sock), extra: { ...s.extra } };
+    return sim;
+  }
+
+  get sock(): SimSocket {
+    return this.st.sock;
+  }
+
+  /** Moves the connection to the event. Returns the context when the program is called, else null. */
+  begin(ev: SockOpsEvent): { ctx: Uint8Array | null; args: number[] } {
+    const st = this.st;
+    const sock = st.sock;
+    Object.assign(sock, ev.set ?? {});
+    let args = ev.args ?? [];
+    const sim = ev.sim;
+    if (sim) {
+      switch (sim.kind) {
+        case 'syn_sent':
+          st.lastSendMs = st.clockMs;
+          st.rtoMs = st.synRtoMs;
+          sock.segsOut += 1;
+          break;
+        case 'syn_timeout':
+          st.clockMs = st.lastSendMs + st.rtoMs;
+          args = [st.retransmits, st.rtoMs * HZ / 1000, 0];
+          break;
+        case 'syn_retrans':
+          args = [0, 1, 0];
+          st.retransmits++;
+          sock.totalRetrans++;
+          sock.segsOut++;
+          st.lastSendMs = st.clockMs;
+          st.rtoMs = Math.min(st.rtoMs * 2, TCP_RTO_MAX_MS);
+          break;
+        case 'established':
+          st.clockMs = st.lastSendMs + SIM_RTT_MS;
+          // tcp_init_transfer: cwnd 1 after more than one SYN retransmission, else the initial window.
+          sock.sndCwnd = Math.min(sock.totalRetrans > 1 ? 1 : TCP_INIT_CWND, sock.sndCwndClamp ?? 0xffffffff);
+          sock.ecnFlags = st.ecnRequested ? TCP_ECN_OK : 0;
+          st.retransmits = 0;
+          st.lastSendMs = st.clockMs;
+          break;
+        case 'data':
+          st.dataSent = true;
+          sock.segsOut += sim.segs;
+          st.lastSendMs = st.clockMs;
+          break;
+        case 'ack': {
+          st.dataSent = true;
+          st.clockMs = st.lastSendMs + SIM_RTT_MS;
+          const rtt = SIM_RTT_MS;
+          if (sock.srttUs === 0) {
+            sock.srttUs = rtt * 1000 * 8; // srtt_us is kept << 3
+            st.mdevMs = rtt / 2;
+          } else {
+            const srtt = sock.srttUs / 8000;
+            st.mdevMs = (3 * st.mdevMs + Math.abs(rtt - srtt)) / 4;
+            sock.srttUs = Math.round(((7 * srtt + rtt) / 8) * 8000);
+          }
+          st.rtoMs = Math.min(sock.srttUs / 8000 + Math.max(4 * st.mdevMs, st.rtoMinMs), TCP_RTO_MAX_MS);
+          const clamp = sock.sndCwndClamp ?? 0xffffffff;
+          const ssthresh = sock.sndSsthresh ?? TCP_INFINITE_SSTHRESH;
+          sock.sndCwnd = Math.min(sock.sndCwnd < ssthresh ? sock.sndCwnd + sim.segs : sock.sndCwnd + 1, clamp);
+          sock.bytesAcked += BigInt(sim.segs * sock.mssCache);
+          sock.segsIn += 1;
+          sock.segsOut += sock.sndCwnd;
+          st.lastSendMs = st.clockMs;
+          break;
+        }
+        case 'timeout':
+          st.clockMs = st.lastSendMs + st.rtoMs;
+          args = [st.retransmits, Math.round(st.rtoMs * HZ / 1000), 0];
+          // tcp_enter_loss: ssthresh from the congestion control, cwnd to one segment.
+          sock.sndSsthresh = Math.max(st.cc === 'reno' ? sock.sndCwnd >> 1 : Math.floor((sock.sndCwnd * 717) / 1024), 2);
+          sock.sndCwnd = 1;
+          break;
+        case 'retrans':
+          args = [Number(sock.bytesAcked & 0xffffffffn), 1, 0];
+          st.retransmits++;
+          sock.totalRetrans++;
+          sock.segsOut++;
+          st.lastSendMs = st.clockMs;
+          st.rtoMs = Math.min(st.rtoMs * 2, TCP_RTO_MAX_MS);
+          break;
+      }
+    }
+    if (!shouldDeliver(ev, sock)) return { ctx: null, args };
+    return { ctx: buildSockOpsCtx({ ...ev, args }, sock), args };
+  }
+
+  /** Feeds a run's answer back: the reply, what the program left in the context, the options it set. */
+  end(ev: SockOpsEvent, retval: number, ctxAfter: Uint8Array, optsBefore: Record<string, Uint8Array>): { reply: number; effect: string } {
+    const st = this.st;
+    const sock = st.sock;
+    const reply = new DataView(ctxAfter.buffer, ctxAfter.byteOffset).getUint32(OPS.args, true);
+    const flagsBefore = sock.cbFlags;
+    applySockOpsRun(sock, ctxAfter);
+    const used = retval === 1;
+    const parts: string[] = [];
+    switch (ev.op) {
+      case SOCK_OPS.BPF_SOCK_OPS_TIMEOUT_INIT: {
+        const t = used ? i32(reply) : -1;
+        st.synRtoMs = t > 0 ? Math.min((t * 1000) / HZ, TCP_RTO_MAX_MS) : TCP_TIMEOUT_INIT_MS;
+        parts.push(t > 0 ? `reply ${reply}: SYN RTO ${st.synRtoMs} ms (${reply} jiffies at HZ=${HZ})` : `SYN RTO stays ${TCP_TIMEOUT_INIT_MS} ms (TCP_TIMEOUT_INIT)`);
+        break;
+      }
+      case SOCK_OPS.BPF_SOCK_OPS_RWND_INIT: {
+        const w = used ? i32(reply) : -1;
+        sock.rcvWnd = Math.min(65535, (w > 0 ? w : TCP_INIT_CWND) * sock.mssCache);
+        parts.push(w > 0 ? `reply ${reply}: initial receive window ${sock.rcvWnd} bytes (${w} x MSS ${sock.mssCache}, at most 65535)` : `initial receive window ${sock.rcvWnd} bytes (default 10 segments)`);
+        break;
+      }
+      case SOCK_OPS.BPF_SOCK_OPS_NEEDS_ECN:
+        st.ecnRequested = used && reply === 1;
+        parts.push(st.ecnRequested ? 'reply 1: ECN requested in the SYN (ecn_flags TCP_ECN_OK once established)' : 'no ECN');
+        break;
+      case SOCK_OPS.BPF_SOCK_OPS_BASE_RTT:
+        parts.push(used ? `reply ${reply}: base RTT ${reply} us (TCP-NV)` : 'no base RTT');
+        break;
+      default:
+        parts.push(used ? 'ok' : 'failure');
+    }
+    const opts = sock.sockopts ?? {};
+    for (const [name, v] of Object.entries(opts)) {
+      const old = optsBefore[name];
+      if (old && old.length === v.length && old.every((x, k) => x === v[k])) continue;
+      parts.push(`setsockopt: ${applySockopt(sock, st, name, v)}`);
+    }
+    if (sock.cbFlags !== flagsBefore) parts.push(`callbacks now ${cbFlagNames(sock.cbFlags)}`);
+    return { reply, effect: parts.join('; ') };
+  }
+
+  /** The connection now, one line (what the timeline shows after each callback). */
+  describe(): string {
+    const st = this.st;
+    const s = st.sock;
+    const th = s.sndSsthresh ?? TCP_INFINITE_SSTHRESH;
+    const clamp = s.sndCwndClamp ?? 0xffffffff;
+    const extra = Object.entries(st.extra).map(([k, v]) => `${k} ${v}`);
+    return [
+      `t=${fmtMs(st.clockMs)}`, TCP_STATES[s.state] || `state ${s.state}`, `cwnd ${s.sndCwnd}${clamp !== 0xffffffff ? ` (clamp ${clamp})` : ''}`,
+      `ssthresh ${th >= TCP_INFINITE_SSTHRESH ? '∞' : th}`, `rcv_wnd ${s.rcvWnd || '-'}`, `RTO ${fmtMs(st.rtoMs)}`, `srtt ${s.srttUs ? fmtMs(s.srttUs / 8000) : '-'}`,
+      `ECN ${s.ecnFlags ? 'on' : st.ecnRequested ? 'requested' : 'off'}`, `retrans ${s.totalRetrans}`, `cb ${cbFlagNames(s.cbFlags)}`, `cc ${st.cc}`, ...extra,
+    ].join(' · ');
+  }
+}
+
+function fmtMs(ms: number): string {
+  return `${Number.isInteger(ms) ? ms : ms.toFixed(1)} ms`;
 }
 
 // ---- cgroup_sock: socket creation ----
@@ -258,34 +590,27 @@ export function buildSkSkbCtx(msg: StreamMessage, sock: SimSocket): { ctx: Uint8
   return { ctx: b, len: msg.data.length };
 }
 
-export interface SockOpsStep {
-  event: SockOpsEvent;
-  delivered: boolean;
-  retval?: number;
-  reply?: number;
-  effect: string;
-  cbFlagsAfter: number;
-}
-
 /**
- * Drives a life cycle: for each event, update the socket, skip callbacks whose flag is not set (as the
- * kernel's BPF_SOCK_OPS_TEST_FLAG does), build the context, run the program through `run`, and apply
- * what it left (reply, sk_txhash, callback flags). `run` is the VM: it gets the context bytes and returns
- * R0 and the context bytes after the run (helpers such as bpf_sock_ops_cb_flags_set write the flags there).
+ * Plays a life cycle: for each event, move the connection (SockOpsSim.begin), skip callbacks whose flag is
+ * not set (as the kernel's BPF_SOCK_OPS_TEST_FLAG does), run the program through `run`, and feed back what
+ * it left (reply, sk_txhash, callback flags, options). `run` is the VM: it gets the context bytes and the
+ * socket (whose `sockopts` the helpers write) and returns R0 and the context bytes after the run.
  */
-export function driveSockOps(events: readonly SockOpsEvent[], sock: SimSocket, run: (ctx: Uint8Array) => { retval: number; ctxAfter: Uint8Array }): SockOpsStep[] {
+export function driveSockOps(events: readonly SockOpsEvent[], sock: SimSocket, run: (ctx: Uint8Array, sock: SimSocket) => { retval: number; ctxAfter: Uint8Array }): SockOpsStep[] {
+  const sim = new SockOpsSim(sock);
   const steps: SockOpsStep[] = [];
   for (const ev of events) {
-    Object.assign(sock, ev.set ?? {});
-    if (!shouldDeliver(ev, sock)) {
-      steps.push({ event: ev, delivered: false, effect: `not called: bpf_sock_ops_cb_flags lacks 0x${(ev.needsFlag ?? 0).toString(16)}`, cbFlagsAfter: sock.cbFlags });
+    const b = sim.begin(ev);
+    if (!b.ctx) {
+      steps.push({ event: ev, delivered: false, effect: `not called: bpf_sock_ops_cb_flags lacks 0x${(ev.needsFlag ?? 0).toString(16)}`, cbFlagsAfter: sim.sock.cbFlags, timeMs: sim.st.clockMs, connection: sim.describe(), ctx: null });
       continue;
     }
-    const ctx = buildSockOpsCtx(ev, sock);
-    const r = run(ctx);
-    const reply = new DataView(r.ctxAfter.buffer, r.ctxAfter.byteOffset).getUint32(OPS.args, true);
-    applySockOpsRun(sock, r.ctxAfter);
-    steps.push({ event: ev, delivered: true, retval: r.retval, reply, effect: sockOpsReplyEffect(ev.op, r.retval, reply), cbFlagsAfter: sock.cbFlags });
+    const before = { ...(sim.sock.sockopts ?? {}) };
+    const ctx = b.ctx.slice();
+    const r = run(b.ctx, sim.sock);
+    const e = sim.end(ev, r.retval, r.ctxAfter, before);
+    steps.push({ event: ev, delivered: true, retval: r.retval, reply: e.reply, effect: e.effect, cbFlagsAfter: sim.sock.cbFlags, timeMs: sim.st.clockMs, connection: sim.describe(), ctx });
   }
+  Object.assign(sock, sim.sock);
   return steps;
 }
