@@ -203,7 +203,10 @@ function readElfInner(bytes: Uint8Array, diags: Diagnostic[]): ElfReadResult {
   const mapsSec = secs.find((s) => s.name === '.maps');
   if (usable(mapsSec)) {
     if (!btf) diags.push(err('.maps needs BTF to describe its maps, but the object has no usable .BTF section', { byteOffset: mapsSec.headerOffset }, 'elf.maps'));
-    else readBtfMaps(btf, mapsSec, syms, maps, mapAt, diags);
+    else {
+      readBtfMaps(btf, mapsSec, syms, maps, mapAt, diags);
+      readMapInMapSlots(r, secs, mapsSec, syms, maps, mapAt, diags);
+    }
   }
   for (const s of secs) {
     if (!isGlobalDataSection(s.name) || !usable(s) || s.size === 0) continue;
@@ -392,7 +395,10 @@ function btfMapDef(btf: Btf, name: string, typeId: number, diags: Diagnostic[], 
         const a = resolveType(btf, mem.type);
         const p = a?.kind === BTF_KIND.ARRAY ? pointee(btf, a.array!.type) : undefined;
         if (p === undefined) bad();
-        else innerType = p;
+        else {
+          innerType = p;
+          valuesOffset.set(m, Math.floor(mem.offset / 8));
+        }
         break;
       }
       default:
@@ -406,6 +412,60 @@ function btfMapDef(btf: Btf, name: string, typeId: number, diags: Diagnostic[], 
     if (m.valueSize === 0) m.valueSize = 4;
   }
   return m;
+}
+
+/** Byte offset of an outer map definition's `values` member (from its BTF struct), for readMapInMapSlots. */
+const valuesOffset = new WeakMap<MapDef, number>();
+
+/**
+ * Map-in-map initial slots, as libbpf's bpf_object__collect_map_relos reads them: `.values = { [i] = &inner }`
+ * in an array_of_maps (or a hash_of_maps with 4-byte keys) leaves an R_BPF_64_64 relocation in `.rel.maps`
+ * at `values[i]` naming the inner map's symbol. Each becomes an initial entry of the outer map: key i (u32),
+ * value the inner map's index in the object's map list (what bpfplay stores for an inner map).
+ */
+function readMapInMapSlots(r: ByteReader, secs: Section[], mapsSec: Section, syms: Sym[], maps: MapDef[], mapAt: Map<string, number>, diags: Diagnostic[]): void {
+  const starts = [...mapAt.entries()]
+    .filter(([k]) => k.startsWith(`${mapsSec.index}:`))
+    .map(([k, i]) => ({ off: Number(k.split(':')[1]), index: i }))
+    .sort((a, b) => a.off - b.off);
+  for (const rs of secs) {
+    if ((rs.type !== SHT.REL && rs.type !== SHT.RELA) || rs.info !== mapsSec.index || rs.offset + rs.size > r.length) continue;
+    const ent = rs.type === SHT.REL ? ELF.REL_SIZE : ELF.RELA_SIZE;
+    for (let i = 0; i < Math.floor(rs.size / ent); i++) {
+      const p = rs.offset + i * ent;
+      const off = r.u64n(p);
+      const sym = syms[Number(r.u64(p + 8) >> 32n)];
+      const bad = (msg: string): void => void diags.push(err(`${rs.name}: relocation ${i}: ${msg}`, { byteOffset: p }, 'elf.maps'));
+      const outer = [...starts].reverse().find((x) => x.off <= off);
+      const m = outer ? maps[outer.index] : undefined;
+      const vo = m ? valuesOffset.get(m) : undefined;
+      if (!outer || !m || vo === undefined || (m.type !== 'array_of_maps' && m.type !== 'hash_of_maps')) {
+        bad(`offset ${off} of .maps is not in the values of an array_of_maps or hash_of_maps`);
+        continue;
+      }
+      const rel = off - outer.off - vo;
+      if (rel < 0 || rel % 8 !== 0) {
+        bad(`offset ${off} is not a values[] slot of map ${m.name}`);
+        continue;
+      }
+      if (m.type === 'hash_of_maps' && m.keySize !== 4) {
+        bad(`hash-of-maps ${m.name} should have key size 4 to be initialised`);
+        continue;
+      }
+      const slot = rel / 8;
+      if (slot >= m.maxEntries) {
+        bad(`values[${slot}] of map ${m.name} is past its max_entries ${m.maxEntries}`);
+        continue;
+      }
+      const inner = sym && sym.shndx === mapsSec.index ? mapAt.get(`${mapsSec.index}:${sym.value}`) : undefined;
+      if (inner === undefined) {
+        bad(`values[${slot}] of map ${m.name} names ${sym?.name ?? '?'}, which is not a map of .maps`);
+        continue;
+      }
+      const le = (n: number): string => hex(Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff));
+      m.initial = [...(m.initial ?? []).filter((e) => e.key !== le(slot)), { key: le(slot), value: le(inner) }];
+    }
+  }
 }
 
 /** Builds one program: its own function, then every sub-program it calls (transitively), libbpf-style. */

@@ -11,9 +11,11 @@ import './perf_event_array';
 import './sockmap';
 import './xdp_targets';
 import './ringbuf';
+import './map_in_map';
 
 export * from './types';
 export { ArrayMap } from './array';
 export { HashMap } from './hash';
 export { ProgArrayMap } from './prog_array';
 export { RingbufMap } from './ringbuf';
+export { MapInMap } from './map_in_map';

@@ -34,7 +34,7 @@
 import type { MapDef } from '../isa/program';
 import { err } from '../util/diag';
 import { errno, registerHelper, type HelperEnv, type HelperResult } from '../helpers/types';
-import { EINVAL, ENOTSUPP, registerMapType, type MapEntry, type MapImpl, type MapValueRef } from './types';
+import { EAGAIN, EINVAL, ENOTSUPP, registerMapType, type MapEntry, type MapImpl, type MapValueRef } from './types';
 
 export const BPF_RINGBUF_BUSY_BIT = 0x80000000;
 export const BPF_RINGBUF_DISCARD_BIT = 0x40000000;
@@ -46,7 +46,6 @@ export const BPF_RB_RING_SIZE = 1;
 export const BPF_RB_CONS_POS = 2;
 export const BPF_RB_PROD_POS = 3;
 const PAGE_SIZE = 4096;
-const EAGAIN = 11;
 /** UINT_MAX / 4 */
 const RINGBUF_MAX_RECORD_SZ = 0x3fffffff;
 /** Pages of struct bpf_ringbuf before the data: the kernel's own page, the consumer page, the producer page. */

@@ -38,6 +38,8 @@ export const EBUSY = 16;
 export const EEXIST = 17;
 export const EINVAL = 22;
 export const ENOSPC = 28;
+export const EBADF = 9;
+export const EAGAIN = 11;
 export const ENOTSUPP = 524;
 
 /** map_flags bits used here (include/uapi/linux/bpf.h). */
@@ -96,7 +98,9 @@ export interface MapImpl {
   restore(snapshot: unknown): void;
 }
 
-export type MapFactory = (def: MapDef) => MapImpl | Diagnostic;
+/** Builds a map; `all` is the run's map list (Program.maps) when the caller has it (map-in-map values name
+ * maps of that list). */
+export type MapFactory = (def: MapDef, all?: readonly MapDef[]) => MapImpl | Diagnostic;
 
 const factories = new Map<string, MapFactory>();
 
@@ -113,8 +117,13 @@ export function registeredMapTypes(): string[] {
   return [...factories.keys()].sort();
 }
 
-/** Builds a map from its definition, or explains (as the kernel's map_alloc_check would) why it cannot. */
-export function createMap(def: MapDef): MapImpl | Diagnostic {
+/**
+ * Builds a map from its definition, or explains (as the kernel's map_alloc_check would) why it cannot.
+ * `all` is the run's map list (Program.maps, `def` among them): with it, array/hash of maps check the maps
+ * they are given against their inner template, and their initial values may name an inner map instead of
+ * giving its index in that list. Without it those checks are skipped and values must be indices.
+ */
+export function createMap(def: MapDef, all?: readonly MapDef[]): MapImpl | Diagnostic {
   const loc = { line: def.loc?.line, col: def.loc?.col, byteOffset: def.loc?.byteOffset };
   const f = factories.get(def.type);
   if (!f) return err(`map '${def.name}': map type '${def.type}' is not simulated (known: ${registeredMapTypes().join(', ')})`, loc, 'map.type');
@@ -123,7 +132,7 @@ export function createMap(def: MapDef): MapImpl | Diagnostic {
   }
   let m: MapImpl | Diagnostic;
   try {
-    m = f(def);
+    m = f(def, all);
   } catch (e) {
     return err(`map '${def.name}': internal error creating the map: ${e instanceof Error ? e.message : String(e)}`, loc, 'bug');
   }
@@ -131,9 +140,11 @@ export function createMap(def: MapDef): MapImpl | Diagnostic {
   if (def.initial) {
     for (const [i, kv] of def.initial.entries()) {
       const key = hexBytes(kv.key);
-      const value = hexBytes(kv.value);
+      // array/hash of maps: a value may name the inner map (user space passes its fd; we store its index).
+      const named = def.inner && all ? all.findIndex((d) => d.name === kv.value) : -1;
+      const value = named >= 0 ? Uint8Array.of(named & 0xff, (named >> 8) & 0xff, 0, 0) : hexBytes(kv.value);
       if (!key || key.length !== def.keySize) return err(`map '${def.name}': initial entry ${i}: key must be ${def.keySize} bytes of hex`, loc, 'map.initial');
-      if (!value || value.length !== def.valueSize) return err(`map '${def.name}': initial entry ${i}: value must be ${def.valueSize} bytes of hex`, loc, 'map.initial');
+      if (!value || value.length !== def.valueSize) return err(`map '${def.name}': initial entry ${i}: value must be ${def.valueSize} bytes of hex${def.inner ? ' or the name of a map' : ''}`, loc, 'map.initial');
       const rc = m.update(key, value, BPF_ANY);
       if (rc !== 0) return err(`map '${def.name}': initial entry ${i}: update failed with ${errnoName(rc)}`, loc, 'map.initial');
     }
@@ -141,9 +152,21 @@ export function createMap(def: MapDef): MapImpl | Diagnostic {
   return m;
 }
 
+/** Builds every map of a run (Program.maps), in order, each knowing the others (see createMap). */
+export function createMapSet(defs: readonly MapDef[]): { maps: MapImpl[] | null; diagnostics: Diagnostic[] } {
+  const maps: MapImpl[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const d of defs) {
+    const m = createMap(d, defs);
+    if ('severity' in m) diagnostics.push(m);
+    else maps.push(m);
+  }
+  return { maps: diagnostics.length ? null : maps, diagnostics };
+}
+
 /** "-ENOENT" for -2, etc. */
 export function errnoName(rc: number): string {
-  const names: Record<number, string> = { [EPERM]: 'EPERM', [ENOENT]: 'ENOENT', [E2BIG]: 'E2BIG', [ENOMEM]: 'ENOMEM', [EBUSY]: 'EBUSY', [EEXIST]: 'EEXIST', [EINVAL]: 'EINVAL', [ENOSPC]: 'ENOSPC', [ENOTSUPP]: 'ENOTSUPP' };
+  const names: Record<number, string> = { [EPERM]: 'EPERM', [ENOENT]: 'ENOENT', [EBADF]: 'EBADF', [EAGAIN]: 'EAGAIN', [E2BIG]: 'E2BIG', [ENOMEM]: 'ENOMEM', [EBUSY]: 'EBUSY', [EEXIST]: 'EEXIST', [EINVAL]: 'EINVAL', [ENOSPC]: 'ENOSPC', [ENOTSUPP]: 'ENOTSUPP' };
   const n = names[-rc];
   return n ? `-${n}` : String(rc);
 }

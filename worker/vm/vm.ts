@@ -141,7 +141,7 @@ function build(env: VmEnv): Built | Diagnostic[] {
   if (!maps) {
     maps = [];
     for (const d of program.maps) {
-      const m = createMap(d);
+      const m = createMap(d, program.maps);
       if ('severity' in m) diags.push(m);
       else maps.push(m);
     }
