@@ -435,21 +435,12 @@ export function ctxAccesses(flavour: Flavour, write: boolean): CtxAccess[] {
  * Context accesses where bpfplay is known to differ from the kernel's convert_ctx_access rewriting
  * (net/core/filter.c), found by this harness (ctxProbeCases) and left out of the random programs so the
  * other 1,000+ programs stay meaningful. The kdiff test fails on any new difference.
+ * Empty since the VM applies the kernel's field conversions (CtxField.conv in worker/progtypes/ctx.ts:
+ * narrow reads of pkt_type and of the upper half of protocol, u16 stores of tc_index/tc_classid,
+ * queue_mapping's NO_QUEUE_MAPPING rule), which worker/progtypes/kernel-probe/ctx-narrow.test.ts pins for
+ * every field, offset and size. A new entry needs a key `<type> <read|write> <field>@<off>/<size>` and why.
  */
-export const CTX_KNOWN_DIFFS: Readonly<Record<string, string>> = Object.fromEntries([
-  ...(['sched_cls', 'sched_act', 'socket_filter', 'cgroup_skb', 'lwt_in', 'lwt_out', 'lwt_xmit'] as const).flatMap((t) => [
-    ...['pkt_type@5/1', 'pkt_type@6/1', 'pkt_type@7/1', 'pkt_type@6/2'].map((a) => [
-      `${t} read ${a}`,
-      'the kernel loads the 3-bit skb->pkt_type byte whatever the narrow offset inside the u32 (the load is as wide as the target field, so no shift); bpfplay reads the UAPI byte at that offset (0)',
-    ]),
-    [`${t} read protocol@18/2`, 'skb->protocol is a u16: a 2-byte load of the upper half of __sk_buff.protocol still reads the whole u16 in the kernel; bpfplay reads the zero upper half'],
-  ]),
-  ...(['sched_cls', 'sched_act'] as const).flatMap((t) => [
-    [`${t} write queue_mapping@12/4`, 'the kernel stores skb->queue_mapping as a u16 and skips the store when the value is >= NO_QUEUE_MAPPING (0xffff); bpfplay stores all 32 bits'],
-    [`${t} write tc_index@44/4`, 'skb->tc_index is a u16: the kernel truncates the stored value; bpfplay keeps 32 bits'],
-    [`${t} write tc_classid@72/4`, 'qdisc_skb_cb->tc_classid is a u16: the kernel truncates the stored value; bpfplay keeps 32 bits'],
-  ]),
-]);
+export const CTX_KNOWN_DIFFS: Readonly<Record<string, string>> = {};
 
 const CTX_READS = new Map<Flavour, CtxAccess[]>();
 const CTX_WRITES = new Map<Flavour, CtxAccess[]>();
@@ -785,8 +776,11 @@ export const COVERABLE_ROWS: readonly string[] = [
 ].map((x) => x.id);
 
 /**
- * One small program per context access the verifier allows (xdp, sched_cls, socket_filter): a read returns
- * the field; a write stores 0x7bcdef0112345678 (or its low bytes) and reads the same bytes back.
+ * One small program per context access the verifier allows (every flavour but cgroup_skb): a read returns
+ * the field; a write stores 0x7bcdef0112345678 (or its low bytes) and reads the same bytes back; and for
+ * every full-width field write (BPF_STX, and BPF_ST with an immediate), a read back of each narrow part of
+ * the field, which shows the kernel's truncation to the target field (tc_index, tc_classid: u16) and
+ * queue_mapping's NO_QUEUE_MAPPING rule.
  */
 export function ctxProbeCases(firstId = 0): (KdiffCase & { access: string })[] {
   const data = new Uint8Array(MIN_PACKET);
@@ -813,9 +807,30 @@ export function ctxProbeCases(firstId = 0): (KdiffCase & { access: string })[] {
         out.push({ id, name, flavour, data, rows: [...c.rows], access: a.key, program: { slots: c.finish(), maps: [], labels: {}, funcs: { 0: name }, origin: 'bytes', progType: flavour, license: 'GPL' } });
       }
     }
+    const reads = ctxAccesses(flavour, false);
+    for (const w of ctxAccesses(flavour, true)) {
+      const f = PROG_TYPES[flavour].ctx.fields.find((x) => x.name === w.field)!;
+      if (w.size !== 4 || f.elem || f.size !== 4) continue;
+      for (const r of reads.filter((x) => x.field === w.field && x.size < 4)) {
+        for (const [how, v] of [['stx', 0x7bcdef0112345678n], ['stx', 0xfffen], ['st', -1n], ['st', 0x10000n]] as const) {
+          const c = new Code();
+          if (how === 'stx') {
+            c.lddw(2, v);
+            c.emit(st(4), { dst: 1, src: 2, off: w.off });
+          } else c.emit(SIZE_ROW_ST(4), { dst: 1, off: w.off, imm: Number(v) });
+          c.emit(ld(r.size), { dst: 0, src: 1, off: r.off });
+          c.emit(R.exit);
+          const id = firstId + out.length;
+          const name = `c${id}`;
+          const access = `${flavour} write ${w.field}@${w.off}/4 (${how} 0x${BigInt.asUintN(64, v).toString(16)}) read @${r.off}/${r.size}`;
+          out.push({ id, name, flavour, data, rows: [...c.rows], access, program: { slots: c.finish(), maps: [], labels: {}, funcs: { 0: name }, origin: 'bytes', progType: flavour, license: 'GPL' } });
+        }
+      }
+    }
   }
   return out;
 }
+const SIZE_ROW_ST = (size: number): IsaRow => ST_ROWS.find((x) => x.size === size)!;
 
 const SKF_AD_OFF = -0x1000;
 const SKF_NET_OFF = -0x100000;

@@ -5,9 +5,16 @@
 // sk_skb_is_valid_access, xdp_is_valid_access, sock_ops_is_valid_access, bpf_sock_is_valid_access +
 // __sock_filter_check_attach_type; kernel/trace/bpf_trace.c: kprobe_prog_is_valid_access,
 // tp_prog_is_valid_access, pe_prog_is_valid_access).
-// Data only plus one lookup (`ctxAccess`); it does not rewrite accesses (convert_ctx_access) — the VM
-// reads and writes the UAPI bytes directly. Tests pin every offset to the installed headers and every
-// (offset, size, read/write) verdict to the running kernel.
+// Data plus two lookups: `ctxAccess` (the verifier's verdict on an access) and `ctxConvFields` (what the
+// VM needs to read and write a field as the kernel's rewritten access does). The context bytes hold the
+// UAPI values; where convert_ctx_access (net/core/filter.c bpf_convert_ctx_access,
+// bpf_sock_convert_ctx_access) loads a narrower kernel field — skb->protocol is a u16, pkt_type a 3-bit
+// field, tc_index a u16 — the field carries `conv`, and the verifier's narrow-load rule
+// (kernel/bpf/verifier.c convert_ctx_accesses: load the target, then shift and mask only when the access
+// is narrower than the target) decides what a 1- or 2-byte read returns. Stores truncate to the target or
+// are skipped (queue_mapping) as the rewritten store does. Tests pin every offset to the installed headers,
+// every (offset, size, read/write) verdict to the running kernel, and every narrow read to what the
+// kernel returns (kernel-probe/ctx-narrow.test.ts).
 
 /** Register types a context load can produce (kernel enum bpf_reg_type names). */
 export type CtxRegType =
@@ -46,6 +53,27 @@ export interface CtxField {
   /** C type as the UAPI header spells it. */
   ctype: string;
   doc: string;
+  /** The kernel field behind it, when it is narrower than the UAPI field (see CtxConv); absent: as wide. */
+  conv?: CtxConv;
+}
+
+/**
+ * The kernel field a UAPI context field is rewritten to, when they differ in width
+ * (convert_ctx_access's `target_size`). A full-width load yields the UAPI value (the context bytes hold
+ * it); a narrow load as wide as the target or wider yields the same whole value whatever its offset; a
+ * load narrower than the target is shifted by its offset inside the field and masked.
+ */
+export interface CtxConv {
+  /** target_size in bytes: 1 for a bitfield byte (pkt_type, vlan_present), 2 for a u16 (protocol, tc_index). */
+  target: 1 | 2;
+  /** The bits of the UAPI u32 the kernel field can hold: 0x7, 0x1, 0xffff, or 0xffff0000 for remote_port
+   * (loaded as a u16 and shifted left by 16). */
+  mask: number;
+  /** NO_QUEUE_MAPPING loads as the 64-bit -1 the rewrite materialises (bpf_sock.rx_queue_mapping). */
+  minusOne?: boolean;
+  /** Full-width stores: 'u16' keeps the low 16 bits (BPF_STX_MEM(BPF_H)); 'queue_mapping' also skips the
+   * store when the value is >= NO_QUEUE_MAPPING (0xffff). */
+  store?: 'u16' | 'queue_mapping';
 }
 
 export interface CtxLayout {
@@ -70,41 +98,45 @@ interface SkbFieldDef {
   elem?: number;
   ctype: string;
   doc: string;
+  conv?: CtxConv;
 }
+
+/** u16 kernel fields behind u32 UAPI fields. */
+const U16: CtxConv = { target: 2, mask: 0xffff };
 
 const SKB_FIELDS: readonly SkbFieldDef[] = [
   { name: 'len', off: 0, size: 4, ctype: '__u32', doc: 'Total packet length in bytes (skb->len), linear and paged parts.' },
-  { name: 'pkt_type', off: 4, size: 4, ctype: '__u32', doc: 'PACKET_HOST (0), PACKET_BROADCAST (1), PACKET_MULTICAST (2), PACKET_OTHERHOST (3), PACKET_OUTGOING (4).' },
+  { name: 'pkt_type', off: 4, size: 4, ctype: '__u32', doc: 'PACKET_HOST (0), PACKET_BROADCAST (1), PACKET_MULTICAST (2), PACKET_OTHERHOST (3), PACKET_OUTGOING (4).', conv: { target: 1, mask: 0x7 } },
   { name: 'mark', off: 8, size: 4, ctype: '__u32', doc: 'Packet mark (skb->mark), set by netfilter, tc or sockets (SO_MARK).' },
-  { name: 'queue_mapping', off: 12, size: 4, ctype: '__u32', doc: 'Transmit queue chosen for the packet.' },
-  { name: 'protocol', off: 16, size: 4, ctype: '__u32', doc: 'EtherType in network byte order (skb->protocol), e.g. 0x0008 read as a little-endian u32 for IPv4.' },
+  { name: 'queue_mapping', off: 12, size: 4, ctype: '__u32', doc: 'Transmit queue chosen for the packet.', conv: { target: 2, mask: 0xffff, store: 'queue_mapping' } },
+  { name: 'protocol', off: 16, size: 4, ctype: '__u32', doc: 'EtherType in network byte order (skb->protocol), e.g. 0x0008 read as a little-endian u32 for IPv4.', conv: U16 },
   { name: 'vlan_present', off: 20, size: 4, ctype: '__u32', doc: '1 if a VLAN tag was stripped into the skb metadata (hardware VLAN acceleration).' },
-  { name: 'vlan_tci', off: 24, size: 4, ctype: '__u32', doc: 'VLAN tag control information (priority, DEI, VLAN id) of the stripped tag.' },
-  { name: 'vlan_proto', off: 28, size: 4, ctype: '__u32', doc: 'VLAN protocol of the stripped tag (0x8100 or 0x88a8), network byte order.' },
+  { name: 'vlan_tci', off: 24, size: 4, ctype: '__u32', doc: 'VLAN tag control information (priority, DEI, VLAN id) of the stripped tag.', conv: U16 },
+  { name: 'vlan_proto', off: 28, size: 4, ctype: '__u32', doc: 'VLAN protocol of the stripped tag (0x8100 or 0x88a8), network byte order.', conv: U16 },
   { name: 'priority', off: 32, size: 4, ctype: '__u32', doc: 'Queueing priority (skb->priority, SO_PRIORITY).' },
   { name: 'ingress_ifindex', off: 36, size: 4, ctype: '__u32', doc: 'Interface index the packet arrived on (skb->skb_iif).' },
   { name: 'ifindex', off: 40, size: 4, ctype: '__u32', doc: 'Interface index of the device the skb currently belongs to (skb->dev).' },
-  { name: 'tc_index', off: 44, size: 4, ctype: '__u32', doc: 'Traffic-control index (skb->tc_index), used by the dsmark qdisc.' },
+  { name: 'tc_index', off: 44, size: 4, ctype: '__u32', doc: 'Traffic-control index (skb->tc_index), used by the dsmark qdisc.', conv: { ...U16, store: 'u16' } },
   { name: 'cb', off: 48, size: 20, elem: 4, ctype: '__u32[5]', doc: 'Control buffer: 20 bytes of scratch space that programs may use to pass data along (qdisc_skb_cb->data).' },
   { name: 'hash', off: 68, size: 4, ctype: '__u32', doc: 'Flow hash (skb->hash), 0 if not computed yet.' },
-  { name: 'tc_classid', off: 72, size: 4, ctype: '__u32', doc: 'Class id a tc classifier returns (qdisc_skb_cb->tc_classid).' },
+  { name: 'tc_classid', off: 72, size: 4, ctype: '__u32', doc: 'Class id a tc classifier returns (qdisc_skb_cb->tc_classid).', conv: { ...U16, store: 'u16' } },
   { name: 'data', off: 76, size: 4, ctype: '__u32', doc: 'Start of the linear packet data (a packet pointer once loaded).' },
   { name: 'data_end', off: 80, size: 4, ctype: '__u32', doc: 'End of the linear packet data (packet end pointer once loaded).' },
   { name: 'napi_id', off: 84, size: 4, ctype: '__u32', doc: 'NAPI id the packet was received on (0 if none).' },
-  { name: 'family', off: 88, size: 4, ctype: '__u32', doc: 'Address family of the socket (AF_INET 2, AF_INET6 10).' },
+  { name: 'family', off: 88, size: 4, ctype: '__u32', doc: 'Address family of the socket (AF_INET 2, AF_INET6 10).', conv: U16 },
   { name: 'remote_ip4', off: 92, size: 4, ctype: '__u32', doc: 'Remote IPv4 address of the socket, network byte order.' },
   { name: 'local_ip4', off: 96, size: 4, ctype: '__u32', doc: 'Local IPv4 address of the socket, network byte order.' },
   { name: 'remote_ip6', off: 100, size: 16, elem: 4, ctype: '__u32[4]', doc: 'Remote IPv6 address of the socket, network byte order.' },
   { name: 'local_ip6', off: 116, size: 16, elem: 4, ctype: '__u32[4]', doc: 'Local IPv6 address of the socket, network byte order.' },
-  { name: 'remote_port', off: 132, size: 4, ctype: '__u32', doc: 'Remote port, network byte order in the upper 16 bits.' },
-  { name: 'local_port', off: 136, size: 4, ctype: '__u32', doc: 'Local port, host byte order.' },
+  { name: 'remote_port', off: 132, size: 4, ctype: '__u32', doc: 'Remote port, network byte order in the upper 16 bits.', conv: { target: 2, mask: 0xffff0000 } },
+  { name: 'local_port', off: 136, size: 4, ctype: '__u32', doc: 'Local port, host byte order.', conv: U16 },
   { name: 'data_meta', off: 140, size: 4, ctype: '__u32', doc: 'Start of the metadata area in front of data (packet meta pointer once loaded).' },
   { name: 'flow_keys', off: 144, size: 8, ctype: 'struct bpf_flow_keys *', doc: 'Flow dissector keys (flow dissector programs only).' },
   { name: 'tstamp', off: 152, size: 8, ctype: '__u64', doc: 'Timestamp of the packet (skb->tstamp), in ns.' },
   { name: 'wire_len', off: 160, size: 4, ctype: '__u32', doc: 'Length on the wire including headers of all segments (qdisc_skb_cb->pkt_len).' },
-  { name: 'gso_segs', off: 164, size: 4, ctype: '__u32', doc: 'Number of GSO segments.' },
+  { name: 'gso_segs', off: 164, size: 4, ctype: '__u32', doc: 'Number of GSO segments.', conv: U16 },
   { name: 'sk', off: 168, size: 8, ctype: 'struct bpf_sock *', doc: 'Socket the packet belongs to, or NULL.' },
-  { name: 'gso_size', off: 176, size: 4, ctype: '__u32', doc: 'GSO segment size.' },
+  { name: 'gso_size', off: 176, size: 4, ctype: '__u32', doc: 'GSO segment size.', conv: U16 },
   { name: 'tstamp_type', off: 180, size: 1, ctype: '__u8', doc: 'BPF_SKB_TSTAMP_UNSPEC (0) or BPF_SKB_TSTAMP_DELIVERY_MONO (1): what tstamp means.' },
   { name: 'hwtstamp', off: 184, size: 8, ctype: '__u64', doc: 'Hardware receive timestamp (skb_shinfo(skb)->hwtstamps).' },
 ];
@@ -113,7 +145,7 @@ type SkbFlavor = 'socket_filter' | 'tc' | 'cgroup_skb' | 'lwt' | 'sk_skb';
 
 /** The __sk_buff access rules per flavour, following the is_valid_access callbacks in net/core/filter.c. */
 function skbField(f: SkbFieldDef, flavor: SkbFlavor): CtxField {
-  const base = { name: f.name, off: f.off, size: f.size, elem: f.elem, ctype: f.ctype, doc: f.doc };
+  const base = { name: f.name, off: f.off, size: f.size, elem: f.elem, ctype: f.ctype, doc: f.doc, ...(f.conv ? { conv: f.conv } : {}) };
   const denied: Record<SkbFlavor, readonly string[]> = {
     socket_filter: ['tc_classid', 'data', 'data_meta', 'data_end', 'family', 'remote_ip4', 'local_ip4', 'remote_ip6', 'local_ip6', 'remote_port', 'local_port', 'tstamp', 'wire_len', 'hwtstamp'],
     tc: ['family', 'remote_ip4', 'local_ip4', 'remote_ip6', 'local_ip6', 'remote_port', 'local_port'],
@@ -265,7 +297,7 @@ export function bpfSockLayout(attach: 'sock_create' | 'post_bind4' | 'post_bind6
       u32('dst_ip4', 52, 'Remote IPv4 address, network byte order.', { read: NARROW, narrow: 'any' }),
       { name: 'dst_ip6', off: 56, size: 16, elem: 4, ctype: '__u32[4]', read: NARROW, write: NONE, narrow: 'any', doc: 'Remote IPv6 address.' },
       u32('state', 72, 'Socket state (TCP_* numbering).', readStart),
-      { name: 'rx_queue_mapping', off: 76, size: 4, ctype: '__s32', read: NARROW, write: NONE, narrow: 'start', doc: 'Receive queue of the socket, -1 if none.' },
+      { name: 'rx_queue_mapping', off: 76, size: 4, ctype: '__s32', read: NARROW, write: NONE, narrow: 'start', doc: 'Receive queue of the socket, -1 if none.', conv: { target: 2, mask: 0xffffffff, minusOne: true } },
     ],
   };
 }
@@ -349,4 +381,19 @@ export function ctxAccess(layout: CtxLayout, off: number, size: number, write: b
   if (s < unit && !f.narrow) return bad;
   const full = f.regType && s === (f.elem ?? f.size) && off === f.off;
   return { ok: true, field: f, regType: full && f.regType ? f.regType : 'SCALAR_VALUE', fieldOff: off - f.off };
+}
+
+/** A converted field as the VM's memory takes it (worker/vm/memory.ts ConvField). */
+export interface CtxConvField {
+  off: number;
+  size: number;
+  target: number;
+  mask: number;
+  minusOne?: boolean;
+  store?: 'u16' | 'queue_mapping';
+}
+
+/** The fields of a layout whose kernel access is rewritten to a narrower field, for the VM's ctx region. */
+export function ctxConvFields(layout: CtxLayout): CtxConvField[] {
+  return layout.fields.filter((f) => f.conv && (f.read.length || f.write.length)).map((f) => ({ off: f.off, size: f.size, ...f.conv! }));
 }

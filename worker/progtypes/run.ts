@@ -1,6 +1,7 @@
 // Runs a program the way BPF_PROG_TEST_RUN does (or in the attach-point view): prepares the context and
-// packet (testrun.ts / attach.ts), lays them out as VM regions (ctx with its pointer fields, packet,
-// packet metadata, the socket behind __sk_buff->sk), runs the VM, and reports retval, data_out and ctx_out
+// packet (testrun.ts / attach.ts), lays them out as VM regions (ctx with its pointer fields and the fields
+// convert_ctx_access narrows, from ctx.ts; packet, packet metadata, the socket behind __sk_buff->sk), runs
+// the VM, and reports retval, data_out and ctx_out
 // as the kernel would. This is what `cli run` calls per packet. It does not verify the program and does
 // not parse files; the VM (worker/vm) executes, helpers come from worker/helpers.
 
@@ -17,11 +18,15 @@ import '../maps/xdp_targets';
 import { enterPercpuRun } from '../maps/percpu';
 import { createMap } from '../maps/types';
 import { prepareAttachView, type AttachMeta } from './attach';
+import { bpfSockLayout, ctxConvFields } from './ctx';
 import { PROG_TYPES } from './table';
 import { finishTestRun, prepareTestRun, type TestRunInput, type TestRunOutput, type TestRunSetup, type TestRunType } from './testrun';
 
 /** Where the socket behind __sk_buff->sk lives (next to the ctx, in the same direct-map window). */
 export const SOCK_BASE = CTX_BASE + 0x2000n;
+
+/** The converted fields of the struct bpf_sock behind __sk_buff->sk (bpf_sock_convert_ctx_access). */
+const SOCK_CONV = ctxConvFields(bpfSockLayout('pointer'));
 
 /** The VM regions of a prepared run. Byte arrays are shared with `setup`, so the run writes into it. */
 export function vmRegions(setup: TestRunSetup): RegionSpec[] {
@@ -31,11 +36,12 @@ export function vmRegions(setup: TestRunSetup): RegionSpec[] {
     {
       name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: setup.ctx, readable: true, writable: writableCtx,
       ptrFields: setup.pointers.map((x) => ({ off: x.off, size: x.size, target: x.target === 'data' ? 'packet' : x.target === 'data_end' ? 'packet_end' : x.target === 'data_meta' ? 'packet_meta' : 'sock' })),
+      convFields: ctxConvFields(setup.ctxLayout),
     },
     { name: 'packet', kind: 'packet', base: PACKET_BASE, bytes: p.buf.subarray(p.data, p.dataEnd), readable: true, writable: PROG_TYPES[setup.type].directPacketWrite },
     { name: 'packet_meta', kind: 'packet_meta', base: PACKET_BASE - BigInt(p.data - p.dataMeta), bytes: p.buf.subarray(p.dataMeta, p.data), readable: true, writable: true },
   ];
-  if (setup.sock) regions.push({ name: 'sock', kind: 'other', base: SOCK_BASE, bytes: setup.sock, readable: true, writable: false });
+  if (setup.sock) regions.push({ name: 'sock', kind: 'other', base: SOCK_BASE, bytes: setup.sock, readable: true, writable: false, convFields: SOCK_CONV });
   return regions;
 }
 

@@ -192,7 +192,7 @@ function gen(i: Insn, jump: (t: number) => string): string {
         : `${a} ${dl} = (M.load(${pc}, al, ah, ${i.size}, o) << ${sh}) >> ${sh}; ${dh} = ${dl} >> 31;`;
     }
     case 'st':
-      return `${addr(i.dst, i.off)} M.store(${pc}, al, ah, ${i.size}, ${i.imm | 0}, ${i.imm < 0 ? -1 : 0});`;
+      return `${addr(i.dst, i.off)} M.store(${pc}, al, ah, ${i.size}, ${i.imm | 0}, ${i.imm < 0 ? -1 : 0}, true);`;
     case 'stx':
       return `${addr(i.dst, i.off)} M.store(${pc}, al, ah, ${i.size}, ${L(i.src)}, ${H(i.src)});`;
     case 'atomic': {

@@ -156,7 +156,7 @@ export function interpOne(i: Insn, R: Int32Array, M: Memory): number {
     }
     case 'st': {
       const al = add64(R[2 * i.dst]!, R[2 * i.dst + 1]!, i.off, i.off < 0 ? -1 : 0), ah = o[1]!;
-      M.store(pc, al, ah, i.size, i.imm | 0, i.imm < 0 ? -1 : 0);
+      M.store(pc, al, ah, i.size, i.imm | 0, i.imm < 0 ? -1 : 0, true);
       return pc + 1;
     }
     case 'stx': {

@@ -11,7 +11,14 @@
 //
 // A ctx region may declare pointer fields: loading `__sk_buff.data` (a u32 in the UAPI struct) gives
 // the packet's address as a 64-bit value, as the kernel's ctx rewriting (convert_ctx_access in
-// net/core/filter.c) does.
+// net/core/filter.c) does. It may also declare converted fields (`convFields`): UAPI fields the kernel
+// rewrites to a narrower kernel field (skb->protocol is a u16, pkt_type a 3-bit field, queue_mapping a u16
+// whose store is skipped for values >= NO_QUEUE_MAPPING). Loads of those follow the verifier's narrow-load
+// rule (kernel/bpf/verifier.c convert_ctx_accesses): the kernel loads the whole target field, then shifts
+// and masks only when the access is narrower than the target — so a 2-byte read of the upper half of
+// __sk_buff.protocol still yields the whole u16. Stores truncate to the target or are skipped as the
+// rewritten store does. Both kinds are found through a per-byte table, so a plain ctx load costs one
+// array read more than a stack load.
 //
 // Fixed bases (chosen to look like x86-64 kernel addresses; none overlap):
 //   ctx            0xffff888004a1c000   (direct map, where an sk_buff or xdp_buff lives)
@@ -39,6 +46,24 @@ export interface PtrField {
   target: string;
 }
 
+/**
+ * A ctx field that convert_ctx_access rewrites to a narrower kernel field (the data is CtxConv in
+ * worker/progtypes/ctx.ts). The region's bytes hold the UAPI value (what a full-width load yields).
+ */
+export interface ConvField {
+  off: number;
+  /** The UAPI field's size, the verifier's ctx_field_size (4). */
+  size: number;
+  /** target_size: bytes of the kernel field the rewritten load reads (1 or 2). */
+  target: number;
+  /** Bits of the UAPI u32 the kernel field can hold (pkt_type 0x7, u16 fields 0xffff, remote_port 0xffff0000). */
+  mask: number;
+  /** An all-ones value loads as the 64-bit -1 the rewrite materialises (bpf_sock.rx_queue_mapping). */
+  minusOne?: boolean;
+  /** Full-width stores: 'u16' truncates (BPF_STX_MEM(BPF_H)); 'queue_mapping' also skips values >= 0xffff. */
+  store?: 'u16' | 'queue_mapping';
+}
+
 export interface RegionSpec {
   name: string;
   kind: RegionKind;
@@ -50,6 +75,7 @@ export interface RegionSpec {
   elemStride?: number;
   elemSize?: number;
   ptrFields?: PtrField[];
+  convFields?: ConvField[];
   /** Byte length visible to the program (defaults to bytes.length); the packet uses it when bytes has headroom. */
 }
 
@@ -66,6 +92,28 @@ export interface Region {
   readonly elemStride: number;
   readonly elemSize: number;
   readonly ptrFields: PtrField[] | null;
+  readonly convFields: ConvField[] | null;
+  /** Per byte offset: 0, or 1 + index into `specials` of the pointer/converted field starting or lying there. */
+  readonly special: Uint8Array | null;
+  readonly specials: readonly Special[];
+}
+
+type Special = { ptr: PtrField; conv: null } | { ptr: null; conv: ConvField };
+
+function specialTable(len: number, ptrs: PtrField[] | null, convs: ConvField[] | null): { special: Uint8Array | null; specials: Special[] } {
+  const specials: Special[] = [];
+  if (!ptrs && !convs) return { special: null, specials };
+  const special = new Uint8Array(len);
+  for (const c of convs ?? []) {
+    specials.push({ ptr: null, conv: c });
+    for (let i = c.off; i < c.off + c.size && i < len; i++) special[i] = specials.length;
+  }
+  for (const p of ptrs ?? []) {
+    specials.push({ ptr: p, conv: null });
+    if (p.off >= 0 && p.off < len) special[p.off] = specials.length;
+  }
+  if (specials.length > 255) throw new Error('too many special ctx fields');
+  return { special, specials };
 }
 
 export const CTX_BASE = 0xffff888004a1c000n;
@@ -121,11 +169,14 @@ export class Memory {
 
   add(spec: RegionSpec): Region {
     const base = BigInt.asUintN(64, spec.base);
+    const ptrFields = spec.ptrFields?.length ? spec.ptrFields : null;
+    const convFields = spec.convFields?.length ? spec.convFields : null;
     const r: Region = {
       name: spec.name, kind: spec.kind, base, hi: Number(base >> 32n) | 0, lo: Number(base & 0xffffffffn),
       bytes: spec.bytes, dv: new DataView(spec.bytes.buffer, spec.bytes.byteOffset, spec.bytes.byteLength),
       readable: spec.readable ?? true, writable: spec.writable ?? true,
-      elemStride: spec.elemStride ?? 0, elemSize: spec.elemSize ?? 0, ptrFields: spec.ptrFields?.length ? spec.ptrFields : null,
+      elemStride: spec.elemStride ?? 0, elemSize: spec.elemSize ?? 0, ptrFields, convFields,
+      ...specialTable(spec.bytes.length, ptrFields, convFields),
     };
     if (r.lo + r.bytes.length > 0x100000000) throw new Error(`region ${r.name} wraps its 4 GiB window`);
     for (const o of this.regions) {
@@ -228,14 +279,11 @@ export class Memory {
   load(pc: number, lo: number, hi: number, size: number, out: Int32Array): number {
     const { r, off } = this.resolve(lo, hi, size, false, pc);
     if (this.readRec !== null) this.readRec.push({ region: r.name, offset: off, size, addr: join64(lo, hi) });
-    if (r.ptrFields !== null) {
-      for (const f of r.ptrFields) {
-        if (off === f.off && size >= f.size && size <= 8) {
-          // A target this run does not have reads as NULL (e.g. __sk_buff->sk without a socket).
-          const a = this.targetAddr(f.target) ?? 0n;
-          out[1] = Number(a >> 32n) | 0;
-          return Number(a & 0xffffffffn) | 0;
-        }
+    if (r.special !== null) {
+      const k = r.special[off];
+      if (k) {
+        const v = this.loadSpecial(r, r.specials[k - 1]!, off, size, out);
+        if (v !== null) return v;
       }
     }
     const dv = r.dv;
@@ -247,9 +295,45 @@ export class Memory {
     }
   }
 
-  /** Stores the low `size` bytes of (lo, hi) little-endian. */
-  store(pc: number, lo: number, hi: number, size: number, vlo: number, vhi: number): void {
+  /** A load at a pointer or converted field; null when the access is not one the rewrite covers (plain bytes). */
+  private loadSpecial(r: Region, s: Special, off: number, size: number, out: Int32Array): number | null {
+    if (s.ptr !== null) {
+      const f = s.ptr;
+      if (off !== f.off || size < f.size || size > 8) return null;
+      // A target this run does not have reads as NULL (e.g. __sk_buff->sk without a socket).
+      const a = this.targetAddr(f.target) ?? 0n;
+      out[1] = Number(a >> 32n) | 0;
+      return Number(a & 0xffffffffn) | 0;
+    }
+    const c = s.conv;
+    if (size > c.size || off + size > c.off + c.size) return null;
+    const v = (r.dv.getUint32(c.off, true) & c.mask) >>> 0;
+    if (size < c.target) {
+      // convert_ctx_accesses: the target-width load, then ALU32 RSH by the narrow offset and AND.
+      out[1] = 0;
+      return (v >>> ((off - c.off) * 8)) & (size === 1 ? 0xff : 0xffff);
+    }
+    // As wide as the target or wider: the rewritten load alone, whatever the offset inside the UAPI field.
+    out[1] = c.minusOne && v === 0xffffffff ? -1 : 0;
+    return v | 0;
+  }
+
+  /** Stores the low `size` bytes of (lo, hi) little-endian. `imm`: the value is a BPF_ST immediate. */
+  store(pc: number, lo: number, hi: number, size: number, vlo: number, vhi: number, imm?: boolean): void {
     const { r, off } = this.resolve(lo, hi, size, true, pc);
+    if (r.special !== null) {
+      const k = r.special[off];
+      if (k) {
+        const c = r.specials[k - 1]!.conv;
+        if (c !== null && c.store && off === c.off && size === c.size) {
+          // queue_mapping: JGE src_reg, NO_QUEUE_MAPPING skips the store (64-bit compare); a BPF_ST
+          // immediate is compared as the s32 it is.
+          if (c.store === 'queue_mapping' && (imm ? vlo >= 0xffff : vhi !== 0 || vlo >>> 0 >= 0xffff)) return;
+          vlo &= 0xffff;
+          vhi = 0;
+        }
+      }
+    }
     const rec = this.rec;
     const before = rec !== null ? r.bytes.slice(off, off + size) : null;
     const dv = r.dv;
