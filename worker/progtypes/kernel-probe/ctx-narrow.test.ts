@@ -116,6 +116,11 @@ function cases(): Case[] {
           prog: Buffer.concat([LDX(8, 2, 1, SKB.sk!), MOV(0, 0xdead), I(0x15, 2, 0, hi ? 2 : 1, 0), LDX(a.size, 0, 2, a.off), ...(hi ? [RSH(0, 32)] : []), EXIT]),
         });
   }
+  // cgroup_skb must return 0 or 1: the value read goes to cb[0..1] (an 8-byte cb store) and comes back in ctx_out.
+  for (const a of reads(PROG_TYPES.cgroup_skb.ctx))
+    out.push({ name: `cgroup_skb read ${a.field}@${a.off}/${a.size} (via cb)`, type: 'cgroup_skb', ctx: ctxIn(data.length), prog: Buffer.concat([LDX(a.size, 2, 1, a.off), STX(8, 1, 2, SKB.cb!), MOV(0, 1), EXIT]) });
+  // xdp_md: only full 4-byte reads are allowed (xdp_is_valid_access); the non-pointer ones are ifindex and queue.
+  for (const a of reads(PROG_TYPES.xdp.ctx)) out.push({ name: `xdp read ${a.field}@${a.off}/${a.size}`, type: 'xdp', ctx: null, prog: Buffer.concat([LDX(a.size, 0, 1, a.off), EXIT]) });
   // Stores: full-width writes of values that expose truncation and the NO_QUEUE_MAPPING rule, read back
   // whole and as the upper half; BPF_ST immediates too (allowed into ctx since Linux 6.3).
   const values = [0x7bcdef0112345678n, 0xfffen, 0xffffn, 0x10000n, 0xffffffffn, -1n, 0x1_0000_0005n];
