@@ -1,13 +1,17 @@
 // Packets: the input list with each packet's verdict, return value, kept length and instructions
 // executed (virtualised, so 10,000 packets stay fast); the selected packet as a decoded tree plus a
 // hex dump in which the bytes the current instruction reads or writes are highlighted; pcap/pcapng
-// open (button or drag-and-drop onto the page), export, hex paste, progress and cancel.
+// open (button or drag-and-drop onto the page), export, hex paste, progress and cancel. For the
+// non-packet program types the list holds events: the events editor (app/events) and the context
+// view of the selected event (Context.tsx) replace the packet tools.
 import { memo, useEffect, useMemo, useRef, useState, type UIEvent } from 'react';
 import { Panel } from '../components/Panel';
 import { hex2 } from '../components/format';
 import { isPacketType, selectInputs, useStore } from '../store';
 import { BudgetSelect } from '../components/Controls';
 import type { ByteRange, PacketDetail, PacketForm, PacketLayer } from '../../worker/api/types';
+import { EventsEditor } from '../events/EventsEditor';
+import { ContextView } from './Context';
 
 const ROW_H = 24;
 
@@ -204,24 +208,6 @@ function Builder() {
   );
 }
 
-function EventsEditor() {
-  const eventsText = useStore((s) => s.eventsText);
-  const setEvents = useStore((s) => s.setEvents);
-  const [open, setOpen] = useState(false);
-  const [text, setText] = useState('');
-  if (!open) return <button type="button" onClick={() => { setText(eventsText); setOpen(true); }} title="Edit the events this program runs on (JSON)">Edit events…</button>;
-  return (
-    <form className="paste events-ed" onSubmit={(e) => { e.preventDefault(); setEvents(text); setOpen(false); }}>
-      <textarea aria-label="Events (JSON)" value={text} onChange={(e) => setText(e.target.value)} rows={14} spellCheck={false} />
-      <div className="row">
-        <button type="submit">Apply</button>
-        <button type="button" onClick={() => { setEvents(null); setOpen(false); }}>Defaults</button>
-        <button type="button" onClick={() => setOpen(false)}>Cancel</button>
-      </div>
-    </form>
-  );
-}
-
 export function Packets() {
   const progress = useStore((s) => s.progress);
   const cancelRun = useStore((s) => s.cancelRun);
@@ -233,6 +219,8 @@ export function Packets() {
   const packetBased = useStore(isPacketType);
   const eventsError = useStore((s) => s.eventsError);
   const fileRef = useRef<HTMLInputElement>(null);
+  const progType = useStore((s) => s.progType);
+  const [editing, setEditing] = useState(false);
   const counts = useMemo(() => {
     let keep = 0, drop = 0, fault = 0;
     for (const v of verdicts) {
@@ -244,7 +232,7 @@ export function Packets() {
   }, [verdicts]);
   const tools = !packetBased ? (
     <>
-      <EventsEditor />
+      <button type="button" onClick={() => setEditing(true)} aria-expanded={editing} title="Edit the events this program runs on: a form per event, or the events file as JSON">Edit events…</button>
       <BudgetSelect />
     </>
   ) : (
@@ -279,8 +267,10 @@ export function Packets() {
           <button type="button" onClick={cancelRun}>Cancel</button>
         </div>
       ) : null}
-      {!packetBased && eventsError ? <p className="err" role="alert">{eventsError}</p> : null}
+      {!packetBased && editing ? <EventsEditor key={progType} onClose={() => setEditing(false)} /> : null}
+      {!packetBased && eventsError && !editing ? <p className="err" role="alert">{eventsError}</p> : null}
       <PacketList />
+      {!packetBased ? <ContextView /> : null}
       <PacketDetailView />
     </Panel>
   );
