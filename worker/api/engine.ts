@@ -14,6 +14,19 @@
 // packetDetail, packetSummaries, readCapture/writeCapture, buildPacket, parsePacketHex, compileFilter.
 // Seccomp filters are an extra, classic-only program type ('seccomp', not in the eBPF progtypes table):
 // built with checkSeccomp(), run over system calls (struct seccomp_data) with SECCOMP_RET_* verdicts.
+//
+// Several programs: an LLVM-dialect source with several code sections (`.section socket`, `.section
+// socket/1`, … as clang -S prints several SEC()s) loads every one of them — index 0 is the first, the one
+// inputs enter; the others are what bpf_tail_call reaches through a prog_array (the VM's `programs`).
+// As samples/bpf's loader did for `socket/N` / `kprobe/N` sections, program N's slot N of the first
+// prog_array holds it unless the user set that map's contents. build() lists them (programs), verify()
+// checks each (programs: their verdicts; verifierReport(k) the full report of one), frames say which
+// program a step is in and its tail-call depth, debugOpen() returns the call/tail-call marks.
+// Stepping any input is exact: runPackets keeps checkpoints of what carries between inputs (the maps, the
+// sock_ops connection) every `snapEvery` inputs (chosen so they fit CHECKPOINT_BUDGET bytes), and
+// debugOpen(i) restores the nearest one and re-runs the inputs in between on the fast path.
+// sock_ops scenario callbacks are played on a simulated connection (worker/events/sockets.ts SockOpsSim):
+// each verdict carries the reply, its effect on the connection and the connection after it.
 
 import { HELPER_NAMES } from '../helpers/ids.generated';
 import { ISA } from '../isa/opcodes';
@@ -22,7 +35,7 @@ import { EXAMPLES } from '../examples/index.generated';
 import type { ExampleFile } from '../examples/types';
 import type {
   BuildRequest, BuildResult, ByteRange, Capabilities, DiagnosticView, Dialect, ExampleMeta, InsnView, LanguageInfo,
-  MapEntryView, MapView, PacketDetail, PacketForm, PacketInput, PacketLayer, PacketVerdict, ProgTypeView, RegView, StepFrame, VerifierReport,
+  MapEntryView, MapView, PacketDetail, PacketForm, PacketInput, PacketLayer, PacketVerdict, ProgTypeView, ProgramView, RegView, StepFrame, TimelineMark, VerifierReport,
 } from './types';
 import type { Diagnostic } from '../util/diag';
 import { checkClassic, checkSeccomp, classicToProgram, compileFilter, detectCbpf, formatTcpdump, parseCbpf, skbContextFor } from '../cbpf/index';
@@ -30,7 +43,10 @@ import { bpfImage } from '../cbpf/formats';
 import { assemble } from '../asm/index';
 import { disassemble } from '../asm/disasm';
 import type { Program } from '../isa/program';
-import { openDebug, runPacket, type RunInput } from './ebpf-run';
+import { mapViews, openDebug, progArrayNote, runPacket, type ProgramSet, type RunInput } from './ebpf-run';
+import { assembleLlvm } from '../asm/llvm/assemble';
+import { progTypeForSection } from '../progtypes/table';
+import { cloneSocket, SockOpsSim, sockOpsReplyEffect, type SimSocket, type SockOpsEvent, type SockOpsSimState } from '../events/sockets';
 import { materializeEvents, parseEventsFile } from '../events/format';
 import { buildSockOpsCtx } from '../events/sockets';
 import { NAMED, type EventsFile } from '../events/format';
@@ -109,8 +125,10 @@ const PACKET_TYPES = new Set<string>([
 ]);
 
 
-/** The verifier's abstract register values at an instruction (first state seen there), when a report exists. */
-let verifierStateAt: ((pc: number) => Record<string, string> | null) | null = null;
+/** The verifier's abstract register values of program `prog` at an instruction (first state seen there), when a report exists. */
+let verifierStateAt: ((prog: number, pc: number) => Record<string, string> | null) | null = null;
+/** The verifier's reports of every program of the session (index = program index). */
+let verifierReports: VerifierReport[] = [];
 
 // ---- conversions ------------------------------------------------------------------------------
 
@@ -151,37 +169,83 @@ interface DebugSession {
   /** The source line of the instruction about to run at each step (for breakpoints). */
   lineAt(step: number): number | null;
   frame(step: number): StepFrame;
+  /** Tail-call and bpf-to-bpf call boundaries of the recorded run. */
+  marks?: TimelineMark[];
 }
 
 type Built =
   | { kind: 'cbpf'; filters: SockFilter[]; lines: (number | null)[]; insns: InsnView[] }
-  | { kind: 'ebpf'; program: Program; insns: InsnView[]; syntax: 'llvm' | 'ubpf' }
+  | { kind: 'ebpf'; program: Program; insns: InsnView[]; syntax: 'llvm' | 'ubpf'; set: ProgramSet; progArrays: Record<string, MapEntryView[]> }
   | { kind: 'none' };
+
+/** A sock_ops scenario callback: the connection it belongs to and the socket that connection starts from. */
+interface SockOpsInput {
+  group: number;
+  event: SockOpsEvent;
+  socket: SimSocket;
+}
+
+/** What carries from one input to the next in a run: the maps and the simulated sock_ops connection. */
+interface RunState {
+  maps: MapImpl[];
+  sim: SockOpsSim | null;
+  group: number;
+}
+
+/** A checkpoint of RunState before an input. */
+interface Checkpoint {
+  maps: unknown[];
+  sim: SockOpsSimState | null;
+  group: number;
+}
 
 interface Session {
   progType: string;
   built: Built;
-  /** Maps shared by the packets of one run (kernel semantics: maps persist between packets). */
-  runMaps: MapImpl[] | null;
-  /** Map snapshots before packet i (for stepping packet i with the maps as they were). */
-  mapSnaps: unknown[][];
+  /** The state of the run in progress (kernel semantics: maps persist between packets). */
+  run: RunState | null;
+  /** Inputs [0, ranTo) of the current run have run. */
+  ranTo: number;
+  /** Checkpoints of the run state before input i, for i a multiple of snapEvery. */
+  checkpoints: Map<number, Checkpoint>;
+  snapEvery: number;
+  /** The programs with the user's initial map contents (built lazily per build + inputs). */
+  runSet: ProgramSet | null;
   packets: RunInput[];
+  /** sock_ops scenario callbacks by input index. */
+  sockOps: (SockOpsInput | null)[];
   names: string[];
   maps: Record<string, MapEntryView[]>;
   maxInsns: number;
   debug: DebugSession | null;
 }
 
-const session: Session = { progType: 'socket_filter', built: { kind: 'none' }, runMaps: null, mapSnaps: [], packets: [], names: [], maps: {}, maxInsns: 1_000_000, debug: null };
+const session: Session = {
+  progType: 'socket_filter', built: { kind: 'none' }, run: null, ranTo: 0, checkpoints: new Map(), snapEvery: 16, runSet: null,
+  packets: [], sockOps: [], names: [], maps: {}, maxInsns: 1_000_000, debug: null,
+};
 
 function fmtHex(v: number): string {
   return `0x${(v >>> 0).toString(16)}`;
 }
 
-/** The program with the user's initial map contents applied. */
+/** The program with the user's initial map contents applied (prog_arrays default to the section numbering). */
 function withInitialMaps(p: Program): Program {
-  if (!Object.keys(session.maps).length) return p;
-  return { ...p, maps: p.maps.map((m) => (session.maps[m.name] ? { ...m, initial: session.maps[m.name] } : m)) };
+  const b = session.built;
+  const defaults = b.kind === 'ebpf' ? b.progArrays : {};
+  if (!Object.keys(session.maps).length && !Object.keys(defaults).length) return p;
+  return { ...p, maps: p.maps.map((m) => (session.maps[m.name] ? { ...m, initial: session.maps[m.name] } : defaults[m.name] ? { ...m, initial: defaults[m.name] } : m)) };
+}
+
+/** The session's programs as runs use them (index 0 with the initial map contents; all share its maps). */
+function runSet(): ProgramSet | null {
+  const b = session.built;
+  if (b.kind !== 'ebpf') return null;
+  if (!session.runSet) {
+    const first = withInitialMaps(b.program);
+    session.runSet = { ...b.set, programs: [first, ...b.set.programs.slice(1)] };
+  }
+  return session.runSet;
 }
 
 function freshMaps(p: Program): MapImpl[] | string {
@@ -194,7 +258,19 @@ function freshMaps(p: Program): MapImpl[] | string {
   return out;
 }
 
-const MAX_MAP_SNAPSHOTS = 2000;
+/** Bytes all checkpoints of one run may take (estimated from the map definitions). */
+const CHECKPOINT_BUDGET = 64 * 1024 * 1024;
+/** At least this many inputs between checkpoints (re-running up to 15 inputs to step one costs little). */
+const MIN_SNAP_EVERY = 16;
+
+/** Inputs between checkpoints: every MIN_SNAP_EVERY, or sparser when the maps are big, so that the
+ * checkpoints of `inputs` inputs stay within CHECKPOINT_BUDGET (an upper bound: full maps). */
+export function snapEveryFor(inputs: number, maps: readonly { keySize: number; valueSize: number; maxEntries: number }[]): number {
+  let bytes = 256; // the sock_ops connection and bookkeeping
+  for (const m of maps) bytes += Math.max(64, m.maxEntries * Math.max(1, m.keySize + m.valueSize + 8));
+  return Math.max(MIN_SNAP_EVERY, Math.ceil((inputs * bytes) / CHECKPOINT_BUDGET));
+}
+
 /** Steps recorded for stepping one packet (the fast path runs the full budget). */
 const DEBUG_RECORD_LIMIT = 250_000;
 
@@ -252,22 +328,90 @@ function insnViews(p: Program, syntax: 'llvm' | 'ubpf'): InsnView[] {
   }));
 }
 
+/** Section names a source opens (`.section NAME` / `.pushsection NAME`), in order, without repeats. */
+function sectionNames(source: string): string[] {
+  const out: string[] = [];
+  for (const line of source.split('\n')) {
+    const m = /^\s*\.(?:push)?section\s+(?:"([^"]+)"|([^\s,#;"]+))/.exec(line);
+    const name = m?.[1] ?? m?.[2];
+    if (name && !out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+/** A program's display name: its entry function symbol or first label, else its section. */
+function programName(p: Program, fallback: string): string {
+  const fn = p.funcs?.[0];
+  if (fn) return fn;
+  for (const [name, at] of Object.entries(p.labels)) if (at === 0 && !name.startsWith('.')) return name;
+  return p.section ?? fallback;
+}
+
+/**
+ * Every program of an LLVM-dialect source: the one the assembler picked first, then each other code
+ * section (other than .text, whose functions are sub-programs) assembled on its own. Sections the
+ * assembler refuses as programs (data, errors) are left out; their errors stay with that section.
+ */
+function loadPrograms(source: string, main: Program, syntax: 'llvm' | 'ubpf'): { programs: Program[]; loaded: string[] } {
+  const programs = [main];
+  const loaded: string[] = [];
+  if (syntax !== 'llvm' || main.section === undefined) return { programs, loaded };
+  for (const name of sectionNames(source)) {
+    if (name === main.section || name === '.text') continue;
+    const r = assembleLlvm(source, { section: name });
+    if (!r.program || r.diagnostics.some((d) => d.severity === 'error') || r.program.slots.length === 0) continue;
+    programs.push(r.program);
+    loaded.push(name);
+  }
+  return { programs, loaded };
+}
+
+/** prog_array contents implied by section names: program k of section `…/N` in slot N of the first
+ * prog_array (samples/bpf's bpf_load.c put `socket/N`, `kprobe/N` … programs there the same way). */
+function progArrayDefaults(programs: Program[]): Record<string, MapEntryView[]> {
+  const pa = programs[0]!.maps.find((m) => m.type === 'prog_array');
+  if (!pa || programs.length < 2) return {};
+  const le = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff].map((x) => x.toString(16).padStart(2, '0')).join('');
+  const entries: MapEntryView[] = [];
+  programs.forEach((p, k) => {
+    const m = /\/(\d+)$/.exec(p.section ?? '');
+    if (!m) return;
+    const slot = Number(m[1]);
+    if (slot < pa.maxEntries && !entries.some((e) => e.key === le(slot))) entries.push({ key: le(slot), value: le(k) });
+  });
+  return entries.length ? { [pa.name]: entries } : {};
+}
+
 function buildEbpf(source: string, dialect: 'llvm' | 'ubpf' | 'auto'): BuildResult {
   const r = assemble(source, { syntax: dialect });
-  const diagnostics = r.diagnostics.map(diagView);
+  let diagnostics = r.diagnostics.map(diagView);
   const ok = r.program !== null && !diagnostics.some((d) => d.severity === 'error');
+  session.runSet = null;
+  session.run = null;
   if (!ok || !r.program) {
     session.built = { kind: 'none' };
     return { ok: false, dialect: r.syntax, diagnostics, insns: [], maps: [], translated: null };
   }
-  const insns = insnViews(r.program, r.syntax);
-  session.built = { kind: 'ebpf', program: r.program, insns, syntax: r.syntax };
-  session.runMaps = null;
+  const { programs, loaded } = loadPrograms(source, r.program, r.syntax);
+  // The assembler warns that it ignored the other sections: here they are loaded as programs.
+  diagnostics = diagnostics.filter((d) => !(d.code === 'asm.section' && loaded.some((n) => d.message.startsWith(`section ${n} ignored`))));
+  const views = programs.map((p) => insnViews(p, r.syntax));
+  const names = programs.map((p, k) => programName(p, `program ${k}`));
+  const insns = views[0]!;
+  const progArrays = progArrayDefaults(programs);
+  session.built = { kind: 'ebpf', program: r.program, insns, syntax: r.syntax, set: { programs, views, names }, progArrays };
   const maps: MapView[] = r.program.maps.map((m) => ({
     name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
-    entries: (m.initial ?? []).map((e) => ({ key: e.key, value: e.value })), changed: [],
+    entries: (m.initial ?? progArrays[m.name] ?? []).map((e) => {
+      const note = progArrayNote(m.type, e.value, names);
+      return note ? { key: e.key, value: e.value, note } : { key: e.key, value: e.value };
+    }),
+    changed: [],
   }));
-  return { ok: true, dialect: r.syntax, diagnostics, insns, maps, translated: null };
+  const programViews: ProgramView[] = programs.map((p, k) => ({
+    index: k, name: names[k]!, section: p.section ?? null, progType: p.section ? progTypeForSection(p.section) ?? null : null, insns: views[k]!,
+  }));
+  return { ok: true, dialect: r.syntax, diagnostics, insns, maps, translated: null, programs: programViews };
 }
 
 /** A seccomp `ret #k` as the disassembly shows it: the action in hex with its SECCOMP_RET_* name. */
@@ -430,6 +574,118 @@ const SECCOMP_FIELD_AT: Record<number, string> = { 0: 'nr', 4: 'arch', 8: 'instr
 for (let i = 0; i < 6; i++) {
   SECCOMP_FIELD_AT[16 + 8 * i] = `args[${i}] (low 32 bits)`;
   SECCOMP_FIELD_AT[20 + 8 * i] = `args[${i}] (high 32 bits)`;
+}
+
+// ---- runs: the state carried between inputs, checkpoints, sock_ops connections ------------------
+
+function freshRunState(): RunState | string {
+  const set = runSet();
+  if (!set) return 'no program';
+  const maps = freshMaps(set.programs[0]!);
+  return typeof maps === 'string' ? maps : { maps, sim: null, group: -1 };
+}
+
+function checkpointOf(st: RunState): Checkpoint {
+  return { maps: st.maps.map((m) => m.snapshot()), sim: st.sim ? st.sim.snapshot() : null, group: st.group };
+}
+
+/** The run state before input `i`: the nearest checkpoint at or before it, then the inputs in between
+ * re-run on the fast path (the engine is deterministic, so this is what the full run had). */
+function stateBefore(i: number): RunState | string {
+  let c = Math.floor(i / session.snapEvery) * session.snapEvery;
+  while (c > 0 && !session.checkpoints.has(c)) c -= session.snapEvery;
+  const st = freshRunState();
+  if (typeof st === 'string') return st;
+  const cp = session.checkpoints.get(c);
+  if (cp) {
+    st.maps.forEach((m, k) => m.restore(cp.maps[k]));
+    st.sim = cp.sim ? SockOpsSim.restore(cp.sim) : null;
+    st.group = cp.group;
+  } else c = 0;
+  for (let j = c; j < i; j++) execInput(j, st);
+  return st;
+}
+
+/** The little-endian u32 at `off` of a context. */
+function ctxU32(b: Uint8Array, off: number): number {
+  return off + 4 <= b.length ? new DataView(b.buffer, b.byteOffset).getUint32(off, true) : 0;
+}
+
+interface Prepared {
+  /** The input as the program gets it (a sock_ops callback's context comes from the connection). */
+  input: RunInput;
+  helperCtx: unknown;
+  /** sock_ops: the callback and the options before it (to see what the run set). */
+  sockOps: { ev: SockOpsInput; before: Record<string, Uint8Array>; sim: SockOpsSim } | null;
+  /** Set when the kernel would not call the program at all (a sock_ops callback whose flag is off). */
+  notCalled: { why: string; op: string; timeMs: number; connection: string } | null;
+}
+
+function opName(op: number): string {
+  return SOCK_OP_NAMES[op] ?? `op ${op}`;
+}
+
+/** Moves the run state to input `i` and says what the program gets (the input, the helpers' context). */
+function prepareInput(i: number, st: RunState): Prepared {
+  const input = session.packets[i]!;
+  const so = session.sockOps[i] ?? null;
+  if (session.progType === 'sock_ops' && so) {
+    if (!st.sim || st.group !== so.group) {
+      st.sim = new SockOpsSim(so.socket);
+      st.group = so.group;
+    }
+    const sim = st.sim;
+    const b = sim.begin(so.event);
+    if (!b.ctx) {
+      const why = `not called: the socket's bpf_sock_ops_cb_flags lack 0x${(so.event.needsFlag ?? 0).toString(16)} (BPF_SOCK_OPS_TEST_FLAG)`;
+      return { input, helperCtx: null, sockOps: null, notCalled: { why, op: opName(so.event.op), timeMs: sim.st.clockMs, connection: sim.describe() } };
+    }
+    const sockopts = (sim.sock.sockopts ??= {});
+    const helperCtx = { sockOps: { cbFlags: sim.sock.cbFlags, sockopts, fullsock: ctxU32(b.ctx, 72) === 1, log: [] as string[], socketIndex: 0 } };
+    return { input: { kind: 'ctx', bytes: b.ctx, data: null }, helperCtx, sockOps: { ev: so, before: { ...sockopts }, sim }, notCalled: null };
+  }
+  if (session.progType === 'sock_ops' && input.kind === 'ctx') {
+    // A single callback: the helpers work on a socket of its own, as its context describes it.
+    const helperCtx = { sockOps: { cbFlags: ctxU32(input.bytes, 84), sockopts: {}, fullsock: ctxU32(input.bytes, 72) === 1, log: [] as string[], socketIndex: 0 } };
+    return { input, helperCtx, sockOps: null, notCalled: null };
+  }
+  return { input, helperCtx: undefined, sockOps: null, notCalled: null };
+}
+
+/** Runs input `i` on the fast path with the run state (which it advances) and returns its verdict. */
+function execInput(i: number, st: RunState): PacketVerdict {
+  const set = runSet()!;
+  const prep = prepareInput(i, st);
+  if (prep.notCalled) {
+    const n = prep.notCalled;
+    return {
+      index: i, retval: '0', verdict: 'not called', verdictClass: 'other', keptLen: null, insns: 0, fault: null,
+      sockOps: { timeMs: n.timeMs, op: n.op, delivered: false, retval: null, reply: null, effect: n.why, connection: n.connection, helperLog: [] },
+    };
+  }
+  let outcome: PacketVerdict['sockOps'];
+  const v = runPacket(i, set.programs[0]!, session.progType, prep.input, session.maxInsns, st.maps, { programs: set.programs, helperCtx: prep.helperCtx }, (ctxAfter, retval, faulted) => {
+    if (session.progType !== 'sock_ops') return;
+    const log = (prep.helperCtx as { sockOps: { log: string[] } }).sockOps.log;
+    const op = ctxU32(prep.input.bytes, 0);
+    const reply = ctxU32(ctxAfter, 4);
+    if (prep.sockOps) {
+      const { ev, before, sim } = prep.sockOps;
+      // A program that faults is treated as one that returned 0: tcp_call_bpf ignores its reply.
+      const e = sim.end(ev.event, faulted ? 0 : retval, ctxAfter, before);
+      outcome = { timeMs: sim.st.clockMs, op: opName(ev.event.op), delivered: true, retval, reply: e.reply, effect: e.effect, connection: sim.describe(), helperLog: log.slice() };
+    } else {
+      outcome = { timeMs: 0, op: opName(op), delivered: true, retval, reply, effect: sockOpsReplyEffect(op, faulted ? 0 : retval, reply), connection: '', helperLog: log.slice() };
+    }
+  });
+  if (outcome) {
+    v.sockOps = outcome;
+    if (!v.fault) {
+      v.verdict = outcome.effect;
+      v.verdictClass = outcome.retval === 1 ? 'pass' : 'drop';
+    }
+  }
+  return v;
 }
 
 // ---- event editors and the context view (G) ---------------------------------------------------
@@ -618,17 +874,30 @@ export const engine = {
     if (parsed.file.type !== progType) return { text: doc, inputs: [], error: `these events are for ${parsed.file.type}, not ${progType}` };
     const m = materializeEvents(parsed.file);
     const inputs: PacketInput[] = [];
+    // The callbacks of one scenario share a socket object: one connection (group) per socket, played from
+    // the socket as it was before its first callback.
+    const groups = new Map<SimSocket, { group: number; initial: SimSocket }>();
     for (const ev of m.events) {
       if (ev.kind === 'packet') {
         inputs.push({ name: ev.label, hex: bytesToHex(ev.frame) });
         continue;
       }
       let ctx = ev.ctx;
+      let sockOps: PacketInput['sockOps'];
       if (ev.sockOps && ev.ctx.length === 0) {
+        let g = groups.get(ev.sockOps.socket);
+        if (!g) {
+          g = { group: groups.size, initial: cloneSocket(ev.sockOps.socket) };
+          groups.set(ev.sockOps.socket, g);
+        }
+        sockOps = { group: g.group, event: ev.sockOps.event, socket: g.initial };
         Object.assign(ev.sockOps.socket, ev.sockOps.event.set ?? {});
         ctx = buildSockOpsCtx(ev.sockOps.event, ev.sockOps.socket);
       }
-      inputs.push({ name: ev.sockOps?.event.note ? `${ev.label} — ${ev.sockOps.event.note}` : ev.label, hex: bytesToHex(ctx), kind: 'ctx', data: ev.stream ? bytesToHex(ev.stream.data) : undefined, event: ev.source });
+      inputs.push({
+        name: ev.sockOps?.event.note ? `${ev.label} — ${ev.sockOps.event.note}` : ev.label, hex: bytesToHex(ctx), kind: 'ctx',
+        data: ev.stream ? bytesToHex(ev.stream.data) : undefined, event: ev.source, ...(sockOps ? { sockOps } : {}),
+      });
     }
     const error = m.diagnostics.length ? m.diagnostics.map((d) => formatDiagnostic(d)).join('; ') : null;
     return { text: doc, inputs, error };
@@ -654,112 +923,143 @@ export const engine = {
     let after: Uint8Array | null = null;
     let fault: string | null = null;
     const b = session.built;
-    if (b.kind === 'ebpf') {
-      const program = withInitialMaps(b.program);
-      const maps = freshMaps(program);
-      if (typeof maps === 'string') fault = maps;
+    let before = input.bytes;
+    const set = runSet();
+    if (b.kind === 'ebpf' && set) {
+      // The maps (and a sock_ops connection) as the earlier events left them.
+      const st = stateBefore(index);
+      if (typeof st === 'string') fault = st;
       else {
-        const snap = session.mapSnaps[index];
-        if (snap) maps.forEach((mp, k) => mp.restore(snap[k]));
-        const ctx = input.bytes.slice();
-        const r = runFast(eventEnv(program, progType, ctx, input.data ? input.data.slice() : null, session.maxInsns, maps).env);
-        after = ctx;
-        fault = r.fault ? `insn ${r.fault.insn}: ${r.fault.message}` : null;
+        const prep = prepareInput(index, st);
+        before = prep.input.bytes;
+        if (prep.notCalled) fault = prep.notCalled.why;
+        else {
+          const ctx = prep.input.bytes.slice();
+          const r = runFast(eventEnv(set.programs[0]!, progType, ctx, input.data ? input.data.slice() : null, session.maxInsns, st.maps, { programs: set.programs, helperCtx: prep.helperCtx }).env);
+          after = ctx;
+          fault = r.fault ? `insn ${r.fault.insn}: ${r.fault.message}` : null;
+        }
       }
     }
-    const rows = ctxRows(progType, raw ?? {}, input.bytes, after);
+    const rows = ctxRows(progType, raw ?? {}, before, after);
     const scenario = ev?.kind === 'ctx' && ev.ctx.length === 0;
     return { struct: rows.struct, size: input.bytes.length, event: source, editable: source !== null && !scenario, ran: after !== null, fault, fields: rows.fields };
   },
 
   setInputs(inputs: { packets: PacketInput[]; maps: Record<string, MapEntryView[]>; maxInsns: number }): void {
     session.packets = inputs.packets.map((p) => ({ kind: p.kind ?? 'packet', bytes: hexToBytes(p.hex), data: p.data ? hexToBytes(p.data) : null }));
+    session.sockOps = inputs.packets.map((p) => p.sockOps ?? null);
+    session.runSet = null;
+    session.run = null;
+    session.ranTo = 0;
+    session.checkpoints = new Map();
     session.names = inputs.packets.map((p) => p.name);
     session.maps = inputs.maps;
     session.maxInsns = Math.max(1, Math.min(inputs.maxInsns, 1e12));
     session.debug = null;
   },
 
+  /** Verifies every program of the session; returns the report of program 0, with every program's verdict
+   * in `programs` when there are several (verifierReport(k) gives the others'). */
   verify(opts: { unpriv: boolean }): VerifierReport | null {
     const b = session.built;
     verifierStateAt = null;
+    verifierReports = [];
     if (b.kind !== 'ebpf') return null;
-    const r = verifyProgram(b.program, { progType: session.progType, unpriv: opts.unpriv, logLevel: 2, statesPerInsn: 4 });
-    const lineOf = (insn: number) => b.program.sourceMap?.[insn]?.line ?? null;
-    const states: VerifierReport['states'] = [];
-    r.states.forEach((list, insn) => {
-      for (const st of list) {
-        const regs = st.regs.map((x) => `R${x.regno}=${x.text}`).join(' ');
-        const stack = st.stack.map((x) => `fp${x.off}=${x.spilled ? x.spilled.text : x.bytes}`).join(' ');
-        states.push({ insn, line: lineOf(insn), text: `${st.frame ? `frame${st.frame}: ` : ''}${regs}${stack ? ` ${stack}` : ''}` });
-      }
-    });
-    const first = r.states.map((list) => list[0] ?? null);
-    verifierStateAt = (pc) => {
-      const st = first[pc];
+    const firsts: (ReturnType<typeof verifyProgram>['states'][number][number] | null)[][] = [];
+    for (const [k, program] of b.set.programs.entries()) {
+      const r = verifyProgram(program, { progType: session.progType, unpriv: opts.unpriv, logLevel: 2, statesPerInsn: 4 });
+      const lineOf = (insn: number) => program.sourceMap?.[insn]?.line ?? null;
+      const states: VerifierReport['states'] = [];
+      r.states.forEach((list, insn) => {
+        for (const st of list) {
+          const regs = st.regs.map((x) => `R${x.regno}=${x.text}`).join(' ');
+          const stack = st.stack.map((x) => `fp${x.off}=${x.spilled ? x.spilled.text : x.bytes}`).join(' ');
+          states.push({ insn, line: lineOf(insn), text: `${st.frame ? `frame${st.frame}: ` : ''}${regs}${stack ? ` ${stack}` : ''}` });
+        }
+      });
+      firsts.push(r.states.map((list) => list[0] ?? null));
+      verifierReports.push({
+        accepted: r.accepted, processed: r.processed, log: r.log, states, errorPath: r.errorPath,
+        paths: r.paths.slice(0, 2000).map((x) => ({ from: x.from, start: x.start, end: x.end, how: x.how })),
+        error: r.error ? { insn: r.error.insn, line: r.error.insn >= 0 ? lineOf(r.error.insn) : null, message: r.error.message } : null,
+        program: k,
+      });
+    }
+    verifierStateAt = (prog, pc) => {
+      const st = firsts[prog]?.[pc];
       if (!st) return null;
       const out: Record<string, string> = {};
       for (const x of st.regs) out[`r${x.regno}`] = x.text;
       return out;
     };
-    return {
-      accepted: r.accepted, processed: r.processed, log: r.log, states, errorPath: r.errorPath,
-      paths: r.paths.slice(0, 2000).map((x) => ({ from: x.from, start: x.start, end: x.end, how: x.how })),
-      error: r.error ? { insn: r.error.insn, line: r.error.insn >= 0 ? lineOf(r.error.insn) : null, message: r.error.message } : null,
-    };
+    if (verifierReports.length > 1) {
+      const programs = verifierReports.map((r, k) => ({ index: k, name: b.set.names[k]!, accepted: r.accepted, error: r.error?.message ?? null, processed: r.processed }));
+      for (const r of verifierReports) r.programs = programs;
+    }
+    return verifierReports[0]!;
   },
 
-  /** Runs packets [from, from+count) on the fast path; calls onProgress(done) now and then. */
+  /** The verifier's report of program `k` of the session (after verify()), or null. */
+  verifierReport(k: number): VerifierReport | null {
+    return verifierReports[k] ?? null;
+  },
+
+  /** Runs packets [from, from+count) on the fast path; calls onProgress(done) now and then. Runs go in
+   * order from 0; the state that carries between inputs is checkpointed every snapEvery inputs. */
   runPackets(from: number, count: number, onProgress?: (done: number) => void): PacketVerdict[] {
     const out: PacketVerdict[] = [];
     const b = session.built;
     const end = Math.min(session.packets.length, from + count);
-    let program: Program | null = null;
     if (b.kind === 'ebpf') {
-      program = withInitialMaps(b.program);
-      if (from === 0 || !session.runMaps) {
-        const m = freshMaps(program);
-        if (typeof m === 'string') {
-          for (let i = from; i < end; i++) out.push({ index: i, retval: '0', verdict: 'not run', verdictClass: 'fault', keptLen: null, insns: 0, fault: m });
+      if (from === 0 || !session.run || session.ranTo !== from) {
+        session.checkpoints = from === 0 ? new Map() : session.checkpoints;
+        session.snapEvery = snapEveryFor(session.packets.length, b.program.maps);
+        const st = from === 0 ? freshRunState() : stateBefore(from);
+        if (typeof st === 'string') {
+          for (let i = from; i < end; i++) out.push({ index: i, retval: '0', verdict: 'not run', verdictClass: 'fault', keptLen: null, insns: 0, fault: st });
           return out;
         }
-        session.runMaps = m;
-        session.mapSnaps = [];
+        session.run = st;
+        session.ranTo = from;
       }
     }
+    const keep = b.kind === 'ebpf' && (b.program.maps.length > 0 || session.progType === 'sock_ops');
     for (let i = from; i < end; i++) {
       if (b.kind === 'cbpf' && session.progType === 'seccomp') out.push(seccompRunVerdict(i, b.filters, session.packets[i]!.bytes, session.maxInsns));
       else if (b.kind === 'cbpf') out.push(classicVerdict(i, b.filters, session.packets[i]!.bytes, session.maxInsns));
-      else if (b.kind === 'ebpf' && program && session.runMaps) {
-        if (program.maps.length && i < MAX_MAP_SNAPSHOTS) session.mapSnaps[i] = session.runMaps.map((m) => m.snapshot());
-        out.push(runPacket(i, program, session.progType, session.packets[i]!, session.maxInsns, session.runMaps));
+      else if (b.kind === 'ebpf' && session.run) {
+        if (keep && i % session.snapEvery === 0) session.checkpoints.set(i, checkpointOf(session.run));
+        out.push(execInput(i, session.run));
+        session.ranTo = i + 1;
       }
       if (onProgress && (i - from) % 256 === 255) onProgress(i - from + 1);
     }
     return out;
   },
 
-  /** Records the run of one packet for stepping; returns the step range. */
-  debugOpen(packet: number): { total: number; firstStep: number; error: string | null } {
+  /** Records the run of one packet for stepping; returns the step range and the run's call boundaries.
+   * The run starts from the state the earlier inputs left (maps, sock_ops connection), rebuilt from the
+   * nearest checkpoint. */
+  debugOpen(packet: number): { total: number; firstStep: number; error: string | null; marks: TimelineMark[] } {
     const b = session.built;
     const input = session.packets[packet];
     session.debug = null;
-    if (!input) return { total: 0, firstStep: 0, error: null };
+    if (!input) return { total: 0, firstStep: 0, error: null, marks: [] };
     const frame = input.bytes;
     if (b.kind === 'cbpf') session.debug = classicDebug(packet, b.filters, b.lines, b.insns, frame, Math.min(session.maxInsns, 1 << 20), session.progType === 'seccomp');
-    if (b.kind === 'ebpf') {
-      const program = withInitialMaps(b.program);
-      // Step this packet with the maps as the earlier packets left them (when a snapshot was kept).
-      const maps = freshMaps(program);
-      if (typeof maps === 'string') return { total: 0, firstStep: 0, error: maps };
-      const snap = session.mapSnaps[packet];
-      if (snap) maps.forEach((m, k) => m.restore(snap[k]));
-      const d = openDebug(packet, program, session.progType, input, b.insns, Math.min(session.maxInsns, DEBUG_RECORD_LIMIT), verifierStateAt, maps);
-      if (typeof d === 'string') return { total: 0, firstStep: 0, error: d };
+    const set = runSet();
+    if (b.kind === 'ebpf' && set) {
+      const st = stateBefore(packet);
+      if (typeof st === 'string') return { total: 0, firstStep: 0, error: st, marks: [] };
+      const prep = prepareInput(packet, st);
+      if (prep.notCalled) return { total: 0, firstStep: 0, error: `${prep.notCalled.op} is ${prep.notCalled.why}`, marks: [] };
+      const d = openDebug(packet, set, session.progType, prep.input, Math.min(session.maxInsns, DEBUG_RECORD_LIMIT), verifierStateAt, st.maps, prep.helperCtx);
+      if (typeof d === 'string') return { total: 0, firstStep: 0, error: d, marks: [] };
       session.debug = d;
     }
     const d = session.debug;
-    return d ? { total: d.total, firstStep: d.firstStep, error: null } : { total: 0, firstStep: 0, error: null };
+    return d ? { total: d.total, firstStep: d.firstStep, error: null, marks: d.marks ?? [] } : { total: 0, firstStep: 0, error: null, marks: [] };
   },
 
   frame(step: number): StepFrame | null {

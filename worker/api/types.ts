@@ -2,6 +2,8 @@
 // Uint8Array, bigint), named for what the UI shows. No behaviour lives here.
 // It does not describe engine internals: the facade (worker/api/engine.ts) converts to these.
 
+import type { SimSocket, SockOpsEvent } from '../events/sockets';
+
 export type Dialect = 'llvm' | 'ubpf' | 'cbpf';
 export type DialectChoice = Dialect | 'auto';
 
@@ -96,6 +98,10 @@ export interface PacketInput {
   data?: string;
   /** Events: the index of the events-file event this input came from (a scenario gives several inputs). */
   event?: number;
+  /** sock_ops scenario callbacks: the connection they belong to (`group`), the callback, and the socket the
+   * connection starts from. The engine plays the connection (worker/events/sockets.ts SockOpsSim), so the
+   * context a callback gets depends on the program's earlier answers; `hex` is only the context before any run. */
+  sockOps?: { group: number; event: SockOpsEvent; socket: SimSocket };
 }
 
 /** The outcome of one packet (or event) through the program. */
