@@ -180,11 +180,11 @@ describe('documented behaviour beyond the syscall view', () => {
     enterPercpuRun([m], 0, false);
     expect(hex(m.entries()[0].value)).toBe('0000000000000000' + '0102030400000000' + '0000000000000000');
   });
-  it('LRU: a full map evicts the least recently used key; a lookup refreshes a key', () => {
+  it('LRU: a full map evicts an unreferenced key; a program\'s lookup protects a key', () => {
     const m = createMap(def('lru_hash', 1, 1, 2)) as LruHashMap;
     m.update(Uint8Array.of(1), Uint8Array.of(10), 0);
     m.update(Uint8Array.of(2), Uint8Array.of(20), 0);
-    m.lookup(Uint8Array.of(1));
+    m.lookup(Uint8Array.of(1), 0); // a program's lookup (on CPU 0) sets the reference bit
     expect(m.update(Uint8Array.of(3), Uint8Array.of(30), 0)).toBe(0);
     expect(m.entries().map((e) => e.key[0])).toEqual([1, 3]);
     expect(m.evicted.map((k) => k[0])).toEqual([2]);
