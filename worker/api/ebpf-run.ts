@@ -199,7 +199,8 @@ export class EbpfDebug {
   private readonly mapChanges = new Map<number, { map: string; key: string }[]>();
   private readonly insns: (Insn | null)[][];
   private readonly program: Program;
-  private readonly views: InsnView[][];
+  /** Disassembly lines by instruction index (an ld_imm64 takes two slots but one line). */
+  private readonly views: (InsnView | undefined)[][];
 
   constructor(
     readonly packet: number,
@@ -211,7 +212,11 @@ export class EbpfDebug {
     private readonly states: StatesAt | null,
   ) {
     this.program = set.programs[0]!;
-    this.views = set.views;
+    this.views = set.views.map((list) => {
+      const byPc: (InsnView | undefined)[] = [];
+      for (const v of list) byPc[v.index] = v;
+      return byPc;
+    });
     this.insns = set.programs.map((p) => decodeSlots(p.slots).insns);
     const st0 = vm.state();
     const pcs: number[] = [st0.pc];

@@ -370,7 +370,7 @@ function loadPrograms(source: string, main: Program, syntax: 'llvm' | 'ubpf'): {
  * prog_array (samples/bpf's bpf_load.c put `socket/N`, `kprobe/N` … programs there the same way). */
 function progArrayDefaults(programs: Program[]): Record<string, MapEntryView[]> {
   const pa = programs[0]!.maps.find((m) => m.type === 'prog_array');
-  if (!pa || programs.length < 2) return {};
+  if (!pa) return {};
   const le = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff].map((x) => x.toString(16).padStart(2, '0')).join('');
   const entries: MapEntryView[] = [];
   programs.forEach((p, k) => {

@@ -65,6 +65,15 @@ export const EXAMPLES: readonly ExampleFile[] = [
     "source": "# {\"title\": \"The stack\", \"type\": \"socket_filter\", \"dialect\": \"llvm\", \"summary\": \"512 bytes below r10. Stores and loads at every size; the Stack panel shows each 8-byte slot.\"}\n# r10 is read-only; the stack grows down from it.\n\tr1 = 0x1122334455667788 ll\n\t*(u64 *)(r10 - 8) = r1      # a full slot\n\t*(u32 *)(r10 - 12) = 0xaabbccdd\n\t*(u16 *)(r10 - 14) = 0x1234\n\t*(u8 *)(r10 - 16) = 0x42\n\tr2 = *(u32 *)(r10 - 8)      # little-endian: the low half of r1\n\tr3 = *(u8 *)(r10 - 1)       # the top byte of r1\n\tr0 = r2\n\tr0 += r3\n\texit\n"
   },
   {
+    "id": "tail-call",
+    "section": "basics",
+    "title": "Tail calls between programs",
+    "type": "socket_filter",
+    "dialect": "llvm",
+    "summary": "Three programs, one per section. Packets enter the first; bpf_tail_call(ctx, &jmp_table, N) jumps to the program in slot N of the prog_array and never returns (a section named socket/N is loaded into slot N). Step into a tail call: the editor, the disassembly and the Registers panel follow into the next program.",
+    "source": "# {\"title\": \"Tail calls between programs\", \"type\": \"socket_filter\", \"dialect\": \"llvm\", \"summary\": \"Three programs, one per section. Packets enter the first; bpf_tail_call(ctx, &jmp_table, N) jumps to the program in slot N of the prog_array and never returns (a section named socket/N is loaded into slot N). Step into a tail call: the editor, the disassembly and the Registers panel follow into the next program.\"}\n\t.map jmp_table prog_array key=4 value=4 entries=8\n\t.map tcp_packets array key=4 value=8 entries=1\n\n\t.section socket\ndispatch:\n\tr6 = r1                     # LD_ABS reads the packet through the context in r6\n\tr0 = *(u16 *)skb[12]        # EtherType\n\tif r0 != 0x800 goto drop\n\tr1 = r6                     # the context goes on to the next program\n\tr2 = jmp_table ll\n\tr3 = 1\n\tcall bpf_tail_call          # IPv4: continue in slot 1; on success this never returns\ndrop:\n\tr0 = 0                      # not IPv4 (or slot 1 empty): drop\n\texit\n\n\t.section socket/1\nipv4:\n\tr6 = r1\n\tr0 = *(u8 *)skb[23]         # IPv4 protocol\n\tif r0 != 6 goto keep_all\n\tr1 = r6\n\tr2 = jmp_table ll\n\tr3 = 2\n\tcall bpf_tail_call          # TCP: continue in slot 2 (tail call 2 of at most 33)\nkeep_all:\n\tr0 = -1                     # other IPv4: keep the whole packet\n\texit\n\n\t.section socket/2\ntcp:\n\tr1 = 0\n\t*(u32 *)(r10 - 4) = r1\n\tr2 = r10\n\tr2 += -4\n\tr1 = tcp_packets ll\n\tcall bpf_map_lookup_elem\n\tif r0 == 0 goto headers\n\tr1 = 1\n\tlock *(u64 *)(r0 + 0) += r1 # count TCP packets\nheaders:\n\tr0 = 54                     # keep Ethernet + IPv4 + TCP headers\n\texit\n"
+  },
+  {
     "id": "div-zero",
     "section": "verifier",
     "title": "Dividing by a constant zero",
