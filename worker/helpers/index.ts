@@ -7,6 +7,9 @@ import './loop';
 import './packet';
 import './tracing';
 import './sockops';
+import './time';
+import './strings';
+import './skb';
 
 export * from './types';
 export { formatPrintk } from './printk';

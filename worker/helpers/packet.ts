@@ -27,7 +27,7 @@ const BPF_HDR_START_MAC = 0n, BPF_HDR_START_NET = 1n;
 const TC_ACT_SHOT = 2n, TC_ACT_REDIRECT = 7n, XDP_ABORTED = 0n, XDP_REDIRECT = 4n;
 const BPF_F_INGRESS = 1n, BPF_F_NEIGH = 2n, BPF_F_PEER = 4n;
 
-function packetOf(env: HelperEnv, helper: string): TestRunSetup | { fault: string } {
+export function packetOf(env: HelperEnv, helper: string): TestRunSetup | { fault: string } {
   const s = env.ctx as TestRunSetup | null;
   if (!s || typeof s !== 'object' || !('packet' in s) || !('type' in s)) return { fault: `bpf_${helper} needs a packet context (run the program on a packet)` };
   return s;
@@ -237,10 +237,15 @@ registerHelper({
 registerHelper({
   id: 46, name: 'get_socket_cookie',
   // The kernel hands out socket cookies from a global counter on first use (__sock_gen_cookie), so the
-  // values depend on the machine's history; bpfplay gives the simulated socket cookie 1 (0 without one).
+  // values depend on the machine's history. bpfplay numbers its simulated sockets from 1: an skb's socket
+  // is 1 (0 for an skb without one), a sock_ops program's socket is its index + 1, and the socket a
+  // cgroup_sock program sees being created, or an sk_skb message's socket, is 1.
   call(env): HelperResult {
-    const s = env.ctx as TestRunSetup | null;
-    return s && typeof s === 'object' && 'sock' in s && s.sock ? 1n : 0n;
+    const c = env.ctx as (Partial<TestRunSetup> & { sockOps?: { socketIndex?: number } }) | null;
+    if (!c || typeof c !== 'object') return 1n;
+    if (c.sockOps) return BigInt((c.sockOps.socketIndex ?? 0) + 1);
+    if ('packet' in c && (c.type as string) !== 'sk_skb') return c.sock ? 1n : 0n;
+    return 1n;
   },
 });
 
@@ -287,7 +292,7 @@ function remapPacket(env: HelperEnv, s: TestRunSetup): { fault: string } | null 
 }
 
 /** The packet offsets as the VM's regions say (the truth also after back-steps), written back into s. */
-function syncFromRegions(env: HelperEnv, s: TestRunSetup): void {
+export function syncFromRegions(env: HelperEnv, s: TestRunSetup): void {
   const pk = env.region('packet'), meta = env.region('packet_meta');
   if (!pk || pk.bytes.buffer !== s.packet.buf.buffer) return;
   s.packet.data = pk.bytes.byteOffset - s.packet.buf.byteOffset;

@@ -1,16 +1,24 @@
-// bpf_trace_printk (helper 6): formats like the kernel's bpf_bprintf_prepare + bstr_printf and captures
-// the text as an output event instead of writing to the trace pipe.
-// Follows kernel/trace/bpf_trace.c bpf_trace_printk and kernel/bpf/helpers.c bpf_bprintf_prepare:
-// at most 3 arguments; the format must be NUL-terminated within fmt_size; conversions %d %i %u %x %X
-// with optional l/ll, %c, %s, %p/%pK/%px, %%; flags "0 +-" and a width; anything else (precision,
-// unknown conversions, non-printable characters, too many conversions) gives -EINVAL. Returns the
-// number of characters written. %p and %pK print a hashed id like the kernel (but not the kernel's hash,
-// which has a random boot-time key).
+// bpf_trace_printk (6), bpf_trace_vprintk (177) and bpf_snprintf (165): format like the kernel's
+// bpf_bprintf_prepare + bstr_printf and capture trace output as an output event instead of writing to the
+// trace pipe.
+// Follows kernel/trace/bpf_trace.c bpf_trace_printk / bpf_trace_vprintk and kernel/bpf/helpers.c
+// bpf_bprintf_prepare / bpf_snprintf: trace_printk takes 3 arguments, trace_vprintk and snprintf an array
+// of at most 12 u64s (data_len a multiple of 8); the format must be NUL-terminated; conversions %d %i %u
+// %x %X with optional l/ll, %c, %s (and %pks/%pus), %p/%pK/%px/%ps/%pS/%pB, %pi4/%pI4/%pi6/%pI6 (the
+// address bytes read through the pointer), %%; flags "0 +-" and a width; %s must be followed by the end,
+// a space or punctuation; anything else (precision, unknown conversions, non-printable characters, more
+// conversions than arguments) gives -EINVAL. trace_printk/trace_vprintk return the number of characters
+// written; snprintf returns the length of the whole formatted string plus the NUL and writes at most
+// str_size bytes (NUL-terminated). %p and %pK print a hashed id like the kernel (but not the kernel's
+// hash, which has a random boot-time key); %ps/%pS/%pB print the address as the kernel does for an
+// address with no symbol (0x and 16 hex digits): bpfplay has no kernel symbol table.
 
 import { EINVAL } from '../maps/types';
 import { errno, registerHelper, type HelperEnv, type HelperResult } from './types';
 
-const MAX_ARGS = 3;
+const MAX_TRACE_PRINTK_ARGS = 3;
+/** MAX_BPRINTF_VARARGS */
+const MAX_VARARGS = 12;
 const MAX_OUT = 1024;
 
 const isPrint = (c: number): boolean => (c >= 0x20 && c < 0x7f) || (c >= 9 && c <= 13);
@@ -24,8 +32,8 @@ function hashPtr(v: bigint): number {
   return h;
 }
 
-/** Formats `fmt` with up to 3 u64 arguments; a number is a negative errno. */
-export function formatPrintk(env: HelperEnv, fmt: string, args: bigint[]): string | number {
+/** Formats `fmt` with the u64 arguments given (as many conversions as arguments at most); a number is a negative errno. */
+export function formatPrintk(env: HelperEnv, fmt: string, args: bigint[], whole = false): string | number {
   let out = '';
   let argi = 0;
   for (let i = 0; i < fmt.length; i++) {
@@ -33,7 +41,7 @@ export function formatPrintk(env: HelperEnv, fmt: string, args: bigint[]): strin
     if (!isPrint(ch)) return -EINVAL;
     if (fmt[i] !== '%') { out += fmt[i]; continue; }
     if (fmt[i + 1] === '%') { out += '%'; i++; continue; }
-    if (argi >= MAX_ARGS) return -EINVAL;
+    if (argi >= args.length) return -EINVAL;
     i++;
     let flags = '';
     while ('0+- '.includes(fmt[i] ?? 'x') && i < fmt.length) flags += fmt[i++];
@@ -42,16 +50,41 @@ export function formatPrintk(env: HelperEnv, fmt: string, args: bigint[]): strin
     const arg = args[argi++]!;
     let s: string;
     let numeric = true;
-    if (fmt[i] === 'p') {
+    const endsArg = (c: string | undefined): boolean => c === undefined || /[\s!-/:-@[-`{-~]/.test(c);
+    if (fmt[i] === 'p' && (fmt[i + 1] === 'k' || fmt[i + 1] === 'u') && fmt[i + 2] === 's') {
+      // %pks / %pus: a kernel or user string
+      i += 2;
+      if (!endsArg(fmt[i + 1])) return -EINVAL;
+      const r = env.readCString(arg, 256);
+      s = typeof r === 'string' ? '' : r.text;
+      numeric = false;
+    } else if (fmt[i] === 'p') {
       const next = fmt[i + 1];
-      if (next === 'K' || next === 'x') i++;
-      else if (next !== undefined && /[a-zA-Z0-9]/.test(next)) return -EINVAL;
       const v = BigInt.asUintN(64, arg);
-      // %px prints the address. %p and %pK print the kernel's hashed id (siphash with a boot-time key:
-      // 32 bits, zero-padded to 16 digits; NULL prints as zeros); ours is a fixed FNV-1a hash of the value.
-      s = next === 'x' || v === 0n ? v.toString(16).padStart(16, '0') : hashPtr(v).toString(16).padStart(16, '0');
+      if ((next === 'i' || next === 'I') && (fmt[i + 2] === '4' || fmt[i + 2] === '6')) {
+        // %pi4 %pI4 %pi6 %pI6: the address is read through the pointer (zeros if it cannot be read)
+        const v6 = fmt[i + 2] === '6';
+        const r = env.read(v, v6 ? 16 : 4);
+        const b = typeof r === 'string' ? new Uint8Array(v6 ? 16 : 4) : r;
+        const h = (x: number, w: number) => x.toString(16).padStart(w, '0');
+        if (!v6) s = [...b].map((x) => (next === 'i' ? String(x).padStart(3, '0') : String(x))).join('.');
+        else if (next === 'i') s = [...b].map((x) => h(x, 2)).join('');
+        else s = Array.from({ length: 8 }, (_, k) => h((b[2 * k]! << 8) | b[2 * k + 1]!, 4)).join(':');
+        i += 2;
+      } else if (next === 's' || next === 'S' || next === 'B') {
+        // symbol_string for an address without a symbol: special_hex_number(value, sizeof(void *))
+        s = '0x' + v.toString(16).padStart(16, '0');
+        i++;
+      } else {
+        if (next === 'K' || next === 'x') i++;
+        else if (!endsArg(next)) return -EINVAL;
+        // %px prints the address. %p and %pK print the kernel's hashed id (siphash with a boot-time key:
+        // 32 bits, zero-padded to 16 digits; NULL prints as zeros); ours is a fixed FNV-1a hash of the value.
+        s = next === 'x' || v === 0n ? v.toString(16).padStart(16, '0') : hashPtr(v).toString(16).padStart(16, '0');
+      }
       numeric = false;
     } else if (fmt[i] === 's') {
+      if (!endsArg(fmt[i + 1])) return -EINVAL;
       const r = env.readCString(arg, 256);
       s = typeof r === 'string' ? '' : r.text;
       numeric = false;
@@ -80,7 +113,7 @@ export function formatPrintk(env: HelperEnv, fmt: string, args: bigint[]): strin
     }
     out += s;
   }
-  return out.length > MAX_OUT - 1 ? out.slice(0, MAX_OUT - 1) : out;
+  return !whole && out.length > MAX_OUT - 1 ? out.slice(0, MAX_OUT - 1) : out;
 }
 
 function traceprintk(env: HelperEnv, fmtPtr: bigint, fmtSize: bigint, a1: bigint, a2: bigint, a3: bigint): HelperResult {
@@ -91,10 +124,65 @@ function traceprintk(env: HelperEnv, fmtPtr: bigint, fmtSize: bigint, a1: bigint
   if (raw[size - 1] !== 0) return errno(EINVAL); // must be NUL-terminated within fmt_size
   let fmt = '';
   for (const b of raw) { if (b === 0) break; fmt += String.fromCharCode(b); }
-  const r = formatPrintk(env, fmt, [a1, a2, a3]);
+  const r = formatPrintk(env, fmt, [a1, a2, a3].slice(0, MAX_TRACE_PRINTK_ARGS));
   if (typeof r === 'number') return errno(-r);
   env.output({ kind: 'trace_printk', text: r });
   return BigInt(r.length);
 }
 
 registerHelper({ id: 6, name: 'trace_printk', call: traceprintk });
+
+/** The u64 argument array of trace_vprintk/snprintf: data_len a multiple of 8, at most 12 values. */
+function varArgs(env: HelperEnv, data: bigint, dataLen: bigint): bigint[] | { fault: string } | number {
+  const n = Number(BigInt.asUintN(32, dataLen));
+  if (dataLen > 0xffffffffn || n % 8 || n / 8 > MAX_VARARGS) return -EINVAL;
+  if (n === 0) return [];
+  const b = env.read(data, n);
+  if (typeof b === 'string') return { fault: `the argument array is not readable: ${b}` };
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return Array.from({ length: n / 8 }, (_, k) => dv.getBigUint64(8 * k, true));
+}
+
+registerHelper({
+  id: 177, name: 'trace_vprintk',
+  call(env, fmtPtr, fmtSize, data, dataLen): HelperResult {
+    const args = varArgs(env, data, dataLen);
+    if (typeof args === 'number') return errno(-args);
+    if (!Array.isArray(args)) return args;
+    const size = Number(BigInt.asUintN(32, fmtSize));
+    if (size === 0) return errno(EINVAL);
+    const raw = env.read(fmtPtr, size);
+    if (typeof raw === 'string') return { fault: `the format string is not readable: ${raw}` };
+    if (raw[size - 1] !== 0) return errno(EINVAL);
+    let fmt = '';
+    for (const b of raw) { if (b === 0) break; fmt += String.fromCharCode(b); }
+    const r = formatPrintk(env, fmt, args);
+    if (typeof r === 'number') return errno(-r);
+    env.output({ kind: 'trace_printk', text: r });
+    return BigInt(r.length);
+  },
+});
+
+registerHelper({
+  id: 165, name: 'snprintf',
+  // bpf_snprintf(str, str_size, fmt, data, data_len): the format is a constant string (the verifier checked
+  // it is NUL-terminated in a read-only map); bstr_printf truncates to str_size - 1 bytes and a NUL.
+  call(env, str, strSize, fmtPtr, data, dataLen): HelperResult {
+    const args = varArgs(env, data, dataLen);
+    if (typeof args === 'number') return errno(-args);
+    if (!Array.isArray(args)) return args;
+    const f = env.readCString(fmtPtr, 1 << 16);
+    if (typeof f === 'string') return { fault: `the format string is not readable: ${f}` };
+    const r = formatPrintk(env, f.text, args, true);
+    if (typeof r === 'number') return errno(-r);
+    const size = Number(BigInt.asUintN(32, strSize));
+    if (size > 0) {
+      const n = Math.min(r.length, size - 1);
+      const out = new Uint8Array(n + 1);
+      for (let k = 0; k < n; k++) out[k] = r.charCodeAt(k) & 0xff;
+      const w = env.write(str, out);
+      if (w !== true) return { fault: w };
+    }
+    return BigInt(r.length + 1);
+  },
+});

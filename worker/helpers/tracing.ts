@@ -3,12 +3,19 @@
 // read the memory an events file declares (the VM maps each blob as a readable region; any other address
 // fails with -EFAULT and a zeroed destination, as copy_from_kernel_nofault does); bpf_get_current_pid_tgid,
 // _uid_gid, _comm and _task report the task the event names (env.ctx.task, set by worker/events/run.ts;
-// defaults pid/tgid 1000, uid/gid 0, comm "bpfplay"). This file registers itself; worker/events/run.ts
-// imports it.
+// defaults pid/tgid 1000, uid/gid 0, comm "bpfplay"); bpf_get_current_task_btf gives the same task
+// pointer (the verifier types it as a BTF task_struct; bpfplay maps no task memory, so reading through it
+// fails like any other unmapped kernel address). bpf_perf_prog_read_value (perf_event programs) fills
+// struct bpf_perf_event_value {counter, enabled, running} from the simulated event: the counter stands at
+// the sample period (the sample fires when the counter reaches it), and the event has been enabled and
+// running since the simulated boot (the virtual clock); a size other than 24 is -EINVAL with the buffer
+// zeroed. This file registers itself; worker/events/run.ts imports it.
 
 import { errno, registerHelper, type HelperEnv, type HelperResult } from './types';
 
-const EFAULT = 14;
+const EFAULT = 14, EINVAL = 22;
+/** Offset of sample_period in struct bpf_perf_event_data (after the 168-byte pt_regs). */
+const PERF_SAMPLE_PERIOD_OFF = 168n;
 
 export interface TaskInfo { pid: number; tgid: number; uid: number; gid: number; comm: string; task: bigint }
 export const DEFAULT_TASK: TaskInfo = { pid: 1000, tgid: 1000, uid: 0, gid: 0, comm: 'bpfplay', task: 0xffff888007000000n };
@@ -64,6 +71,24 @@ registerHelper({
     const out = new Uint8Array(size);
     const comm = task(env).comm;
     for (let i = 0; i < Math.min(comm.length, 15, size - 1); i++) out[i] = comm.charCodeAt(i) & 0xff;
+    return write(env, buf, out) ?? 0n;
+  },
+});
+
+registerHelper({ id: 158, name: 'get_current_task_btf', call: (env) => task(env).task });
+
+registerHelper({
+  id: 55, name: 'perf_prog_read_value',
+  call(env, _ctx, buf, sizeArg): HelperResult {
+    const size = Number(sizeArg & 0xffffffffn);
+    if (size !== 24) return write(env, buf, new Uint8Array(size)) ?? errno(EINVAL);
+    const p = env.read(env.ctxAddr + PERF_SAMPLE_PERIOD_OFF, 8);
+    if (typeof p === 'string') return write(env, buf, new Uint8Array(size)) ?? errno(EINVAL);
+    const out = new Uint8Array(24);
+    const dv = new DataView(out.buffer);
+    dv.setBigUint64(0, new DataView(p.buffer, p.byteOffset, 8).getBigUint64(0, true), true);
+    dv.setBigUint64(8, env.nowNs(), true);
+    dv.setBigUint64(16, env.nowNs(), true);
     return write(env, buf, out) ?? 0n;
   },
 });
