@@ -9,6 +9,7 @@ import { defaultExperiment, DEFAULT_EXAMPLE_ID, diffFromDefaults, type Experimen
 import { encodePermalink } from '../permalink/codec';
 import { saveDraft } from '../permalink/drafts';
 import { createEventsSlice, type EventsSlice } from '../events/slice';
+import { createProgramsSlice, followPrograms, type ProgramsSlice } from '../components/programs-slice';
 
 export type NumFormat = 'hex' | 'dec' | 'signed';
 export type Theme = 'dark' | 'light';
@@ -110,7 +111,7 @@ export interface UiSlice {
   shareLink(): string;
 }
 
-export type Store = SourceSlice & BuildSlice & VerifySlice & RunSlice & PacketsSlice & MapsSlice & UiSlice & EventsSlice;
+export type Store = SourceSlice & BuildSlice & VerifySlice & RunSlice & PacketsSlice & MapsSlice & UiSlice & EventsSlice & ProgramsSlice;
 type Set = (partial: Partial<Store> | ((s: Store) => Partial<Store>)) => void;
 type Get = () => Store;
 
@@ -310,7 +311,7 @@ async function openPacket(set: Set, get: Get, packet: number, step: number): Pro
   newSession();
   const info = await call('recording the run', (e) => e.debugOpen(p), 8000);
   if (seq !== frameSeq) return;
-  set({ runError: info.error });
+  set({ runError: info.error, marks: info.marks ?? [] });
   const detail = await call('decoding the packet', (e) => e.packetDetail(p));
   if (seq !== frameSeq) return;
   const target = Math.max(info.firstStep, Math.min(step, info.total));
@@ -573,7 +574,11 @@ export const useStore = create<Store>()((set, get) => ({
   ...createMapsSlice(set, get),
   ...createUiSlice(set, get),
   ...createEventsSlice(set, get),
+  ...createProgramsSlice(set, get),
 }));
+
+// Several programs: the switcher follows the step shown into the program a tail call reached.
+useStore.subscribe((s, prev) => followPrograms(s, prev, useStore.setState));
 
 // A restarted worker has lost its session: replay the inputs.
 onEngineRestart(() => {
