@@ -102,3 +102,88 @@ export function runBatch(reqs: readonly RunRequest[], workDir: string): RunResul
     return { retval: null, error: o.error ?? JSON.stringify(o) };
   });
 }
+
+// ---- Per-program-type corpus support (worker/kdiff/pertype.test.ts): pinned maps, any batch command, map dumps ----
+
+/** `bpftool prog loadall OBJ PROGDIR pinmaps MAPDIR`: programs pinned as PROGDIR/<name>, maps as MAPDIR/<name>. */
+export function loadAllPinMaps(objPath: string, progDir: string, mapDir: string): LoadResult {
+  const r = spawnSync(bpftoolPath(), ['prog', 'loadall', objPath, progDir, 'pinmaps', mapDir], { encoding: 'utf8', timeout: 300_000 });
+  return { ok: r.status === 0, log: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+}
+
+export type BatchOutput = { ok: true; output: unknown } | { ok: false; error: string };
+
+/**
+ * Runs bpftool commands (one per line, without the leading `bpftool`) through one `bpftool -j batch file`
+ * process, on CPU `cpu` (taskset) when given so per-CPU map slots and bpf_get_smp_processor_id() are
+ * predictable. bpftool stops at the first failing command: that one reports its error and the later ones
+ * get `{ok: false, error: 'not run'}`; callers re-run the remainder if they need to.
+ */
+export function runBatchCommands(cmds: readonly string[], workDir: string, opts: { cpu?: number } = {}): BatchOutput[] {
+  const batch = path.join(workDir, `batch-${Math.random().toString(36).slice(2, 8)}.txt`);
+  writeFileSync(batch, cmds.join('\n') + '\n');
+  const argv = [bpftoolPath(), '-j', 'batch', 'file', batch];
+  const r = opts.cpu === undefined
+    ? spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 600_000, maxBuffer: 512 << 20 })
+    : spawnSync('taskset', ['-c', String(opts.cpu), ...argv], { encoding: 'utf8', timeout: 600_000, maxBuffer: 512 << 20 });
+  let arr: { output?: unknown }[] = [];
+  try {
+    const parsed: unknown = JSON.parse(r.stdout || '[]');
+    if (Array.isArray(parsed)) arr = parsed as typeof arr;
+  } catch {
+    arr = [];
+  }
+  const tail = (r.stderr ?? '').split('\n').filter(Boolean).slice(-3).join(' ');
+  return cmds.map((_, i) => {
+    if (i >= arr.length) return { ok: false, error: arr.length === 0 && i === 0 ? `bpftool gave no output: ${tail}` : 'not run' };
+    const o = arr[i]!.output;
+    if (o === null || o === undefined) return { ok: false, error: `no output (bpftool: ${tail})` };
+    if (typeof o === 'object' && !Array.isArray(o) && 'error' in o) return { ok: false, error: String((o as { error: unknown }).error) };
+    return { ok: true, output: o };
+  });
+}
+
+/** A map entry as hex bytes. */
+export interface HexEntry {
+  key: string;
+  value: string;
+}
+
+const hexBytes = (xs: unknown): string => (Array.isArray(xs) ? xs.map((x) => String(x).replace(/^0x/, '').padStart(2, '0')).join('') : '');
+
+/**
+ * `bpftool -j map dump` output -> entries with hex key and value, sorted by key. Per-CPU maps come back
+ * with one value per CPU; they are concatenated in CPU order, each padded with zeros to a multiple of 8
+ * bytes: the layout the bpf() syscall uses for per-CPU values (and bpfplay's maps report).
+ */
+export function dumpEntries(output: unknown): HexEntry[] {
+  if (!Array.isArray(output)) return [];
+  const out: HexEntry[] = [];
+  for (const e of output as { key?: unknown; value?: unknown; values?: { cpu: number; value: unknown }[] }[]) {
+    let value: string;
+    if (Array.isArray(e.values)) {
+      value = [...e.values].sort((a, b) => a.cpu - b.cpu).map((v) => {
+        const h = hexBytes(v.value);
+        const padded = Math.ceil(h.length / 16) * 16;
+        return h.padEnd(padded, '0');
+      }).join('');
+    } else value = hexBytes(e.value);
+    out.push({ key: hexBytes(e.key), value });
+  }
+  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** The number of possible CPUs (/sys/devices/system/cpu/possible), which sizes per-CPU map values. */
+export function possibleCpus(): number {
+  try {
+    const s = readFileSync('/sys/devices/system/cpu/possible', 'utf8').trim();
+    let n = 0;
+    for (const part of s.split(',')) {
+      const [a, b] = part.split('-').map(Number);
+      n += b === undefined ? 1 : b - a! + 1;
+    }
+    return n || os.cpus().length;
+  } catch {
+    return os.cpus().length;
+  }
+}

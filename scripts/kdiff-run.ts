@@ -12,7 +12,7 @@ import path from 'node:path';
 import { defaultSection, writeElfObject } from '../worker/elf/write';
 import { generateCases, type Flavour, type KdiffCase } from '../worker/kdiff/gen';
 import { runCaseInVm } from '../worker/kdiff/vmrun';
-import { ensureBpffs, loadAll, makeDir, pinPath, runBatch, unpin } from './kdiff-bpftool';
+import { dumpEntries, ensureBpffs, loadAll, loadAllPinMaps, makeDir, pinPath, runBatch, runBatchCommands, unpin, type HexEntry } from './kdiff-bpftool';
 
 export interface Outcome {
   retval: number | null;
@@ -220,3 +220,145 @@ function main(): void {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) main();
+
+// ---- Per-program-type corpus (worker/kdiff/pertype.test.ts): objects with pinned maps, packet lists, map dumps ----
+
+/** One object of the per-type corpus for the kernel: its programs (by function name) and the maps to read back. */
+export interface CorpusObject {
+  /** Path of the ELF object (its basename names global-data maps). */
+  objPath: string;
+  programs: { name: string; packets: Uint8Array[]; ctxIn?: Uint8Array }[];
+  /** Pin names of the maps to read after every run; queue/stack maps are drained with `map pop` (maxEntries pops). */
+  maps: { pin: string; pop?: number }[];
+}
+
+export interface CorpusObjectRun {
+  /** bpftool's log when the object did not load (then nothing ran). */
+  loadError?: string;
+  /** Per program name: one outcome per packet, in order. */
+  runs: Map<string, { retval: number | null; dataOut: string | null; ctxOut: string | null; error?: string }[]>;
+  /** Per pin name: entries (sorted by key; queue/stack in pop order), or an error text. */
+  maps: Map<string, HexEntry[] | string>;
+}
+
+/**
+ * Loads every object with `bpftool prog loadall OBJ DIR pinmaps MAPDIR`, runs every program on its packets in
+ * order (maps persisting, as `cli run` does for a packet list) through `bpftool -j batch` pinned to CPU 0,
+ * then dumps the maps (`map dump pinned`, or `map pop` for queue/stack). Never leaves pins behind.
+ */
+export function runCorpusInKernel(objects: readonly CorpusObject[], cpu = 0): { results: CorpusObjectRun[]; loadMs: number; runMs: number } {
+  const results: CorpusObjectRun[] = objects.map(() => ({ runs: new Map(), maps: new Map() }));
+  const err = ensureBpffs();
+  if (err) {
+    results.forEach((r) => (r.loadError = err));
+    return { results, loadMs: 0, runMs: 0 };
+  }
+  const work = mkdtempSync(path.join(os.tmpdir(), 'bpfplay-pertype-'));
+  const root = pinPath('pertype');
+  let loadMs = 0;
+  let runMs = 0;
+  try {
+    makeDir(root);
+    const t0 = Date.now();
+    const dirs = objects.map((o, i) => {
+      const progDir = path.join(root, `p${i}`);
+      const mapDir = path.join(root, `m${i}`);
+      const r = loadAllPinMaps(o.objPath, progDir, mapDir);
+      if (!r.ok) results[i]!.loadError = r.log.split('\n').filter((l) => !l.startsWith('libbpf: loaded kernel BTF')).slice(-30).join('\n');
+      return { progDir, mapDir };
+    });
+    loadMs = Date.now() - t0;
+    const t1 = Date.now();
+    // Program runs: one command per packet; a failing command stops bpftool's batch, so re-run the rest.
+    type Job = { obj: number; prog: string; k: number; cmd: string; out: string; ctxOut?: string };
+    const jobs: Job[] = [];
+    let f = 0;
+    objects.forEach((o, oi) => {
+      if (results[oi]!.loadError) return;
+      for (const p of o.programs) {
+        results[oi]!.runs.set(p.name, []);
+        let ctxFile: string | undefined;
+        if (p.ctxIn) writeFileSync((ctxFile = path.join(work, `c${f++}`)), p.ctxIn);
+        p.packets.forEach((pkt, k) => {
+          const din = path.join(work, `d${f++}`);
+          writeFileSync(din, pkt);
+          const out = path.join(work, `o${f++}`);
+          const ctxOut = ctxFile ? path.join(work, `x${f++}`) : undefined;
+          const cmd = `prog run pinned ${path.join(dirs[oi]!.progDir, p.name)} data_in ${din} data_out ${out} data_size_out 65536${ctxFile ? ` ctx_in ${ctxFile} ctx_out ${ctxOut}` : ''}`;
+          jobs.push({ obj: oi, prog: p.name, k, cmd, out, ctxOut });
+        });
+      }
+    });
+    const read = (file: string | undefined): string | null => (file && existsSync(file) ? readFileSync(file).toString('hex') : null);
+    for (let start = 0; start < jobs.length; ) {
+      const res = runBatchCommands(jobs.slice(start).map((j) => j.cmd), work, { cpu });
+      let i = 0;
+      for (; i < res.length; i++) {
+        const j = jobs[start + i]!;
+        const r = res[i]!;
+        const list = results[j.obj]!.runs.get(j.prog)!;
+        if (!r.ok) {
+          if (r.error === 'not run') break;
+          list[j.k] = { retval: null, dataOut: null, ctxOut: null, error: r.error };
+          continue;
+        }
+        const retval = (r.output as { retval?: number }).retval;
+        list[j.k] = { retval: typeof retval === 'number' ? retval >>> 0 : null, dataOut: read(j.out), ctxOut: read(j.ctxOut) };
+      }
+      start += Math.max(1, i);
+    }
+    // Map read-back.
+    const dumps: { obj: number; pin: string; cmd: string }[] = [];
+    const pops: { obj: number; pin: string; n: number }[] = [];
+    objects.forEach((o, oi) => {
+      if (results[oi]!.loadError) return;
+      for (const m of o.maps) {
+        const p = path.join(dirs[oi]!.mapDir, m.pin);
+        if (!existsSync(p)) results[oi]!.maps.set(m.pin, `no pinned map ${m.pin}`);
+        else if (m.pop) pops.push({ obj: oi, pin: m.pin, n: m.pop });
+        else dumps.push({ obj: oi, pin: m.pin, cmd: `map dump pinned ${p}` });
+      }
+    });
+    for (let start = 0; start < dumps.length; ) {
+      const res = runBatchCommands(dumps.slice(start).map((d) => d.cmd), work);
+      let i = 0;
+      for (; i < res.length; i++) {
+        const r = res[i]!;
+        if (!r.ok && r.error === 'not run') break;
+        const d = dumps[start + i]!;
+        results[d.obj]!.maps.set(d.pin, r.ok ? dumpEntries(r.output) : `map dump failed: ${r.error}`);
+      }
+      start += Math.max(1, i);
+    }
+    for (const q of pops) {
+      // Pops until the first failure (the map is empty then): each pop is one entry, in pop order.
+      const p = path.join(dirs[q.obj]!.mapDir, q.pin);
+      const res = runBatchCommands(Array.from({ length: q.n + 1 }, () => `map pop pinned ${p}`), work);
+      const entries: HexEntry[] = [];
+      for (const r of res) {
+        if (!r.ok) break;
+        entries.push(...dumpEntries([r.output]));
+      }
+      results[q.obj]!.maps.set(q.pin, entries);
+    }
+    runMs = Date.now() - t1;
+  } finally {
+    unpin(root);
+    rmSync(work, { recursive: true, force: true });
+  }
+  return { results, loadMs, runMs };
+}
+
+/** The include directories clang-19 needs for BPF C (Debian keeps <asm/types.h> under the multiarch directory). */
+export function bpfIncludeFlags(): string[] {
+  const r = spawnSync('gcc', ['-dumpmachine'], { encoding: 'utf8' });
+  const multiarch = r.status === 0 ? r.stdout.trim() : 'x86_64-linux-gnu';
+  return [`-I/usr/include/${multiarch}`];
+}
+
+/** Compiles BPF C with clang-19 (`-target bpf -O2 -g`); returns '' or the compiler's error text. */
+export function compileBpfC(src: string, out: string, defines: readonly string[] = [], clang = 'clang-19'): string {
+  const r = spawnSync(clang, ['-target', 'bpf', '-O2', '-g', ...bpfIncludeFlags(), ...defines.map((d) => `-D${d}`), '-c', src, '-o', out], { encoding: 'utf8', timeout: 120_000 });
+  if (r.error) return `${clang}: ${r.error.message}`;
+  return r.status === 0 ? '' : `${r.stdout ?? ''}${r.stderr ?? ''}`;
+}

@@ -15,7 +15,7 @@ import { parseEventsFile } from '../events/format';
 import { runEvents } from '../events/run';
 import { readCapture } from '../packets/pcap';
 import { createMaps, vmEnvFor } from '../progtypes/run';
-import { enterPercpuRun } from '../maps/percpu';
+import { enterPercpuRun, PERCPU } from '../maps/percpu';
 import { PROG_TYPE_NAMES, type ProgTypeName } from '../progtypes/table';
 import { finishTestRun, prepareTestRun, TEST_RUN_TYPES, type TestRunType } from '../progtypes/testrun';
 import { createRunner } from '../vm/index';
@@ -98,7 +98,8 @@ export function runClassic(c: ClassicProgram, inp: RunInputs): { results: RunRes
   return { results };
 }
 
-function mapsJson(program: Program, maps: MapImpl[]): Record<string, { key: string; value: string }[]> {
+/** The `maps` object of `run --json`: every map of the program, entries sorted by key (hex bytes). */
+export function mapsJson(program: Program, maps: MapImpl[]): Record<string, { key: string; value: string }[]> {
   const out: Record<string, { key: string; value: string }[]> = {};
   maps.forEach((m, i) => {
     const name = program.maps[i]?.name ?? `map${i}`;
@@ -134,7 +135,7 @@ function readPackets(args: ParsedArgs, io: Io): Uint8Array[] | { usage: string }
 export const runCmd: Command = {
   summary: 'run a program with BPF_PROG_TEST_RUN semantics',
   spec: {
-    value: ['--syntax', '--section', '--type', '--data', '--pcap', '--ctx', '--repeat', '--max-insns', '--events'],
+    value: ['--syntax', '--section', '--type', '--data', '--pcap', '--ctx', '--repeat', '--max-insns', '--events', '--cpus'],
     bool: ['--json', '--classic-bytes'],
     repeat: ['--data'],
   },
@@ -151,6 +152,8 @@ export const runCmd: Command = {
     if (typeof repeat === 'object') return usageError(io, repeat.error, json);
     const budget = intFlag(args, '--max-insns', 1, 1_000_000_000);
     if (typeof budget === 'object') return usageError(io, budget.error, json);
+    const cpus = intFlag(args, '--cpus', 1, 1024);
+    if (typeof cpus === 'object') return usageError(io, cpus.error, json);
     let ctxIn: Uint8Array | undefined;
     const ctxHex = flag(args, '--ctx');
     if (ctxHex !== undefined) {
@@ -173,7 +176,15 @@ export const runCmd: Command = {
       if ('diagnostics' in r) return reportDiagnostics(io, r.diagnostics, json);
       results = r.results;
     } else {
-      const r = runEbpf(l.program, type as ProgTypeName as TestRunType, inputs);
+      // --cpus N: per-CPU maps hold N values per element (the machine's possible CPUs, as the kernel sizes them).
+      const savedCpus = PERCPU.nrCpus;
+      if (cpus !== undefined) PERCPU.nrCpus = cpus;
+      let r: ReturnType<typeof runEbpf>;
+      try {
+        r = runEbpf(l.program, type as ProgTypeName as TestRunType, inputs);
+      } finally {
+        PERCPU.nrCpus = savedCpus;
+      }
       if ('diagnostics' in r) return reportDiagnostics(io, r.diagnostics, json);
       results = r.results;
       maps = mapsJson(l.program, r.maps);
