@@ -1,5 +1,5 @@
 // Records the running kernel's verdicts for programs loaded by an UNPRIVILEGED user into
-// testdata/verifier/kernel-unpriv.jsonl (the same record shape as kernel.jsonl: id, type, accepted, insn,
+// testdata/verifier/unpriv-kernel.jsonl (the same record shape as kernel.jsonl: id, type, accepted, insn,
 // message, block, processed, kernel release). Programs: the socket_filter and cgroup_skb programs of the
 // verifier corpus (scripts/record-verifier-goldens.corpus.ts) plus unprivCorpus() below, generated to hit
 // the rules kernel/bpf/verifier.c applies only without CAP_BPF/CAP_PERFMON (pointer leaks, pointer
@@ -24,7 +24,7 @@ import { which } from '../worker/testing/kernel';
 import { HELPERS_BY_TYPE } from '../worker/progtypes/helpers.generated';
 
 const root = path.resolve(import.meta.dirname, '..');
-export const UNPRIV_GOLDENS = path.join(root, 'testdata/verifier/kernel-unpriv.jsonl');
+export const UNPRIV_GOLDENS = path.join(root, 'testdata/verifier/unpriv-kernel.jsonl');
 
 /** Program types an unprivileged user may load (bpf_prog_load: everything else needs CAP_BPF). */
 export const UNPRIV_TYPES = ['socket_filter', 'cgroup_skb'] as const;
@@ -45,11 +45,12 @@ type R = () => number;
 const pick = <T>(r: R, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const int = (r: R, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 
-const MAPS = '.map m hash key=4 value=16 entries=16\n.map arr array key=4 value=48 entries=4\n';
+// `one` has a single entry: direct value access (map_value(...) ll) needs max_entries 1 (array_map_direct_value_addr).
+const MAPS = '.map m hash key=4 value=16 entries=16\n.map arr array key=4 value=48 entries=4\n.map one array key=4 value=48 entries=1\n';
 /** r7 = a checked pointer to arr's value 0; r6 = ctx. */
 const LOOKUP = '  r6 = r1\n  *(u32 *)(r10 - 4) = 0\n  r2 = r10\n  r2 += -4\n  r1 = arr ll\n  call 1\n  if r0 == 0 goto out\n  r7 = r0\n  r1 = r6\n';
 /** Instruction text that leaves a pointer of some kind in rN (r1 = ctx, r7 = map value when `withMap`). */
-const PTRS = (n: number): string[] => [`r${n} = r1`, `r${n} = r10`, `r${n} = r10\n  r${n} += -16`, `r${n} = m ll`, `r${n} = r7`, `r${n} = map_value(arr, 8) ll`];
+const PTRS = (n: number): string[] => [`r${n} = r1`, `r${n} = r10`, `r${n} = r10\n  r${n} += -16`, `r${n} = m ll`, `r${n} = r7`, `r${n} = map_value(one, 8) ll`];
 /** Scalars that are not constants: skb->len (off 0), mark (8), or a bounded mix. */
 const SCALARS = (n: number): string[] => [
   `r${n} = *(u32 *)(r1 + 0)`, `r${n} = *(u32 *)(r1 + 8)\n  r${n} &= 7`, `r${n} = *(u32 *)(r1 + 0)\n  r${n} &= 15`,
@@ -105,7 +106,7 @@ const GENS: Record<string, Gen> = {
   // sanitize_ptr_alu across paths: the same instruction adds scalars to pointers with different limits.
   paths: (r) => {
     const a = pick(r, ['r7', 'r10\n  r2 += -32']);
-    const b = pick(r, ['r7\n  r2 += 8', 'r7\n  r2 += 16', 'r10\n  r2 += -16', 'r1', 'map_value(arr, 0) ll', 'r7']);
+    const b = pick(r, ['r7\n  r2 += 8', 'r7\n  r2 += 16', 'r10\n  r2 += -16', 'r1', 'map_value(one, 0) ll', 'r7', 'map_value(arr, 0) ll']);
     return wrap('socket_filter', `  r8 = *(u32 *)(r1 + 0)\n  r8 &= ${pick(r, [7, 15, 3])}\n  r9 = *(u32 *)(r1 + 8)\n  r2 = ${a}\n  if r9 ${pick(r, ['==', '>'])} ${pick(r, [0, 1])} goto l1\n  r2 = ${b}\nl1:\n  r2 ${pick(r, ['+=', '-='])} r8\n  ${pick(r, ['r0 = *(u8 *)(r2 + 0)', 'r0 = 0', '*(u8 *)(r2 + 0) = 1'])}`, true);
   },
   // Stack: uninitialised reads (direct, partial, through helpers), variable offsets, mixed spills.
@@ -140,12 +141,6 @@ const GENS: Record<string, Gen> = {
     '  r0 = 0\n  goto +1\n  exit\n  goto -2\n',
     `  r0 = 0\n  if r0 == 0 goto +1\n  goto -${int(r, 2, 3)}\n  exit\n`,
   ])],
-  helper: (r) => {
-    const type = pick(r, UNPRIV_TYPES);
-    const ids = HELPERS_BY_TYPE[type]?.allowed ?? [];
-    const id = pick(r, ids);
-    return [type, `  r6 = r1\n  r1 = 0\n  r2 = 0\n  r3 = 0\n  r4 = 0\n  r5 = 0\n  call ${id}\n  r0 = 0\n  exit\n`];
-  },
   ldabs: (r) => ['socket_filter', `  r6 = r1\n  ${pick(r, ['r7 = 2', 'r7 = *(u32 *)(r1 + 0)', 'r7 = r10'])}\n  r0 = *(u${pick(r, [8, 16, 32])} *)skb[${pick(r, ['', 'r7 + '])}${pick(r, [0, 12, 14, 23, -1])}]\n  ${pick(r, ['r0 = 0', 'r0 &= 1', 'exit'])}\n  exit\n`.replace('+ -1', '- 1')],
   // Branches the verifier knows the outcome of, with a fault on the dead side (speculative paths).
   dead: (r) => {
@@ -172,7 +167,7 @@ export function unprivCorpus(seed = 17, perFamily = 40): { id: string; type: str
   const out: { id: string; type: string; source: string }[] = [];
   const seen = new Set<string>();
   for (const [name, g] of Object.entries(GENS)) {
-    const n = name === 'helper' ? 120 : name === 'ptralu' || name === 'ptrderef' ? perFamily * 2 : perFamily;
+    const n = name === 'ptralu' || name === 'ptrderef' ? perFamily * 2 : perFamily;
     let k = 0;
     for (let tries = 0; tries < n * 4 && k < n; tries++) {
       const [type, source] = g(r);
@@ -180,6 +175,13 @@ export function unprivCorpus(seed = 17, perFamily = 40): { id: string; type: str
       if (seen.has(key)) continue;
       seen.add(key);
       out.push({ id: `unp-${name}-${k++}`, type, source });
+    }
+  }
+  // Every helper the privileged loader may call from these types, called once: which ones does
+  // bpf_base_func_proto / sk_filter_func_proto / cg_skb_func_proto still give without CAP_BPF/CAP_PERFMON?
+  for (const type of UNPRIV_TYPES) {
+    for (const id of HELPERS_BY_TYPE[type]?.allowed ?? []) {
+      out.push({ id: `unp-helper-${type}-${id}`, type, source: `  r6 = r1\n  r1 = 0\n  r2 = 0\n  r3 = 0\n  r4 = 0\n  r5 = 0\n  call ${id}\n  r0 = 0\n  exit\n` });
     }
   }
   return out;

@@ -1,6 +1,6 @@
 // Kernel-differential agreement in UNPRIVILEGED mode: bpfplay's verify(..., { unpriv: true }) against the
 // verdicts Linux 6.18 gave when the same programs were loaded by nobody without capabilities
-// (testdata/verifier/kernel-unpriv.jsonl, recorded by scripts/record-unpriv-goldens.ts through
+// (testdata/verifier/unpriv-kernel.jsonl, recorded by scripts/record-unpriv-goldens.ts through
 // scripts/unpriv-load.c). Writes testdata/verifier/report-unpriv.txt listing every disagreement with a
 // reason, and asserts verdict agreement >= 98% and same instruction + message >= 90% of the rejects.
 import { describe, expect, it } from 'vitest';
