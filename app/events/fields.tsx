@@ -11,7 +11,7 @@ export function NumField(props: { label: string; sub?: string; value: Json | und
   return (
     <label className="evf" htmlFor={id}>
       <span className="evf-l">{props.label}{props.sub ? <span className="dim"> {props.sub}</span> : null}</span>
-      <input id={id} className="mono" value={text} placeholder={props.placeholder} spellCheck={false} aria-label={props.aria} aria-invalid={bad || undefined}
+      <input id={id} className="mono" value={text} placeholder={props.placeholder} spellCheck={false} aria-label={props.aria || props.label || undefined} aria-invalid={bad || undefined}
         aria-describedby={bad ? `${id}-e` : undefined} onChange={(e) => props.onChange(e.target.value === '' ? undefined : numValue(e.target.value))} />
       {bad ? <span id={`${id}-e`} className="evf-bad">not a number (decimal, 0x… hex, or negative)</span> : null}
     </label>
@@ -24,23 +24,23 @@ export function TextField(props: { label: string; sub?: string; value: string; o
     <label className="evf" htmlFor={id}>
       <span className="evf-l">{props.label}{props.sub ? <span className="dim"> {props.sub}</span> : null}</span>
       {props.area ? (
-        <textarea id={id} className="mono" rows={3} value={props.value} placeholder={props.placeholder} spellCheck={false} aria-label={props.aria} onChange={(e) => props.onChange(e.target.value)} />
+        <textarea id={id} className="mono" rows={3} value={props.value} placeholder={props.placeholder} spellCheck={false} aria-label={props.aria || props.label || undefined} onChange={(e) => props.onChange(e.target.value)} />
       ) : (
-        <input id={id} className="mono" value={props.value} placeholder={props.placeholder} spellCheck={false} aria-label={props.aria} onChange={(e) => props.onChange(e.target.value)} />
+        <input id={id} className="mono" value={props.value} placeholder={props.placeholder} spellCheck={false} aria-label={props.aria || props.label || undefined} onChange={(e) => props.onChange(e.target.value)} />
       )}
     </label>
   );
 }
 
 /** A select of named values; a stored value that is not one of the names is kept as an extra option. */
-export function NameSelect(props: { label: string; value: Json | undefined; options: { name: string; value: number | string; title?: string }[]; onChange: (v: string) => void; fallback?: string }) {
+export function NameSelect(props: { label: string; aria?: string; value: Json | undefined; options: { name: string; value: number | string; title?: string }[]; onChange: (v: string) => void; fallback?: string }) {
   const id = useId();
   const cur = props.value === undefined ? props.fallback ?? '' : fieldText(props.value);
   const known = props.options.some((o) => o.name === cur);
   return (
     <label className="evf" htmlFor={id}>
       <span className="evf-l">{props.label}</span>
-      <select id={id} value={cur} onChange={(e) => props.onChange(e.target.value)}>
+      <select id={id} aria-label={props.aria ?? props.label} value={cur} onChange={(e) => props.onChange(e.target.value)}>
         {!known ? <option value={cur}>{cur || '(not set)'}</option> : null}
         {props.options.map((o) => (
           <option key={o.name} value={o.name} title={o.title}>{o.name}{o.value !== o.name ? ` (${o.value})` : ''}</option>

@@ -135,7 +135,7 @@ function SocketFields({ sock, onChange, cat, tcp, name }: { sock: Json | undefin
   const d = cat?.socketDefaults ?? {};
   return (
     <Group title={name}>
-      <NameSelect label="family" value={s.family} fallback={String(d.family ?? 'inet')} options={[{ name: 'inet', value: 'inet', title: 'AF_INET' }, { name: 'inet6', value: 'inet6', title: 'AF_INET6' }]} onChange={(v) => put('family', v)} />
+      <NameSelect label="family" aria={`${name} family`} value={s.family} fallback={String(d.family ?? 'inet')} options={[{ name: 'inet', value: 'inet', title: 'AF_INET' }, { name: 'inet6', value: 'inet6', title: 'AF_INET6' }]} onChange={(v) => put('family', v)} />
       {SOCKET_FIELDS.map((f) =>
         f.num ? (
           <NumField key={f.key} label={f.label} aria={`${name} ${f.label}`} value={s[f.key]} placeholder={String(d[f.key] ?? '')} onChange={(v) => put(f.key, v)} />

@@ -1,0 +1,181 @@
+// Journeys: the event editors and the context-structure view. For kprobe, tracepoint, sock_ops,
+// cgroup_sock and sk_skb: open the type's example, change an event through its form (never the JSON),
+// apply, and see the run change; edit a field in the context view and see the program's result change;
+// an invalid value shows the engine's located error and keeps what was typed.
+import type { Page } from '@playwright/test';
+import { expect, openApp, reg, shot, test } from './fixtures';
+
+const packets = (page: Page) => page.getByRole('region', { name: 'Packets' });
+const editor = (page: Page) => page.getByRole('region', { name: 'Events editor' });
+const ctx = (page: Page) => page.getByRole('region', { name: 'Context' });
+const row = (page: Page, i: number) => page.getByTestId(`packet-${i}`);
+
+async function openEditor(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Edit events…' }).click();
+  await expect(editor(page)).toBeVisible();
+}
+
+async function apply(page: Page): Promise<void> {
+  await editor(page).getByRole('button', { name: 'Apply' }).click();
+  await expect(editor(page).getByRole('status')).toHaveText('');
+}
+
+test('kprobe: an argument edited by name reaches the register the program reads', async ({ page }) => {
+  await openApp(page, './#example/kprobe-count-opens');
+  await expect(row(page, 0)).toContainText('kprobe do_sys_openat2');
+  await openEditor(page);
+  await expect(editor(page).getByRole('list', { name: 'Event list' }).getByRole('listitem')).toHaveCount(4);
+  await expect(editor(page)).toContainText('int do_sys_openat2(int dfd, const char *filename, struct open_how *how)');
+  const dfd = editor(page).getByLabel('Argument dfd (rdi)');
+  await expect(dfd).toHaveValue('-100');
+  await dfd.fill('42');
+  await expect(editor(page).getByRole('status')).toHaveText('changed — Apply to run');
+  await apply(page);
+  // the program copies pt_regs->di into r7 at its second instruction
+  await row(page, 0).click();
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect.poll(() => reg(page, 'r7')).toContain('0x2a');
+  await expect(ctx(page).getByLabel('ctx rdi')).toHaveValue('0x2a');
+  // a kretprobe: the return value goes to rax
+  await editor(page).getByRole('button', { name: 'kprobe vfs_read' }).click();
+  await editor(page).getByRole('checkbox', { name: /kretprobe/ }).check();
+  await editor(page).getByLabel('Return value (rax)').fill('-14');
+  await apply(page);
+  await expect(row(page, 1)).toContainText('kretprobe vfs_read');
+  await shot(page, 'events-kprobe');
+
+  // an invalid argument: the form marks it, the engine names it, and the text stays
+  await editor(page).getByRole('button', { name: /^1 kprobe do_sys_openat2/ }).click();
+  await dfd.fill('12x');
+  await expect(editor(page)).toContainText('not a number');
+  await apply(page);
+  await expect(editor(page).getByRole('alert')).toContainText('events[0].args[0]: must be an integer');
+  await expect(dfd).toHaveValue('12x');
+  // the JSON view holds the same text
+  await editor(page).getByRole('button', { name: 'Edit as JSON' }).click();
+  await expect(editor(page).getByLabel('Events (JSON)')).toHaveValue(/"12x"/);
+});
+
+test('tracepoint: a format field edited in the form changes what the program counts', async ({ page }) => {
+  await openApp(page, './#example/tracepoint-openat-flags');
+  await expect(row(page, 0)).toContainText('syscalls/sys_enter_openat');
+  const insns = async () => (await row(page, 0).locator('.c-insns').textContent()) ?? '';
+  await expect.poll(insns).not.toBe('');
+  const before = await insns();
+  await openEditor(page);
+  const table = editor(page).getByRole('table', { name: 'Fields of syscalls/sys_enter_openat' });
+  await expect(table).toContainText('filename');
+  await expect(table).toContainText('const char *');
+  await table.getByLabel('Field flags').fill('0x40'); // O_CREAT
+  await apply(page);
+  // the O_CREAT path runs the map update: more instructions for the same event
+  await expect.poll(insns).not.toBe(before);
+  await row(page, 0).click();
+  await expect(ctx(page).getByLabel('ctx flags')).toHaveValue('0x40');
+  // switching the tracepoint gives a form for its own format
+  await editor(page).getByLabel('Tracepoint').selectOption('sched/sched_switch');
+  await expect(editor(page).getByRole('table', { name: 'Fields of sched/sched_switch' })).toContainText('prev_comm');
+  await editor(page).getByLabel('Field prev_comm').fill('nginx');
+  await apply(page);
+  await expect(row(page, 0)).toContainText('sched/sched_switch');
+  await row(page, 0).click();
+  await expect(ctx(page).getByLabel('ctx prev_comm')).toHaveValue('nginx');
+  await shot(page, 'events-tracepoint');
+});
+
+test('sock_ops: a callback composed in the form, its reply shown as a context write', async ({ page }) => {
+  await openApp(page, './#example/sockops-timeout');
+  await expect(row(page, 0)).toContainText('active-connect');
+  await openEditor(page);
+  await editor(page).getByLabel('Event', { exact: true }).selectOption('callback');
+  await editor(page).getByLabel('Operation').selectOption('BPF_SOCK_OPS_TIMEOUT_INIT');
+  await editor(page).getByLabel('TCP state').selectOption('SYN_SENT');
+  await apply(page);
+  await expect(packets(page).locator('[data-testid^="packet-"]')).toHaveCount(1);
+  await row(page, 0).click();
+  // the program answers TIMEOUT_INIT with reply (args[0]) = 10 jiffies
+  await expect(ctx(page).getByRole('row', { name: /^args\[0\]/ })).toContainText('0xa');
+  await expect(ctx(page)).toContainText('the program wrote args[0]');
+  await expect(ctx(page).getByLabel('ctx state')).toHaveValue('0x2');
+  // another callback: RWND_INIT is answered with 40 packets
+  await editor(page).getByRole('button', { name: 'Duplicate event 1' }).click();
+  await editor(page).getByLabel('Operation').selectOption('BPF_SOCK_OPS_RWND_INIT');
+  await editor(page).getByRole('button', { name: 'Move event 2 up' }).click();
+  await apply(page);
+  await expect(packets(page).locator('[data-testid^="packet-"]')).toHaveCount(2);
+  await row(page, 0).click();
+  await expect(ctx(page).getByRole('row', { name: /^args\[0\]/ })).toContainText('0x28');
+  await shot(page, 'events-sockops');
+});
+
+test('cgroup_sock: socket() by name in the form, and a context field edited in the context view', async ({ page }) => {
+  await openApp(page, './#example/cgroup-sock-no-raw');
+  await expect(row(page, 0)).toContainText('socket(2, 1, 6)');
+  const verdict = async (i: number) => (await row(page, i).locator('.c-verdict').getAttribute('class')) ?? '';
+  await expect.poll(() => verdict(0)).toContain('v-pass');
+  await openEditor(page);
+  await editor(page).getByLabel('Socket type').selectOption('SOCK_RAW');
+  await editor(page).getByLabel('Protocol').selectOption('IPPROTO_ICMP');
+  await apply(page);
+  await expect(row(page, 0)).toContainText('socket(2, 3, 1)');
+  await expect.poll(() => verdict(0)).toContain('v-drop');
+  // list operations: duplicate, reorder, delete
+  await editor(page).getByRole('button', { name: 'Duplicate event 2' }).click();
+  await editor(page).getByRole('button', { name: 'Move event 3 down' }).click();
+  await editor(page).getByRole('button', { name: 'Delete event 1' }).click();
+  await apply(page);
+  await expect(packets(page).locator('[data-testid^="packet-"]')).toHaveCount(4);
+  await expect(row(page, 0)).toContainText('socket(2, 2, 17)');
+  await editor(page).getByRole('button', { name: 'Close' }).click();
+  await expect(editor(page)).toHaveCount(0);
+
+  // the context view: bpf_sock with its access rights; editing type makes the program refuse the socket
+  await row(page, 0).click();
+  await expect(ctx(page)).toContainText('struct bpf_sock');
+  await expect(ctx(page).getByRole('row', { name: /^mark/ }).getByLabel('writable')).toBeVisible();
+  await expect(ctx(page).getByRole('row', { name: /^type/ }).getByLabel('not writable')).toBeVisible();
+  await expect.poll(() => verdict(0)).toContain('v-pass');
+  const type = ctx(page).getByLabel('ctx type');
+  await type.fill('3');
+  await type.press('Enter');
+  await expect.poll(() => verdict(0)).toContain('v-drop');
+  await expect(row(page, 0)).toContainText('socket(2, 3, 17)');
+  await shot(page, 'events-cgroup-ctx');
+  // an invalid value: the engine's located error, and the typed text stays in the cell
+  await type.fill('raw');
+  await type.press('Enter');
+  await expect(packets(page).getByRole('alert')).toContainText('events[0].type: must be an integer');
+  await expect(ctx(page).getByLabel('ctx type')).toHaveValue('raw');
+});
+
+test('sk_skb: a message edited as text changes the stream verdict; a ctx override for a socket field', async ({ page }) => {
+  await openApp(page, './#example/skskb-verdict');
+  await expect(row(page, 0)).toContainText('37 bytes');
+  const verdict = async (i: number) => (await row(page, i).locator('.c-verdict').textContent()) ?? '';
+  await expect.poll(() => verdict(0)).toMatch(/DROP/);
+  await openEditor(page);
+  await expect(editor(page).getByLabel('Message text')).toHaveValue(/^GET \//);
+  await editor(page).getByLabel('Message text').fill('POST /upload HTTP/1.1\r\n');
+  await editor(page).getByRole('button', { name: 'Add socket' }).click();
+  await editor(page).getByLabel('Socket 1 local port').fill('9090');
+  await editor(page).getByLabel('Socket', { exact: true }).selectOption('1');
+  await apply(page);
+  await expect.poll(() => verdict(0)).toMatch(/PASS/);
+  await row(page, 0).click();
+  await expect(ctx(page).getByLabel('ctx local_port')).toHaveValue('0x2382');
+  // back to a message starting with 'G' through the hex view of the form
+  await editor(page).getByLabel('Message as').selectOption('hex');
+  await editor(page).getByLabel('Message bytes (hex)').fill('47455420');
+  await apply(page);
+  await expect.poll(() => verdict(0)).toMatch(/DROP/);
+  // a __sk_buff field with no place in the event shape goes into the event's ctx overrides
+  await row(page, 1).click();
+  await ctx(page).getByRole('button', { name: /^show all \d+ fields$/ }).click();
+  await ctx(page).getByLabel('ctx mark').fill('0x7');
+  await ctx(page).getByLabel('ctx mark').press('Enter');
+  await expect(ctx(page).getByLabel('ctx mark')).toHaveValue('0x7');
+  await editor(page).getByRole('button', { name: 'Edit as JSON' }).click();
+  await expect(editor(page).getByLabel('Events (JSON)')).toHaveValue(/"ctx": \{\s*"mark": "0x7"\s*\}/);
+  await shot(page, 'events-skskb');
+});
