@@ -13,6 +13,7 @@ import { Packets } from './panels/Packets';
 import { Verifier } from './panels/Verifier';
 import { Output } from './panels/Output';
 import { Disasm } from './panels/Disasm';
+import { ProgramTabs } from './components/ProgramTabs';
 import type { DialectChoice } from '../worker/api/types';
 
 const Editor = lazy(() => import('./editor/Editor'));
@@ -194,6 +195,7 @@ export function App() {
         <section className="p-editor" aria-label="Program">
           <div className="ed-tabs">
             <span className="ed-title">Source</span>
+            <ProgramTabs />
             {isClassic && !classicOnlyType ? <FilterBox /> : null}
             <label className="check"><input type="checkbox" checked={showDisasm} onChange={(e) => setShowDisasm(e.target.checked)} /> disassembly</label>
             {showDisasm ? <label className="check"><input type="checkbox" checked={showBytes} onChange={(e) => setShowBytes(e.target.checked)} /> bytes</label> : null}
