@@ -694,7 +694,8 @@ function eventCatalogue(): EventCatalogue {
   const named = (prefix: string) => Object.entries(NAMED).filter(([k]) => k.startsWith(prefix)).map(([name, value]) => ({ name, value }));
   const sock = newSocket();
   return {
-    kprobe: KPROBE_CATALOGUE.map((k) => ({ name: k.name, description: k.description, ret: k.ret, args: k.args.map((a) => ({ ...a })), example: k.example.map(String), exampleRet: String(k.exampleRet) })),
+    // example values as a user writes them: addresses in hex, small numbers in decimal
+    kprobe: KPROBE_CATALOGUE.map((k) => ({ name: k.name, description: k.description, ret: k.ret, args: k.args.map((a) => ({ ...a })), example: k.example.map(exampleText), exampleRet: exampleText(k.exampleRet) })),
     ptRegs: [...PT_REGS_NAMES], argRegs: [...ARG_REGS],
     tracepoints: TRACEPOINT_CATALOGUE.map((t) => ({
       id: t.id, description: t.description,
@@ -705,6 +706,11 @@ function eventCatalogue(): EventCatalogue {
     tcpStates: [...TCP_STATES], families: named('AF_'), sockTypes: named('SOCK_'), protocols: named('IPPROTO_'),
     socketDefaults: { family: sock.family, localAddr: sock.localAddr, localPort: sock.localPort, remoteAddr: sock.remoteAddr, remotePort: sock.remotePort, state: sock.state, sndCwnd: sock.sndCwnd, srttUs: sock.srttUs, mssCache: sock.mssCache },
   };
+}
+
+function exampleText(x: number | bigint): string {
+  const b = BigInt(x);
+  return b > 0xffffn ? `0x${b.toString(16)}` : b.toString();
 }
 
 /** Little-endian unsigned value of bytes [off, off+size) as "0x…", or the NUL-terminated text. */
