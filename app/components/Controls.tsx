@@ -1,8 +1,10 @@
 // The debugger controls: Run, Step back, Step, Run to breakpoint, Reset, previous/next packet, the
 // animation speed; each with its keyboard shortcut in the tooltip (shortcuts work everywhere, the
-// editor included, via the window-level handler in useShortcuts).
+// editor included, via the window-level handler in useShortcuts). The timeline marks where the run
+// tail-called into another program or entered / left a bpf-to-bpf function; a mark jumps there.
 import { useEffect } from 'react';
 import { selectInputs, useStore } from '../store';
+import './multiprog.css';
 
 const ICONS: Record<string, string> = {
   run: 'M7 5l12 7-12 7z',
@@ -118,11 +120,20 @@ export function Controls() {
 export function Timeline() {
   const frame = useStore((s) => s.frame);
   const stepTo = useStore((s) => s.stepTo);
+  const marks = useStore((s) => s.marks);
   if (!frame) return <div className="timeline empty">No run to step through.</div>;
+  const span = Math.max(1, frame.total - frame.firstStep);
+  const shown = marks.filter((m) => m.step >= frame.firstStep && m.step <= frame.total).slice(0, 200);
   return (
     <div className="timeline">
-      <input type="range" aria-label="Timeline" min={frame.firstStep} max={frame.total} value={frame.step}
-        onChange={(e) => void stepTo(Number(e.target.value))} />
+      <div className="tl-track">
+        <input type="range" aria-label="Timeline" min={frame.firstStep} max={frame.total} value={frame.step}
+          onChange={(e) => void stepTo(Number(e.target.value))} />
+        {shown.map((m) => (
+          <button key={`${m.step}-${m.kind}`} type="button" className={`tl-mark ${m.kind}`} style={{ left: `${((m.step - frame.firstStep) / span) * 100}%` }}
+            aria-label={`Step ${m.step}: ${m.label}`} title={`Step ${m.step}: ${m.label}`} data-kind={m.kind} onClick={() => void stepTo(m.step)} />
+        ))}
+      </div>
       <span className="tl-pos" data-testid="step-pos">step {frame.step}/{frame.total}</span>
       <span className="tl-explain" aria-live="polite">{frame.done ? (frame.fault ? `Fault: ${frame.fault}` : `Returned ${frame.retval} — ${frame.verdict}`) : frame.step === frame.total && frame.recordLimit ? `Recording stopped after ${frame.recordLimit.toLocaleString('en')} steps (the packet list shows the full run's verdict).` : frame.explain}</span>
     </div>

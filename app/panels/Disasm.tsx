@@ -1,5 +1,6 @@
 // The disassembly / bytes view beside the source: each instruction with its index, bytes, text and
-// source line; a breakpoint toggle per instruction; the instruction about to run highlighted.
+// source line; a breakpoint toggle per instruction; the instruction about to run highlighted. With several
+// programs it shows the one the program switcher selected (which follows the step into tail calls).
 // Rows are memoised so a step re-renders only the two rows whose highlight changed.
 import { memo, useEffect, useRef, useState } from 'react';
 import { useStore } from '../store';
@@ -43,7 +44,9 @@ const ROW_H = 20;
 
 export function Disasm({ bytes }: { bytes: boolean }) {
   const build = useStore((s) => s.build);
-  const pc = useStore((s) => s.frame?.pc ?? null);
+  const view = useStore((s) => s.viewProgram);
+  // The current instruction is highlighted only in the program the step is in.
+  const pc = useStore((s) => ((s.frame?.prog ?? 0) === s.viewProgram ? s.frame?.pc ?? null : null));
   const breakpoints = useStore((s) => s.breakpoints);
   const ref = useRef<HTMLDivElement>(null);
   const [scroll, setScroll] = useState(0);
@@ -63,12 +66,12 @@ export function Disasm({ bytes }: { bytes: boolean }) {
     if (top < scroll || top + ROW_H > scroll + height) box.scrollTop = Math.max(0, top - height / 2);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [pc]);
-  const insns = build?.insns ?? [];
+  const insns = build?.programs?.[view]?.insns ?? build?.insns ?? [];
   const bps = new Set(breakpoints);
   const first = Math.max(0, Math.floor(scroll / ROW_H) - 10);
   const last = Math.min(insns.length, Math.ceil((scroll + height) / ROW_H) + 10);
   return (
-    <div className="disasm" ref={ref} aria-label="Disassembly" onScroll={(e) => setScroll(e.currentTarget.scrollTop)}>
+    <div className="disasm" ref={ref} aria-label="Disassembly" data-program={view} onScroll={(e) => setScroll(e.currentTarget.scrollTop)}>
       {insns.length === 0 ? <p className="empty">No instructions.</p> : (
         <div style={{ height: insns.length * ROW_H, position: 'relative' }}>
           <table style={{ position: 'absolute', top: first * ROW_H, left: 0, right: 0 }}>

@@ -1,9 +1,11 @@
 // Maps: every map of the program as a key/value table at the step shown, with the entries the step
-// changed highlighted; before a run the initial contents can be edited.
+// changed highlighted; before a run the initial contents can be edited. A prog_array's value is a program
+// index: the table names the program in each slot.
 import { useState } from 'react';
 import { Panel } from '../components/Panel';
 import { useStore } from '../store';
 import type { MapEntryView, MapView } from '../../worker/api/types';
+import '../components/multiprog.css';
 
 function spaced(hex: string): string {
   return hex.replace(/(..)(?=.)/g, '$1 ');
@@ -14,6 +16,7 @@ function MapTable({ m }: { m: MapView }) {
   const overrides = useStore((s) => s.mapOverrides[m.name]);
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
+  const notes = m.type === 'prog_array' || m.entries.some((e) => e.note);
   const add = () => {
     const k = key.replace(/\s/g, '').toLowerCase();
     const v = value.replace(/\s/g, '').toLowerCase();
@@ -27,18 +30,18 @@ function MapTable({ m }: { m: MapView }) {
     <div className="map">
       <h3>{m.name} <span className="dim">{m.type} · key {m.keySize} B · value {m.valueSize} B · max {m.maxEntries}</span></h3>
       <table className="kv">
-        <thead><tr><th>key</th><th>value</th></tr></thead>
+        <thead><tr><th>key</th><th>value</th>{notes ? <th>{m.type === 'prog_array' ? 'program' : 'meaning'}</th> : null}</tr></thead>
         <tbody>
-          {m.entries.length === 0 ? <tr><td colSpan={2} className="empty">empty</td></tr> : m.entries.map((e) => (
+          {m.entries.length === 0 ? <tr><td colSpan={notes ? 3 : 2} className="empty">empty</td></tr> : m.entries.map((e) => (
             <tr key={e.key} className={m.changed.includes(e.key) ? 'changed' : undefined}>
-              <td>{spaced(e.key)}</td><td>{spaced(e.value)}</td>
+              <td>{spaced(e.key)}</td><td>{spaced(e.value)}</td>{notes ? <td className="note">{e.note ?? ''}</td> : null}
             </tr>
           ))}
         </tbody>
       </table>
       <form className="kv-add" onSubmit={(ev) => { ev.preventDefault(); add(); }}>
         <input aria-label={`New key for ${m.name} (hex)`} placeholder={`key (${m.keySize} bytes hex)`} value={key} onChange={(e) => setKey(e.target.value)} />
-        <input aria-label={`New value for ${m.name} (hex)`} placeholder={`value (${m.valueSize} bytes hex)`} value={value} onChange={(e) => setValue(e.target.value)} />
+        <input aria-label={`New value for ${m.name} (hex)`} placeholder={m.type === 'prog_array' ? 'program index (4 bytes hex, LE)' : `value (${m.valueSize} bytes hex)`} value={value} onChange={(e) => setValue(e.target.value)} />
         <button type="submit">Set initial</button>
       </form>
     </div>

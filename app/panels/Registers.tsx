@@ -1,5 +1,6 @@
 // Registers: r0–r10 (or A, X, M[] for classic BPF) at the step shown, with changed values highlighted,
-// a hex/decimal/signed toggle, and the verifier's abstract value beside the concrete one.
+// a hex/decimal/signed toggle, and the verifier's abstract value beside the concrete one. Above them, when
+// it matters, which program the step is in, its tail-call depth (the kernel allows 33) and call depth.
 import { Panel } from '../components/Panel';
 import { fmtValue } from '../components/format';
 import { useStore, type NumFormat } from '../store';
@@ -22,12 +23,31 @@ export function NumFormatToggle() {
   );
 }
 
+function ProgramStatus() {
+  const frame = useStore((s) => s.frame);
+  const programs = useStore((s) => s.build?.programs);
+  if (!frame) return null;
+  const several = (programs?.length ?? 1) > 1;
+  const tail = frame.tailCalls ?? 0;
+  const depth = frame.callDepth ?? 0;
+  if (!several && tail === 0 && depth === 0) return null;
+  const p = programs?.[frame.prog ?? 0];
+  return (
+    <p className="progstatus" data-testid="prog-status" aria-live="polite">
+      In program <strong>{frame.progName ?? p?.name ?? '?'}</strong>{p?.section ? ` (${p.section})` : ''}
+      {' · '}{tail === 0 ? 'no tail call yet' : `tail call ${tail} of at most 33`}
+      {' · '}{depth === 0 ? 'main function' : `bpf-to-bpf call depth ${depth}`}
+    </p>
+  );
+}
+
 export function Registers() {
   const frame = useStore((s) => s.frame);
   const numFormat = useStore((s) => s.numFormat);
   const regs = frame?.regs ?? [];
   return (
     <Panel name="Registers" className="p-regs" tools={<NumFormatToggle />}>
+      <ProgramStatus />
       {regs.length === 0 ? (
         <p className="empty">Build the program and pick a packet to see registers.</p>
       ) : (

@@ -1,10 +1,30 @@
 // Verifier: the verdict, the first error with a jump to its line, the log in the kernel's format and
-// the abstract state the verifier saw at each instruction. Assembler errors show here too.
+// the abstract state the verifier saw at each instruction. Assembler errors show here too. With several
+// programs, every program's verdict, and the full report of the one the program switcher shows.
 import { memo, useState } from 'react';
 import { Panel } from '../components/Panel';
 import type { VerifierStateView } from '../../worker/api/types';
 import { useStore } from '../store';
 import { revealLine } from '../editor/bridge';
+import { selectViewReport } from '../components/programs-slice';
+
+function ProgramVerdicts() {
+  const list = useStore((s) => s.report?.programs);
+  const view = useStore((s) => s.viewProgram);
+  const showProgram = useStore((s) => s.showProgram);
+  if (!list || list.length < 2) return null;
+  return (
+    <ul className="progverdicts" aria-label="Program verdicts">
+      {list.map((p) => (
+        <li key={p.index}>
+          <span className={p.accepted ? 'ok' : 'err'}>{p.accepted ? '✓' : '✗'}</span>
+          <button type="button" className="link" aria-current={view === p.index} onClick={() => void showProgram(p.index)}>{p.name}</button>
+          <span className="dim">{p.accepted ? `accepted, ${p.processed} insns processed` : p.error}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 const StatesTable = memo(function StatesTable({ states, frameLine }: { states: VerifierStateView[]; frameLine: number | null }) {
   return (
@@ -21,7 +41,7 @@ const StatesTable = memo(function StatesTable({ states, frameLine }: { states: V
 export function Verifier() {
   const [statesOpen, setStatesOpen] = useState(false);
   const build = useStore((s) => s.build);
-  const report = useStore((s) => s.report);
+  const report = useStore(selectViewReport);
   const caps = useStore((s) => s.caps);
   const unpriv = useStore((s) => s.unpriv);
   const seccomp = useStore((s) => s.progType === 'seccomp');
@@ -55,6 +75,7 @@ export function Verifier() {
         </div>
       ) : report ? (
         <>
+          <ProgramVerdicts />
           <div className={`verdict ${report.accepted ? 'accepted' : 'rejected'}`} role="status">
             <strong>{report.accepted ? 'Accepted' : 'Rejected'}</strong> <span className="dim">processed {report.processed} insns</span>
             {report.error ? (

@@ -1,0 +1,32 @@
+// The program switcher: when the source defines several programs (one per section; tail calls through a
+// prog_array move between them), a tab per program with its verifier verdict. The disassembly and the
+// Verifier panel show the selected program; stepping into a tail call selects the program it reached.
+import { useStore } from '../store';
+import './multiprog.css';
+
+export function ProgramTabs() {
+  const programs = useStore((s) => s.build?.programs);
+  const verdicts = useStore((s) => s.report?.programs);
+  const view = useStore((s) => s.viewProgram);
+  const stepIn = useStore((s) => s.frame?.prog ?? null);
+  const showProgram = useStore((s) => s.showProgram);
+  if (!programs || programs.length < 2) return null;
+  return (
+    <div className="progtabs" role="tablist" aria-label="Programs">
+      {programs.map((p) => {
+        const v = verdicts?.[p.index];
+        const verdict = v ? (v.accepted ? 'accepted' : `rejected: ${v.error ?? ''}`) : 'not verified';
+        return (
+          <button key={p.index} type="button" role="tab" aria-selected={view === p.index} data-program={p.index}
+            className={`progtab${view === p.index ? ' on' : ''}${stepIn === p.index ? ' stepping' : ''}`}
+            title={`Program ${p.index}${p.section ? `, section ${p.section}` : ''}: ${verdict}${stepIn === p.index ? ' — the step shown is in this program' : ''}`}
+            onClick={() => void showProgram(p.index)}>
+            <span className={`pv ${v ? (v.accepted ? 'ok' : 'bad') : ''}`} aria-hidden>{v ? (v.accepted ? '✓' : '✗') : '·'}</span>
+            {p.name}
+            <span className="vh">{` — ${verdict}`}</span>
+          </button>
+        );
+      })}
+    </div>
+  );
+}
