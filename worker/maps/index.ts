@@ -12,6 +12,7 @@ import './sockmap';
 import './xdp_targets';
 import './ringbuf';
 import './map_in_map';
+import './stack_trace';
 
 export * from './types';
 export { ArrayMap } from './array';
