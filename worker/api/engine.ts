@@ -732,6 +732,23 @@ function ctxValue(b: Uint8Array, off: number, size: number, text: boolean): stri
   return `0x${v.toString(16)}`;
 }
 
+/** A readable form of a context value: names of constants, dotted IPv4 addresses, ports in host order. */
+function ctxNote(progType: ProgTypeName, name: string, b: Uint8Array, off: number, size: number): string | undefined {
+  if (off + size > b.length) return undefined;
+  const v = Number(ctxValue(b, off, Math.min(size, 4), false));
+  const named = (prefix: string) => Object.entries(NAMED).find(([k, x]) => k.startsWith(prefix) && x === v)?.[0];
+  if (name === 'family') return named('AF_');
+  if (name === 'op' && progType === 'sock_ops') return SOCK_OP_NAMES[v];
+  if (name === 'state' && (progType === 'sock_ops' || progType === 'cgroup_sock')) return v > 0 ? TCP_STATES[v] : undefined;
+  if (progType === 'cgroup_sock' && name === 'type') return named('SOCK_');
+  if (progType === 'cgroup_sock' && name === 'protocol') return named('IPPROTO_');
+  if (/_ip4$/.test(name) && size === 4) return [...b.subarray(off, off + 4)].join('.');
+  if (name === 'remote_port') return `port ${(b[off + 2]! << 8) | b[off + 3]!}`;
+  if (name === 'dst_port') return `port ${(b[off]! << 8) | b[off + 1]!}`;
+  if (name === 'local_port' || name === 'src_port') return `port ${v}`;
+  return undefined;
+}
+
 /** The rows of the context view: the type's ctx layout (array fields per element) or a tracepoint's format. */
 function ctxRows(progType: ProgTypeName, raw: Record<string, unknown>, before: Uint8Array, after: Uint8Array | null): { struct: string; fields: CtxFieldView[] } {
   const rows: CtxFieldView[] = [];
@@ -763,6 +780,7 @@ function ctxRows(progType: ProgTypeName, raw: Record<string, unknown>, before: U
         name: n > 1 ? `${f.name}[${k}]` : f.name, offset: off, size: w, ctype: n > 1 ? f.ctype.replace(/\[\d+\].*$/, '') : f.ctype, doc: f.doc,
         value: ctxValue(before, off, w, false), after: after ? ctxValue(after, off, w, false) : null, kind: pointer ? 'pointer' : 'int', signed: f.ctype.startsWith('__s'),
         read: f.read.length > 0, write: f.write.length > 0 && (!f.writeOffsets || f.writeOffsets.includes(off)),
+        note: n > 1 ? undefined : ctxNote(progType, f.name, before, off, w),
       });
     }
   }

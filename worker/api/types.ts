@@ -353,6 +353,8 @@ export interface CtxFieldView {
   /** Whether the program may read / write the field (the type's is_valid_access rules). */
   read: boolean;
   write: boolean;
+  /** What the value means, when it has a name or a readable form (AF_INET, BPF_SOCK_OPS_TIMEOUT_INIT, 192.0.2.10, port 80). */
+  note?: string;
 }
 
 export interface CtxView {
