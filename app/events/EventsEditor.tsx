@@ -86,7 +86,7 @@ export function EventsEditor({ onClose }: { onClose: () => void }) {
                   <span className="evx-ops">
                     <button type="button" aria-label={`Move event ${k + 1} up`} title="Move up" disabled={k === 0} onClick={() => { edit(moveEvent(doc, k, -1)); setSel(k - 1); }}>↑</button>
                     <button type="button" aria-label={`Move event ${k + 1} down`} title="Move down" disabled={k === events.length - 1} onClick={() => { edit(moveEvent(doc, k, 1)); setSel(k + 1); }}>↓</button>
-                    <button type="button" aria-label={`Duplicate event ${k + 1}`} title="Duplicate" onClick={() => { edit(duplicateEvent(doc, k)); setSel(k + 1); }}>⧉</button>
+                    <button type="button" aria-label={`Duplicate event ${k + 1}`} title="Duplicate" onClick={() => { edit(duplicateEvent(doc, k)); setSel(k + 1); }}>Dup</button>
                     <button type="button" aria-label={`Delete event ${k + 1}`} title="Delete" onClick={() => { edit(removeEvent(doc, k)); setSel(Math.max(0, k - 1)); }}>✕</button>
                   </span>
                 </li>

@@ -83,7 +83,12 @@ export function ContextView() {
                 <td className="num">{f.offset}</td>
                 <td className="num">{f.size}</td>
                 <td className="mono dim">{f.ctype}{f.kind === 'pointer' ? <span className="ctx-ptr" title="a pointer once loaded"> ptr</span> : null}</td>
-                <td><Cell f={f} editable={view.editable && f.name !== 'common_type'} /></td>
+                <td>
+                  <span className="ctx-val">
+                    <Cell f={f} editable={view.editable && f.name !== 'common_type'} />
+                    {f.note ? <span className="ctx-note-v dim">{f.note}</span> : null}
+                  </span>
+                </td>
                 <td className="mono">{f.after === null ? '' : changed ? <mark aria-label={`written: ${f.after}`}>{f.after}</mark> : <span className="dim">{f.after}</span>}</td>
                 <td className="acc">
                   <span className={f.read ? 'on' : 'off'} aria-label={f.read ? 'readable' : 'not readable'}>r</span>
