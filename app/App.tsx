@@ -50,9 +50,9 @@ function ProgTypeBar() {
       {info ? (
         <details className="ptdesc">
           <summary aria-label="About this program type" title="About this program type">?</summary>
-          <p><strong>{info.title}</strong><br />{info.description}</p>
+          <p><strong>{info.title}</strong><br />{info.description}
+            {!info.packetBased && info.name !== 'seccomp' ? <><br /><span className="dim">Its events are edited with “Edit events…” in the Packets panel; the Context table there shows the selected event's context struct, with editable values.</span></> : null}</p>
           {info.verdicts.length ? <p className="dim">Verdicts: {info.verdicts.map((v) => `${v.value} = ${v.name}`).join(', ')}</p> : null}
-          {!info.packetBased ? <p className="dim">It runs on events, edited with “Edit events…” in the Packets panel; the Context table there shows the selected event's context struct, with editable values.</p> : null}
         </details>
       ) : null}
     </div>
