@@ -13,6 +13,7 @@ import './xdp_targets';
 import './ringbuf';
 import './map_in_map';
 import './stack_trace';
+import './cgroup_array';
 
 export * from './types';
 export { ArrayMap } from './array';

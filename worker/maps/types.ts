@@ -88,6 +88,11 @@ export interface MapImpl {
    * returns that map's pointer. Absent for ordinary maps.
    */
   lookupMap?(key: Uint8Array): number | null;
+  /**
+   * Initial contents given as text rather than hex bytes (a cgroup_array slot's cgroup path): the
+   * update's result, or null when `text` is not such a value (createMap then expects hex).
+   */
+  updateText?(key: Uint8Array, text: string): number | null;
   /** BPF_MAP_GET_NEXT_KEY: the key after `key` (the first key for null or an absent key), or null at the end. */
   getNextKey(key: Uint8Array | null): Uint8Array | null;
   /** All entries, as `bpftool map dump` shows them (copies). */
@@ -140,6 +145,13 @@ export function createMap(def: MapDef, all?: readonly MapDef[]): MapImpl | Diagn
   if (def.initial) {
     for (const [i, kv] of def.initial.entries()) {
       const key = hexBytes(kv.key);
+      if (key && key.length === def.keySize && m.updateText) {
+        const rc = m.updateText(key, kv.value);
+        if (rc !== null) {
+          if (rc !== 0) return err(`map '${def.name}': initial entry ${i}: update failed with ${errnoName(rc)}`, loc, 'map.initial');
+          continue;
+        }
+      }
       // array/hash of maps: a value may name the inner map (user space passes its fd; we store its index).
       const named = def.inner && all ? all.findIndex((d) => d.name === kv.value) : -1;
       const value = named >= 0 ? Uint8Array.of(named & 0xff, (named >> 8) & 0xff, 0, 0) : hexBytes(kv.value);
