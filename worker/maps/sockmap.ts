@@ -4,7 +4,10 @@
 // bpf_sk_redirect_hash (sk_skb verdict programs) pick the socket a message goes to: they return SK_PASS
 // and record the target (ingress with BPF_F_INGRESS, else egress), or SK_DROP when the slot is empty or the
 // flags are bad. bpf_sock_map_update / bpf_sock_hash_update (sock_ops programs) add the socket the
-// callback is about. Programs cannot look sockets up as values (lookup returns NULL here).
+// callback is about, only from the ACTIVE/PASSIVE_ESTABLISHED and TCP_LISTEN callbacks (sock_map_op_okay;
+// any other op gives -EOPNOTSUPP), with the map update's flags and errors (-EINVAL, -E2BIG, -EEXIST,
+// -ENOENT; sock_map_update_common / sock_hash_update_common). Programs cannot look sockets up as values
+// (lookup returns NULL here).
 
 import type { MapDef } from '../isa/program';
 import { err } from '../util/diag';
@@ -85,6 +88,9 @@ export interface SocketHelperCtx {
 }
 
 const SK_DROP = 0n, SK_PASS = 1n, BPF_F_INGRESS = 1n;
+const EOPNOTSUPP = 95;
+/** BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB, BPF_SOCK_OPS_TCP_LISTEN_CB */
+const SOCK_MAP_OPS = new Set([4, 5, 11]);
 
 function sockMapArg(env: HelperEnv, r: bigint, hash: boolean): SockMap | { fault: string } {
   const m = env.mapByAddr(r);
@@ -131,11 +137,15 @@ for (const [id, name, hash] of [[53, 'sock_map_update', false], [70, 'sock_hash_
       if ('fault' in m) return m;
       const key = env.read(keyPtr, m.def.keySize);
       if (typeof key === 'string') return { fault: key };
+      // sock_map_op_okay: only from the established and listen callbacks (bpf_sock_ops->op at offset 0).
+      const op = env.read(env.ctxAddr, 4);
+      if (typeof op === 'string') return { fault: op };
+      if (!SOCK_MAP_OPS.has((op[0]! | (op[1]! << 8) | (op[2]! << 16) | (op[3]! << 24)) >>> 0)) return errno(EOPNOTSUPP);
       const c = env.ctx as SocketHelperCtx | null;
       const idx = c?.sockOps?.socketIndex ?? 0;
       const mi = env.mapByAddr(map)!;
       env.mapWillChange(mi.index, key);
-      const rc = m.update(key, Uint8Array.of(idx & 0xff, (idx >> 8) & 0xff, (idx >> 16) & 0xff, idx >>> 24), Number(flags & 0xffffffffn));
+      const rc = m.update(key, Uint8Array.of(idx & 0xff, (idx >> 8) & 0xff, (idx >> 16) & 0xff, idx >>> 24), flags > 0xffffffffn ? 0xffffffff : Number(flags));
       return rc ? errno(-rc) : 0n;
     },
   });
