@@ -1077,7 +1077,8 @@ export const engine = {
       const st = stateBefore(packet);
       if (typeof st === 'string') return { total: 0, firstStep: 0, error: st, marks: [] };
       const prep = prepareInput(packet, st);
-      if (prep.notCalled) return { total: 0, firstStep: 0, error: `${prep.notCalled.op} is ${prep.notCalled.why}`, marks: [] };
+      // The kernel does not call the program here: nothing to step (the verdict and the context view say why).
+      if (prep.notCalled) return { total: 0, firstStep: 0, error: null, marks: [] };
       const d = openDebug(packet, set, session.progType, prep.input, Math.min(session.maxInsns, DEBUG_RECORD_LIMIT), verifierStateAt, st.maps, prep.helperCtx);
       if (typeof d === 'string') return { total: 0, firstStep: 0, error: d, marks: [] };
       session.debug = d;

@@ -241,6 +241,22 @@ describe('sock_ops: replies change the simulated connection', () => {
     expect(at(a, 'BPF_SOCK_OPS_STATE_CB', 1).sockOps!.connection).toMatch(/^t=18 ms · ESTABLISHED · cwnd 10 /);
   });
 
+  it('the sockops-tune example: flags, replies and bpf_setsockopt(TCP_BPF_IW) all show on the timeline', () => {
+    const ex = engine.example('sockops-tune')!;
+    expect(engine.build({ source: ex.source, dialect: 'auto', progType: 'sock_ops' }).ok).toBe(true);
+    const ev = engine.eventInputs('sock_ops', null);
+    engine.setInputs({ packets: ev.inputs, maps: {}, maxInsns: 1_000_000 });
+    expect(engine.verify({ unpriv: false })!.accepted).toBe(true);
+    const v = engine.runPackets(0, ev.inputs.length);
+    const est = v.find((x) => x.sockOps?.op === 'BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB')!;
+    expect(est.verdict).toBe('ok; setsockopt: initial cwnd 20 segments');
+    expect(est.sockOps!.helperLog).toEqual(['bpf_setsockopt(TCP_BPF_IW, 20)']);
+    expect(est.sockOps!.timeMs).toBe(58);
+    expect(est.sockOps!.connection).toMatch(/cwnd 20 .*rcv_wnd 28960 .*ECN on/);
+    expect(v.find((x) => x.sockOps?.op === 'BPF_SOCK_OPS_RTT_CB')!.sockOps!.connection).toMatch(/cwnd 30 /);
+    expect(v.filter((x) => x.verdict === 'not called').map((x) => x.index)).toEqual([0]);
+  });
+
   it('stepping a callback starts from the context the connection had then', () => {
     const { verdicts } = play(10);
     const i = verdicts.findIndex((v) => v.sockOps?.op === 'BPF_SOCK_OPS_RTO_CB');
@@ -249,7 +265,9 @@ describe('sock_ops: replies change the simulated connection', () => {
     const f = engine.frame(2)!; // r2 = op
     expect(f.regs[2]!.value).toBe(8n); // BPF_SOCK_OPS_RTO_CB
     const nc = verdicts.findIndex((v) => v.verdict === 'not called');
-    expect(engine.debugOpen(nc).error).toMatch(/not called/);
+    expect(engine.debugOpen(nc)).toMatchObject({ total: 0, error: null });
+    expect(engine.frame(0)).toBeNull();
+    expect(engine.ctxView('sock_ops', null, nc)!.fault).toMatch(/not called/);
     const view = engine.ctxView('sock_ops', null, i)!;
     expect(view.fields.find((x) => x.name === 'args[1]')!.value).toBe('0xa'); // icsk_rto in jiffies
     expect(view.fields.find((x) => x.name === 'bpf_sock_ops_cb_flags')!.value).toBe('0xf');

@@ -135,6 +135,14 @@ describe('SockOpsSim: replies change the connection', () => {
     expect(u32(find(steps, OP.BPF_SOCK_OPS_RETRANS_CB, 1).ctx!, 136)).toBe(2); // total_retrans: the SYN and the segment
   });
 
+  it('a time-wait socket has no callback flags in its context: the socket keeps its own', () => {
+    const steps = play({ flagsAt: { [OP.BPF_SOCK_OPS_TCP_CONNECT_CB]: ALL } });
+    const last = steps.at(-1)!;
+    expect(last.event.args).toEqual([5, 6]); // FIN_WAIT2 -> TIME_WAIT
+    expect(u32(last.ctx!, 72)).toBe(0); // is_fullsock
+    expect(last.cbFlagsAfter).toBe(ALL);
+  });
+
   it('snapshots restore the connection exactly', () => {
     const sim = new SockOpsSim(newSocket());
     const evs = SOCK_OPS_SCENARIOS['active-connect']!.events;

@@ -258,6 +258,8 @@ export function sockOpsReplyEffect(op: number, retval: number, reply: number): s
 /** Applies what a run left in the context (a program may write reply and sk_txhash; cb flags via helper). */
 export function applySockOpsRun(sock: SimSocket, ctxAfter: Uint8Array): void {
   const dv = new DataView(ctxAfter.buffer, ctxAfter.byteOffset);
+  // A request or time-wait socket has none of these fields (the context shows zeros): nothing to take back.
+  if (dv.getUint32(OPS.is_fullsock, true) !== 1) return;
   sock.txhash = dv.getUint32(OPS.sk_txhash, true);
   sock.cbFlags = dv.getUint32(OPS.bpf_sock_ops_cb_flags, true);
 }
