@@ -11,7 +11,8 @@
 // written; snprintf returns the length of the whole formatted string plus the NUL and writes at most
 // str_size bytes (NUL-terminated). %p and %pK print a hashed id like the kernel (but not the kernel's
 // hash, which has a random boot-time key); %ps/%pS/%pB print the address as the kernel does for an
-// address with no symbol (0x and 16 hex digits): bpfplay has no kernel symbol table.
+// address with no symbol ("0x%lx"): bpfplay has no kernel symbol table, so a real kernel text address
+// prints as a number where the kernel prints its symbol.
 
 import { EINVAL } from '../maps/types';
 import { errno, registerHelper, type HelperEnv, type HelperResult } from './types';
@@ -33,14 +34,28 @@ function hashPtr(v: bigint): number {
 }
 
 /** Formats `fmt` with the u64 arguments given (as many conversions as arguments at most); a number is a negative errno. */
-export function formatPrintk(env: HelperEnv, fmt: string, args: bigint[], whole = false): string | number {
+export function formatPrintk(env: HelperEnv, fmt: string, args: bigint[]): string | number {
+  const r = formatBprintf(env, fmt, args, MAX_OUT);
+  return typeof r === 'number' ? r : r.text.slice(0, MAX_OUT - 1);
+}
+
+/**
+ * bpf_bprintf_prepare + bstr_printf into a buffer of `size` bytes: the whole text, and the length
+ * bstr_printf reports. They differ in one kernel quirk: conversions bpf_bprintf_prepare pre-formats into
+ * strings (%pI4 %pi4 %pI6 %pi6 %pB) only count when the output has not already reached the end of the
+ * buffer, so a too-small snprintf buffer under-reports their length. (bstr_printf then also reads the
+ * following arguments from the wrong place; bpfplay does not reproduce that.)
+ */
+export function formatBprintf(env: HelperEnv, fmt: string, args: bigint[], size: number): { text: string; len: number } | number {
   let out = '';
+  let len = 0;
   let argi = 0;
   for (let i = 0; i < fmt.length; i++) {
     const ch = fmt.charCodeAt(i);
     if (!isPrint(ch)) return -EINVAL;
-    if (fmt[i] !== '%') { out += fmt[i]; continue; }
-    if (fmt[i + 1] === '%') { out += '%'; i++; continue; }
+    if (fmt[i] !== '%') { out += fmt[i]; len++; continue; }
+    if (fmt[i + 1] === '%') { out += '%'; len++; i++; continue; }
+    let pre = false;
     if (argi >= args.length) return -EINVAL;
     i++;
     let flags = '';
@@ -67,13 +82,15 @@ export function formatPrintk(env: HelperEnv, fmt: string, args: bigint[], whole 
         const r = env.read(v, v6 ? 16 : 4);
         const b = typeof r === 'string' ? new Uint8Array(v6 ? 16 : 4) : r;
         const h = (x: number, w: number) => x.toString(16).padStart(w, '0');
+        pre = true;
         if (!v6) s = [...b].map((x) => (next === 'i' ? String(x).padStart(3, '0') : String(x))).join('.');
         else if (next === 'i') s = [...b].map((x) => h(x, 2)).join('');
         else s = Array.from({ length: 8 }, (_, k) => h((b[2 * k]! << 8) | b[2 * k + 1]!, 4)).join(':');
         i += 2;
       } else if (next === 's' || next === 'S' || next === 'B') {
-        // symbol_string for an address without a symbol: special_hex_number(value, sizeof(void *))
-        s = '0x' + v.toString(16).padStart(16, '0');
+        // symbol_string -> __sprint_symbol for an address kallsyms does not know: "0x%lx"
+        s = '0x' + v.toString(16);
+        pre = next === 'B';
         i++;
       } else {
         if (next === 'K' || next === 'x') i++;
@@ -112,8 +129,9 @@ export function formatPrintk(env: HelperEnv, fmt: string, args: bigint[], whole 
       } else s = s.padStart(width, ' ');
     }
     out += s;
+    if (!pre || len < size) len += s.length;
   }
-  return !whole && out.length > MAX_OUT - 1 ? out.slice(0, MAX_OUT - 1) : out;
+  return { text: out, len };
 }
 
 function traceprintk(env: HelperEnv, fmtPtr: bigint, fmtSize: bigint, a1: bigint, a2: bigint, a3: bigint): HelperResult {
@@ -173,16 +191,16 @@ registerHelper({
     if (!Array.isArray(args)) return args;
     const f = env.readCString(fmtPtr, 1 << 16);
     if (typeof f === 'string') return { fault: `the format string is not readable: ${f}` };
-    const r = formatPrintk(env, f.text, args, true);
-    if (typeof r === 'number') return errno(-r);
     const size = Number(BigInt.asUintN(32, strSize));
+    const r = formatBprintf(env, f.text, args, size);
+    if (typeof r === 'number') return errno(-r);
     if (size > 0) {
-      const n = Math.min(r.length, size - 1);
+      const n = Math.min(r.text.length, size - 1);
       const out = new Uint8Array(n + 1);
-      for (let k = 0; k < n; k++) out[k] = r.charCodeAt(k) & 0xff;
+      for (let k = 0; k < n; k++) out[k] = r.text.charCodeAt(k) & 0xff;
       const w = env.write(str, out);
       if (w !== true) return { fault: w };
     }
-    return BigInt(r.length + 1);
+    return BigInt(r.len + 1);
   },
 });

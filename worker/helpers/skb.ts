@@ -42,7 +42,7 @@ import { errno, registerHelper, type HelperEnv, type HelperResult } from './type
 const EINVAL = 22, EBADMSG = 74, EACCES = 13, EPROTO = 71;
 const BPF_F_INGRESS = 1n;
 /** net->net_cookie of init_net on Linux 6.18 (checked against the kernel by more-kernel.test.ts). */
-export const NETNS_COOKIE = 1n;
+export const NETNS_COOKIE = 3n;
 /** cgroup v2 root id. */
 export const ROOT_CGROUP_ID = 1n;
 
@@ -241,22 +241,25 @@ registerHelper({
     const n = p.network;
     if (n + hdr > p.dataEnd) return 0n;
     const at = PACKET_BASE + BigInt(n - p.data);
+    // The helper writes the header even where the program may not (cgroup_skb): through the VM when the
+    // packet region is writable (recorded for the step view), else into the packet buffer itself.
+    const put = (off: number, b: Uint8Array): void => {
+      if (env.write(at + BigInt(off), b) !== true) p.buf.set(b, n + off);
+    };
+    const h = p.buf.slice(n, n + 12);
     if (hdr === 20) {
-      const h = env.read(at, 12);
-      if (typeof h === 'string') return { fault: h };
       const ecn = (h[1]! + 1) & 3;
       if (!(ecn & 2)) return ecn === 0 ? 1n : 0n;
       const checkAdd = (swab16(0xfffb) + swab16(ecn)) & 0xffff;
       const check = csum16Add(h[10]! | (h[11]! << 8), checkAdd);
-      const w = env.write(at + 1n, Uint8Array.of(h[1]! | 3)) === true && env.write(at + 10n, Uint8Array.of(check & 0xff, check >> 8));
-      return w === true ? 1n : { fault: 'the IPv4 header is not writable' };
+      put(1, Uint8Array.of(h[1]! | 3));
+      put(10, Uint8Array.of(check & 0xff, check >> 8));
+      return 1n;
     }
-    const h = env.read(at, 2);
-    if (typeof h === 'string') return { fault: h };
     const dsfield = ((h[0]! & 0xf) << 4) | (h[1]! >> 4);
     if ((dsfield & 3) === 0) return 0n;
-    const w = env.write(at + 1n, Uint8Array.of(h[1]! | 0x30));
-    return w === true ? 1n : { fault: w };
+    put(1, Uint8Array.of(h[1]! | 0x30));
+    return 1n;
   },
 });
 
@@ -319,9 +322,9 @@ registerHelper({
       return w === true ? errno(e) : { fault: w };
     };
     if (!info || flags & ~(BPF_F_TUNINFO_IPV6 | BPF_F_TUNINFO_FLAGS)) return clear(EINVAL);
-    if (!info.v6 && flags & BPF_F_TUNINFO_IPV6) return clear(EPROTO);
+    // The address family asked for must be the tunnel's, either way.
+    if (info.v6 !== ((flags & BPF_F_TUNINFO_IPV6) !== 0n)) return clear(EPROTO);
     if (size !== TUNNEL_KEY_SIZE) {
-      if (size === 8 && info.v6) return clear(EINVAL);
       if (size !== 28 && size !== 24 && size !== 22 && size !== 8) return clear(EINVAL);
     }
     const k = new Uint8Array(TUNNEL_KEY_SIZE);

@@ -5,8 +5,9 @@
 //   - the coarse clock is the monotonic time of the last timer tick: the virtual clock rounded down to a
 //     multiple of TICK_NSEC (4 ms at HZ=250), as ktime_get_coarse_ns returns the time of the last
 //     timekeeping update;
-//   - CLOCK_TAI = CLOCK_REALTIME + 37 s (the TAI-UTC offset since 2017), with the simulated machine booted
-//     at SIM_BOOT_REALTIME_NS (2026-01-01T00:00:00Z);
+//   - CLOCK_TAI = CLOCK_REALTIME + the kernel's TAI offset, with the simulated machine booted at
+//     SIM_BOOT_REALTIME_NS (2026-01-01T00:00:00Z). The offset is 0, as the kernel keeps it until an NTP
+//     daemon sets it with adjtimex(ADJ_TAI) (then usually 37 s); the reference machine reports 0;
 //   - jiffies64 = INITIAL_JIFFIES + monotonic time in ticks. HZ is 250 because the reference kernel of
 //     this project (Linux 6.18 on the recording machine) is built with CONFIG_HZ=250 (/proc/config.gz);
 //     INITIAL_JIFFIES is (unsigned int)(-300 * HZ), so jiffies wrap a 32-bit counter 5 minutes after boot
@@ -23,8 +24,8 @@ export const TICK_NSEC = 1_000_000_000n / BigInt(HZ);
 export const INITIAL_JIFFIES = BigInt.asUintN(32, BigInt(-300 * HZ));
 /** CLOCK_REALTIME at the simulated boot (CLOCK_MONOTONIC 0): 2026-01-01T00:00:00Z. */
 export const SIM_BOOT_REALTIME_NS = 1_767_225_600n * 1_000_000_000n;
-/** TAI - UTC since 2017-01-01. */
-export const TAI_OFFSET_NS = 37n * 1_000_000_000n;
+/** The kernel's TAI offset (timekeeping's tai_offset) until adjtimex(ADJ_TAI) sets one: 0. */
+export const TAI_OFFSET_NS = 0n;
 
 export const jiffiesAt = (monoNs: bigint): bigint => BigInt.asUintN(64, INITIAL_JIFFIES + monoNs / TICK_NSEC);
 export const coarseAt = (monoNs: bigint): bigint => monoNs - (monoNs % TICK_NSEC);
