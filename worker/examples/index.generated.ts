@@ -240,6 +240,19 @@ export const EXAMPLES: readonly ExampleFile[] = [
     "source": "# {\"title\": \"XDP: drop ICMP\", \"type\": \"xdp\", \"dialect\": \"llvm\", \"summary\": \"XDP runs in the driver before an skb exists. Direct packet access through data/data_end, with the bounds check the verifier demands; returns XDP_DROP for ICMP and XDP_PASS for the rest.\", \"expect\": {\"ICMP echo request\": \"drop\", \"TCP 40000 > 80\": \"pass\", \"ARP who-has\": \"pass\"}}\n\tr2 = *(u32 *)(r1 + 0)       # xdp_md->data: becomes a packet pointer\n\tr3 = *(u32 *)(r1 + 4)       # xdp_md->data_end\n\tr4 = r2\n\tr4 += 34                    # Ethernet (14) + minimal IPv4 header (20)\n\tif r4 > r3 goto pass        # without this bounds check the verifier rejects the loads below\n\tr5 = *(u16 *)(r2 + 12)      # EtherType, read little-endian: 0x0800 appears as 0x0008\n\tif r5 != 0x8 goto pass\n\tr5 = *(u8 *)(r2 + 23)       # IPv4 protocol\n\tif r5 == 1 goto drop        # IPPROTO_ICMP\npass:\n\tr0 = 2                      # XDP_PASS\n\texit\ndrop:\n\tr0 = 1                      # XDP_DROP\n\texit\n"
   },
   {
+    "id": "xdp-ringbuf-events",
+    "section": "progtypes",
+    "title": "XDP: packet events through a ring buffer",
+    "type": "xdp",
+    "dialect": "llvm",
+    "summary": "bpf_ringbuf_reserve hands out a record inside a BPF ring buffer (or NULL when the ring is full); the program fills it in place and bpf_ringbuf_submit publishes it to the reader. Each packet logs a timestamp and its EtherType; the records appear in the Output panel, and the Maps panel lists the ring's unconsumed records. The wakeup flag is chosen from bpf_ringbuf_query: wake the reader only once 2 KiB are waiting.",
+    "expect": {
+      "ICMP echo request": "pass",
+      "ARP who-has": "pass"
+    },
+    "source": "# {\"title\": \"XDP: packet events through a ring buffer\", \"type\": \"xdp\", \"dialect\": \"llvm\", \"summary\": \"bpf_ringbuf_reserve hands out a record inside a BPF ring buffer (or NULL when the ring is full); the program fills it in place and bpf_ringbuf_submit publishes it to the reader. Each packet logs a timestamp and its EtherType; the records appear in the Output panel, and the Maps panel lists the ring's unconsumed records. The wakeup flag is chosen from bpf_ringbuf_query: wake the reader only once 2 KiB are waiting.\", \"expect\": {\"ICMP echo request\": \"pass\", \"ARP who-has\": \"pass\"}}\n.map events ringbuf entries=4096\n\tr6 = r1                     # struct xdp_md *\n\tr1 = events ll\n\tr2 = 16                     # the record's size: a constant the verifier can check\n\tr3 = 0                      # flags must be 0\n\tcall bpf_ringbuf_reserve    # r0 = pointer to 16 bytes in the ring, or NULL\n\tif r0 == 0 goto out         # required: the verifier tracks the NULL case\n\tr7 = r0                     # r7 now holds a reference that must be submitted or discarded\n\tcall bpf_ktime_get_ns\n\t*(u64 *)(r7 + 0) = r0       # event.timestamp\n\tr2 = *(u32 *)(r6 + 0)       # xdp_md->data\n\tr3 = *(u32 *)(r6 + 4)       # xdp_md->data_end\n\tr4 = 0\n\tr5 = r2\n\tr5 += 14\n\tif r5 > r3 goto short       # no room for an Ethernet header\n\tr4 = *(u16 *)(r2 + 12)      # the EtherType, in network byte order\nshort:\n\t*(u64 *)(r7 + 8) = r4       # event.ethertype\n\tr1 = events ll\n\tr2 = 0                      # BPF_RB_AVAIL_DATA: bytes the reader has not consumed yet\n\tcall bpf_ringbuf_query\n\tr2 = 1                      # BPF_RB_NO_WAKEUP\n\tif r0 < 2048 goto quiet\n\tr2 = 2                      # BPF_RB_FORCE_WAKEUP: enough is waiting, wake the reader\nquiet:\n\tr1 = r7\n\tcall bpf_ringbuf_submit     # publishes the record and releases the reference\nout:\n\tr0 = 2                      # XDP_PASS\n\texit\n"
+  },
+  {
     "id": "mnemonics",
     "section": "ubpf",
     "title": "The ubpf mnemonic dialect",
