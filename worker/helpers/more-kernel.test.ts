@@ -274,7 +274,7 @@ describe.skipIf(!oracle.ok || !cc)(`the session-2 helpers equal the kernel ${ora
   it('trace_vprintk: the length written for accepted formats, -EINVAL for refused ones', () => {
     const cases: RawCase[] = [];
     const data = frame();
-    const fmts: [string, bigint[]][] = [
+    const fmts: [string, (bigint | 'ip4' | 'ip6' | 'str')[]][] = [
       ['hello', []], ['%d %u %x', [5n, 6n, 255n]], ['%lld|%llu|%llx|%lX', [-1n, -1n, -1n, 0xabcn]], ['%5d|%-5d|%05d|%+d|% d', [42n, 42n, 42n, 42n, 42n]],
       ['%c%c', [0x41n, 0x42n]], ['%pI4', ['ip4']], ['%pi4', ['ip4']], ['%pI6', ['ip6']], ['%pi6', ['ip6']], ['%px', [0x1234n]], ['%p %pK', [0n, 0n]],
       ['%s!', ['str']], ['%pks.', ['str']], ['%ps', [0x10n]], ['%pS', [0n]], ['%pB', [0x1234n]], ['%%d', []],
