@@ -149,6 +149,28 @@ const GENS: Record<string, Gen> = {
     const n = bad.split('\n').length;
     return wrap('socket_filter', `  r8 = *(u32 *)(r1 + 0)\n  r2 = 0\n  r9 = ${pick(r, [0, 1, 5])}\n  ${cond}${n}\n  ${bad}\n  r0 = 0`, true);
   },
+  // The same add/sub reached with different masking windows (other scalar kinds, signs or pointer offsets per path).
+  paths2: (r) => {
+    const s1 = pick(r, ['r8 &= 7', 'r8 &= 15', 'r8 = 3', 'r8 = -3', 'r8 &= 7\n  r8 -= 8', 'r8 = 0']);
+    const s2 = pick(r, ['r8 &= 7', 'r8 &= 3', 'r8 = 5', 'r8 = -2', 'r8 = 0']);
+    const p2 = pick(r, ['', '  r2 += 8\n', '  r2 += 16\n', '  r2 = map_value(one, 0) ll\n']);
+    return wrap('socket_filter', `  r8 = *(u32 *)(r1 + 0)\n  r9 = *(u32 *)(r1 + 8)\n  r2 = r7\n  r2 += 16\n  if r9 ${pick(r, ['==', '>', 's<'])} ${pick(r, [0, 2])} goto l1\n  ${s1}\n${p2}  goto l2\nl1:\n  ${s2}\nl2:\n  r2 ${pick(r, ['+=', '-='])} r8\n  ${pick(r, ['r0 = *(u8 *)(r2 + 0)', 'r0 = 0'])}`, true);
+  },
+  // Atomics: pointers as operands (cmpxchg compares with R0), on stack and map values.
+  atomics: (r) => {
+    const dst = pick(r, ['r7', 'r3']);
+    const pre = dst === 'r3' ? '  *(u64 *)(r10 - 16) = 0\n  r3 = r10\n  r3 += -16\n' : '';
+    const src = pick(r, ['r8', 'r1', 'r10', 'r9']);
+    const op = pick(r, ['lock *(u64 *)(D + 0) += S', 'r0 = cmpxchg_64(D + 0, r0, S)', 'S = xchg_64(D + 0, S)', 'lock *(u64 *)(D + 0) |= S', 'S = atomic_fetch_add((u64 *)(D + 0), S)']);
+    return wrap('socket_filter', `  r8 = *(u32 *)(r1 + 0)\n  r9 = 1\n  r0 = ${pick(r, ['0', 'r10', 'r1', 'r8'])}\n${pre}  ${op.replace(/D/g, dst).replace(/S/g, src)}\n  r0 = 0`, true);
+  },
+  // Ring buffer memory: pointer arithmetic on it, leaks into it, returning it.
+  ringbuf: (r) => [pick(r, UNPRIV_TYPES), `${MAPS}.map rb ringbuf key=0 value=0 entries=4096\n  r6 = r1\n  r1 = rb ll\n  r2 = ${pick(r, [8, 16])}\n  r3 = 0\n  call 131\n  if r0 == 0 goto out\n  ${pick(r, ['*(u64 *)(r0 + 0) = r6', '*(u64 *)(r0 + 0) = r10', 'r1 = *(u32 *)(r6 + 0)\n  r1 &= 7\n  r0 += r1', 'r0 += 4', '*(u32 *)(r0 + 4) = 1', 'if r0 > r6 goto +0'])}\n  r1 = r0\n  r2 = 0\n  call 132\nout:\n  r0 = 0\n  exit\n`],
+  // Pointer arithmetic on other map kinds (hash values of 16 bytes) with bounded scalars.
+  mapkinds: (r) => {
+    const key = '  *(u32 *)(r10 - 4) = 0\n  r2 = r10\n  r2 += -4\n  r1 = m ll\n  call 1\n  if r0 == 0 goto out\n';
+    return [pick(r, UNPRIV_TYPES), `${MAPS}  r6 = r1\n${key}  r8 = *(u32 *)(r6 + 0)\n  ${pick(r, ['r8 &= 7', 'r8 &= 15', 'r8 &= 8', 'if r8 > 8 goto out', 'if r8 s> 8 goto out', 'r8 &= 7\n  r8 += 8'])}\n  r0 ${pick(r, ['+=', '-='])} ${pick(r, ['r8', '8', '12', '16'])}\n  r0 = *(u${pick(r, [8, 32, 64])} *)(r0 + ${pick(r, [0, 4, 8])})\nout:\n  r0 = 0\n  exit\n`];
+  },
   // Null checks and pointers that may be NULL (both modes), as a control group.
   nullck: (r) => wrap('socket_filter', `  *(u32 *)(r10 - 8) = 0\n  r2 = r10\n  r2 += -8\n  r1 = m ll\n  call 1\n  ${pick(r, ['if r0 == 0 goto out', 'if r0 != 0 goto +1\n  goto out', 'if r0 == 1 goto out', ''])}\n  r0 = *(u64 *)(r0 + ${pick(r, [0, 8, 12])})`, true),
   // Register reads of NOT_INIT (both modes), partial copies of pointers through the stack.

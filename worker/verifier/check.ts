@@ -13,9 +13,10 @@ import { decodeOne } from '../isa/insn';
 import type { Program, MapDef } from '../isa/program';
 import { progTypeInfo, returnRange, type ProgTypeInfo } from '../progtypes/table';
 import { bpfSockLayout, ctxAccess, type CtxLayout } from '../progtypes/ctx';
-import { helperProto, type ArgType } from '../helpers/protos';
+import { CHANGES_PKT_DATA_IDS, helperProto, type ArgSpec } from '../helpers/protos';
 import { HELPER_NAMES } from '../helpers/ids.generated';
 import { M } from './messages';
+import { AluSanitation, minReadableStackOff, sanitizeCheckBounds, sanitizeErrMessage, unprivCtxDenied, unprivHelperAllowed, type SanitizeInfo } from './unpriv';
 import { insnStr, helperFuncName } from './disasm';
 import {
   flipCond,
@@ -27,11 +28,16 @@ import { U32, tnumAdd, tnumConst, tnumIsAligned, tnumIsConst, tnumStr, tnumSub, 
 import {
   MAX_BPF_STACK, STACK_INVALID, STACK_MISC, STACK_SPILL, STACK_ZERO, constScalar, copyReg, copyState, cur, isPktPointer,
   isPointer, newFrame, notInit, ptrReg, regStr, regTypeStr, stateStr, stateView, unknownScalar,
-  type Frame, type Reg, type StateView, type VState,
+  type Frame, type HistEntry, type LinkedReg, type Reg, type StateView, type VState,
 } from './state';
+import { computeLiveRegs, computeScc, liveRegsListing } from './liveness';
+import { Backtrack, collectLinkedRegs, markAllScalarsImprecise, markChainPrecision, propagatePrecision, type PrecisionEnv } from './precision';
+import { cleanDeadRegs, frameInsnIdx, statesEqual, statesMaybeLooping, widenImpreciseScalars, type CompareEnv } from './prune';
+import { helperPrecisionPlan } from './helper-precision';
 
 export const BPF_COMPLEXITY_LIMIT_INSNS = 1_000_000;
 const BPF_COMPLEXITY_LIMIT_JMP_SEQ = 8192;
+const BPF_COMPLEXITY_LIMIT_STATES = 64;
 const BPF_MAX_VAR_OFF = 1n << 29n;
 const BPF_MAX_VAR_SIZ = 1n << 29n;
 const MAX_PACKET_OFF = 0xffffn;
@@ -85,17 +91,6 @@ interface Pending {
   trailLen: number;
 }
 
-interface Explored {
-  st: VState;
-  insn: number;
-  /** Hash of the current frame's registers (states_maybe_looping candidates share it). */
-  key: string;
-  /** pending.length when stored; complete once the walk pops below it. */
-  level: number;
-  done: boolean;
-  hits: number;
-  misses: number;
-}
 
 type AccessKind = 'read' | 'write';
 
@@ -117,11 +112,32 @@ class Verifier {
   private processed = 0;
   private idGen = 0;
   private readonly pending: Pending[] = [];
-  /** Per instruction: completed states (usable for pruning) and in-progress ones by register hash. */
-  private readonly explored = new Map<number, { done: Explored[]; prog: Map<string, Explored[]>; progCount: number }>();
-  private inProgress: Explored[] = [];
+  /** Per instruction: the checkpoints stored there (explored_states), newest first. */
+  private readonly explored = new Map<number, VState[]>();
   private readonly prunePoint: Uint8Array;
-  private readonly liveIn: Uint16Array;
+  /** Instructions whose arrival is recorded in the jump history (is_jmp_point). */
+  private readonly jmpPoint: Uint8Array;
+  /** Instructions where a checkpoint is always stored (is_force_checkpoint: may_goto). */
+  private readonly forceCheckpoint: Uint8Array;
+  /** live_regs_before per instruction (liveness.ts). */
+  private liveIn: Uint16Array;
+  /** SCC number per instruction, 0 outside loops. */
+  private scc: Uint32Array = new Uint32Array(0);
+  /** The jump-history entry of the current instruction (env->cur_hist_ent). */
+  private curHist: HistEntry | null = null;
+  /** The spilled-register slot the current instruction filled or spilled (INSN_F_STACK_ACCESS). */
+  private stackFlag: { frame: number; spi: number } | null = null;
+  /** A register the current instruction relied on being exactly zero (a STACK_ZERO write). */
+  private pendingPrecise = -1;
+  /** Stack slots (100 + spi) the current instruction touched, for the log's state print. */
+  private readonly scratch = new Set<number>();
+  private readonly bt = new Backtrack();
+  private readonly penv: PrecisionEnv;
+  /** Open loop visits by SCC callchain (struct bpf_scc_visit). */
+  private readonly sccVisits = new Map<string, { entry: VState | null; backedges: { st: VState; equal: VState }[] }>();
+  private numBackedges = 0;
+  private readonly cleaned = new WeakSet<VState>();
+  private maxStates = 0;
   private readonly states: StateView[][];
   private readonly paths: PathInfo[] = [];
   private trail: number[] = [];
@@ -143,6 +159,8 @@ class Verifier {
   private prevInsns = 0;
   /** Outer map index -> index of its inner map template in this.maps. */
   private readonly innerIdx = new Map<number, number>();
+  /** Unprivileged: the per-instruction pointer-masking windows (insn_aux_data alu_state/alu_limit). */
+  private readonly aluSan = new AluSanitation();
 
   constructor(private readonly program: Program, opts: VerifyOptions) {
     const all: MapDef[] = [...program.maps];
@@ -161,7 +179,15 @@ class Verifier {
     this.gpl = isGplCompatible(program.license ?? 'GPL');
     const n = program.slots.length;
     this.prunePoint = new Uint8Array(n);
+    this.jmpPoint = new Uint8Array(n);
+    this.forceCheckpoint = new Uint8Array(n);
     this.liveIn = new Uint16Array(n);
+    const slots = program.slots;
+    this.penv = {
+      insns: this.insns, slots, maps: this.maps, logLevel: this.logLevel,
+      log: (l: string) => this.log(l),
+      callsCallback: (idx: number) => slots[idx]?.opcode === 0x85 && slots[idx]!.src === 0 && slots[idx]!.imm === 181,
+    };
     this.states = Array.from({ length: n }, () => []);
   }
 
@@ -188,8 +214,7 @@ class Verifier {
         this.logLines.push(error.message);
       }
     }
-    let maxPer = 0;
-    for (const l of this.explored.values()) maxPer = Math.max(maxPer, l.done.length + l.progCount);
+    const maxPer = this.maxStates;
     const summary = `processed ${this.processed} insns (limit ${BPF_COMPLEXITY_LIMIT_INSNS}) max_states_per_insn ${maxPer} total_states ${this.totalStates} peak_states ${this.peakStates} mark_read 0`;
     const lines = this.logLines;
     if (this.logLevel > 0 || error) {
@@ -236,6 +261,8 @@ class Verifier {
       const s = slots[pc]!;
       const isCall = s.opcode === 0x85 && s.src === 1;
       const isFunc = s.opcode === 0x18 && s.src === 4;
+      // add_subprog_and_kfunc: pseudo calls, kfunc calls and function pointers need CAP_BPF.
+      if (this.unpriv && (isCall || isFunc || (s.opcode === 0x85 && s.src === 2))) this.fail(pc, M.needCapBpfForCalls());
       if (isCall || isFunc) {
         const t = pc + 1 + s.imm;
         if (t < 0 || t >= n) this.fail(pc, 'call to invalid destination');
@@ -244,6 +271,7 @@ class Verifier {
       if (s.opcode === 0x18) pc++;
     }
     this.subprogStarts = [...starts].sort((a, b) => a - b);
+    if (this.logLevel > 1) for (let k = 0; k < this.subprogStarts.length; k++) this.log(`func#${k} @${this.subprogStarts[k]}`);
     for (let k = 0; k < this.subprogStarts.length; k++) {
       const start = this.subprogStarts[k]!;
       const end = this.subprogStarts[k + 1] ?? n;
@@ -275,8 +303,14 @@ class Verifier {
         if (s.off !== 0) this.fail(pc, M.invalidLdImm64());
         if (s.src === 1 || s.src === 2 || s.src === 5 || s.src === 6) {
           if (s.imm < 0 || s.imm >= this.program.maps.length) this.fail(pc, M.mapFdInvalid(s.imm));
-          if ((s.src === 2 || s.src === 6) && (next.imm < 0 || next.imm >= (this.maps[s.imm]?.valueSize ?? 0)))
-            this.fail(pc, `invalid access to map value pointer, value_size=${this.maps[s.imm]?.valueSize ?? 0} off=${next.imm}`);
+          if (s.src === 2 || s.src === 6) {
+            // map_direct_value_addr: arrays only, and only single-entry ones (array_map_direct_value_addr).
+            const m = this.maps[s.imm];
+            if (next.imm >>> 0 >= Number(BPF_MAX_VAR_OFF)) this.fail(pc, `direct value offset of ${next.imm >>> 0} is not allowed`);
+            if (m && m.type !== 'array') this.fail(pc, 'no direct value access support for this map type');
+            if (next.imm < 0 || next.imm >= (m?.valueSize ?? 0) || (m && m.maxEntries !== 1))
+              this.fail(pc, `invalid access to map value pointer, value_size=${m?.valueSize ?? 0} off=${next.imm >>> 0}`);
+          }
         } else if (s.src !== 0 && s.src !== 4) {
           this.fail(pc, 'unrecognized bpf_ld_imm64 insn');
         }
@@ -299,27 +333,41 @@ class Verifier {
     const succ = (pc: number): number[] => {
       const s = slots[pc]!;
       const cls = s.opcode & 7;
+      // visit_insn / visit_func_call_insn / push_insn: prune points, jump-history points, checkpoints.
+      const mark = (t: number, jmp: boolean): void => {
+        if (t < 0 || t >= n) return;
+        this.prunePoint[t] = 1;
+        if (jmp) this.jmpPoint[t] = 1;
+      };
       if (s.opcode === 0x18) {
-        if (s.src === 4) return [pc + 2, pc + 1 + s.imm];
+        if (s.src === 4) {
+          mark(pc + 2, true);
+          mark(pc, false);
+          mark(pc + 1 + s.imm, true);
+          return [pc + 2, pc + 1 + s.imm];
+        }
         return [pc + 2];
       }
       if (cls === 5 || cls === 6) {
         const op = s.opcode & 0xf0;
         if (op === 0x90) return [];
         if (op === 0x80) {
+          mark(pc + 1, true);
           if (s.src === 1) {
-            this.prunePoint[pc] = 1;
+            mark(pc, false);
+            mark(pc + 1 + s.imm, true);
             return [pc + 1, pc + 1 + s.imm];
           }
           return [pc + 1];
         }
         if (op === 0x00) {
           const t = pc + 1 + (cls === 6 ? s.imm : s.off);
-          this.prunePoint[t] = 1;
+          mark(t, true);
           return [t];
         }
-        this.prunePoint[pc] = 1;
-        this.prunePoint[pc + 1 + s.off] = 1;
+        mark(pc, false);
+        if (op === 0xe0) this.forceCheckpoint[pc] = 1;
+        mark(pc + 1 + s.off, true);
         return [pc + 1, pc + 1 + s.off];
       }
       return [pc + 1];
@@ -355,51 +403,16 @@ class Verifier {
     }
   }
 
-  /** Static register liveness (the kernel's compute_live_registers): bit i of liveIn[pc] = Ri may be read later. */
+  /** compute_scc and compute_live_registers (liveness.ts), with the level-2 listing. */
   private computeLiveness(): void {
-    const n = this.insns.length;
-    const use = new Uint16Array(n);
-    const def = new Uint16Array(n);
-    const succs: number[][] = [];
-    for (let pc = 0; pc < n; pc++) {
-      const i = this.insns[pc];
-      succs.push([]);
-      if (!i) { use[pc] = 0x7ff; continue; }
-      const b = (r: number): number => 1 << r;
-      switch (i.kind) {
-        case 'alu':
-          use[pc] = (i.op === 'mov' || i.op === 'movsx' ? 0 : b(i.dst)) | (i.srcX ? b(i.src) : 0);
-          def[pc] = b(i.dst);
-          succs[pc] = [pc + 1];
-          break;
-        case 'endian': use[pc] = b(i.dst); def[pc] = b(i.dst); succs[pc] = [pc + 1]; break;
-        case 'jmp': use[pc] = b(i.dst) | (i.srcX ? b(i.src) : 0); succs[pc] = [pc + 1, pc + 1 + i.off]; break;
-        case 'ja': succs[pc] = [pc + 1 + i.delta]; break;
-        case 'may_goto': succs[pc] = [pc + 1, pc + 1 + i.off]; break;
-        case 'call':
-          if (i.callKind === 'local') { use[pc] = 0x3e | 0x7c0; def[pc] = 0x3f; succs[pc] = [pc + 1]; }
-          else { use[pc] = 0x3e; def[pc] = 0x3f; succs[pc] = [pc + 1]; }
-          break;
-        case 'callx': use[pc] = 0x7ff; succs[pc] = [pc + 1]; break;
-        case 'exit': use[pc] = 0x7c1; break; // r0, and callee-saved regs for a return to the caller
-        case 'ldimm64': def[pc] = b(i.dst); succs[pc] = [pc + 2]; break;
-        case 'ldx': use[pc] = b(i.src); def[pc] = b(i.dst); succs[pc] = [pc + 1]; break;
-        case 'st': use[pc] = b(i.dst); succs[pc] = [pc + 1]; break;
-        case 'stx': use[pc] = b(i.dst) | b(i.src); succs[pc] = [pc + 1]; break;
-        case 'atomic': use[pc] = b(i.dst) | b(i.src) | (i.op === 'cmpxchg' ? 1 : 0); succs[pc] = [pc + 1]; break;
-        case 'ldpkt': use[pc] = b(6) | (i.mode === 'ind' ? b(i.src) : 0) | 0x3e; def[pc] = 0x3f; succs[pc] = [pc + 1]; break;
-      }
-    }
-    const live = this.liveIn;
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (let pc = n - 1; pc >= 0; pc--) {
-        let out = 0;
-        for (const s of succs[pc]!) if (s >= 0 && s < n) out |= live[s]!;
-        const inn = (use[pc]! | (out & ~def[pc]!)) | 0x400;
-        if (inn !== live[pc]) { live[pc] = inn; changed = true; }
-      }
+    const slots = this.program.slots;
+    this.scc = computeScc(slots);
+    this.liveIn = computeLiveRegs(slots);
+    if (this.logLevel > 1) {
+      for (const l of liveRegsListing(slots, this.liveIn, this.scc, (pc) => {
+        const i = this.insns[pc];
+        return i ? insnStr(i) : `(${slots[pc]!.opcode.toString(16).padStart(2, '0')})`;
+      })) this.log(l);
     }
   }
 
@@ -408,9 +421,10 @@ class Verifier {
   private initialState(): VState {
     const f = newFrame(0, -1, 0);
     f.regs[1] = ptrReg('PTR_TO_CTX');
-    return { frames: [f], refs: [] };
+    return { frames: [f], refs: [], parent: null, firstIdx: 0, lastIdx: -1, insnIdx: 0, history: [], branches: 1, dfsDepth: 0 };
   }
 
+  /** do_check: the depth-first walk, one instruction at a time, with pruning at prune points. */
   private walk(): void {
     let st = this.initialState();
     let idx = 0;
@@ -421,15 +435,24 @@ class Verifier {
     this.trail = [];
     for (;;) {
       this.insnIdx = idx;
+      this.curHist = null;
+      this.stackFlag = null;
+      this.pendingPrecise = -1;
+      this.scratch.clear();
       if (++this.processed > this.limit) this.fail(idx, M.tooLarge(this.processed));
+      st.lastIdx = prev;
+      st.insnIdx = idx;
       if (this.prunePoint[idx]) {
         const r = this.isStateVisited(idx, st);
         if (r === 'prune') {
           if (this.logLevel > 0) {
-            if (doPrintState) this.log(`from ${prev} to ${idx}: safe`);
-            else if (this.logLevel > 1) this.log(`${idx}: safe`);
+            if (doPrintState) {
+              this.log('');
+              this.log(`from ${prev} to ${idx}: safe`);
+            } else this.log(`${idx}: safe`);
           }
           this.paths.push({ from: pathFrom, start: pathStart, end: idx, how: 'pruned' });
+          this.updateBranchCounts(st);
           const p = this.popPending();
           if (!p) return;
           ({ st, idx, prev } = p);
@@ -439,9 +462,13 @@ class Verifier {
           continue;
         }
       }
-      if (this.logLevel > 1 || (this.logLevel > 0 && doPrintState)) {
+      if (this.jmpPoint[idx]) this.pushJmpHistory(st, -1, -1, null);
+      if (this.logLevel > 0 && doPrintState) {
         if (prev < 0) this.log(`${idx}: ${stateStr(st, this.maps)}`);
-        else this.log(`from ${prev} to ${idx}: ${stateStr(st, this.maps)}`);
+        else {
+          this.log('');
+          this.log(`from ${prev} to ${idx}: ${stateStr(st, this.maps)}`);
+        }
       }
       doPrintState = false;
       this.trail.push(idx);
@@ -452,10 +479,21 @@ class Verifier {
       const before = this.logLevel > 0 ? this.logLines.length : 0;
       if (this.logLevel > 0) this.log(`${idx}: ${insnStr(insn!)}`);
       const out = this.step(st, insn!);
-      if (this.logLevel > 0 && this.logLines.length === before + 1) {
+      if (this.pendingPrecise >= 0) this.markPrecise(st, this.pendingPrecise);
+      const sf = this.stackFlag as { frame: number; spi: number } | null;
+      if (sf) this.pushJmpHistory(st, sf.frame, sf.spi, null);
+      const cls = this.program.slots[idx]!.opcode & 7;
+      if (cls === 5 || cls === 6) this.jmpsProcessed++;
+      if (this.logLevel > 0 && out.kind === 'next') {
+        // print_insn_state: appended to the instruction line, or on a line of its own when something
+        // was logged after it (at the jump itself for conditional jumps, else at the next instruction).
         const touched = touchedRegs(insn!);
+        for (const s of this.scratch) touched.add(s);
         const txt = stateStr(st, this.maps, touched);
-        if (txt) this.logLines[before] = `${this.logLines[before]!.padEnd(37)} ; ${txt}`;
+        if (txt) {
+          if (this.logLines.length === before + 1) this.logLines[before] = `${this.logLines[before]!.padEnd(37)} ; ${txt}`;
+          else this.log(`${insn!.kind === 'jmp' ? idx : out.idx}: ${txt}`);
+        }
       }
       if (out.kind === 'next') {
         prev = idx;
@@ -463,6 +501,7 @@ class Verifier {
         continue;
       }
       this.paths.push({ from: pathFrom, start: pathStart, end: idx, how: 'exit' });
+      this.updateBranchCounts(st);
       const p = this.popPending();
       if (!p) return;
       ({ st, idx, prev } = p);
@@ -472,27 +511,23 @@ class Verifier {
     }
   }
 
+  /** pop_stack, dropping branches found dead when they were pushed (their paths end at once). */
   private popPending(): Pending | undefined {
     let p = this.pending.pop();
     while (p && p.idx < 0) {
       this.paths.push({ from: p.prev, start: p.prev, end: p.prev, how: 'dead' });
+      this.updateBranchCounts(p.st);
       p = this.pending.pop();
     }
-    if (!p) {
-      for (const e of this.inProgress) this.complete(e);
-      this.inProgress = [];
-      return undefined;
-    }
-    const level = this.pending.length;
-    while (this.inProgress.length && this.inProgress[this.inProgress.length - 1]!.level > level) {
-      this.complete(this.inProgress.pop()!);
-    }
+    if (!p) return undefined;
     this.trail.length = p.trailLen;
     return p;
   }
 
+  /** push_stack: the copy shares the parent checkpoint, which now has one more branch to finish. */
   private pushBranch(st: VState, idx: number, prev: number): VState {
     const copy = copyState(st);
+    if (copy.parent) copy.parent.branches++;
     this.pending.push({ st: copy, idx, prev, trailLen: this.trail.length });
     if (this.pending.length > BPF_COMPLEXITY_LIMIT_JMP_SEQ) this.fail(prev, `The sequence of ${this.pending.length} jumps is too complex.`);
     return copy;
@@ -503,73 +538,205 @@ class Verifier {
     if (list.length < this.keep) list.push(stateView(st, this.maps));
   }
 
-  /** A state whose every descendant has been explored: it can now prune others. */
-  private complete(e: Explored): void {
-    e.done = true;
-    const slot = this.explored.get(e.insn);
-    if (!slot) return;
-    const bucket = slot.prog.get(e.key);
-    if (bucket) {
-      const k = bucket.indexOf(e);
-      if (k >= 0) {
-        bucket.splice(k, 1);
-        slot.progCount--;
-        if (!bucket.length) slot.prog.delete(e.key);
-      }
+  /** push_jmp_history: one entry per instruction and path, stack-access flags merged into it. */
+  private pushJmpHistory(st: VState, stackFrame: number, stackSpi: number, linked: LinkedReg[] | null): void {
+    const h = this.curHist;
+    if (h && st.history[st.history.length - 1] === h) {
+      const merged: HistEntry = {
+        ...h,
+        stackFrame: stackFrame >= 0 ? stackFrame : h.stackFrame,
+        stackSpi: stackFrame >= 0 ? stackSpi : h.stackSpi,
+        linked: linked ?? h.linked,
+      };
+      st.history[st.history.length - 1] = merged;
+      this.curHist = merged;
+      return;
     }
-    slot.done.push(e);
+    const e: HistEntry = { idx: st.insnIdx, prevIdx: st.lastIdx, stackFrame, stackSpi, linked };
+    st.history.push(e);
+    this.curHist = e;
   }
 
+  /** update_branch_counts: a path ended; checkpoints whose every branch ended are complete. */
+  private updateBranchCounts(st: VState): void {
+    let s: VState | null = st;
+    while (s) {
+      const br = --s.branches;
+      if (br > 0) break;
+      if (br === 0) this.maybeExitScc(s);
+      s = s.parent;
+    }
+  }
+
+  /** mark_chain_precision for one register of the current frame (no-op without CAP_BPF). */
+  private markPrecise(st: VState, regno: number): void {
+    if (this.unpriv || regno < 0) return;
+    const r = cur(st).regs[regno];
+    if (!r || r.type !== 'SCALAR_VALUE') return;
+    this.bt.init(st.frames.length - 1);
+    this.bt.setReg(regno);
+    markChainPrecision(this.penv, st, this.bt);
+  }
+
+  /** mark_chain_precision_batch for one spilled stack slot. */
+  private markPreciseSlot(st: VState, frame: number, spi: number): void {
+    if (this.unpriv) return;
+    this.bt.init(st.frames.length - 1);
+    this.bt.setSlot(spi, frame);
+    markChainPrecision(this.penv, st, this.bt);
+  }
+
+  private sameCallsites(a: VState, b: VState): boolean {
+    if (a.frames.length !== b.frames.length) return false;
+    for (let k = 0; k < a.frames.length; k++) if (a.frames[k]!.callsite !== b.frames[k]!.callsite) return false;
+    return true;
+  }
+
+  /** compute_scc_callchain + format_callchain: `(1)`, or `(5,2)` inside a callee; null outside loops. */
+  private sccCallchain(st: VState): string | null {
+    const sites: number[] = [];
+    for (let k = 0; k < st.frames.length; k++) {
+      const idx = frameInsnIdx(st, k);
+      const scc = this.scc[idx] ?? 0;
+      if (scc) return `(${sites.map((s) => `${s},`).join('')}${scc})`;
+      if (k < st.frames.length - 1) sites.push(idx);
+      else return null;
+    }
+    return null;
+  }
+
+  /** maybe_enter_scc: a new checkpoint inside a loop opens the loop's visit if none is open. */
+  private maybeEnterScc(st: VState): void {
+    const key = this.sccCallchain(st);
+    if (!key) return;
+    let v = this.sccVisits.get(key);
+    if (!v) this.sccVisits.set(key, (v = { entry: null, backedges: [] }));
+    if (!v.entry) {
+      v.entry = st;
+      if (this.logLevel > 1) this.log(`SCC enter ${key}`);
+    }
+  }
+
+  /** maybe_exit_scc: the loop's entry checkpoint is complete; settle precision along its backedges. */
+  private maybeExitScc(st: VState): void {
+    if (!this.sccVisits.size) return;
+    const key = this.sccCallchain(st);
+    if (!key) return;
+    const v = this.sccVisits.get(key);
+    if (!v || v.entry !== st) return;
+    if (this.logLevel > 1) this.log(`SCC exit ${key}`);
+    v.entry = null;
+    const edges = v.backedges;
+    v.backedges = [];
+    this.numBackedges -= edges.length;
+    // propagate_backedges: until no checkpoint gains a precise mark.
+    for (let iter = 0; iter < 64; iter++) {
+      let changed = false;
+      for (const e of edges) if (propagatePrecision(this.penv, e.equal, e.st, this.bt)) changed = true;
+      if (!changed || this.unpriv) break;
+    }
+  }
+
+  /** incomplete_read_marks: `st` is inside a loop whose exploration has pruned against unfinished states. */
+  private incompleteReadMarks(st: VState): boolean {
+    if (!this.sccVisits.size) return false;
+    const key = this.sccCallchain(st);
+    if (!key) return false;
+    return (this.sccVisits.get(key)?.backedges.length ?? 0) > 0;
+  }
+
+  /** find_prev_entry: the checkpoint of the previous iteration at this may_goto on the current path. */
+  private findPrevEntry(parent: VState | null, idx: number): VState | null {
+    if (!parent) return null;
+    for (const s of this.explored.get(idx) ?? []) {
+      if (s.insnIdx === idx && s.branches > 0 && this.sameCallsites(s, parent) && s.dfsDepth < parent.dfsDepth) return s;
+    }
+    return null;
+  }
+
+  private compareEnv(): CompareEnv {
+    return { live: this.liveIn, allowUninitStack: !this.unpriv, allPrecise: this.unpriv, idBase: 0x20000000 };
+  }
+
+  /** is_state_visited. */
   private isStateVisited(idx: number, st: VState): 'prune' | 'continue' {
-    let slot = this.explored.get(idx);
-    if (!slot) {
-      slot = { done: [], prog: new Map(), progCount: 0 };
-      this.explored.set(idx, slot);
+    const force = this.forceCheckpoint[idx] === 1 || st.history.length > 40;
+    let addNew = force || (this.jmpsProcessed - this.prevJmps >= 2 && this.processed - this.prevInsns >= 8);
+    const env = this.compareEnv();
+    let list = this.explored.get(idx);
+    if (!list) this.explored.set(idx, (list = []));
+    // clean_live_states: complete states forget registers that are dead at this instruction.
+    for (const s of list) {
+      if (s.branches || this.cleaned.has(s) || !this.sameCallsites(s, st) || this.incompleteReadMarks(s)) continue;
+      cleanDeadRegs(s, this.liveIn);
+      this.cleaned.add(s);
     }
-    const live = this.liveIn[idx]!;
-    // Heuristics of is_state_visited: store a new state only every few jumps and instructions, and
-    // less often while a loop is being unrolled.
-    let addNew = this.jmpsProcessed - this.prevJmps >= 2 && this.processed - this.prevInsns >= 8;
-    const key = loopKey(st);
-    if (slot.progCount && this.insns[idx]?.kind === 'may_goto') {
-      // is_may_goto_insn_at: a looping state at a deeper may_goto level is covered by the earlier one.
-      // (Only states with the same register key are tried: without precision tracking others never match.)
-      for (const e of slot.prog.get(key) ?? [])
-        if ((e.st.mayGotoDepth ?? 0) !== (st.mayGotoDepth ?? 0) && statesEqual(e.st, st, live)) return 'prune';
-    }
-    if (slot.progCount) {
-      for (const e of slot.prog.get(key) ?? []) {
-        if ((e.st.mayGotoDepth ?? 0) === (st.mayGotoDepth ?? 0) && statesMaybeLooping(e.st, st) && statesExact(e.st, st, live)) this.fail(idx, M.infiniteLoop(idx));
-      }
-      if (this.jmpsProcessed - this.prevJmps < 20 && this.processed - this.prevInsns < 100) addNew = false;
-    }
-    const list = slot.done;
+    const statesCnt = list.length;
+    const isMayGoto = this.insns[idx]?.kind === 'may_goto';
     for (let k = 0; k < list.length; k++) {
-      const e = list[k]!;
-      if (statesEqual(e.st, st, live)) {
-        e.hits++;
+      const sl = list[k]!;
+      let hit = false;
+      let loop = false;
+      if (sl.branches > 0) {
+        if (isMayGoto && (sl.mayGotoDepth ?? 0) !== (st.mayGotoDepth ?? 0) && statesEqual(env, sl, st, 'RANGE_WITHIN')) hit = true;
+        else {
+          if (statesMaybeLooping(sl, st) && (sl.mayGotoDepth ?? 0) === (st.mayGotoDepth ?? 0) && statesEqual(env, sl, st, 'EXACT')) {
+            this.fail(idx, M.infiniteLoop(idx));
+          }
+          if (!force && this.jmpsProcessed - this.prevJmps < 20 && this.processed - this.prevInsns < 100) addNew = false;
+        }
+      } else {
+        loop = this.incompleteReadMarks(sl);
+        hit = statesEqual(env, sl, st, loop ? 'RANGE_WITHIN' : 'NOT_EXACT');
+      }
+      if (hit) {
+        sl.hits = (sl.hits ?? 0) + 1;
+        if (this.jmpPoint[idx]) this.pushJmpHistory(st, -1, -1, null);
+        if (!this.unpriv) propagatePrecision(this.penv, sl, st, this.bt);
+        if (loop) {
+          const key = this.sccCallchain(sl);
+          const v = key ? this.sccVisits.get(key) : undefined;
+          if (v) {
+            const copy = copyState(st);
+            v.backedges.push({ st: copy, equal: sl });
+            this.numBackedges++;
+            this.updatePeak();
+          }
+        }
         return 'prune';
       }
-      e.misses++;
-      if (e.misses > e.hits * 3 + 3) {
+      if (addNew) sl.misses = (sl.misses ?? 0) + 1;
+      const n = this.forceCheckpoint[idx] && sl.branches > 0 ? 64 : 3;
+      if ((sl.misses ?? 0) > (sl.hits ?? 0) * n + n) {
         list.splice(k, 1);
         k--;
         this.curStates--;
       }
     }
+    this.maxStates = Math.max(this.maxStates, statesCnt);
+    if (this.unpriv && statesCnt > BPF_COMPLEXITY_LIMIT_STATES) return 'continue';
     if (!addNew) return 'continue';
-    this.prevJmps = this.jmpsProcessed;
-    this.prevInsns = this.processed;
-    const e: Explored = { st: copyState(st), insn: idx, key, level: this.pending.length, done: false, hits: 0, misses: 0 };
-    let bucket = slot.prog.get(key);
-    if (!bucket) slot.prog.set(key, (bucket = []));
-    bucket.push(e);
-    slot.progCount++;
-    this.inProgress.push(e);
     this.totalStates++;
     this.curStates++;
-    this.peakStates = Math.max(this.peakStates, this.curStates);
+    this.updatePeak();
+    this.prevJmps = this.jmpsProcessed;
+    this.prevInsns = this.processed;
+    if (!this.unpriv) markAllScalarsImprecise(st);
+    const cp = copyState(st);
+    cp.insnIdx = idx;
+    cp.hits = 0;
+    cp.misses = 0;
+    st.parent = cp;
+    st.firstIdx = idx;
+    st.dfsDepth = cp.dfsDepth + 1;
+    st.history = [];
+    list.unshift(cp);
+    this.maybeEnterScc(cp);
     return 'continue';
+  }
+
+  private updatePeak(): void {
+    this.peakStates = Math.max(this.peakStates, this.curStates + this.numBackedges);
   }
 
   /**
@@ -720,24 +887,33 @@ class Verifier {
         this.checkAtomic(st, i);
         return { kind: 'next', idx: idx + 1 };
       case 'ja':
-        this.jmpsProcessed++;
         return { kind: 'next', idx: idx + 1 + i.delta };
       case 'may_goto': {
-        this.jmpsProcessed++;
         // The loop body (fall-through) is queued one may_goto level deeper; this path leaves the loop.
+        // Imprecise scalars that changed since the previous iteration are widened (widen_imprecise_scalars).
+        const prevSt = this.findPrevEntry(st.parent, idx);
         const q = this.pushBranch(st, idx + 1, idx);
         q.mayGotoDepth = (q.mayGotoDepth ?? 0) + 1;
+        if (prevSt) widenImpreciseScalars(prevSt, q, 0x20000000);
         return { kind: 'next', idx: idx + 1 + i.off };
       }
       case 'jmp':
-        this.jmpsProcessed++;
         return this.checkCondJmp(st, i);
-      case 'call':
+      case 'call': {
         if (i.callKind === 'local') return this.checkFuncCall(st, i);
         if (i.callKind === 'kfunc') this.fail(idx, 'calling kernel functions is not supported by bpfplay');
         if (i.imm === 181) return this.checkBpfLoop(st, i);
+        const plan = this.unpriv ? [] : helperPrecisionPlan(st, i.imm, this.maps, this.pt?.name);
         this.checkHelperCall(st, i);
+        for (const m of plan) {
+          if (m.regno >= 0) {
+            this.bt.init(st.frames.length - 1);
+            this.bt.setReg(m.regno);
+            markChainPrecision(this.penv, st, this.bt);
+          } else this.markPreciseSlot(st, m.frame, m.spi);
+        }
         return { kind: 'next', idx: idx + 1 };
+      }
       case 'callx':
         this.fail(idx, M.reservedFields('BPF_CALL'));
         break;
@@ -778,7 +954,7 @@ class Verifier {
       const src = regs[i.src]!;
       if (i.op === 'movsx') {
         if (src.type !== 'SCALAR_VALUE') {
-          if (this.unpriv) this.fail(idx, M.partialCopyPtr(i.src));
+          if (this.unpriv) this.fail(idx, i.is64 ? M.signExtPtr(i.src) : M.partialCopyPtr(i.src));
           this.setReg(st, i.dst, unknownScalar());
           return;
         }
@@ -829,10 +1005,12 @@ class Verifier {
         }
         this.fail(idx, M.ptrOpPtr(i.dst, opStr));
       }
+      this.markPrecise(st, i.dst); // scalar += pointer
       this.setReg(st, i.dst, this.adjustPtr(i, src, dst, true));
       return;
     }
     if (dst.type !== 'SCALAR_VALUE') {
+      if (i.srcX) this.markPrecise(st, i.src); // pointer += scalar
       this.setReg(st, i.dst, this.adjustPtr(i, dst, src, false));
       return;
     }
@@ -876,6 +1054,15 @@ class Verifier {
     }
     this.checkSaneOffset(off, ptr, tstr);
     this.checkSaneOffset(ptr, ptr, tstr);
+    // sanitize_ptr_alu (Spectre v1, unprivileged, BPF_X add/sub): can the move be masked at run time?
+    const sanOp = op === 'add' || op === 'sub' ? op : null;
+    const valueSize = this.maps[ptr.mapIdx]?.valueSize ?? 0;
+    let san: SanitizeInfo | null = null;
+    if (this.unpriv && i.srcX && sanOp) {
+      const b = this.aluSan.begin(sanOp, ptr, off, !scalarIsDst, valueSize);
+      if ('reason' in b) this.fail(i.pc, sanitizeErrMessage(b.reason, sanOp, dstNo, i.src, scalarIsDst));
+      san = b;
+    }
     const d = copyReg(ptr);
     switch (op) {
       case 'add': {
@@ -913,7 +1100,14 @@ class Verifier {
         this.fail(i.pc, M.ptrArithOp(dstNo, opStr));
     }
     this.checkSaneOffset(d, ptr, tstr);
-    if (this.unpriv && ptr.type === 'PTR_TO_STACK' && !isConst(d.s)) this.fail(i.pc, `R${dstNo} variable stack access prohibited for !root, var_off=${tnumStr(d.s.varOff)} off=${d.off}`);
+    if (this.unpriv) {
+      const msg = sanitizeCheckBounds(dstNo, d, valueSize);
+      if (msg) this.fail(i.pc, msg);
+      if (san && sanOp) {
+        const reason = this.aluSan.commit(i.pc, san, d, valueSize);
+        if (reason) this.fail(i.pc, sanitizeErrMessage(reason, sanOp, dstNo, i.src, scalarIsDst));
+      }
+    }
     return d;
   }
 
@@ -996,6 +1190,8 @@ class Verifier {
     this.readReg(st, i.src);
     this.readReg(st, i.dst);
     if (op === 'cmpxchg') this.readReg(st, 0);
+    // check_atomic_rmw: cmpxchg compares memory with R0, so R0 is checked for a pointer first.
+    if (op === 'cmpxchg' && this.unpriv && isPointer(cur(st).regs[0]!)) this.fail(i.pc, M.leaksIntoMem(0));
     const src = cur(st).regs[i.src]!;
     if (this.unpriv && isPointer(src)) this.fail(i.pc, `R${i.src} leaks addr into mem`);
     const base = cur(st).regs[i.dst]!;
@@ -1050,7 +1246,7 @@ class Verifier {
         if (t === 'write' && valueReg && this.ptrLeak(valueReg)) this.fail(idx, `R${valueRegno} leaks addr into ctx`);
         this.checkPtrOffReg(reg, regno, false);
         const layout = this.pt?.ctx;
-        if (!layout) this.fail(idx, M.ctxAccess(off, size));
+        if (!layout || (this.unpriv && unprivCtxDenied(this.pt!.name, off, t === 'write'))) this.fail(idx, M.ctxAccess(off, size));
         const res = ctxAccess(layout!, off, size, t === 'write');
         if (!res.ok) this.fail(idx, M.ctxAccess(off, size));
         if (t === 'write') return null;
@@ -1161,7 +1357,9 @@ class Verifier {
       minOff = reg.s.smin + BigInt(off);
       maxOff = reg.s.smax + BigInt(off) + BigInt(size);
     }
-    if (minOff < -BigInt(MAX_BPF_STACK) || maxOff > 0n) {
+    // check_stack_slot_within_bounds: without allow_uninit_stack a read may not go below the allocated stack.
+    const minValid = t === 'read' && this.unpriv ? BigInt(minReadableStackOff(frame.depth)) : -BigInt(MAX_BPF_STACK);
+    if (minOff < minValid || maxOff > 0n) {
       if (constOff) this.fail(idx, M.stackBounds(kind, regno, off, size));
       this.fail(idx, `invalid variable-offset${kind} stack R${regno} var_off=${tnumStr(reg.s.varOff)} off=${off} size=${size}`);
     }
@@ -1175,11 +1373,15 @@ class Verifier {
           const spi = (-b - 1) >> 3;
           if (frame.slots[MAX_BPF_STACK + b] === STACK_SPILL) this.scrubSpill(frame, spi);
         }
+        let zeroUsed = false;
         for (let b = Number(minOff); b < Number(maxOff); b++) {
           const cur = frame.slots[MAX_BPF_STACK + b]!;
+          this.scratch.add(100 + ((-b - 1) >> 3));
           if (cur !== STACK_ZERO || !(valueReg && valueReg.type === 'SCALAR_VALUE' && isConst(valueReg.s) && valueReg.s.umin === 0n))
             frame.slots[MAX_BPF_STACK + b] = STACK_MISC;
+          else zeroUsed = true;
         }
+        if (zeroUsed) this.pendingPrecise = valueRegno;
         return null;
       }
       this.stackWriteFixed(frame, Number(minOff), size, valueReg, imm, valueRegno);
@@ -1212,14 +1414,11 @@ class Verifier {
     const spi = (-off - 1) >> 3;
     const base = MAX_BPF_STACK - (spi + 1) * 8; // byte index of fp-8*(spi+1)
     const aligned = off % 8 === 0;
-    void valueRegno;
-    if (this.unpriv && !aligned) {
-      // writes that partially cover a spilled pointer corrupt it
-      for (let b = off; b < off + size; b++) {
-        const s2 = (-b - 1) >> 3;
-        const sp = frame.spills[s2];
-        if (sp && isPointer(sp) && frame.slots[MAX_BPF_STACK + b] === STACK_SPILL) this.fail(idx, 'attempt to corrupt spilled pointer on stack');
-      }
+    this.scratch.add(100 + spi);
+    if (this.unpriv && size !== 8) {
+      // check_stack_write_fixed_off: a narrow write into the slot of a spilled pointer would corrupt it.
+      const sp = frame.spills[spi];
+      if (sp && isPointer(sp) && frame.slots[base] === STACK_SPILL) this.fail(idx, 'attempt to corrupt spilled pointer on stack');
     }
     const saveSpill = (r: Reg): void => {
       // slot_type index j covers byte base + (7 - j); the spill covers the `size` lowest bytes? No: the
@@ -1231,13 +1430,17 @@ class Verifier {
       }
       if (size < 8) for (let b = size; b < 8; b++) if (frame.slots[base + b] === STACK_SPILL) frame.slots[base + b] = STACK_MISC;
       frame.spills[spi] = copyReg(r);
+      this.stackFlag = { frame: frame.frameno, spi };
     };
     if (valueReg && aligned && valueReg.type === 'SCALAR_VALUE' && !this.unpriv) {
-      const r = copyReg(valueReg);
-      if (size < 8) {
-        const width = fls(r.s.umax);
-        if (width > size * 8) { r.id = 0; }
+      // assign_scalar_id_before_mov: a value that fits gets an id, linking the register and the slot.
+      const fits = fls(valueReg.s.umax) <= size * 8;
+      if (fits) {
+        if (valueReg.addConst) { valueReg.id = 0; valueReg.off = 0; valueReg.addConst = false; }
+        if (!valueReg.id && !isConst(valueReg.s)) valueReg.id = ++this.idGen;
       }
+      const r = copyReg(valueReg);
+      if (!fits) { r.id = 0; r.addConst = false; r.off = 0; }
       // a partial (narrow) spill breaks nothing; fill checks the size
       this.clearOverlap(frame, off, size);
       saveSpill(r);
@@ -1256,6 +1459,8 @@ class Verifier {
     }
     // regular data write: destroys a spilled register in the slot
     const zero = (valueReg && valueReg.type === 'SCALAR_VALUE' && isConst(valueReg.s) && valueReg.s.umin === 0n) || (!valueReg && imm === 0);
+    // STACK_ZERO relies on the stored register being exactly zero: it must stay precise.
+    if (zero && valueReg) this.pendingPrecise = valueRegno;
     this.clearOverlap(frame, off, size);
     for (let b = off; b < off + size; b++) frame.slots[MAX_BPF_STACK + b] = zero ? STACK_ZERO : STACK_MISC;
   }
@@ -1275,6 +1480,9 @@ class Verifier {
     const spi = (-off - 1) >> 3;
     const base = MAX_BPF_STACK - (spi + 1) * 8;
     const sp = frame.spills[spi];
+    this.scratch.add(100 + spi);
+    // A fill that restores the spilled register is recorded for precision backtracking (INSN_F_STACK_ACCESS).
+    const fill = (): void => { this.stackFlag = { frame: frame.frameno, spi }; };
     if (sp && frame.slots[base] === STACK_SPILL) {
       let spillSize = 0;
       while (spillSize < 8 && frame.slots[base + spillSize] === STACK_SPILL) spillSize++;
@@ -1283,6 +1491,7 @@ class Verifier {
         if (size <= spillSize && off === -(spi + 1) * 8) {
           const r = copyReg(sp);
           if (fls(r.s.umax) > size * 8) r.id = 0;
+          fill();
           return r;
         }
         let spill = 0;
@@ -1295,10 +1504,14 @@ class Verifier {
           if (ty === STACK_INVALID && !this.unpriv) continue;
           this.fail(idx, M.stackReadUninit(off, b - off, size));
         }
-        if (spill === size && isConst(sp.s) && sp.s.umin === 0n) return constScalar(0n);
+        if (spill === size && isConst(sp.s) && sp.s.umin === 0n) {
+          fill();
+          return constScalar(0n);
+        }
         if (zero === size) return constScalar(0n);
         return unknownScalar();
       }
+      fill();
       return copyReg(sp);
     }
     let zeros = 0;
@@ -1327,8 +1540,18 @@ class Verifier {
     const cond = i.cond as Cond;
     const pred = this.branchTaken(dst, src, cond, is32);
     const target = idx + 1 + i.off;
+    if (pred >= 0) {
+      // The branch is decided by the scalars' values: they must stay precise (mark_chain_precision).
+      if (dst.type === 'SCALAR_VALUE') this.markPrecise(st, i.dst);
+      if (i.srcX && src.type === 'SCALAR_VALUE') this.markPrecise(st, i.src);
+    }
     if (pred === 1) return { kind: 'next', idx: target };
     if (pred === 0) return { kind: 'next', idx: idx + 1 };
+    // collect_linked_regs: scalars sharing an id with the compared ones, recorded for backtracking.
+    const linked: LinkedReg[] = [];
+    if (i.srcX && src.type === 'SCALAR_VALUE' && src.id) collectLinkedRegs(st, src.id, linked);
+    if (dst.type === 'SCALAR_VALUE' && dst.id) collectLinkedRegs(st, dst.id, linked);
+    if (linked.length > 1) this.pushJmpHistory(st, -1, -1, linked);
     const other = this.pushBranch(st, target, idx);
     const oRegs = cur(other).regs;
     // reg_set_min_max on scalars: `other` takes the branch (cond holds), `st` falls through.
@@ -1483,139 +1706,322 @@ class Verifier {
     const pt = this.pt;
     const name = helperFuncName(id);
     if (!pt || !pt.helpers.includes(id)) this.fail(idx, M.helperNotAllowed(name, id));
-    const proto = helperProto(id);
-    const gplOnly = proto ? proto.gplOnly : pt!.gplHelpers.includes(id);
+    if (this.unpriv && !unprivHelperAllowed(id)) this.fail(idx, M.helperNotAllowed(name, id));
+    const proto = helperProto(id, pt!.name);
+    // gpl_only as the running kernel reported it for this program type (helpers.generated.ts), else the table.
+    const gplOnly = pt!.gplHelpers.includes(id) || (!pt!.gplHelpers.length && !!proto?.gplOnly);
     if (!this.gpl && gplOnly) this.fail(idx, M.gplOnly());
     const regs = cur(st).regs;
-    const args: readonly ArgType[] = proto ? proto.args : ['ARG_ANYTHING', 'ARG_ANYTHING', 'ARG_ANYTHING', 'ARG_ANYTHING', 'ARG_ANYTHING'].slice(0, 0) as ArgType[];
-    let mapIdx = -1;
-    let memSize = 0;
-    let releaseId = 0;
-    let constKey: bigint | null = null;
-    for (let a = 0; a < args.length; a++) {
-      const regno = a + 1;
-      const at = args[a]!;
-      this.readReg(st, regno);
-      const reg = regs[regno]!;
-      switch (at) {
-        case 'ARG_ANYTHING':
-          if (this.ptrLeak(reg)) this.fail(idx, M.leaksIntoHelper(regno));
-          break;
-        case 'ARG_CONST_MAP_PTR':
-          if (reg.type !== 'CONST_PTR_TO_MAP' || reg.maybeNull) this.fail(idx, M.typeExpected(regno, regTypeStr(reg), 'map_ptr'));
-          mapIdx = reg.mapIdx;
-          break;
-        case 'ARG_PTR_TO_MAP_KEY':
-        case 'ARG_PTR_TO_MAP_VALUE': {
-          this.checkArgType(regno, reg, MEM_TYPES);
-          const m = this.maps[mapIdx];
-          if (!m) this.fail(idx, at === 'ARG_PTR_TO_MAP_KEY' ? M.noMapPtrKey() : M.noMapPtrValue());
-          const size = at === 'ARG_PTR_TO_MAP_KEY' ? m!.keySize : m!.valueSize;
-          this.helperMemAccess(st, regno, reg, size, false, 'read');
-          if (at === 'ARG_PTR_TO_MAP_KEY') constKey = this.constantMapKey(st, reg, size);
-          break;
-        }
-        case 'ARG_PTR_TO_MEM':
-        case 'ARG_PTR_TO_MEM_OR_NULL':
-        case 'ARG_PTR_TO_UNINIT_MEM': {
-          if (at === 'ARG_PTR_TO_MEM_OR_NULL' && reg.type === 'SCALAR_VALUE' && isConst(reg.s) && reg.s.umin === 0n) break;
-          this.checkArgType(regno, reg, MEM_TYPES);
-          break;
-        }
-        case 'ARG_CONST_SIZE':
-        case 'ARG_CONST_SIZE_OR_ZERO': {
-          if (reg.type !== 'SCALAR_VALUE') this.fail(idx, M.typeExpected(regno, regTypeStr(reg), 'scalar'));
-          const zeroOk = at === 'ARG_CONST_SIZE_OR_ZERO';
-          const memReg = regs[regno - 1]!;
-          const memArg = args[a - 1];
-          if (reg.s.smin < 0n) this.fail(idx, M.minNegSize(regno));
-          if (memArg === 'ARG_PTR_TO_MEM_OR_NULL' && memReg.type === 'SCALAR_VALUE') {
-            // NULL buffer: only a zero size is allowed
-            break;
-          }
-          if (reg.s.umin === 0n && !zeroOk) this.fail(idx, M.zeroSized(regno, reg.s.umin, reg.s.umax));
-          if (reg.s.umax >= BPF_MAX_VAR_SIZ) this.fail(idx, M.unboundedSize(regno));
-          this.helperMemAccess(st, regno - 1, memReg, Number(reg.s.umax), zeroOk, memArg === 'ARG_PTR_TO_UNINIT_MEM' ? 'write' : 'read');
-          break;
-        }
-        case 'ARG_CONST_ALLOC_SIZE_OR_ZERO':
-          if (reg.type !== 'SCALAR_VALUE') this.fail(idx, M.typeExpected(regno, regTypeStr(reg), 'scalar'));
-          if (!isConst(reg.s)) this.fail(idx, M.notKnownConst(regno));
-          memSize = Number(reg.s.umin);
-          break;
-        case 'ARG_PTR_TO_CTX':
-          if (reg.type !== 'PTR_TO_CTX') this.fail(idx, M.typeExpected(regno, regTypeStr(reg), 'ctx'));
-          this.checkPtrOffReg(reg, regno, false);
-          break;
-        case 'ARG_PTR_TO_SOCK_COMMON':
-          this.checkArgType(regno, reg, ['PTR_TO_SOCK_COMMON', 'PTR_TO_SOCKET', 'PTR_TO_TCP_SOCK'], 'sock_common, sock, tcp_sock, xdp_sock');
-          break;
-        case 'ARG_PTR_TO_SOCKET':
-          this.checkArgType(regno, reg, ['PTR_TO_SOCKET'], 'sock');
-          break;
-        case 'ARG_PTR_TO_RINGBUF_MEM_RELEASE':
-          if (!(reg.type === 'PTR_TO_MEM' && reg.ringbuf && !reg.maybeNull)) this.fail(idx, M.typeExpected(regno, regTypeStr(reg), 'ringbuf_mem'));
-          if (!reg.refObjId) this.fail(idx, M.releaseNoRef(regno));
-          if (reg.off !== 0 || !isConst(reg.s) || reg.s.umin !== 0n) this.fail(idx, `R${regno} must have zero offset when passed to release func or trusted arg to kfunc`);
-          releaseId = reg.refObjId;
-          break;
-        case 'ARG_PTR_TO_BTF_ID_SOCK_COMMON_RELEASE':
-          if (!((reg.type === 'PTR_TO_SOCKET' || reg.type === 'PTR_TO_SOCK_COMMON' || reg.type === 'PTR_TO_TCP_SOCK') && !reg.maybeNull))
-            this.fail(idx, M.typeExpected(regno, regTypeStr(reg), 'sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_'));
-          if (!reg.refObjId) this.fail(idx, M.releaseNoRef(regno));
-          releaseId = reg.refObjId;
-          break;
-        case 'ARG_PTR_TO_CONST_STR':
-        case 'ARG_PTR_TO_LONG':
-          this.checkArgType(regno, reg, MEM_TYPES);
-          break;
-      }
+    const specs = proto ? proto.argSpecs : [];
+    const meta: HelperMeta = { id, name, pktAccess: !!proto?.pktAccess, mapIdx: -1, refObjId: 0, releaseRegno: 0, constKey: null, memSize: 0, subprog: -1 };
+    for (let a = 0; a < specs.length; a++) this.checkFuncArg(st, a, specs, meta);
+    const m = this.maps[meta.mapIdx];
+    // record_func_map: a map the program may only read.
+    if (m && (m.flags & BPF_F_RDONLY_PROG) && (id === 2 || id === 3 || id === 87 || id === 88)) this.fail(idx, M.writeIntoMapForbidden());
+    if (meta.releaseRegno) {
+      const rs = specs[meta.releaseRegno - 1]!;
+      if (rs.base === 'ARG_PTR_TO_DYNPTR') this.releaseDynptr(st, regs[meta.releaseRegno]!);
+      else if (meta.refObjId) this.releaseReference(st, meta.refObjId);
+      else if (!isNullReg(regs[meta.releaseRegno]!)) this.fail(idx, M.refNotAcquired(name, id));
     }
-    if (mapIdx >= 0) this.checkMapFuncCompat(this.maps[mapIdx], id, name, proto?.mapArg?.types);
-    if (releaseId) this.releaseReference(st, releaseId);
+    switch (id) {
+      case 12:
+        // bpf_tail_call: references may not be held across it (check_resource_leak)
+        if (st.refs.length) this.fail(idx, 'tail_call would lead to reference leak');
+        break;
+      case 81:
+        if (!isNullReg(regs[2]!)) this.fail(idx, M.localStorageFlags());
+        break;
+      case 164:
+        // set_map_elem_callback_state: only maps with a for_each implementation.
+        if (m && !FOR_EACH_MAPS.has(m.type)) this.fail(idx, M.callbackNotAllowedForMap());
+        break;
+      case 197:
+        if (regs[1]!.type !== 'PTR_TO_MAP_VALUE') this.fail(idx, M.dynptrFromMemType(regTypeStr(regs[1]!)));
+        break;
+      case 165:
+        this.checkSnprintfCall(regs);
+        break;
+    }
+    if (m) this.checkMapFuncCompat(m, id, name, proto?.mapArg?.types);
     if (CHANGES_PKT_DATA.has(id)) this.clearAllPktPointers(st);
+    // check_mem_size_reg records the last size argument's umax (msize_max_value) for do_refine_retval_range.
+    let msizeMax = 0n;
+    specs.forEach((a, k) => {
+      if (a.base === 'ARG_CONST_SIZE' || a.base === 'ARG_CONST_SIZE_OR_ZERO') msizeMax = regs[k + 1]!.s.umax;
+    });
     // Caller-saved registers are clobbered.
     for (let r = 1; r <= 5; r++) regs[r] = notInit();
-    const ret = proto ? proto.ret : 'RET_INTEGER';
-    switch (ret) {
+    const rs = proto ? proto.retSpec : null;
+    switch (rs?.base ?? 'RET_INTEGER') {
       case 'RET_INTEGER':
         regs[0] = unknownScalar();
         break;
       case 'RET_VOID':
         regs[0] = notInit();
         break;
-      case 'RET_PTR_TO_MAP_VALUE_OR_NULL': {
-        const m = this.maps[mapIdx];
-        const inner = this.innerIdx.get(mapIdx);
-        if (m && (m.type === 'array_of_maps' || m.type === 'hash_of_maps') && inner !== undefined) {
+      case 'RET_PTR_TO_MAP_VALUE': {
+        const inner = this.innerIdx.get(meta.mapIdx);
+        if (id === 1 && m && (m.type === 'array_of_maps' || m.type === 'hash_of_maps') && inner !== undefined) {
           regs[0] = ptrReg('CONST_PTR_TO_MAP', { maybeNull: true, mapIdx: inner, id: ++this.idGen });
-        } else if (id === 1 && m && (m.type === 'array' || m.type === 'percpu_array') && constKey !== null && constKey < BigInt(m.maxEntries)) {
-          regs[0] = ptrReg('PTR_TO_MAP_VALUE', { mapIdx });
+        } else if (!rs!.maybeNull || (id === 1 && m && (m.type === 'array' || m.type === 'percpu_array') && meta.constKey !== null && meta.constKey < BigInt(m.maxEntries))) {
+          regs[0] = ptrReg('PTR_TO_MAP_VALUE', { mapIdx: meta.mapIdx });
         } else {
-          regs[0] = ptrReg('PTR_TO_MAP_VALUE', { maybeNull: true, mapIdx, id: ++this.idGen });
+          regs[0] = ptrReg('PTR_TO_MAP_VALUE', { maybeNull: true, mapIdx: meta.mapIdx, id: ++this.idGen });
         }
         break;
       }
-      case 'RET_PTR_TO_SOCKET_OR_NULL':
-      case 'RET_PTR_TO_TCP_SOCK_OR_NULL':
-      case 'RET_PTR_TO_SOCK_COMMON_OR_NULL': {
-        const type = ret === 'RET_PTR_TO_SOCKET_OR_NULL' ? 'PTR_TO_SOCKET' : ret === 'RET_PTR_TO_TCP_SOCK_OR_NULL' ? 'PTR_TO_TCP_SOCK' : 'PTR_TO_SOCK_COMMON';
-        regs[0] = ptrReg(type, { maybeNull: true, id: ++this.idGen });
+      case 'RET_PTR_TO_SOCKET':
+      case 'RET_PTR_TO_TCP_SOCK':
+      case 'RET_PTR_TO_SOCK_COMMON': {
+        const type = rs!.base === 'RET_PTR_TO_SOCKET' ? 'PTR_TO_SOCKET' : rs!.base === 'RET_PTR_TO_TCP_SOCK' ? 'PTR_TO_TCP_SOCK' : 'PTR_TO_SOCK_COMMON';
+        regs[0] = ptrReg(type, { maybeNull: rs!.maybeNull, id: rs!.maybeNull ? ++this.idGen : 0 });
         break;
       }
-      case 'RET_PTR_TO_RINGBUF_MEM_OR_NULL':
-        regs[0] = ptrReg('PTR_TO_MEM', { maybeNull: true, ringbuf: true, memSize, id: ++this.idGen });
+      case 'RET_PTR_TO_MEM':
+        regs[0] = ptrReg('PTR_TO_MEM', { maybeNull: rs!.maybeNull, ringbuf: rs!.ringbuf, memSize: meta.memSize, id: rs!.maybeNull ? ++this.idGen : 0 });
+        break;
+      case 'RET_PTR_TO_MEM_OR_BTF_ID':
+      case 'RET_PTR_TO_BTF_ID':
+        // A kernel object bpfplay does not model: an opaque pointer (memSize BTF_OPAQUE, mapIdx = its
+        // object type) that can be null-checked and passed back to helpers, never dereferenced.
+        regs[0] = ptrReg('PTR_TO_MEM', { maybeNull: rs!.maybeNull, memSize: BTF_OPAQUE, mapIdx: btfObjectIndex(rs!.btf), id: rs!.maybeNull ? ++this.idGen : 0 });
         break;
     }
-    if (proto?.acquire) {
-      const rid = regs[0]!.id;
+    if (REFINE_RETVAL_IDS.has(id)) {
+      // do_refine_retval_range: string and stack copies return at most the buffer size, or -errno.
+      const s = regs[0]!.s;
+      s.smax = msizeMax;
+      s.s32max = BigInt.asIntN(32, msizeMax);
+      s.smin = -MAX_ERRNO;
+      s.s32min = -MAX_ERRNO;
+      regBoundsSync(s);
+    }
+    if (proto?.ptrCast) {
+      regs[0]!.refObjId = meta.refObjId;
+    } else if (proto?.acquire && isPointer(regs[0]!)) {
+      const rid = ++this.idGen;
       st.refs.push({ id: rid, insn: idx });
+      regs[0]!.id = rid;
       regs[0]!.refObjId = rid;
     }
-    if (id === 12) {
-      // bpf_tail_call: references may not be held across it (check_resource_leak)
-      if (st.refs.length) this.fail(idx, 'tail_call would lead to reference leak');
+  }
+
+  /** check_func_arg: argument `a` (register a + 1) against its prototype type. */
+  private checkFuncArg(st: VState, a: number, specs: readonly ArgSpec[], meta: HelperMeta): void {
+    const idx = this.insnIdx;
+    const regno = a + 1;
+    let at = specs[a]!;
+    const reg = this.readReg(st, regno);
+    if (at.base === 'ARG_ANYTHING') {
+      if (this.ptrLeak(reg)) this.fail(idx, M.leaksIntoHelper(regno));
+      return;
     }
+    if (isPktPointer(reg.type) && !(meta.pktAccess && PKT_HELPER_TYPES.has(this.pt?.name ?? ''))) this.fail(idx, M.helperPktAccess());
+    const m = this.maps[meta.mapIdx];
+    if (at.base === 'ARG_PTR_TO_MAP_VALUE') {
+      // resolve_map_arg_type
+      if (!m) this.fail(idx, M.noMapPtrType());
+      if (m!.type === 'sockmap' || m!.type === 'sockhash') at = { ...at, base: 'ARG_PTR_TO_BTF_ID_SOCK_COMMON' };
+      else if (m!.type === 'bloom_filter' && meta.id === 89) at = { ...at, uninit: false, write: false };
+    }
+    const isNull = isNullReg(reg);
+    if (!(isNull && at.maybeNull)) {
+      this.checkHelperRegType(regno, reg, at);
+      this.checkFuncArgRegOff(reg, regno, at);
+    }
+    if (at.release) {
+      if (at.base !== 'ARG_PTR_TO_DYNPTR' && !reg.refObjId && !isNull) this.fail(idx, M.releaseNoRef(regno));
+      meta.releaseRegno = regno;
+    }
+    if (reg.refObjId && at.base !== 'ARG_KPTR_XCHG_DEST') {
+      if (meta.refObjId) this.fail(idx, M.moreThanOneRef(regno, meta.refObjId, reg.refObjId));
+      meta.refObjId = reg.refObjId;
+    }
+    switch (at.base) {
+      case 'ARG_CONST_MAP_PTR':
+        meta.mapIdx = reg.mapIdx;
+        break;
+      case 'ARG_PTR_TO_MAP_KEY': {
+        if (!m) this.fail(idx, M.noMapPtrKey());
+        this.helperMemAccess(st, regno, reg, m!.keySize, false, 'read');
+        meta.constKey = this.constantMapKey(st, reg, m!.keySize);
+        break;
+      }
+      case 'ARG_PTR_TO_MAP_VALUE':
+        if (at.maybeNull && isNull) return;
+        if (!m) this.fail(idx, M.noMapPtrValue());
+        this.helperMemAccess(st, regno, reg, m!.valueSize, false, at.write ? 'write' : 'read');
+        break;
+      case 'ARG_PTR_TO_MEM':
+        if (at.fixedSize) {
+          this.helperMemAccess(st, regno, reg, at.fixedSize, false, at.write ? 'write' : 'read');
+          if (at.aligned) this.checkHelperPtrAlignment(reg, at.fixedSize);
+        }
+        break;
+      case 'ARG_CONST_SIZE':
+      case 'ARG_CONST_SIZE_OR_ZERO':
+        this.checkMemSizeReg(st, reg, regno, specs[a - 1], at.base === 'ARG_CONST_SIZE_OR_ZERO');
+        break;
+      case 'ARG_CONST_ALLOC_SIZE_OR_ZERO':
+        if (!isConst(reg.s)) this.fail(idx, M.notKnownConst(regno));
+        meta.memSize = Number(reg.s.umin);
+        break;
+      case 'ARG_PTR_TO_FUNC':
+        meta.subprog = reg.memSize;
+        break;
+      case 'ARG_PTR_TO_CONST_STR':
+        this.checkRegConstStr(st, reg, regno);
+        break;
+      case 'ARG_PTR_TO_TIMER':
+        this.checkMapField(reg, regno, 'bpf_timer');
+        break;
+      case 'ARG_PTR_TO_SPIN_LOCK':
+        this.checkMapField(reg, regno, 'bpf_spin_lock');
+        break;
+      case 'ARG_KPTR_XCHG_DEST':
+        this.checkMapField(reg, regno, 'kptr');
+        break;
+      case 'ARG_PTR_TO_DYNPTR':
+        this.processDynptrArg(st, reg, regno, at);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** check_reg_type: the register's type must be one of the argument type's compatible_reg_types. */
+  private checkHelperRegType(regno: number, reg: Reg, at: ArgSpec): void {
+    const c = COMPATIBLE_REG_TYPES[at.base];
+    if (!c) return;
+    let key: string = reg.type;
+    if (reg.type === 'PTR_TO_MEM') key = reg.memSize === BTF_OPAQUE ? 'BTF' : reg.ringbuf ? 'RINGBUF_MEM' : 'PTR_TO_MEM';
+    const ok = (!reg.maybeNull || at.maybeNull) && c.types.includes(key);
+    if (!ok) this.fail(this.insnIdx, M.typeExpected(regno, regTypeStr(reg), c.expected));
+    if (key === 'BTF' && at.btf && at.base === 'ARG_PTR_TO_BTF_ID') {
+      const have = BTF_OBJECTS[reg.mapIdx] ?? '';
+      if (have !== at.btf) this.fail(this.insnIdx, M.btfTypeMismatch(regno, have, at.btf));
+    }
+  }
+
+  /** check_func_arg_reg_off. */
+  private checkFuncArgRegOff(reg: Reg, regno: number, at: ArgSpec): void {
+    if (at.release) {
+      if (at.base === 'ARG_PTR_TO_DYNPTR' && reg.type === 'PTR_TO_STACK') return;
+      if (reg.off) this.fail(this.insnIdx, M.releaseZeroOff(regno));
+      this.checkPtrOffReg(reg, regno, false);
+      return;
+    }
+    switch (reg.type) {
+      case 'PTR_TO_STACK': case 'PTR_TO_PACKET': case 'PTR_TO_PACKET_META': case 'PTR_TO_MAP_KEY': case 'PTR_TO_MAP_VALUE': case 'SCALAR_VALUE':
+        return;
+      case 'PTR_TO_MEM':
+        if (reg.memSize !== BTF_OPAQUE) return;
+        this.checkPtrOffReg(reg, regno, true);
+        return;
+      default:
+        this.checkPtrOffReg(reg, regno, false);
+    }
+  }
+
+  /** check_mem_size_reg: a size argument bounds the access through the memory argument before it. */
+  private checkMemSizeReg(st: VState, reg: Reg, regno: number, memSpec: ArgSpec | undefined, zeroOk: boolean): void {
+    const idx = this.insnIdx;
+    if (reg.s.smin < 0n) this.fail(idx, M.minNegSize(regno));
+    if (reg.s.umin === 0n && !zeroOk) this.fail(idx, M.zeroSized(regno, reg.s.umin, reg.s.umax));
+    if (reg.s.umax >= BPF_MAX_VAR_SIZ) this.fail(idx, M.unboundedSize(regno));
+    const memReg = cur(st).regs[regno - 1]!;
+    const size = Number(reg.s.umax);
+    if (zeroOk && size === 0 && isNullReg(memReg)) return;
+    this.helperMemAccess(st, regno - 1, memReg, size, zeroOk, memSpec?.write ? 'write' : 'read');
+  }
+
+  /** check_ptr_alignment (strict) for MEM_ALIGNED fixed-size arguments. */
+  private checkHelperPtrAlignment(reg: Reg, size: number): void {
+    const desc = reg.type === 'PTR_TO_STACK' ? 'stack ' : reg.type === 'PTR_TO_MAP_VALUE' ? 'value ' : reg.type === 'PTR_TO_PACKET' ? 'packet ' : '';
+    if (!tnumIsAligned(tnumAdd(reg.s.varOff, tnumConst(BigInt(reg.off))), size))
+      this.fail(this.insnIdx, M.misaligned(desc, tnumStr(reg.s.varOff), reg.off, 0, size));
+  }
+
+  /** check_reg_const_str: a NUL-terminated string in a frozen read-only array map at a constant offset. */
+  private checkRegConstStr(st: VState, reg: Reg, regno: number): void {
+    const idx = this.insnIdx;
+    const m = this.maps[reg.mapIdx];
+    if (!m || !(m.flags & BPF_F_RDONLY_PROG)) this.fail(idx, M.notReadonlyMap(regno));
+    if (!tnumIsConst(reg.s.varOff)) this.fail(idx, M.notConstAddress(regno));
+    if (m!.type !== 'array') this.fail(idx, M.noDirectValueAccess());
+    const off = reg.off + Number(reg.s.varOff.value);
+    this.checkMemRegion(st, regno, reg.off, m!.valueSize - reg.off, m!.valueSize, false, 'map_value');
+    const hex = m!.initial?.[0]?.value ?? '';
+    const bytes = hex.match(/../g)?.map((h) => parseInt(h, 16)) ?? [];
+    let nul = false;
+    for (let k = off; k < m!.valueSize; k++) if ((bytes[k] ?? 0) === 0) { nul = true; break; }
+    if (!nul) this.fail(idx, M.strNotZeroTerminated());
+  }
+
+  /** process_timer_func / process_spin_lock / process_kptr_func: the field must be described by map BTF, which bpfplay maps never carry. */
+  private checkMapField(reg: Reg, regno: number, what: string): void {
+    if (!tnumIsConst(reg.s.varOff)) this.fail(this.insnIdx, M.fieldNotConstOff(regno, what));
+    const m = this.maps[reg.mapIdx];
+    this.fail(this.insnIdx, M.mapNeedsBtf(m?.name ?? '', what === 'kptr' ? 'bpf_kptr_xchg' : what));
+  }
+
+  /**
+   * process_dynptr_func, in outline: a dynptr lives in 16 bytes of stack. bpfplay marks its slots
+   * STACK_MISC and remembers the dynptr (kind and reference) as a marker in the first slot's spill entry.
+   */
+  private processDynptrArg(st: VState, reg: Reg, regno: number, at: ArgSpec): void {
+    const idx = this.insnIdx;
+    if (reg.type !== 'PTR_TO_STACK') return;
+    const off = reg.off + Number(BigInt.asIntN(64, reg.s.varOff.value));
+    if (off % 8) this.fail(idx, M.dynptrOffset(off));
+    const frame = st.frames[reg.frameno]!;
+    const spi = (-off - 1) >> 3;
+    const marker = (s: number): Reg | null => {
+      const sp = frame.spills[s];
+      return sp && sp.type === 'PTR_TO_MEM' && sp.memSize === DYNPTR_MARK ? sp : null;
+    };
+    if (at.uninit) {
+      if (marker(spi) || marker(spi - 1)) this.fail(idx, M.dynptrUninitExpected());
+      this.stackRangeInit(st, regno, reg, 16, false, 'write');
+      const d = ptrReg('PTR_TO_MEM', { memSize: DYNPTR_MARK, ringbuf: at.dynptr === 'ringbuf' });
+      if (at.dynptr === 'ringbuf') {
+        // The ring buffer record is a reference, released by ringbuf_submit/discard_dynptr.
+        const rid = ++this.idGen;
+        st.refs.push({ id: rid, insn: idx });
+        d.refObjId = rid;
+      }
+      frame.spills[spi] = d;
+      return;
+    }
+    const d = marker(spi);
+    if (!d) this.fail(idx, M.dynptrInitExpected(regno - 1));
+    if (at.dynptr && (at.dynptr === 'ringbuf') !== d!.ringbuf) this.fail(idx, M.dynptrTypeExpected(at.dynptr, regno - 1));
+  }
+
+  /** check_bpf_snprintf_call: the data length is a multiple of 8 and matches the constant format's conversions. */
+  private checkSnprintfCall(regs: Reg[]): void {
+    const fmt = regs[3]!;
+    const len = regs[5]!;
+    const v = len.s.varOff.value;
+    if (v % 8n) this.fail(this.insnIdx, '');
+    const m = this.maps[fmt.mapIdx];
+    const bytes = (m?.initial?.[0]?.value ?? '').match(/../g)?.map((h) => parseInt(h, 16)) ?? [];
+    const off = fmt.off + Number(fmt.s.varOff.value);
+    let text = '';
+    for (let k = off; k < bytes.length && bytes[k] !== 0; k++) text += String.fromCharCode(bytes[k]!);
+    if (bprintfArgs(text) !== Number(v / 8n)) this.fail(this.insnIdx, M.invalidFormatString());
+  }
+
+  /** unmark_stack_slots_dynptr: the ring buffer dynptr's reference is released and the slots forgotten. */
+  private releaseDynptr(st: VState, reg: Reg): void {
+    if (reg.type !== 'PTR_TO_STACK') return;
+    const frame = st.frames[reg.frameno]!;
+    const off = reg.off + Number(BigInt.asIntN(64, reg.s.varOff.value));
+    const spi = (-off - 1) >> 3;
+    const d = frame.spills[spi];
+    if (d?.refObjId) this.releaseReference(st, d.refObjId);
+    frame.spills[spi] = null;
   }
 
   /** get_constant_map_key: a key on the stack that is known (zero bytes or a spilled constant of key size). */
@@ -1643,13 +2049,15 @@ class Verifier {
     if (!m) return;
     const num = MAP_TYPE_IDS[m.type] ?? 0;
     const only = MAP_ONLY_HELPERS[m.type];
-    if (only && !only.includes(id)) this.fail(this.insnIdx, M.mapIncompatible(String(num), name, id));
+    let sockmapUpdate = false;
+    if ((m.type === 'sockmap' || m.type === 'sockhash') && (id === 2 || id === 3)) {
+      // may_update_sockmap: sock_ops programs may only delete; others neither.
+      const t = this.pt?.name ?? '';
+      sockmapUpdate = SOCKMAP_UPDATE_TYPES.has(t) || (t === 'sock_ops' && id === 3);
+      if (!sockmapUpdate) this.log('cannot update sockmap in this context');
+    }
+    if (only && !only.includes(id) && !sockmapUpdate) this.fail(this.insnIdx, M.mapIncompatible(String(num), name, id));
     if (funcTypes && !funcTypes.includes(m.type)) this.fail(this.insnIdx, M.mapIncompatible(String(num), name, id));
-  }
-
-  private checkArgType(regno: number, reg: Reg, types: readonly string[], expected?: string): void {
-    if (!reg.maybeNull && types.includes(reg.type) && !(reg.ringbuf && !types.includes('PTR_TO_MEM'))) return;
-    this.fail(this.insnIdx, M.typeExpected(regno, regTypeStr(reg), expected ?? 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_'));
   }
 
   /** check_helper_mem_access: `size` bytes at the pointer in regno. */
@@ -1693,12 +2101,14 @@ class Verifier {
       minOff = reg.s.smin + BigInt(off);
       maxOff = reg.s.smax + BigInt(off) + BigInt(size);
     }
-    if (minOff < -BigInt(MAX_BPF_STACK) || maxOff > 0n || size < 0) {
+    const minValid = t === 'read' && this.unpriv ? BigInt(minReadableStackOff(frame.depth)) : -BigInt(MAX_BPF_STACK);
+    if (minOff < minValid || maxOff > 0n || size < 0) {
       if (constOff) this.fail(idx, M.stackBounds(t === 'write' ? ' write to' : ' read from', regno, off, size));
       this.fail(idx, `invalid variable-offset${t === 'write' ? ' write to' : ' read from'} stack R${regno} var_off=${tnumStr(reg.s.varOff)} off=${off} size=${size}`);
     }
     const sub = frame.subprog;
     this.subDepth[sub] = Math.max(this.subDepth[sub] ?? 0, Number(-minOff));
+    frame.depth = Math.max(frame.depth, Number(-minOff));
     for (let b = Number(minOff); b < Number(maxOff); b++) {
       const at = MAX_BPF_STACK + b;
       const ty = frame.slots[at]!;
@@ -1744,7 +2154,7 @@ class Verifier {
   private checkBpfLoop(st: VState, i: InsnOf<'call'>): BranchOut {
     const idx = i.pc;
     const pt = this.pt;
-    if (!pt || !pt.helpers.includes(181)) this.fail(idx, M.helperNotAllowed('bpf_loop', 181));
+    if (!pt || !pt.helpers.includes(181) || (this.unpriv && !unprivHelperAllowed(181))) this.fail(idx, M.helperNotAllowed('bpf_loop', 181));
     const regs = cur(st).regs;
     for (let r = 1; r <= 4; r++) this.readReg(st, r);
     if (this.ptrLeak(regs[1]!)) this.fail(idx, M.leaksIntoHelper(1));
@@ -1802,6 +2212,7 @@ class Verifier {
       this.readReg(st, 0);
       const r0 = cur(st).regs[0]!;
       if (r0.type !== 'SCALAR_VALUE') this.fail(idx, `At callback return the register R0 is not a known value (${regTypeStr(r0)})`);
+      this.markPrecise(st, 0);
       if (r0.s.smin < 0n || r0.s.smax > 1n)
         this.fail(idx, `At callback return the register R0 has${r0.s.smin > S64_MIN ? ` smin=${r0.s.smin}` : ''}${r0.s.smax < S64_MAX ? ` smax=${r0.s.smax}` : ''}${r0.s.smin === S64_MIN && r0.s.smax === S64_MAX ? ' unknown scalar value' : ''} should have been in [0, 1]`);
       const callee = st.frames.pop()!;
@@ -1825,6 +2236,7 @@ class Verifier {
     const range = this.pt ? returnRange(this.pt.name) : null;
     if (range) {
       if (r0.type !== 'SCALAR_VALUE') this.fail(idx, M.retNotKnown(regTypeStr(r0)));
+      this.markPrecise(st, 0); // check_return_code relies on R0's range
       const lo = BigInt(range[0]);
       const hi = BigInt(range[1]);
       const s = r0.s;
@@ -1882,14 +2294,130 @@ const MAP_ONLY_HELPERS: Record<string, readonly number[]> = {
   prog_array: [12],
   perf_event_array: [22, 25, 55, 111, 121],
   ringbuf: [130, 131, 134, 198, 199, 200],
+  user_ringbuf: [209],
   stack_trace: [27],
+  cgroup_array: [33, 37],
+  cgroup_storage: [81],
+  percpu_cgroup_storage: [81],
+  devmap: [51, 1],
+  devmap_hash: [51, 1],
+  cpumap: [51],
+  xskmap: [51, 1],
+  array_of_maps: [1],
+  hash_of_maps: [1],
+  // map_update_elem / map_delete_elem only where may_update_sockmap allows (see checkMapFuncCompat).
+  sockmap: [52, 53, 60, 82, 1],
+  sockhash: [72, 70, 71, 82, 1],
+  reuseport_sockarray: [82],
   queue: [87, 88, 89],
   stack: [87, 88, 89],
-  bloom_filter: [88, 89],
+  sk_storage: [107, 108, 194],
+  inode_storage: [145, 146, 194],
+  task_storage: [156, 157, 194],
+  cgrp_storage: [210, 211, 194],
+  bloom_filter: [87, 89],
 };
 
+/** may_update_sockmap: program types that may update (or only delete from) a sockmap/sockhash with the generic map helpers. */
+const SOCKMAP_UPDATE_TYPES = new Set(['socket_filter', 'sched_cls', 'sched_act', 'xdp', 'sk_reuseport', 'flow_dissector', 'sk_lookup']);
+
 /** bpf_helper_changes_pkt_data. */
-const CHANGES_PKT_DATA: ReadonlySet<number> = new Set([9, 10, 11, 13, 18, 19, 31, 38, 39, 43, 44, 50, 54, 63, 65, 73, 74, 75, 76, 90, 91]);
+const CHANGES_PKT_DATA: ReadonlySet<number> = CHANGES_PKT_DATA_IDS;
+
+/** Helpers whose integer result do_refine_retval_range bounds by the size argument (get_stack, get_task_stack, probe_read*_str). */
+const REFINE_RETVAL_IDS: ReadonlySet<number> = new Set([67, 141, 45, 114, 115]);
+const MAX_ERRNO = 4095n;
+
+/** map_flags bit of maps the program may only read (.rodata). */
+const BPF_F_RDONLY_PROG = 0x80;
+
+/** Maps with a map_for_each_callback (bpf_for_each_map_elem). */
+const FOR_EACH_MAPS = new Set(['hash', 'percpu_hash', 'lru_hash', 'lru_percpu_hash', 'array', 'percpu_array']);
+
+/** may_access_direct_pkt_data: program types where a pkt_access helper may take packet pointers. */
+const PKT_HELPER_TYPES = new Set(['lwt_in', 'lwt_out', 'lwt_seg6local', 'sk_reuseport', 'flow_dissector', 'cgroup_skb', 'sched_cls', 'sched_act', 'xdp', 'lwt_xmit', 'sk_skb', 'sk_msg']);
+
+/** PTR_TO_MEM.memSize of an opaque kernel object (PTR_TO_BTF_ID in the kernel); its mapIdx indexes BTF_OBJECTS. */
+const BTF_OPAQUE = -1;
+/** PTR_TO_MEM.memSize of the marker bpfplay keeps in a dynptr's first stack slot. */
+const DYNPTR_MARK = -2;
+const BTF_OBJECTS: string[] = [];
+function btfObjectIndex(name: string): number {
+  let k = BTF_OBJECTS.indexOf(name);
+  if (k < 0) k = BTF_OBJECTS.push(name) - 1;
+  return k;
+}
+
+/** bpf_bprintf_prepare, counting only: the number of arguments a format string consumes, -1 when it is invalid. */
+function bprintfArgs(fmt: string): number {
+  let n = 0;
+  for (let k = 0; k < fmt.length; k++) {
+    const c = fmt.charCodeAt(k);
+    if (c < 0x20 && !(c === 0x0a || c === 0x09)) return -1; // !isprint && !isspace
+    if (fmt[k] !== '%') continue;
+    k++;
+    if (fmt[k] === '%') continue;
+    while (k < fmt.length && '-+ #0'.includes(fmt[k]!)) k++;
+    while (k < fmt.length && /[0-9]/.test(fmt[k]!)) k++;
+    if (fmt[k] === '.') { k++; while (k < fmt.length && /[0-9]/.test(fmt[k]!)) k++; }
+    if (fmt[k] === 'p') {
+      n++;
+      while (k + 1 < fmt.length && /[a-zA-Z0-9]/.test(fmt[k + 1]!) && 'KSsBbIiEh4'.includes(fmt[k + 1]!)) k++;
+      continue;
+    }
+    if (fmt[k] === 'c' || fmt[k] === 's') { n++; continue; }
+    if (fmt[k] === 'l') { k++; if (fmt[k] === 'l') k++; } else if (fmt[k] === 'h') { k++; if (fmt[k] === 'h') k++; }
+    if (!fmt[k] || !'diouxX'.includes(fmt[k]!)) return -1;
+    n++;
+  }
+  return n;
+}
+
+/** register_is_null: a known-zero scalar. */
+function isNullReg(r: Reg): boolean {
+  return r.type === 'SCALAR_VALUE' && isConst(r.s) && r.s.umin === 0n;
+}
+
+/** compatible_reg_types: register types each argument type accepts, and the kernel's expected= list. */
+const COMPATIBLE_REG_TYPES: Partial<Record<ArgSpec['base'], { types: readonly string[]; expected: string }>> = (() => {
+  const mem = { types: ['PTR_TO_STACK', 'PTR_TO_PACKET', 'PTR_TO_PACKET_META', 'PTR_TO_MAP_KEY', 'PTR_TO_MAP_VALUE', 'PTR_TO_MEM', 'RINGBUF_MEM', 'BTF'], expected: 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_' };
+  const scalar = { types: ['SCALAR_VALUE'], expected: 'scalar' };
+  return {
+    ARG_PTR_TO_MAP_KEY: mem,
+    ARG_PTR_TO_MAP_VALUE: mem,
+    ARG_PTR_TO_MEM: mem,
+    ARG_CONST_SIZE: scalar,
+    ARG_CONST_SIZE_OR_ZERO: scalar,
+    ARG_CONST_ALLOC_SIZE_OR_ZERO: scalar,
+    ARG_CONST_MAP_PTR: { types: ['CONST_PTR_TO_MAP'], expected: 'map_ptr' },
+    ARG_PTR_TO_CTX: { types: ['PTR_TO_CTX'], expected: 'ctx' },
+    ARG_PTR_TO_SOCK_COMMON: { types: ['PTR_TO_SOCK_COMMON', 'PTR_TO_SOCKET', 'PTR_TO_TCP_SOCK'], expected: 'sock_common, sock, tcp_sock, xdp_sock' },
+    ARG_PTR_TO_BTF_ID_SOCK_COMMON: { types: ['PTR_TO_SOCK_COMMON', 'PTR_TO_SOCKET', 'PTR_TO_TCP_SOCK', 'BTF'], expected: 'sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_' },
+    ARG_PTR_TO_SOCKET: { types: ['PTR_TO_SOCKET'], expected: 'sock' },
+    ARG_PTR_TO_BTF_ID: { types: ['BTF'], expected: 'ptr_, trusted_ptr_, rcu_ptr_' },
+    ARG_PTR_TO_SPIN_LOCK: { types: ['PTR_TO_MAP_VALUE'], expected: 'map_value, ptr_' },
+    ARG_PTR_TO_RINGBUF_MEM: { types: ['RINGBUF_MEM'], expected: 'ringbuf_mem' },
+    ARG_PTR_TO_PERCPU_BTF_ID: { types: [], expected: 'percpu_ptr_, percpu_rcu_ptr_, percpu_trusted_ptr_' },
+    ARG_PTR_TO_FUNC: { types: ['PTR_TO_FUNC'], expected: 'func' },
+    ARG_PTR_TO_STACK: { types: ['PTR_TO_STACK'], expected: 'fp' },
+    ARG_PTR_TO_CONST_STR: { types: ['PTR_TO_MAP_VALUE'], expected: 'map_value' },
+    ARG_PTR_TO_TIMER: { types: ['PTR_TO_MAP_VALUE'], expected: 'map_value' },
+    ARG_KPTR_XCHG_DEST: { types: ['PTR_TO_MAP_VALUE'], expected: 'map_value, ptr_' },
+    ARG_PTR_TO_DYNPTR: { types: ['PTR_TO_STACK'], expected: 'fp, dynptr_ptr' },
+  };
+})();
+
+interface HelperMeta {
+  id: number;
+  name: string;
+  pktAccess: boolean;
+  mapIdx: number;
+  refObjId: number;
+  releaseRegno: number;
+  constKey: bigint | null;
+  memSize: number;
+  subprog: number;
+}
 
 const S32_MAX_N = 0x7fffffffn;
 
@@ -1905,7 +2433,7 @@ function fls(x: bigint): number {
 function regNotNull(r: Reg): boolean {
   if (r.maybeNull) return false;
   return r.type === 'PTR_TO_SOCKET' || r.type === 'PTR_TO_TCP_SOCK' || r.type === 'PTR_TO_MAP_VALUE' || r.type === 'PTR_TO_MAP_KEY' ||
-    r.type === 'PTR_TO_SOCK_COMMON' || r.type === 'PTR_TO_MEM';
+    r.type === 'PTR_TO_SOCK_COMMON' || r.type === 'PTR_TO_MEM' || r.type === 'CONST_PTR_TO_MAP';
 }
 
 function addPtrBounds(p: Scalar, o: Scalar): Scalar {
@@ -1992,132 +2520,6 @@ function touchedRegs(i: Insn): Set<number> {
     default: break;
   }
   return s;
-}
-
-/** A cheap key of the current frame's registers: equal for states that states_maybe_looping could match. */
-function loopKey(st: VState): string {
-  const f = cur(st);
-  let h = st.frames.length | 0;
-  for (let r = 0; r < 11; r++) {
-    const x = f.regs[r]!;
-    h = (Math.imul(h, 31) + TYPE_CODE[x.type] + x.id * 7 + x.off) | 0;
-    if (x.type === 'SCALAR_VALUE' && x.s.varOff.mask === 0n) h = (Math.imul(h, 17) + Number(x.s.varOff.value & 0xfffffffn)) | 0;
-  }
-  return String(h);
-}
-
-const TYPE_CODE: Record<string, number> = {
-  NOT_INIT: 1, SCALAR_VALUE: 2, PTR_TO_CTX: 3, CONST_PTR_TO_MAP: 4, PTR_TO_MAP_VALUE: 5, PTR_TO_MAP_KEY: 6, PTR_TO_STACK: 7,
-  PTR_TO_PACKET: 8, PTR_TO_PACKET_META: 9, PTR_TO_PACKET_END: 10, PTR_TO_SOCKET: 11, PTR_TO_SOCK_COMMON: 12, PTR_TO_TCP_SOCK: 13, PTR_TO_MEM: 14, PTR_TO_FUNC: 15,
-};
-
-/** states_maybe_looping: every register of the current frame is bit-for-bit the same, ids included. */
-function statesMaybeLooping(a: VState, b: VState): boolean {
-  if (a.frames.length !== b.frames.length) return false;
-  const fa = cur(a);
-  const fb = cur(b);
-  for (let r = 0; r < 11; r++) {
-    const x = fa.regs[r]!;
-    const y = fb.regs[r]!;
-    if (x.type !== y.type || x.id !== y.id || x.refObjId !== y.refObjId || !regExact(x, y)) return false;
-  }
-  return true;
-}
-
-/** Exact equality of two states (for infinite-loop detection). */
-function statesExact(a: VState, b: VState, live: number): boolean {
-  if (a.frames.length !== b.frames.length || a.refs.length !== b.refs.length) return false;
-  for (let k = 0; k < a.frames.length; k++) {
-    const fa = a.frames[k]!;
-    const fb = b.frames[k]!;
-    if (fa.callsite !== fb.callsite) return false;
-    const top = k === a.frames.length - 1;
-    for (let r = 0; r < 11; r++) if ((!top || live & (1 << r)) && !regExact(fa.regs[r]!, fb.regs[r]!)) return false;
-    for (let j = 0; j < MAX_BPF_STACK; j++) if (fa.slots[j] !== fb.slots[j]) return false;
-    for (let s = 0; s < 64; s++) {
-      const x = fa.spills[s];
-      const y = fb.spills[s];
-      if (!!x !== !!y || (x && y && !regExact(x, y))) return false;
-    }
-  }
-  return true;
-}
-
-function regExact(a: Reg, b: Reg): boolean {
-  if (a.type !== b.type) return false;
-  if (a.type === 'NOT_INIT') return true;
-  return a.maybeNull === b.maybeNull && a.off === b.off && a.range === b.range && a.mapIdx === b.mapIdx && a.memSize === b.memSize &&
-    a.frameno === b.frameno && tnumEqual(a.s.varOff, b.s.varOff) && a.s.umin === b.s.umin && a.s.umax === b.s.umax &&
-    a.s.smin === b.s.smin && a.s.smax === b.s.smax && a.s.u32min === b.s.u32min && a.s.u32max === b.s.u32max &&
-    a.s.s32min === b.s.s32min && a.s.s32max === b.s.s32max;
-}
-
-/** states_equal (not exact): every value `cur` allows was already proven safe from `old`. */
-function statesEqual(old: VState, curSt: VState, live: number): boolean {
-  if (old.frames.length !== curSt.frames.length) return false;
-  if (old.refs.length !== curSt.refs.length) return false;
-  const idmap = new Map<number, number>();
-  const checkIds = (a: number, b: number): boolean => {
-    if (!a && !b) return true;
-    if (!a || !b) return !a; // old id 0 matches anything
-    const m = idmap.get(a);
-    if (m === undefined) { idmap.set(a, b); return true; }
-    return m === b;
-  };
-  for (let k = 0; k < old.refs.length; k++) if (!checkIds(old.refs[k]!.id, curSt.refs[k]!.id)) return false;
-  for (let k = 0; k < old.frames.length; k++) {
-    const fo = old.frames[k]!;
-    const fc = curSt.frames[k]!;
-    if (fo.callsite !== fc.callsite) return false;
-    const isTop = k === old.frames.length - 1;
-    for (let r = 0; r < 11; r++) {
-      if (isTop && !(live & (1 << r))) continue;
-      if (!regSafe(fo.regs[r]!, fc.regs[r]!, checkIds)) return false;
-    }
-    for (let j = 0; j < MAX_BPF_STACK; j++) {
-      const so = fo.slots[j]!;
-      const sc = fc.slots[j]!;
-      if (so === STACK_INVALID) continue;
-      if (so === STACK_MISC) { if (sc === STACK_INVALID) return false; continue; }
-      if (so === STACK_ZERO) {
-        if (sc === STACK_ZERO) continue;
-        if (sc === STACK_SPILL) {
-          const sp = fc.spills[(MAX_BPF_STACK - 1 - j) >> 3];
-          if (sp && sp.type === 'SCALAR_VALUE' && isConst(sp.s) && sp.s.umin === 0n) continue;
-        }
-        return false;
-      }
-      if (so === STACK_SPILL) {
-        if (sc !== STACK_SPILL) return false;
-      }
-    }
-    for (let s = 0; s < 64; s++) {
-      const x = fo.spills[s];
-      if (!x) continue;
-      const base = MAX_BPF_STACK - (s + 1) * 8;
-      if (fo.slots[base] !== STACK_SPILL) continue;
-      const y = fc.spills[s];
-      if (!y) return false;
-      if (!regSafe(x, y, checkIds)) return false;
-    }
-  }
-  return true;
-}
-
-function regSafe(o: Reg, c: Reg, checkIds: (a: number, b: number) => boolean): boolean {
-  if (o.type === 'NOT_INIT') return true;
-  if (c.type === 'NOT_INIT') return false;
-  if (o.type !== c.type || o.maybeNull !== c.maybeNull || o.ringbuf !== c.ringbuf) return false;
-  if (o.type === 'SCALAR_VALUE') {
-    if (!scalarWithin(o.s, c.s)) return false;
-    return true;
-  }
-  if (o.off !== c.off || o.mapIdx !== c.mapIdx || o.memSize !== c.memSize || o.frameno !== c.frameno) return false;
-  if (!scalarWithin(o.s, c.s)) return false;
-  if (isPktPointer(o.type) && o.range > c.range) return false;
-  if (!checkIds(o.id, c.id)) return false;
-  if (!checkIds(o.refObjId, c.refObjId)) return false;
-  return true;
 }
 
 // silence unused-import lint for helpers kept for readability

@@ -163,3 +163,14 @@ export function minReadableStackOff(depth: number): number {
   return -Math.ceil(depth / 8) * 8;
 }
 
+
+/**
+ * cg_skb_is_valid_access: __sk_buff->data and ->data_end (any access) and writes to ->tstamp need
+ * CAP_BPF. The kernel switches on the access's first byte (bpf_ctx_range), and says
+ * "invalid bpf_context access" like for any other refused field.
+ */
+export function unprivCtxDenied(progType: string, off: number, write: boolean): boolean {
+  if (progType !== 'cgroup_skb') return false;
+  if (off >= 76 && off < 84) return true; // data, data_end
+  return write && off >= 152 && off < 160; // tstamp
+}

@@ -70,7 +70,7 @@ describe('unprivileged mode', () => {
   it('forbids leaking pointers and comparing them', () => {
     expect(verify(prog('  r0 = r10\n  exit\n'), { progType: 'socket_filter', unpriv: true }).error?.message).toBe('R0 leaks addr as return value');
     expect(verify(prog('  r0 = 0\n  if r1 > r10 goto +0\n  exit\n'), { progType: 'socket_filter', unpriv: true }).error?.message).toBe('R10 pointer comparison prohibited');
-    expect(verify(prog('  r0 = *(u64 *)(r10 - 8)\n  exit\n'), { progType: 'socket_filter', unpriv: true }).error?.message).toBe('invalid read from stack off -8+0 size 8');
+    expect(verify(prog('  r0 = *(u64 *)(r10 - 8)\n  exit\n'), { progType: 'socket_filter', unpriv: true }).error?.message).toBe('invalid read from stack R10 off=-8 size=8');
     expect(verify(prog('  r0 = 0\nl:\n  r0 += 1\n  if r0 < 4 goto l\n  exit\n'), { progType: 'socket_filter', unpriv: true }).error?.message).toBe('back-edge from insn 2 to 1');
   });
   it('allows the same programs when privileged', () => {
