@@ -179,3 +179,22 @@ test('sk_skb: a message edited as text changes the stream verdict; a ctx overrid
   await expect(editor(page).getByLabel('Events (JSON)')).toHaveValue(/"ctx": \{\s*"mark": "0x7"\s*\}/);
   await shot(page, 'events-skskb');
 });
+
+test('perf_event: the sampled instruction pointer edited as a register, dark theme', async ({ page }) => {
+  await openApp(page, './#example/perf-kernel-user');
+  await page.getByRole('button', { name: /Switch to dark theme/ }).click();
+  const insns = async () => (await row(page, 0).locator('.c-insns').textContent()) ?? '';
+  await expect.poll(insns).not.toBe('');
+  const kernel = await insns();
+  await openEditor(page);
+  await expect(editor(page).getByLabel('Sample period')).toHaveValue('100000');
+  // a user-space ip: the program counts the sample under key 0 and skips one instruction
+  await editor(page).getByLabel('Value of rip').fill('0x401136');
+  await editor(page).getByRole('button', { name: 'Add register' }).click();
+  await apply(page);
+  await expect.poll(async () => Number(await insns())).toBe(Number(kernel) - 1);
+  await row(page, 0).click();
+  await expect(ctx(page).getByLabel('ctx regs.rip')).toHaveValue('0x401136');
+  await expect(ctx(page).getByLabel('ctx regs.r15')).toHaveValue('0x0');
+  await shot(page, 'events-perf-dark');
+});

@@ -89,7 +89,7 @@ export function ContextView() {
                     {f.note ? <span className="ctx-note-v dim">{f.note}</span> : null}
                   </span>
                 </td>
-                <td className="mono">{f.after === null ? '' : changed ? <mark aria-label={`written: ${f.after}`}>{f.after}</mark> : <span className="dim">{f.after}</span>}</td>
+                <td className="mono">{f.after === null ? '' : changed ? <mark aria-label={`written: ${f.after}`}>{f.after}</mark> : <span className="dim" title={`unchanged: ${f.after}`} aria-label="unchanged">=</span>}</td>
                 <td className="acc">
                   <span className={f.read ? 'on' : 'off'} aria-label={f.read ? 'readable' : 'not readable'}>r</span>
                   <span className={f.write ? 'on w' : 'off'} aria-label={f.write ? 'writable' : 'not writable'}>w</span>
