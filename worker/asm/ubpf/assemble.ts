@@ -5,11 +5,15 @@
 // .data corpora assemble byte for byte; the encodings are RFC 9669 section 3 via the ISA table.
 // Extensions of bpfplay: `label: insn` on one line, `#`, `//` and `;` comments, `r1` as well as `%r1`,
 // bare decimal jump offsets, and three directives:
-//   .map NAME TYPE key=K value=V entries=N [flags=F]   a map; `lddw %r1, NAME` loads its address
+//   .map NAME TYPE key=K value=V entries=N [flags=F] [inner=MAP]
+//                                                      a map; `lddw %r1, NAME` loads its address
 //                                                      (ld_imm64 src 1, imm = map index);
 //                                                      `lddw %r1, map_value(NAME, OFF)` points into its
 //                                                      value (src 2, imm = map index, second imm = OFF);
-//                                                      the same forms as the llvm dialect's map_fd/map_value
+//                                                      the same forms as the llvm dialect's map_fd/map_value;
+//                                                      key=/value= may be left out for a ringbuf (0), and
+//                                                      inner= names an earlier map as the inner-map template
+//                                                      of an array_of_maps/hash_of_maps (value= defaults to 4)
 //   .raw 0xU64 ...                                     raw instruction slots (as in a `-- raw` section),
 //                                                      for shapes the dialect has no mnemonic for
 //   .section NAME / .license "GPL"                     the program's ELF section (which names its program
@@ -402,22 +406,36 @@ function mapDirective(ctx: Ctx, head: Tok, args: Tok[]): void {
   const type = typeTok.text.toLowerCase().replace(/^bpf_map_type_/, '');
   if (!/^[a-z][a-z0-9_]*$/.test(type)) throw new LineError(`Invalid map type: ${typeTok.text}`, typeTok, 'asm.directive');
   const vals: Record<string, number> = {};
+  let inner: MapDef | undefined;
   for (const t of args.slice(2)) {
     const m = /^([a-z_]+)=(.*)$/i.exec(t.text);
     const key = m?.[1]?.toLowerCase();
+    if (m && key === 'inner') {
+      if (type !== 'array_of_maps' && type !== 'hash_of_maps') throw new LineError(`Invalid .map attribute: inner= is only for array_of_maps and hash_of_maps`, t, 'asm.directive');
+      if (inner) throw new LineError(`Duplicate .map attribute: inner`, t, 'asm.directive');
+      inner = ctx.maps.find((x) => x.name === m[2]);
+      if (!inner) throw new LineError(`Invalid .map inner: ${m[2]} (inner= must name a map defined earlier with .map)`, t, 'asm.directive');
+      continue;
+    }
     if (!m || !key || !['key', 'value', 'entries', 'flags'].includes(key))
-      throw new LineError(`Invalid .map attribute: ${t.text} (expected key=, value=, entries= or flags=)`, t, 'asm.directive');
+      throw new LineError(`Invalid .map attribute: ${t.text} (expected key=, value=, entries=, flags= or inner=)`, t, 'asm.directive');
     if (key in vals) throw new LineError(`Duplicate .map attribute: ${key}`, t, 'asm.directive');
     const v = INT_RE.test(m[2]!) ? BigInt(m[2]!) : null;
     if (v === null || v < 0n || v > 0xffffffffn) throw new LineError(`Invalid .map ${key}: ${m[2]} (expected an unsigned 32-bit number)`, t, 'asm.directive');
     vals[key] = Number(v);
   }
+  if (type === 'ringbuf' || type === 'user_ringbuf') {
+    vals.key ??= 0;
+    vals.value ??= 0;
+  }
+  if (inner) vals.value ??= 4;
   for (const k of ['key', 'value', 'entries']) {
     if (!(k in vals)) throw new LineError(`Invalid .map directive: missing ${k}= (${MAP_USAGE})`, head, 'asm.directive');
   }
   ctx.maps.push({
     name: nameTok.text, type, keySize: vals.key!, valueSize: vals.value!, maxEntries: vals.entries!,
     flags: vals.flags ?? 0, loc: { line: ctx.line, col: head.col },
+    ...(inner ? { inner: { name: inner.name, type: inner.type, keySize: inner.keySize, valueSize: inner.valueSize, maxEntries: inner.maxEntries, flags: inner.flags } } : {}),
   });
 }
 
