@@ -78,7 +78,7 @@ registerHelper({
 registerHelper({ id: 158, name: 'get_current_task_btf', call: (env) => task(env).task });
 
 registerHelper({
-  id: 55, name: 'perf_prog_read_value',
+  id: 56, name: 'perf_prog_read_value',
   call(env, _ctx, buf, sizeArg): HelperResult {
     const size = Number(sizeArg & 0xffffffffn);
     if (size !== 24) return write(env, buf, new Uint8Array(size)) ?? errno(EINVAL);
