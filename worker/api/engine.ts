@@ -43,7 +43,7 @@ import { bpfImage } from '../cbpf/formats';
 import { assemble } from '../asm/index';
 import { disassemble } from '../asm/disasm';
 import type { Program } from '../isa/program';
-import { mapViews, openDebug, progArrayNote, runPacket, type ProgramSet, type RunInput } from './ebpf-run';
+import { openDebug, progArrayNote, runPacket, type ProgramSet, type RunInput } from './ebpf-run';
 import { assembleLlvm } from '../asm/llvm/assemble';
 import { progTypeForSection } from '../progtypes/table';
 import { cloneSocket, SockOpsSim, sockOpsReplyEffect, type SimSocket, type SockOpsEvent, type SockOpsSimState } from '../events/sockets';
