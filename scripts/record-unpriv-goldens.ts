@@ -206,6 +206,17 @@ export function unprivCorpus(seed = 17, perFamily = 40): { id: string; type: str
       out.push({ id: `unp-helper-${type}-${id}`, type, source: `  r6 = r1\n  r1 = 0\n  r2 = 0\n  r3 = 0\n  r4 = 0\n  r5 = 0\n  call ${id}\n  r0 = 0\n  exit\n` });
     }
   }
+  // Which map types may an unprivileged user create at all (map_create)?
+  const MAPDEFS = ['hash key=4 value=8 entries=4', 'array key=4 value=8 entries=4', 'percpu_hash key=4 value=8 entries=4',
+    'percpu_array key=4 value=8 entries=4', 'lru_hash key=4 value=8 entries=4', 'lru_percpu_hash key=4 value=8 entries=4',
+    'lpm_trie key=8 value=8 entries=4 flags=1', 'queue key=0 value=8 entries=4', 'stack key=0 value=8 entries=4',
+    'stack_trace key=4 value=64 entries=4', 'bloom_filter key=0 value=4 entries=4', 'perf_event_array key=4 value=4 entries=4',
+    'prog_array key=4 value=4 entries=4', 'cgroup_array key=4 value=4 entries=4', 'ringbuf key=0 value=0 entries=4096'];
+  for (const def of MAPDEFS) {
+    out.push({ id: `unp-maptype-${def.split(' ')[0]}`, type: 'socket_filter', source: `.map x ${def}\n  r1 = x ll\n  r0 = 0\n  exit\n` });
+  }
+  // Program types an unprivileged user may not load (recorded as EPERM without a log).
+  for (const type of ['xdp', 'sched_cls', 'kprobe']) out.push({ id: `unp-progtype-${type}`, type, source: '  r0 = 0\n  exit\n' });
   return out;
 }
 
@@ -227,7 +238,7 @@ export function unprivEntries(): CorpusEntry[] {
 
 // ---------------- recording ----------------
 
-const PROG_TYPE_IDS: Record<string, number> = { socket_filter: 1, cgroup_skb: 8 };
+const PROG_TYPE_IDS: Record<string, number> = { socket_filter: 1, kprobe: 2, sched_cls: 3, xdp: 6, cgroup_skb: 8 };
 const MAP_TYPE_IDS: Record<string, number> = {
   hash: 1, array: 2, prog_array: 3, perf_event_array: 4, percpu_hash: 5, percpu_array: 6, stack_trace: 7, cgroup_array: 8,
   lru_hash: 9, lru_percpu_hash: 10, lpm_trie: 11, array_of_maps: 12, hash_of_maps: 13, queue: 22, stack: 23, ringbuf: 27, bloom_filter: 30,
@@ -302,13 +313,17 @@ function main(): void {
     const base = { id: e.id, type: e.type, kernel: release };
     const f = res[k]!.split(' ');
     if (f[1] === 'mapfail') {
-      out.set(e.id, { ...base, accepted: false, insn: -1, message: '', block: [], processed: 0, loaderError: `map ${f[3]} create failed: errno ${f[2]}` });
+      // EPERM from map_create is the unprivileged rule itself: a rejection without a log (compared on the verdict).
+      if (f[2] === '1') out.set(e.id, { ...base, accepted: false, insn: -1, message: '', block: [], processed: 0, errno: 1, truncated: `map ${f[3]}: map_create EPERM` });
+      else out.set(e.id, { ...base, accepted: false, insn: -1, message: '', block: [], processed: 0, loaderError: `map ${f[3]} create failed: errno ${f[2]}` });
       return;
     }
     const log = Buffer.from(f[3] ?? '', 'hex').toString('utf8');
     const parsed = parseKernelLog(log);
     if (f[1] === 'ok') {
       out.set(e.id, { ...base, accepted: true, insn: -1, message: '', block: [], processed: parsed.processed });
+    } else if (!log.trim() && f[2] === '1') {
+      out.set(e.id, { ...base, accepted: false, insn: -1, message: '', block: [], processed: 0, errno: 1, truncated: 'bpf_prog_load EPERM before the verifier' });
     } else if (!log.trim()) {
       out.set(e.id, { ...base, accepted: false, insn: -1, message: '', block: [], processed: 0, loaderError: `BPF_PROG_LOAD failed with errno ${f[2]} and no log` });
     } else {

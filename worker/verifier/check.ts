@@ -16,7 +16,7 @@ import { bpfSockLayout, ctxAccess, type CtxLayout } from '../progtypes/ctx';
 import { CHANGES_PKT_DATA_IDS, helperProto, type ArgSpec } from '../helpers/protos';
 import { HELPER_NAMES } from '../helpers/ids.generated';
 import { M } from './messages';
-import { AluSanitation, minReadableStackOff, sanitizeCheckBounds, sanitizeErrMessage, unprivCtxDenied, unprivHelperAllowed, type SanitizeInfo } from './unpriv';
+import { AluSanitation, minReadableStackOff, sanitizeCheckBounds, sanitizeErrMessage, unprivCtxDenied, unprivHelperAllowed, unprivLoadError, type SanitizeInfo } from './unpriv';
 import { insnStr, helperFuncName } from './disasm';
 import {
   flipCond,
@@ -245,6 +245,10 @@ class Verifier {
   private structural(): void {
     const slots = this.program.slots;
     const n = slots.length;
+    if (this.unpriv) {
+      const refused = unprivLoadError(this.pt?.name ?? '', this.program.maps.map((m) => m.type));
+      if (refused) this.fail(-1, refused);
+    }
     if (n === 0) this.fail(-1, 'last insn is not an exit or jmp');
     // Decode (reserved-field problems are reported later, when the walk reaches the instruction).
     for (let pc = 0; pc < n; pc++) this.insns.push(null);

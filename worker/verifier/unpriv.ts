@@ -174,3 +174,30 @@ export function unprivCtxDenied(progType: string, off: number, write: boolean): 
   if (off >= 76 && off < 84) return true; // data, data_end
   return write && off >= 152 && off < 160; // tstamp
 }
+
+/**
+ * Map types map_create() gives an unprivileged user (without CAP_BPF): array, percpu_array, prog_array,
+ * perf_event_array, cgroup_array, array_of_maps, hash, percpu_hash, hash_of_maps, ringbuf,
+ * user_ringbuf, cgroup_storage, percpu_cgroup_storage. Every other type needs CAP_BPF (sockmap,
+ * sockhash, devmap, devmap_hash and xskmap need CAP_NET_ADMIN).
+ */
+export const UNPRIV_MAP_TYPES: ReadonlySet<string> = new Set([
+  'array', 'percpu_array', 'prog_array', 'perf_event_array', 'cgroup_array', 'array_of_maps', 'hash', 'percpu_hash',
+  'hash_of_maps', 'ringbuf', 'user_ringbuf', 'cgroup_storage', 'percpu_cgroup_storage',
+]);
+const NET_ADMIN_MAP_TYPES: ReadonlySet<string> = new Set(['sockmap', 'sockhash', 'devmap', 'devmap_hash', 'xskmap']);
+
+/**
+ * Why the bpf() syscall refuses an unprivileged load before the verifier runs (bpf_prog_load for the
+ * program type, map_create for each map), or null. The kernel returns EPERM with an empty log here, so
+ * these texts are bpfplay's, naming the kernel function and errno.
+ */
+export function unprivLoadError(progType: string, mapTypes: readonly string[]): string | null {
+  if (!UNPRIV_PROG_TYPES.includes(progType))
+    return `bpf_prog_load: EPERM: a ${progType} program needs CAP_BPF (unprivileged users may load socket_filter and cgroup_skb programs only)`;
+  for (const t of mapTypes) {
+    if (UNPRIV_MAP_TYPES.has(t)) continue;
+    return `map_create: EPERM: a ${t} map needs ${NET_ADMIN_MAP_TYPES.has(t) ? 'CAP_NET_ADMIN' : 'CAP_BPF'}`;
+  }
+  return null;
+}
