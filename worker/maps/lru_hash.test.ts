@@ -85,6 +85,20 @@ describe('LRU hash maps (bpf_lru_list.c model)', () => {
     }
   });
 
+  it('only a program\'s lookup sets the reference bit (not user space\'s, not peek)', () => {
+    const evictedAfter = (touch: (m: LruHashMap) => void): string[] => {
+      const m = createMap(lru({ maxEntries: 2 })) as LruHashMap;
+      m.update(le(1), new Uint8Array(8), 0);
+      m.update(le(2), new Uint8Array(8), 0);
+      touch(m);
+      m.update(le(3), new Uint8Array(8), 0);
+      return m.evicted.map(bytesHex);
+    };
+    expect(evictedAfter((m) => m.lookup(le(1), 0))).toEqual(['02000000']);
+    expect(evictedAfter((m) => m.lookup(le(1)))).toEqual(['01000000']);
+    expect(evictedAfter((m) => m.peek(le(1), 0))).toEqual(['01000000']);
+  });
+
   it('an update of a present key takes a new node and may evict even so (prealloc_lru_pop first)', () => {
     const m = createMap(lru({ maxEntries: 2 })) as LruHashMap;
     expect(m.update(le(1), new Uint8Array(8), 0)).toBe(0);

@@ -108,6 +108,10 @@ export class LruHashMap implements MapImpl {
     if (cpu !== undefined) this.lru.setRef(e.slot); // a program's lookup marks it referenced
     return this.slotRef(e.slot, cpu ?? 0);
   }
+  peek(key: Uint8Array, cpu?: number): MapValueRef | null {
+    const e = this.elems.get(this.k(key));
+    return e ? this.slotRef(e.slot, cpu ?? 0) : null;
+  }
   update(key: Uint8Array, value: Uint8Array, flags: number, cpu?: number): number {
     if (flags > BPF_EXIST) return -EINVAL;
     const k = this.k(key);

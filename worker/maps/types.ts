@@ -75,6 +75,11 @@ export interface MapImpl {
    */
   lookup(key: Uint8Array, cpu?: number): MapValueRef | null;
   /**
+   * The value a lookup would return, without a lookup's side effects (an LRU lookup sets the element's
+   * reference bit): for recording a step's before/after values. Maps without side effects may omit it.
+   */
+  peek?(key: Uint8Array, cpu?: number): MapValueRef | null;
+  /**
    * bpf_map_update_elem: 0 or a negative errno (-ENOENT, -EEXIST, -E2BIG, -EINVAL). With `cpu` (a
    * program's update) per-CPU maps write that CPU's copy; without it, `value` holds every CPU's copy
    * as the bpf() syscall passes them.
