@@ -266,6 +266,20 @@ describe.skipIf(!oracle.ok || !cc)(`the session-2 helpers equal the kernel ${ora
           cases.push({ name: `${kname} set(44, ${setFlags}) get(${getSize}, ${getFlags})`, type: 'sched_cls', data, prog: setGet(k, 44, setFlags, getSize, getFlags) });
     for (const setSize of [28, 24, 22, 8, 40, 0x2c + 4]) cases.push({ name: `set(${setSize}) get(44)`, type: 'sched_cls', data, prog: setGet(key, setSize, 0, 44, 0) });
     cases.push({ name: 'get without set', type: 'sched_cls', data, prog: setGet(key, 44, 0, 44, 0, false) });
+    // Options: [set_tunnel_key] set_tunnel_opt(fp-48, n) then get_tunnel_opt(fp-96, m); r0 = rc1 << 8 | rc2 & 0xff; the 48-byte buffer in the packet.
+    const opts = (withKey: boolean, n: number, m: number, flagsGet = -1): Buffer => Buffer.concat([
+      MOVR(6, 1), stackBytes(-48, Uint8Array.from({ length: 48 }, (_, q) => q * 7 + 1)), stackBytes(-96, new Uint8Array(48).fill(0xee)), stackBytes(-144, key),
+      ...(withKey ? [MOVR(1, 6), MOVR(2, 10), ADDK(2, -144), MOV(3, 44), MOV(4, 0), CALL(21)] : []),
+      MOVR(1, 6), MOVR(2, 10), ADDK(2, -48), MOV(3, n), CALL(30), MOVR(7, 0), I(0x67, 7, 0, 0, 8),
+      MOVR(1, 6), MOVR(2, 10), ADDK(2, -96), MOV(3, m), CALL(29), I(0x57, 0, 0, 0, 0xff), ADDR(7, 0),
+      ...(flagsGet >= 0 ? [MOVR(1, 6), MOVR(2, 10), ADDK(2, -144), MOV(3, 44), MOV(4, flagsGet), CALL(20), I(0x67, 7, 0, 0, 8), I(0x57, 0, 0, 0, 0xff), ADDR(7, 0), LDXDW(1, 10, -128), STXDW(10, 1, -56)] : []),
+      LDXW(2, 6, 76), LDXW(3, 6, 80), MOVR(4, 2), ADDK(4, 56), JGTR(4, 3, 14),
+      ...Array.from({ length: 7 }, (_, q) => Buffer.concat([LDXDW(5, 10, -96 + 8 * q - (q === 6 ? 0 : 0)), STXDW(2, 5, 8 * q)])),
+      MOVR(0, 7), EXIT,
+    ]);
+    for (const [n, m] of [[8, 8], [8, 16], [8, 4], [12, 48], [6, 8], [48, 48], [4, 1]]) cases.push({ name: `set_tunnel_opt(${n}) get_tunnel_opt(${m})`, type: 'sched_cls', data, prog: opts(true, n, m) });
+    cases.push({ name: 'set_tunnel_opt without a tunnel key', type: 'sched_cls', data, prog: opts(false, 8, 8) });
+    cases.push({ name: 'tunnel flags with options present', type: 'sched_cls', data, prog: opts(true, 8, 8, 16) });
     const r = compareRaw(cases);
     console.log(`tunnel keys: ${cases.length} programs, ${r.compared} compared, ${r.differ.length} differ`);
     expect(r.differ).toEqual([]);

@@ -41,7 +41,7 @@ function frame(): Uint8Array {
 }
 
 it('every helper added in session 2 is registered under its kernel id', () => {
-  const ids = [13, 20, 21, 24, 34, 41, 48, 56, 79, 83, 84, 85, 86, 95, 96, 97, 99, 105, 106, 118, 122, 125, 135, 158, 160, 165, 177, 182, 208];
+  const ids = [13, 20, 21, 29, 30, 24, 34, 41, 48, 56, 79, 83, 84, 85, 86, 95, 96, 97, 99, 105, 106, 118, 122, 125, 135, 158, 160, 165, 177, 182, 208];
   expect(ids.filter((id) => getHelper('kernel', id)?.name !== HELPER_NAMES[id])).toEqual([]);
 });
 

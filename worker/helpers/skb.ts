@@ -32,6 +32,9 @@
 //     device as struct bpf_tunnel_key (44 bytes, or the older 28/24/40-byte layouts), kept in runState
 //     ('skb.tunnel'); set stores remote as the tunnel's destination and local as its source, get reports
 //     the source as remote and the destination as local (the receive view), as the kernel does.
+//     bpf_skb_set_tunnel_opt / bpf_skb_get_tunnel_opt (30/29) keep up to 255 bytes of options (a multiple
+//     of 4) on metadata set by set_tunnel_key; get returns their length (-ENOENT without options,
+//     -ENOMEM for a buffer too small, the buffer zeroed on errors).
 // This file registers itself; worker/helpers/index.ts imports it.
 
 import type { TestRunSetup } from '../progtypes/testrun';
@@ -285,7 +288,12 @@ registerHelper({
 /** sizeof(struct bpf_tunnel_key) and its older layouts (up to tunnel_label, tunnel_ext, remote_ipv6[1]). */
 const TUNNEL_KEY_SIZE = 44;
 const BPF_F_TUNINFO_IPV6 = 1n, BPF_F_ZERO_CSUM_TX = 2n, BPF_F_DONT_FRAGMENT = 4n, BPF_F_SEQ_NUMBER = 8n, BPF_F_NO_TUNNEL_KEY = 16n, BPF_F_TUNINFO_FLAGS = 16n;
-interface TunnelInfo { v6: boolean; id: number; tos: number; ttl: number; label: number; dst: number[]; src: number[]; flags: number }
+interface TunnelInfo { v6: boolean; id: number; tos: number; ttl: number; label: number; dst: number[]; src: number[]; flags: number; opts?: number[] }
+/** The option-present tunnel flags as ip_tunnel_flags_to_be16 reports them (GENEVE, VXLAN, ERSPAN, GTP). */
+const TUNNEL_OPTS_FLAGS = 0x0800 | 0x1000 | 0x4000 | 0x8000;
+/** IP_TUNNEL_OPTS_MAX */
+const IP_TUNNEL_OPTS_MAX = 255;
+const ENOENT = 2, ENOMEM = 12;
 
 registerHelper({
   id: 21, name: 'skb_set_tunnel_key',
@@ -332,7 +340,7 @@ registerHelper({
     dv.setUint32(0, info.id, true);
     k[20] = info.tos;
     k[21] = info.ttl;
-    if (flags & BPF_F_TUNINFO_FLAGS) dv.setUint16(22, swab16(info.flags), true);
+    if (flags & BPF_F_TUNINFO_FLAGS) dv.setUint16(22, swab16(info.flags | (info.opts?.length ? TUNNEL_OPTS_FLAGS : 0)), true);
     if (flags & BPF_F_TUNINFO_IPV6) {
       k.set(info.src, 4);
       k.set(info.dst, 28);
@@ -343,5 +351,38 @@ registerHelper({
     }
     const w = env.write(to, k.subarray(0, size));
     return w === true ? 0n : { fault: w };
+  },
+});
+
+registerHelper({
+  id: 30, name: 'skb_set_tunnel_opt',
+  call(env, _skb, from, sizeArg): HelperResult {
+    const size = Number(sizeArg & 0xffffffffn);
+    const info = env.runState.get('skb.tunnel') as TunnelInfo | undefined;
+    if (!info || size & 3) return errno(EINVAL);
+    if (size > IP_TUNNEL_OPTS_MAX) return errno(ENOMEM);
+    const b = env.read(from, size);
+    if (typeof b === 'string') return { fault: b };
+    env.runState.set('skb.tunnel', { ...info, opts: [...b] });
+    return 0n;
+  },
+});
+
+registerHelper({
+  id: 29, name: 'skb_get_tunnel_opt',
+  call(env, _skb, to, sizeArg): HelperResult {
+    const size = Number(sizeArg & 0xffffffffn);
+    const info = env.runState.get('skb.tunnel') as TunnelInfo | undefined;
+    const opts = info?.opts ?? [];
+    const clear = (e: number): HelperResult => {
+      const w = env.write(to, new Uint8Array(size));
+      return w === true ? errno(e) : { fault: w };
+    };
+    if (!info || opts.length === 0) return clear(ENOENT);
+    if (size < opts.length) return clear(ENOMEM);
+    const out = new Uint8Array(size);
+    out.set(opts);
+    const w = env.write(to, out);
+    return w === true ? BigInt(opts.length) : { fault: w };
   },
 });
