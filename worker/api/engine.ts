@@ -702,10 +702,26 @@ function eventCatalogue(): EventCatalogue {
       fields: t.format.fields.map((f) => ({ name: f.name, ctype: f.ctype, offset: f.offset, size: f.size, signed: f.signed, arrayLen: f.arrayLen ?? null, dataLoc: !!f.dataLoc, common: f.common })),
     })),
     sockOps: Object.entries(SOCK_OPS).map(([name, value]) => ({ name, value })),
-    scenarios: Object.entries(SOCK_OPS_SCENARIOS).map(([id, x]) => ({ id, title: x.title, role: x.role, ops: x.events.map((e) => SOCK_OP_NAMES[e.op] ?? String(e.op)) })),
+    scenarios: Object.entries(SOCK_OPS_SCENARIOS).map(([id, x]) => ({ id, title: x.title, role: x.role, ops: x.events.map((e) => SOCK_OP_NAMES[e.op] ?? String(e.op)), callbacks: scenarioCallbacks(x) })),
     tcpStates: [...TCP_STATES], families: named('AF_'), sockTypes: named('SOCK_'), protocols: named('IPPROTO_'),
     socketDefaults: { family: sock.family, localAddr: sock.localAddr, localPort: sock.localPort, remoteAddr: sock.remoteAddr, remotePort: sock.remotePort, state: sock.state, sndCwnd: sock.sndCwnd, srttUs: sock.srttUs, mssCache: sock.mssCache },
   };
+}
+
+/** A scenario as single callbacks (op, args, the socket as it is at that callback: only what differs from a
+ * new socket), for an editor that turns a scenario into a list it can change one callback of. */
+function scenarioCallbacks(x: (typeof SOCK_OPS_SCENARIOS)[string]): EventCatalogue['scenarios'][number]['callbacks'] {
+  const fresh = newSocket() as unknown as Record<string, unknown>;
+  const sock = newSocket(x.role === 'passive' ? { localAddr: '198.51.100.20', localPort: 80 } : {}) as unknown as Record<string, unknown>;
+  return x.events.map((e) => {
+    Object.assign(sock, e.set ?? {});
+    const socket: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(sock)) {
+      if (v === fresh[k] || (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'bigint')) continue;
+      socket[k] = k === 'state' ? TCP_STATES[Number(v)] ?? Number(v) : typeof v === 'bigint' ? v.toString() : v;
+    }
+    return { op: SOCK_OP_NAMES[e.op] ?? String(e.op), args: [...(e.args ?? [])], socket, note: e.note ?? null };
+  });
 }
 
 function exampleText(x: number | bigint): string {

@@ -328,7 +328,11 @@ export interface EventCatalogue {
   argRegs: string[];
   tracepoints: { id: string; description: string; fields: TraceFieldView[] }[];
   sockOps: { name: string; value: number }[];
-  scenarios: { id: string; title: string; role: string; ops: string[] }[];
+  scenarios: {
+    id: string; title: string; role: string; ops: string[];
+    /** The same scenario as single callbacks (BPF_SOCK_OPS_* name, args, the socket's fields at that point). */
+    callbacks: { op: string; args: number[]; socket: Record<string, string | number>; note: string | null }[];
+  }[];
   tcpStates: string[];
   families: { name: string; value: number }[];
   sockTypes: { name: string; value: number }[];
