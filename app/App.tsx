@@ -104,7 +104,7 @@ function Explain() {
   return (
     <div className="explain" aria-live="polite">
       <span className="pcbadge">{frame.pc !== null ? `insn ${frame.pc}` : 'end'}</span>
-      {frame.done ? (frame.fault ? `Fault: ${frame.fault}` : `The program returned ${frame.retval}: ${frame.verdict}.`) : frame.explain}
+      {frame.done ? (frame.fault ? `Fault: ${frame.fault}` : frame.retval === null ? frame.explain : `The program returned ${frame.retval}: ${frame.verdict}.`) : frame.explain}
     </div>
   );
 }

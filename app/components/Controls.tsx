@@ -135,7 +135,7 @@ export function Timeline() {
         ))}
       </div>
       <span className="tl-pos" data-testid="step-pos">step {frame.step}/{frame.total}</span>
-      <span className="tl-explain" aria-live="polite">{frame.done ? (frame.fault ? `Fault: ${frame.fault}` : `Returned ${frame.retval} — ${frame.verdict}`) : frame.step === frame.total && frame.recordLimit ? `Recording stopped after ${frame.recordLimit.toLocaleString('en')} steps (the packet list shows the full run's verdict).` : frame.explain}</span>
+      <span className="tl-explain" aria-live="polite">{frame.done ? (frame.fault ? `Fault: ${frame.fault}` : frame.retval === null ? frame.explain : `Returned ${frame.retval} — ${frame.verdict}`) : frame.step === frame.total && frame.recordLimit ? `Recording stopped after ${frame.recordLimit.toLocaleString('en')} steps (the packet list shows the full run's verdict).` : frame.explain}</span>
     </div>
   );
 }

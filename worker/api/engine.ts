@@ -43,7 +43,7 @@ import { bpfImage } from '../cbpf/formats';
 import { assemble } from '../asm/index';
 import { disassemble } from '../asm/disasm';
 import type { Program } from '../isa/program';
-import { openDebug, progArrayNote, runPacket, type ProgramSet, type RunInput } from './ebpf-run';
+import { mapViews, openDebug, progArrayNote, runPacket, type ProgramSet, type RunInput } from './ebpf-run';
 import { assembleLlvm } from '../asm/llvm/assemble';
 import { progTypeForSection } from '../progtypes/table';
 import { cloneSocket, SockOpsSim, sockOpsReplyEffect, type SimSocket, type SockOpsEvent, type SockOpsSimState } from '../events/sockets';
@@ -652,6 +652,17 @@ function prepareInput(i: number, st: RunState): Prepared {
   return { input, helperCtx: undefined, sockOps: null, notCalled: null };
 }
 
+/** The stepping session of a callback the kernel does not call: no steps, one frame saying why. */
+function notCalledSession(packet: number, n: NonNullable<Prepared['notCalled']>, maps: MapImpl[], names: string[]): DebugSession {
+  const frame: StepFrame = {
+    packet, step: 0, total: 0, firstStep: 0, recordLimit: null, pc: null, line: null, insnText: '',
+    explain: `${n.op} is ${n.why}; the connection moves on: ${n.connection}`,
+    regs: [], stack: [], maps: mapViews(maps, new Map(), names), access: [], packetBytes: null, output: [],
+    done: true, retval: null, verdict: 'not called', fault: null, prog: 0, progName: names[0], tailCalls: 0, callDepth: 0,
+  };
+  return { packet, total: 0, firstStep: 0, lineAt: () => null, frame: () => frame };
+}
+
 /** Runs input `i` on the fast path with the run state (which it advances) and returns its verdict. */
 function execInput(i: number, st: RunState): PacketVerdict {
   const set = runSet()!;
@@ -1093,8 +1104,11 @@ export const engine = {
       const st = stateBefore(packet);
       if (typeof st === 'string') return { total: 0, firstStep: 0, error: st, marks: [] };
       const prep = prepareInput(packet, st);
-      // The kernel does not call the program here: nothing to step (the verdict and the context view say why).
-      if (prep.notCalled) return { total: 0, firstStep: 0, error: null, marks: [] };
+      // The kernel does not call the program here: nothing to step, one frame that says why.
+      if (prep.notCalled) {
+        session.debug = notCalledSession(packet, prep.notCalled, st.maps, set.names);
+        return { total: 0, firstStep: 0, error: null, marks: [] };
+      }
       const d = openDebug(packet, set, session.progType, prep.input, Math.min(session.maxInsns, DEBUG_RECORD_LIMIT), verifierStateAt, st.maps, prep.helperCtx);
       if (typeof d === 'string') return { total: 0, firstStep: 0, error: d, marks: [] };
       session.debug = d;

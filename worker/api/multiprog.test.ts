@@ -266,7 +266,8 @@ describe('sock_ops: replies change the simulated connection', () => {
     expect(f.regs[2]!.value).toBe(8n); // BPF_SOCK_OPS_RTO_CB
     const nc = verdicts.findIndex((v) => v.verdict === 'not called');
     expect(engine.debugOpen(nc)).toMatchObject({ total: 0, error: null });
-    expect(engine.frame(0)).toBeNull();
+    expect(engine.frame(0)).toMatchObject({ done: true, verdict: 'not called', retval: null, regs: [] });
+    expect(engine.frame(0)!.explain).toMatch(/^BPF_SOCK_OPS_STATE_CB is not called/);
     expect(engine.ctxView('sock_ops', null, nc)!.fault).toMatch(/not called/);
     const view = engine.ctxView('sock_ops', null, i)!;
     expect(view.fields.find((x) => x.name === 'args[1]')!.value).toBe('0xa'); // icsk_rto in jiffies
