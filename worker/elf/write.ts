@@ -4,6 +4,8 @@
 // `.text` with R_BPF_64_32 call relocations; maps are BTF-defined in `.maps` with a minimal `.BTF`
 // (libbpf 1.x dropped legacy `maps`); maps named .data/.rodata/.bss are written as global-data sections
 // referenced by R_BPF_64_64 on ld_imm64 (libbpf's bpf_object__init_global_data_maps).
+// Map-in-map initial contents (values = inner map indices) become `.values` slots: R_BPF_64_ABS64
+// relocations in .rel.maps naming the inner maps, as clang writes `.values = { [k] = &inner }`.
 // It does not write DWARF, line info (Program.sourceMap is dropped) or CO-RE relocations; .BTF.ext func_info
 // only when a program takes a function address.
 
@@ -68,6 +70,7 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
   // Merge maps by name.
   const maps: MapDef[] = [];
   const mapIndex = new Map<string, number>();
+  const mapOwner: number[] = [];
   const remaps = entries.map((e, ei) =>
     e.program.maps.map((m) => {
       const hit = mapIndex.get(m.name);
@@ -79,6 +82,7 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
       }
       mapIndex.set(m.name, maps.length);
       maps.push(m);
+      mapOwner.push(ei);
       return maps.length - 1;
     }),
   );
@@ -217,10 +221,30 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
   const MAPDEF_SIZE = 40; // five `int (*)[N]` pointers (type, key_size, value_size, max_entries, map_flags)
   const mapOffset = new Map<number, number>();
   let mapsSize = 0;
+  // Map-in-map initial slots (`.values = { [k] = &inner }`): the definition grows by one pointer per slot
+  // and each set slot gets an R_BPF_64_ABS64 relocation in .rel.maps naming the inner map, as clang writes
+  // them and libbpf's bpf_object__collect_map_relos reads them.
+  const slotRels = new Map<number, { slot: number; inner: number }[]>();
   for (const { m, i } of userMaps) {
-    mapOffset.set(i, mapsSize);
-    mapsSize += MAPDEF_SIZE; // an inner map's `values` member is a zero-length array
+    if (!m.inner || !m.initial?.length) continue;
+    const rels: { slot: number; inner: number }[] = [];
+    for (const e of m.initial) {
+      const k = /^[0-9a-f]{8}$/i.test(e.key) ? parseInt(e.key.match(/../g)!.reverse().join(''), 16) : NaN;
+      const v = /^[0-9a-f]{8}$/i.test(e.value) ? parseInt(e.value.match(/../g)!.reverse().join(''), 16) : NaN;
+      const inner = Number.isNaN(v) ? undefined : remaps[mapOwner[i]!]![v];
+      if (Number.isNaN(k) || k >= m.maxEntries || inner === undefined || dataMaps[inner] || (m.type === 'hash_of_maps' && m.keySize !== 4))
+        diags.push(warn(`map ${m.name}: initial entry ${e.key} -> ${e.value} cannot be written as a .values slot (libbpf initialises slots 0..max_entries-1 with maps of the object); left out`, { byteOffset: 0 }, 'elf.write'));
+      else rels.push({ slot: k, inner });
+    }
+    if (rels.length) slotRels.set(i, rels);
   }
+  const defSizeOf = (i: number): number => MAPDEF_SIZE + 8 * (slotRels.has(i) ? Math.max(...slotRels.get(i)!.map((r) => r.slot)) + 1 : 0);
+  for (const { i } of userMaps) {
+    mapOffset.set(i, mapsSize);
+    mapsSize += defSizeOf(i); // one pointer more per initialised map-in-map slot
+  }
+  if (slotRels.size)
+    relFor.push({ target: '.maps', rels: [...slotRels].flatMap(([i, rs]) => rs.map((r) => ({ offset: mapOffset.get(i)! + MAPDEF_SIZE + 8 * r.slot, ref: { kind: 'map' as const, index: r.inner }, type: R_BPF.R64_ABS64 }))) });
   if (userMaps.length) addSec({ name: '.maps', type: SHT.PROGBITS, flags: SHF.WRITE | SHF.ALLOC, data: new Uint8Array(mapsSize), align: 8 });
   maps.forEach((m, i) => {
     if (!dataMaps[i]) return;
@@ -240,7 +264,7 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
     ? [...[...sections].map(([sec, v]) => ({ sec, funcs: v.funcs })), ...(textFuncs.length ? [{ sec: '.text', funcs: textFuncs }] : [])]
     : [];
   if (userMaps.length || needFuncInfo) {
-    const { bytes, ext, diagnostics } = buildBtf(userMaps.map((x) => ({ m: x.m, offset: mapOffset.get(x.i)! })), MAPDEF_SIZE, funcInfo);
+    const { bytes, ext, diagnostics } = buildBtf(userMaps.map((x) => ({ m: x.m, offset: mapOffset.get(x.i)!, size: defSizeOf(x.i) })), MAPDEF_SIZE, funcInfo);
     diags.push(...diagnostics);
     addSec({ name: '.BTF', type: SHT.PROGBITS, flags: 0, data: bytes, align: 4 });
     if (ext) addSec({ name: '.BTF.ext', type: SHT.PROGBITS, flags: 0, data: ext, align: 4 });
@@ -265,7 +289,7 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
   syms.push({ name: '_license', info: (STB.GLOBAL << 4) | STT.OBJECT, shndx: secIdx.get('license')!, value: 0, size: lic.length });
   for (const { m, i } of userMaps) {
     symIdx.set(`map:${i}`, syms.length);
-    syms.push({ name: cIdent(m.name, `map_${i}`), info: (STB.GLOBAL << 4) | STT.OBJECT, shndx: secIdx.get('.maps')!, value: mapOffset.get(i)!, size: MAPDEF_SIZE });
+    syms.push({ name: cIdent(m.name, `map_${i}`), info: (STB.GLOBAL << 4) | STT.OBJECT, shndx: secIdx.get('.maps')!, value: mapOffset.get(i)!, size: defSizeOf(i) });
   }
   const resolve = (r: SymRef): number => (r.kind === 'section' ? sectionSym(r.name) : symIdx.get(`map:${r.index}`)!);
   // Relocation sections (resolve may add section symbols, which must stay local: resolve all first).
@@ -349,7 +373,7 @@ export function writeElfObject(entries: readonly ObjectEntry[], opts: { license?
  * that maps each function's first instruction in its section to it (Documentation/bpf/btf.rst).
  */
 function buildBtf(
-  maps: { m: MapDef; offset: number }[],
+  maps: { m: MapDef; offset: number; size: number }[],
   defSize: number,
   funcInfo: { sec: string; funcs: { name: string; start: number }[] }[],
 ): { bytes: Uint8Array; ext: Uint8Array | null; diagnostics: Diagnostic[] } {
@@ -407,17 +431,18 @@ function buildBtf(
       }),
     );
   };
-  const vars = maps.map(({ m, offset }) => {
+  const vars = maps.map(({ m, offset, size }) => {
+    // `values` stays a zero-length array (libbpf insists); initialised slots make the variable larger, as clang does
     const st = defStruct(m, 0);
     const v = emit(strs.add(cIdent(m.name, 'map')), BTF_KIND.VAR, 0, st, (w) => w.u32(1)); // BTF_VAR_GLOBAL_ALLOCATED
-    return { v, offset };
+    return { v, offset, size };
   });
   if (vars.length)
-    emit(strs.add('.maps'), BTF_KIND.DATASEC, vars.length, defSize * vars.length, (w) =>
-      vars.forEach(({ v, offset }) => {
+    emit(strs.add('.maps'), BTF_KIND.DATASEC, vars.length, vars.reduce((n, x) => n + x.size, 0), (w) =>
+      vars.forEach(({ v, offset, size }) => {
         w.u32(v);
         w.u32(offset);
-        w.u32(defSize);
+        w.u32(size);
       }),
     );
   let ext: Uint8Array | null = null;

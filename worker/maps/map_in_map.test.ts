@@ -4,12 +4,13 @@
 // kernel-differential test: the object under BPF_PROG_TEST_RUN (twice) gives the same return values, and
 // `bpftool map dump` of the inner maps afterwards equals bpfplay's inner maps.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../asm';
 import { readElf } from '../elf/read';
+import { writeElfObject } from '../elf/write';
 import type { MapDef, Program } from '../isa/program';
 import { runTestRun } from '../progtypes/run';
 import { bpftoolPath, kernelOracle, which } from '../testing/kernel';
@@ -120,6 +121,66 @@ none:
     expect(bytesHex(maps[0]!.lookup(le(1))!.bytes)).toBe('0000000000000000');
     for (const bad of ['.map o array_of_maps key=4 entries=2 inner=nosuch', '.map a array key=4 value=4 entries=1\n.map o hash key=4 value=4 entries=2 inner=a']) {
       expect(assemble(bad + '\n\tr0 = 0\n\texit\n', { syntax: 'llvm' }).diagnostics[0]?.message).toMatch(/inner=/);
+    }
+  });
+});
+
+describe('map-in-map slots through bpfplay\'s ELF writer', () => {
+  const src = `.map in_a array key=4 value=8 entries=4
+.map in_b array key=4 value=8 entries=4
+.map outer array_of_maps key=4 entries=3 inner=in_a
+	*(u32 *)(r10 - 4) = 2
+	r1 = outer ll
+	r2 = r10
+	r2 += -4
+	call bpf_map_lookup_elem
+	if r0 == 0 goto none
+	r1 = r0
+	r2 = r10
+	r2 += -4
+	call bpf_map_lookup_elem
+	if r0 == 0 goto none
+	r1 = 7
+	*(u64 *)(r0 + 0) = r1
+	r0 = 1
+	exit
+none:
+	r0 = 0
+	exit
+`;
+  const program = (): Program => {
+    const p: Program = { ...assemble(src, { syntax: 'llvm' }).program!, progType: 'xdp', license: 'GPL' };
+    return { ...p, maps: p.maps.map((m) => (m.name === 'outer' ? { ...m, initial: [{ key: '02000000', value: '01000000' }] } : m)) };
+  };
+  it('writeElf emits .values slots that readElf reads back', () => {
+    const w = writeElfObject([{ program: program(), section: 'xdp' }]);
+    expect(w.diagnostics).toEqual([]);
+    const r = readElf(w.bytes);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.maps.find((m) => m.name === 'outer')!.initial).toEqual([{ key: '02000000', value: '01000000' }]);
+  });
+  const oracle = kernelOracle();
+  it.skipIf(!oracle.ok)(`libbpf loads the slots: kernel and bpfplay both reach in_b (${oracle.reason || 'kernel available'})`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bpfplay-mimw-'));
+    const pin = `/sys/fs/bpf/bpfplay_mimw_${process.pid}`;
+    const mapDir = `/sys/fs/bpf/bpfplay_mimw_maps_${process.pid}`;
+    const bt = bpftoolPath();
+    try {
+      writeFileSync(join(dir, 'p.o'), writeElfObject([{ program: program(), section: 'xdp' }]).bytes);
+      writeFileSync(join(dir, 'pkt'), new Uint8Array(64));
+      execFileSync(bt, ['prog', 'load', join(dir, 'p.o'), pin, 'type', 'xdp', 'pinmaps', mapDir], { stdio: 'pipe' });
+      const k = (JSON.parse(execFileSync(bt, ['-j', 'prog', 'run', 'pinned', pin, 'data_in', join(dir, 'pkt')], { stdio: 'pipe' }).toString()) as { retval: number }).retval;
+      const p = program();
+      const maps = createMapSet(p.maps).maps!;
+      expect(runTestRun(p, { type: 'xdp', dataIn: new Uint8Array(64) }, { maps }).output!.retval).toBe(k);
+      expect(k).toBe(1);
+      const dump = (JSON.parse(execFileSync(bt, ['-j', 'map', 'dump', 'pinned', `${mapDir}/in_b`], { stdio: 'pipe' }).toString()) as { key: string[]; value: string[] }[])
+        .map((e) => [e.key.map((x) => x.replace(/^0x/, '')).join(''), e.value.map((x) => x.replace(/^0x/, '')).join('')]);
+      expect(maps[1]!.entries().map((e) => [bytesHex(e.key), bytesHex(e.value)])).toEqual(dump);
+    } finally {
+      rmSync(pin, { force: true });
+      rmSync(mapDir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
