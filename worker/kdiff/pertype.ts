@@ -168,7 +168,19 @@ export function compareOutcomes(kernel: ProgramOutcome, ours: ProgramOutcome, wi
     const o = ours.maps[name];
     const ks = typeof k === 'string' ? k : JSON.stringify(k);
     const os = o === undefined ? 'missing' : typeof o === 'string' ? o : JSON.stringify(o);
-    if (ks !== os) d.push({ aspect: 'maps', detail: `map ${name}: kernel ${short(ks, 300)} bpfplay ${short(os, 300)}` });
+    if (ks === os) continue;
+    if (typeof k === 'string' || o === undefined || typeof o === 'string') {
+      d.push({ aspect: 'maps', detail: `map ${name}: kernel ${short(ks, 300)} bpfplay ${short(os, 300)}` });
+      continue;
+    }
+    // Name the entries that differ: same key with other values, or a key only one side has.
+    const km = new Map(k.map((e) => [e.key, e.value]));
+    const om = new Map(o.map((e) => [e.key, e.value]));
+    const parts: string[] = [];
+    for (const key of [...new Set([...km.keys(), ...om.keys()])].sort())
+      if (km.get(key) !== om.get(key)) parts.push(`key ${key || '(none)'}: kernel ${km.get(key) ?? 'absent'} bpfplay ${om.get(key) ?? 'absent'}`);
+    if (!parts.length) parts.push(`same entries in another order: kernel ${short(ks, 200)} bpfplay ${short(os, 200)}`);
+    d.push({ aspect: 'maps', detail: `map ${name}: ${parts.slice(0, 6).join('; ')}${parts.length > 6 ? `; … ${parts.length - 6} more` : ''}` });
   }
   return d;
 }

@@ -1,6 +1,7 @@
 /* The LRU per-CPU hash program of the per-type C corpus, in an object of its own (<type>/lru_percpu.c):
- * bpfplay loads every map of an object for each program, so a map type it cannot simulate would stop
- * every program of the object. Include after the type's defines. */
+ * bpfplay creates every map of an object for each program, so a map type it did not simulate (as was the
+ * case for this one) would stop every program of the object; kept apart for that reason. Include after
+ * the type's defines. */
 #include "kdiff-base.h"
 
 MAP(m_lpc, BPF_MAP_TYPE_LRU_PERCPU_HASH, __u32, __u64, 8);

@@ -217,4 +217,99 @@ PROG(t_tcpflags)
 	return fl & TCP_FLAG_SYN ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
+/* bpf_skb_change_tail at lengths around the kernel's limit, and below the minimum. */
+ARRAY(m_tmax, __s64, 8);
+PROG(t_tailmax)
+{
+	__u32 len = ctx->len;
+	put(&m_tmax, 0, bpf_skb_change_tail(ctx, 1500, 0));
+	put(&m_tmax, 1, bpf_skb_change_tail(ctx, 16065, 0));
+	put(&m_tmax, 2, bpf_skb_change_tail(ctx, 16064, 0));
+	put(&m_tmax, 3, bpf_skb_change_tail(ctx, 32768, 0));
+	put(&m_tmax, 4, bpf_skb_change_tail(ctx, 65550, 0));
+	put(&m_tmax, 5, bpf_skb_change_tail(ctx, 10, 0));
+	put(&m_tmax, 6, bpf_skb_change_tail(ctx, len, 1));
+	put(&m_tmax, 7, bpf_skb_change_tail(ctx, len, 0));
+	return TC_ACT_OK;
+}
+
+/* bpf_skb_change_head limits: a little, a lot, and with flags. */
+ARRAY(m_hmax, __s64, 4);
+PROG(t_headmax)
+{
+	put(&m_hmax, 0, bpf_skb_change_head(ctx, 4, 0));
+	put(&m_hmax, 1, bpf_skb_change_head(ctx, 70000, 0));
+	put(&m_hmax, 2, bpf_skb_change_head(ctx, 4, 1));
+	put(&m_hmax, 3, ctx->len);
+	return TC_ACT_OK;
+}
+
+/* Hash helpers: recompute, invalidate, set (test_run skbs start without a hash). */
+ARRAY(m_hashr, __u64, 4);
+PROG(t_hash)
+{
+	put(&m_hashr, 0, ctx->hash);
+	put(&m_hashr, 1, bpf_get_hash_recalc(ctx) != 0);
+	bpf_set_hash_invalid(ctx);
+	put(&m_hashr, 2, ctx->hash);
+	bpf_set_hash(ctx, 0x1234567);
+	put(&m_hashr, 3, ctx->hash);
+	return TC_ACT_OK;
+}
+
+/* Route realm of a test_run skb (no dst): 0. */
+ARRAY(m_realm, __u64, 1);
+PROG(t_realm)
+{
+	put(&m_realm, 0, bpf_get_route_realm(ctx));
+	return TC_ACT_OK;
+}
+
+/* adjust_room with encapsulation flags (IPv4-in-IPv4 room, as a tunnel encap program asks). */
+ARRAY(m_encap4, __s64, 2);
+PROG(t_encap)
+{
+	put(&m_encap4, 0, bpf_skb_adjust_room(ctx, 20, BPF_ADJ_ROOM_MAC, BPF_F_ADJ_ROOM_ENCAP_L3_IPV4));
+	put(&m_encap4, 1, ctx->len);
+	return TC_ACT_OK;
+}
+
+/* Adjust room errors: shrinking below the headers, bad mode. */
+ARRAY(m_roomerr, __s64, 3);
+PROG(t_roomerr)
+{
+	put(&m_roomerr, 0, bpf_skb_adjust_room(ctx, -200, BPF_ADJ_ROOM_NET, 0));
+	put(&m_roomerr, 1, bpf_skb_adjust_room(ctx, 8, 7, 0));
+	put(&m_roomerr, 2, bpf_skb_adjust_room(ctx, 4, BPF_ADJ_ROOM_NET, 1ULL << 40));
+	return TC_ACT_OK;
+}
+
+/* LD_IND: walk the IPv4 header length to read the L4 ports with variable-offset legacy loads. */
+#ifdef HAVE_LD_ABS
+ARRAY(m_ldind, __u64, 3);
+PROG(t_ldind)
+{
+	__u64 vihl = load_byte(ctx, L3OFF);
+	__u64 ihl = (vihl & 0xf) << 2;
+	__u64 sport = load_half(ctx, L3OFF + ihl);
+	__u64 dport = load_half(ctx, L3OFF + ihl + 2);
+	put(&m_ldind, 0, sport);
+	put(&m_ldind, 1, dport);
+	put(&m_ldind, 2, load_word(ctx, L3OFF + ihl + 4));
+	return sport == 53 || dport == 53 ? TC_ACT_SHOT : TC_ACT_OK;
+}
+#endif
+
+/* A VLAN round trip on the frame: pop an in-packet tag, then push it back in-band. */
+ARRAY(m_vrt, __s64, 4);
+PROG(t_vlanrt)
+{
+	__u16 tci = ctx->vlan_tci;
+	put(&m_vrt, 0, bpf_skb_vlan_pop(ctx));
+	put(&m_vrt, 1, bpf_skb_vlan_push(ctx, bpf_htons(ETH_P_8021Q), tci | 1));
+	put(&m_vrt, 2, bpf_skb_vlan_pop(ctx));
+	put(&m_vrt, 3, ctx->vlan_present);
+	return TC_ACT_OK;
+}
+
 #endif

@@ -166,6 +166,23 @@ PROG(g_lru)
 	return RET(0);
 }
 
+/* ---- LRU hash beyond capacity: eviction (the kernel's common LRU with per-CPU local lists) ---- */
+MAP(m_lrue, BPF_MAP_TYPE_LRU_HASH, __u32, __u32, 4);
+ARRAY(m_lrue_rc, __s64, 2);
+PROG(g_lruevict)
+{
+	__u32 len = PKTLEN(ctx);
+	for (__u32 i = 0; i < 3; i++) {
+		__u32 k = len * 4 + i;
+		__u32 v = len + i;
+		add(&m_lrue_rc, 0, bpf_map_update_elem(&m_lrue, &k, &v, BPF_NOEXIST) == 0);
+	}
+	__u32 first = 0;
+	__u32 *hit = bpf_map_lookup_elem(&m_lrue, &first);
+	add(&m_lrue_rc, 1, hit != 0);
+	return RET(len & 1);
+}
+
 /* ---- LPM trie: the program installs prefixes, then looks up the packet's addresses ---- */
 struct lpm4 { __u32 plen; __u8 a[4]; };
 struct {

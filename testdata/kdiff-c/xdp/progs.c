@@ -129,4 +129,124 @@ PROG(x_proto)
 	return p == ETH_P_ARP ? XDP_DROP : XDP_PASS;
 }
 
+/* bpf_xdp_adjust_tail growth up to the frame's tailroom and beyond, and shrinking below 14 bytes. */
+ARRAY(m_tmax, __s64, 6);
+PROG(x_tailmax)
+{
+	put(&m_tmax, 0, bpf_xdp_adjust_tail(ctx, 1000));
+	put(&m_tmax, 1, bpf_xdp_adjust_tail(ctx, 2000));
+	put(&m_tmax, 2, bpf_xdp_adjust_tail(ctx, 4096));
+	put(&m_tmax, 3, ctx->data_end - ctx->data);
+	put(&m_tmax, 4, bpf_xdp_adjust_tail(ctx, -(int)(ctx->data_end - ctx->data)));
+	put(&m_tmax, 5, bpf_xdp_adjust_tail(ctx, -3000));
+	return XDP_PASS;
+}
+
+/* bpf_xdp_adjust_head across the whole headroom and past the packet end. */
+ARRAY(m_hmax, __s64, 5);
+PROG(x_headmax)
+{
+	put(&m_hmax, 0, bpf_xdp_adjust_head(ctx, -256));
+	put(&m_hmax, 1, bpf_xdp_adjust_head(ctx, -216));
+	put(&m_hmax, 2, bpf_xdp_adjust_head(ctx, -200));
+	put(&m_hmax, 3, bpf_xdp_adjust_head(ctx, 4000));
+	put(&m_hmax, 4, ctx->data_end - ctx->data);
+	return XDP_PASS;
+}
+
+/* Metadata, then moving the head: data_meta must follow. */
+ARRAY(m_mh, __s64, 5);
+PROG(x_metahead)
+{
+	put(&m_mh, 0, bpf_xdp_adjust_meta(ctx, -16));
+	put(&m_mh, 1, bpf_xdp_adjust_head(ctx, 8));
+	put(&m_mh, 2, ctx->data - ctx->data_meta);
+	put(&m_mh, 3, bpf_xdp_adjust_meta(ctx, 16));
+	put(&m_mh, 4, bpf_xdp_adjust_meta(ctx, 4));
+	return XDP_PASS;
+}
+
+/* IPv6 with direct reads: count by next header. */
+MAP(m_nh, BPF_MAP_TYPE_HASH, __u8, __u64, 8);
+PROG(x_ipv6)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct ipv6hdr *ip6 = data + sizeof(*eth);
+	if ((void *)(ip6 + 1) > end || eth->h_proto != bpf_htons(ETH_P_IPV6))
+		return XDP_PASS;
+	__u8 nh = ip6->nexthdr;
+	__u64 *v = bpf_map_lookup_elem(&m_nh, &nh);
+	if (v)
+		*v += ip6->hop_limit;
+	else {
+		__u64 x = ip6->hop_limit;
+		bpf_map_update_elem(&m_nh, &nh, &x, BPF_ANY);
+	}
+	return nh == 44 ? XDP_DROP : XDP_PASS;
+}
+
+/* TCP options walked with a bounded loop over direct reads: the MSS option, if any. */
+ARRAY(m_mss, __u64, 2);
+PROG(x_tcpopt)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *ip = data + sizeof(*eth);
+	if ((void *)(ip + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP) || ip->protocol != IPPROTO_TCP || ip->ihl != 5)
+		return XDP_PASS;
+	struct tcphdr *tcp = (void *)(ip + 1);
+	if ((void *)(tcp + 1) > end)
+		return XDP_PASS;
+	__u8 *o = (void *)(tcp + 1);
+	int optlen = tcp->doff * 4 - 20;
+	for (int i = 0; i < 10 && optlen > 0; i++) {
+		if ((void *)(o + 4) > end)
+			break;
+		if (o[0] == 0)
+			break;
+		if (o[0] == 1) {
+			o++;
+			optlen--;
+			continue;
+		}
+		if (o[0] == 2 && o[1] == 4) {
+			put(&m_mss, 0, (o[2] << 8) | o[3]);
+			add(&m_mss, 1, 1);
+			break;
+		}
+		if (o[1] < 2)
+			break;
+		optlen -= o[1];
+		o += o[1] & 0x3f;
+	}
+	return XDP_PASS;
+}
+
+/* Loads through bpf_xdp_load_bytes at the edges. */
+ARRAY(m_xlb, __s64, 5);
+PROG(x_loadb)
+{
+	__u8 b[8] = {};
+	__u32 len = PKTLEN(ctx);
+	put(&m_xlb, 0, bpf_xdp_load_bytes(ctx, len - 8, b, 8));
+	put(&m_xlb, 1, bpf_xdp_load_bytes(ctx, len - 7, b, 8));
+	put(&m_xlb, 2, bpf_xdp_load_bytes(ctx, 0xffffff, b, 1));
+	put(&m_xlb, 3, *(__u64 *)b);
+	put(&m_xlb, 4, bpf_xdp_get_buff_len(ctx));
+	return XDP_PASS;
+}
+
+/* The return value straight from the packet (any value, not only XDP_* codes). */
+PROG(x_retbyte)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	if (data + 20 > end)
+		return XDP_ABORTED;
+	return ((__u8 *)data)[19] % 6;
+}
+
 char _license[] SEC("license") = "GPL";

@@ -1,0 +1,8 @@
+/* cgroup_skb: the global-data program of the per-type corpus (see include/kdiff-globals.h). */
+#define SECNAME "cgroup_skb/ingress"
+#define CTX struct __sk_buff
+#define L3OFF 0
+#define LOADB(c, o, p, n) bpf_skb_load_bytes((c), (o), (p), (n))
+#define PKTLEN(c) ((c)->len)
+#define RET(x) ((x) & 1)
+#include "../include/kdiff-globals.h"
