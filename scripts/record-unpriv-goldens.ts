@@ -171,6 +171,23 @@ const GENS: Record<string, Gen> = {
     const key = '  *(u32 *)(r10 - 4) = 0\n  r2 = r10\n  r2 += -4\n  r1 = m ll\n  call 1\n  if r0 == 0 goto out\n';
     return [pick(r, UNPRIV_TYPES), `${MAPS}  r6 = r1\n${key}  r8 = *(u32 *)(r6 + 0)\n  ${pick(r, ['r8 &= 7', 'r8 &= 15', 'r8 &= 8', 'if r8 > 8 goto out', 'if r8 s> 8 goto out', 'r8 &= 7\n  r8 += 8'])}\n  r0 ${pick(r, ['+=', '-='])} ${pick(r, ['r8', '8', '12', '16'])}\n  r0 = *(u${pick(r, [8, 32, 64])} *)(r0 + ${pick(r, [0, 4, 8])})\nout:\n  r0 = 0\n  exit\n`];
   },
+  // cgroup_skb's __sk_buff->sk (a socket pointer that may be NULL): null checks, loads, leaks, helpers.
+  sock: (r) => {
+    const use = pick(r, ['r0 = *(u32 *)(r2 + 4)', 'r0 = *(u32 *)(r2 + 200)', 'r0 = r2\n  exit', '*(u64 *)(r7 + 0) = r2', 'r1 = r2\n  call 95\n  if r0 == 0 goto out\n  r0 = *(u32 *)(r0 + 8)',
+      'r1 = r2\n  call 96\n  if r0 == 0 goto out\n  r0 = *(u32 *)(r0 + 0)', 'if r2 > r7 goto out', 'r2 += 4', '*(u64 *)(r10 - 8) = r2\n  r0 = *(u32 *)(r10 - 8)', 'r1 = r6\n  r2 = r2\n  call 26']);
+    return wrap('cgroup_skb', `  r2 = *(u64 *)(r6 + 168)\n  ${pick(r, ['if r2 == 0 goto out', 'if r2 != 0 goto +1\n  goto out', ''])}\n  ${use}`, true);
+  },
+  // Pointers as ARG_ANYTHING arguments of the helpers unprivileged programs keep.
+  leakarg: (r) => {
+    const p = pick(r, ['r10', 'r6', 'r7', 'r8']);
+    return wrap(pick(r, UNPRIV_TYPES), `  r8 = r10\n  r8 += -16\n  *(u64 *)(r10 - 16) = 0\n  ${pick(r, [
+      `r1 = r6\n  r2 = ${p}\n  r3 = r8\n  r4 = 4\n  call 26`,
+      `r1 = m ll\n  r2 = r10\n  r2 += -4\n  r3 = r8\n  r4 = ${p}\n  call 2`,
+      `r1 = r6\n  r2 = m ll\n  r3 = ${p}\n  call 12`,
+      `r1 = r6\n  r2 = ${p}\n  r3 = 0\n  call 68`.replace('r3 = 0\n  call 68', 'r3 = r8\n  r4 = 4\n  r5 = 0\n  call 68'),
+      `r1 = ${p}\n  call 46`,
+    ])}`, true);
+  },
   // Null checks and pointers that may be NULL (both modes), as a control group.
   nullck: (r) => wrap('socket_filter', `  *(u32 *)(r10 - 8) = 0\n  r2 = r10\n  r2 += -8\n  r1 = m ll\n  call 1\n  ${pick(r, ['if r0 == 0 goto out', 'if r0 != 0 goto +1\n  goto out', 'if r0 == 1 goto out', ''])}\n  r0 = *(u64 *)(r0 + ${pick(r, [0, 8, 12])})`, true),
   // Register reads of NOT_INIT (both modes), partial copies of pointers through the stack.
