@@ -1,8 +1,8 @@
 // The LRU hash maps against the kernel's LRU (bpf_lru_list.c): a program inserts a new key on every run,
 // looks some older keys up (setting their reference bits) and deletes some; run R times in one
-// BPF_PROG_TEST_RUN (`bpftool prog run ... repeat R`, pinned to CPU 0 with taskset so that the kernel's
-// per-CPU lists are CPU 0's, as bpfplay's run), the surviving keys and values (`bpftool map dump`) must be
-// exactly bpfplay's. Common LRU, BPF_F_NO_COMMON_LRU and lru_percpu_hash, small and large maps. Plus unit
+// BPF_PROG_TEST_RUN (`bpftool prog run ... repeat R`, pinned to a CPU with taskset so that the kernel uses
+// that CPU's lists, as bpfplay's run on the same CPU does; some cases move between CPUs), the surviving
+// keys and values (`bpftool map dump`) must be exactly bpfplay's. Common LRU, BPF_F_NO_COMMON_LRU and lru_percpu_hash, small and large maps. Plus unit
 // tests of the list model's invariants and of the map's flags and errors.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -170,19 +170,22 @@ out:
   return { ...r.program, progType: 'xdp', license: 'GPL' };
 }
 
-const CASES: { d: MapDef; repeat: number }[] = [
-  { d: lru({ maxEntries: 16 }), repeat: 100 },
-  { d: lru({ maxEntries: 300 }), repeat: 1000 },
-  { d: lru({ maxEntries: 1000 }), repeat: 3000 },
-  { d: lru({ maxEntries: 64, flags: 2 }), repeat: 500 },
-  { d: lru({ type: 'lru_percpu_hash', maxEntries: 50 }), repeat: 400 },
+/** Phases of [cpu, runs]: several CPUs exercise the per-CPU local lists and the stealing between them. */
+const CASES: { d: MapDef; phases: [number, number][] }[] = [
+  { d: lru({ maxEntries: 16 }), phases: [[0, 100]] },
+  { d: lru({ maxEntries: 300 }), phases: [[0, 1000]] },
+  { d: lru({ maxEntries: 1000 }), phases: [[0, 3000]] },
+  { d: lru({ maxEntries: 64, flags: 2 }), phases: [[0, 500]] },
+  { d: lru({ type: 'lru_percpu_hash', maxEntries: 50 }), phases: [[0, 400]] },
+  { d: lru({ maxEntries: 40 }), phases: [[0, 30], [1, 50], [0, 45], [1, 7], [0, 100]] },
+  { d: lru({ maxEntries: 64, flags: 2 }), phases: [[0, 20], [1, 80], [0, 70]] },
 ];
 
 const oracle = kernelOracle();
 const taskset = which('taskset');
 
 describe('LRU eviction agrees with the kernel', () => {
-  it.skipIf(!oracle.ok || !taskset)(`surviving keys after R runs on CPU 0 (${oracle.reason || (taskset ? 'kernel available' : 'no taskset')})`, () => {
+  it.skipIf(!oracle.ok || !taskset)(`surviving keys after runs pinned to CPUs (${oracle.reason || (taskset ? 'kernel available' : 'no taskset')})`, () => {
     const possible = readFileSync('/sys/devices/system/cpu/possible', 'utf8').trim();
     const m = /^0-(\d+)$/.exec(possible);
     const nrCpus = m ? Number(m[1]) + 1 : 1;
@@ -193,23 +196,26 @@ describe('LRU eviction agrees with the kernel', () => {
     const lines: string[] = [];
     try {
       writeFileSync(join(dir, 'pkt'), new Uint8Array(64));
-      CASES.forEach(({ d, repeat }, k) => {
+      CASES.forEach(({ d, phases }, k) => {
+        if (phases.some(([cpu]) => cpu >= nrCpus)) return;
+        const repeat = phases.map(([, n]) => `${n}`).join('+');
         const p = program(d);
         const pin = `/sys/fs/bpf/bpfplay_lru_${process.pid}_${k}`;
         const mapDir = `/sys/fs/bpf/bpfplay_lru_maps_${process.pid}_${k}`;
         writeFileSync(join(dir, `p${k}.o`), writeElf(p, { section: 'xdp', license: 'GPL' }));
         try {
           execFileSync(bt, ['prog', 'load', join(dir, `p${k}.o`), pin, 'type', 'xdp', 'pinmaps', mapDir], { stdio: 'pipe' });
-          execFileSync(taskset!, ['-c', '0', bt, 'prog', 'run', 'pinned', pin, 'data_in', join(dir, 'pkt'), 'repeat', String(repeat)], { stdio: 'pipe' });
+          for (const [cpu, n] of phases) execFileSync(taskset!, ['-c', String(cpu), bt, 'prog', 'run', 'pinned', pin, 'data_in', join(dir, 'pkt'), 'repeat', String(n)], { stdio: 'pipe' });
           type Row = { key: string[]; value?: string[]; values?: { cpu: number; value: string[] }[] };
           const rows = JSON.parse(execFileSync(bt, ['-j', 'map', 'dump', 'pinned', `${mapDir}/lru`], { stdio: 'pipe', maxBuffer: 64 << 20 }).toString()) as Row[];
           const hx = (a: string[]): string => a.map((x) => x.replace(/^0x/, '')).join('');
           const kernel = rows.map((r) => `${hx(r.key)}=${hx(r.value ?? r.values!.find((v) => v.cpu === 0)!.value)}`).sort();
           const maps = createMapSet(p.maps).maps!;
-          for (let i = 0; i < repeat; i++) {
-            const r = runTestRun(p, { type: 'xdp', dataIn: new Uint8Array(64) }, { maps, cpu: 0 });
-            expect(r.diagnostics).toEqual([]);
-          }
+          for (const [cpu, n] of phases)
+            for (let i = 0; i < n; i++) {
+              const r = runTestRun(p, { type: 'xdp', dataIn: new Uint8Array(64) }, { maps, cpu });
+              expect(r.diagnostics).toEqual([]);
+            }
           const l = maps[1] as LruHashMap;
           const ours = l.entries().map((e) => `${bytesHex(e.key)}=${bytesHex(e.value.subarray(0, 8))}`).sort();
           lines.push(`${d.type} max_entries=${d.maxEntries} flags=${d.flags} x${repeat}: kernel keeps ${kernel.length}, bpfplay ${ours.length}, evicted ${l.evicted.length}`);
