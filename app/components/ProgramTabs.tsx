@@ -2,6 +2,7 @@
 // prog_array move between them), a tab per program with its verifier verdict. The disassembly and the
 // Verifier panel show the selected program; stepping into a tail call selects the program it reached.
 import { useStore } from '../store';
+import { revealLine } from '../editor/bridge';
 import './multiprog.css';
 
 export function ProgramTabs() {
@@ -20,7 +21,12 @@ export function ProgramTabs() {
           <button key={p.index} type="button" role="tab" aria-selected={view === p.index} data-program={p.index}
             className={`progtab${view === p.index ? ' on' : ''}${stepIn === p.index ? ' stepping' : ''}`}
             title={`Program ${p.index}${p.section ? `, section ${p.section}` : ''}: ${verdict}${stepIn === p.index ? ' — the step shown is in this program' : ''}`}
-            onClick={() => void showProgram(p.index)}>
+            onClick={() => {
+              void showProgram(p.index);
+              // Show where the program starts in the source, unless the step shown is in it.
+              const line = p.insns[0]?.line;
+              if (line && stepIn !== p.index) revealLine(line);
+            }}>
             <span className={`pv ${v ? (v.accepted ? 'ok' : 'bad') : ''}`} aria-hidden>{v ? (v.accepted ? '✓' : '✗') : '·'}</span>
             {p.name}
             <span className="vh">{` — ${verdict}`}</span>
