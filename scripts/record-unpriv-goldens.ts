@@ -188,6 +188,15 @@ const GENS: Record<string, Gen> = {
       `r1 = ${p}\n  call 46`,
     ])}`, true);
   },
+  // Longer paths that join before a masked add (enough instructions between jumps for states to be
+  // kept, so pruning decides whether the second window is seen: the kernel's explore_alu_limits).
+  pathsprune: (r) => {
+    const pad = (n: number): string => '  r3 = 1\n' + '  r3 += 1\n'.repeat(n);
+    const m1 = pick(r, ['r8 &= 3', 'r8 &= 7', 'r8 = 2', 'r8 &= 15', 'r8 &= 1']);
+    const m2 = pick(r, ['r8 &= 3', 'r8 &= 7', 'r8 = 2', 'r8 &= 1']);
+    const tail = pick(r, ['r2 = r7\n  r2 += r8\n  r0 = *(u8 *)(r2 + 0)', 'r2 = r7\n  r2 += 8\n  r2 -= r8\n  r0 = *(u8 *)(r2 + 0)', 'r2 = r7\n  r2 += r8\n  r2 += r8\n  r0 = *(u8 *)(r2 + 0)']);
+    return wrap('socket_filter', `  r8 = *(u32 *)(r1 + 0)\n  r9 = *(u32 *)(r1 + 8)\n  if r9 == 0 goto a\n  ${m1}\n${pad(int(r, 0, 10))}  goto j\na:\n  ${m2}\n${pad(int(r, 4, 12))}  if r9 == 5 goto j\n${pad(int(r, 0, 10))}j:\n  ${tail}`, true);
+  },
   // Null checks and pointers that may be NULL (both modes), as a control group.
   nullck: (r) => wrap('socket_filter', `  *(u32 *)(r10 - 8) = 0\n  r2 = r10\n  r2 += -8\n  r1 = m ll\n  call 1\n  ${pick(r, ['if r0 == 0 goto out', 'if r0 != 0 goto +1\n  goto out', 'if r0 == 1 goto out', ''])}\n  r0 = *(u64 *)(r0 + ${pick(r, [0, 8, 12])})`, true),
   // Register reads of NOT_INIT (both modes), partial copies of pointers through the stack.

@@ -691,7 +691,9 @@ class Verifier {
         }
       } else {
         loop = this.incompleteReadMarks(sl);
-        hit = statesEqual(env, sl, st, loop ? 'RANGE_WITHIN' : 'NOT_EXACT');
+        // explore_alu_limits (unprivileged masked pointer arithmetic seen): the kernel then requires scalars to
+        // match exactly so every masking window is visited; approximated here by an exact state match.
+        hit = statesEqual(env, sl, st, this.aluSan.exploreAluLimits ? 'EXACT' : loop ? 'RANGE_WITHIN' : 'NOT_EXACT');
       }
       if (hit) {
         sl.hits = (sl.hits ?? 0) + 1;

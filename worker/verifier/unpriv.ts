@@ -98,6 +98,8 @@ const ALU_IMMEDIATE = 1 << 3;
  */
 export class AluSanitation {
   private readonly aux = new Map<number, { state: number; limit: bigint }>();
+  /** env->explore_alu_limits: a pointer was moved by an unknown scalar, so pruning must not merge masking windows. */
+  exploreAluLimits = false;
 
   /**
    * sanitize_ptr_alu before the operation (commit_window false), for BPF_X add/sub only
@@ -111,6 +113,7 @@ export class AluSanitation {
     const r = retrievePtrLimit(ptr, valueSize, maskToLeft);
     if ('reason' in r) return r;
     const state = (offIsNeg ? ALU_NEG_VALUE : 0) | (offIsImm ? ALU_IMMEDIATE : 0) | (ptrIsDst ? ALU_SANITIZE_SRC : ALU_SANITIZE_DST);
+    if (!offIsImm) this.exploreAluLimits = true;
     return { maskToLeft, state, limit: r.limit };
   }
 
