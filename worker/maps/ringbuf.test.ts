@@ -10,12 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../asm';
 import type { MapDef, Program } from '../isa/program';
 import { writeElf } from '../elf/write';
-import { bpftoolPath, kernelOracle } from '../testing/kernel';
+import { bpftoolPath, kernelOracle, which } from '../testing/kernel';
 import { createMaps, runTestRun } from '../progtypes/run';
 import { verify } from '../verifier';
 import { createVm } from '../vm';
 import { BPF_RINGBUF_BUSY_BIT, BPF_RINGBUF_DISCARD_BIT, RingbufMap } from './ringbuf';
-import { createMap } from './types';
+import { bytesHex, createMap } from './types';
 import './index';
 
 const def = (over: Partial<MapDef> = {}): MapDef => ({ name: 'rb', type: 'ringbuf', keySize: 0, valueSize: 0, maxEntries: 4096, flags: 0, ...over });
@@ -172,4 +172,122 @@ describe('ringbuf agrees with the kernel (BPF_PROG_TEST_RUN)', () => {
     console.log(`ringbuf scenarios, kernel retvals:\n${lines.join('\n')}`);
   });
   if (!oracle.ok) it('explains the skip', () => expect(oracle.reason).not.toBe(''));
+});
+
+// A user-space consumer in the kernel test: BPF_OBJ_GET the pinned ring, mmap its consumer page (read-write)
+// and its producer page + data (read-only); `consume` moves consumer_pos to producer_pos, `dump` prints the
+// positions and the data area's bytes (hex), so bpfplay's ring (headers with BUSY/DISCARD bits and pg_off,
+// samples, stale bytes, wrap-around) can be compared byte for byte.
+const RING_PY = `import ctypes, struct, sys, os, mmap
+libc = ctypes.CDLL(None, use_errno=True)
+p = ctypes.create_string_buffer(sys.argv[1].encode() + b'\\0')
+fd = libc.syscall(321, 7, ctypes.create_string_buffer(struct.pack('<QII', ctypes.addressof(p), 0, 0), 160), 160)
+if fd < 0: raise OSError(ctypes.get_errno(), 'BPF_OBJ_GET')
+size = int(sys.argv[3])
+cons = mmap.mmap(fd, 4096, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ | mmap.PROT_WRITE, offset=0)
+data = mmap.mmap(fd, 4096 + 2 * size, flags=mmap.MAP_SHARED, prot=mmap.PROT_READ, offset=4096)
+prod = struct.unpack_from('<Q', data, 0)[0]
+if sys.argv[2] == 'consume':
+    struct.pack_into('<Q', cons, 0, prod)
+    print(prod)
+else:
+    print(struct.unpack_from('<Q', cons, 0)[0], prod, data[4096:4096 + size].hex())
+`;
+
+describe('ringbuf with a consumer agrees with the kernel byte for byte', () => {
+  const py = which('python3');
+  it.skipIf(!oracle.ok || !py || process.arch !== 'x64')(`records, headers, wrap-around and positions (${oracle.reason || 'kernel available'})`, () => {
+    // Each run: c = counter++; output(8 + (c * 13 & 127) bytes); reserve 24 and submit (discard when c % 3 == 0);
+    // fold the results and the query values into r0.
+    const src = `.map rb ringbuf entries=4096
+.map cnt array key=4 value=8 entries=1
+	r6 = 0
+	*(u32 *)(r10 - 4) = 0
+	r1 = cnt ll
+	r2 = r10
+	r2 += -4
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r7 = *(u64 *)(r0 + 0)
+	r1 = r7
+	r1 += 1
+	*(u64 *)(r0 + 0) = r1
+	r1 = 0x1122334455667788 ll
+	r1 += r7
+${[...Array(26).keys()].map((i) => `	*(u64 *)(r10 - ${8 * (i + 2)}) = r1\n`).join('')}	r3 = r7
+	r3 *= 13
+	r3 &= 127
+	r3 += 8
+	r1 = rb ll
+	r2 = r10
+	r2 += -216
+	r4 = 0
+	call bpf_ringbuf_output
+${FOLD}	r1 = rb ll
+	r2 = 24
+	r3 = 0
+	call bpf_ringbuf_reserve
+	if r0 == 0 goto skip
+	*(u64 *)(r0 + 0) = r7
+	*(u64 *)(r0 + 16) = r7
+	r8 = r0
+	r1 = r7
+	r1 %= 3
+	if r1 == 0 goto drop
+	r1 = r8
+	r2 = 0
+	call bpf_ringbuf_submit
+	goto skip
+drop:
+	r1 = r8
+	r2 = 0
+	call bpf_ringbuf_discard
+skip:
+${[0, 2, 3].map(query).join('')}out:
+${TAIL}`;
+    const p = asm(src);
+    expect(verify(p, { progType: 'xdp' }).error).toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), 'bpfplay-ringc-'));
+    const pin = `/sys/fs/bpf/bpfplay_ringc_${process.pid}`;
+    const mapDir = `/sys/fs/bpf/bpfplay_ringc_maps_${process.pid}`;
+    const bt = bpftoolPath();
+    const phases: (number | 'consume')[] = [10, 'consume', 25, 'consume', 30, 5, 'consume', 40];
+    try {
+      writeFileSync(join(dir, 'p.o'), writeElf(p, { section: 'xdp', license: 'GPL' }));
+      writeFileSync(join(dir, 'ring.py'), RING_PY);
+      writeFileSync(join(dir, 'pkt'), new Uint8Array(64));
+      execFileSync(bt, ['prog', 'load', join(dir, 'p.o'), pin, 'type', 'xdp', 'pinmaps', mapDir], { stdio: 'pipe' });
+      const maps = createMaps(p).maps!;
+      const rb = maps[0] as RingbufMap;
+      const ring = (cmd: string): string => execFileSync(py!, [join(dir, 'ring.py'), `${mapDir}/rb`, cmd, '4096'], { stdio: 'pipe' }).toString().trim();
+      let runs = 0;
+      for (const ph of phases) {
+        if (ph === 'consume') {
+          const prod = Number(ring('consume'));
+          expect(prod).toBe(rb.producerPos);
+          rb.consume();
+          expect(rb.consumerPos).toBe(prod);
+          continue;
+        }
+        // `repeat` runs the program ph times in one BPF_PROG_TEST_RUN and reports the last run's retval.
+        const k = (JSON.parse(execFileSync(bt, ['-j', 'prog', 'run', 'pinned', pin, 'data_in', join(dir, 'pkt'), 'repeat', String(ph)], { stdio: 'pipe' }).toString()) as { retval: number }).retval >>> 0;
+        let last = -1;
+        for (let i = 0; i < ph; i++, runs++) {
+          const ours = runTestRun(p, { type: 'xdp', dataIn: new Uint8Array(64) }, { maps });
+          expect(ours.diagnostics).toEqual([]);
+          last = ours.output!.retval;
+        }
+        expect(last, `last of ${runs} runs`).toBe(k);
+        const [cons, prod, hex] = ring('dump').split(' ');
+        expect([Number(cons), Number(prod)]).toEqual([rb.consumerPos, rb.producerPos]);
+        expect(bytesHex(rb.valueArea.subarray(0, 4096)), `data area after ${runs} runs`).toBe(hex);
+      }
+      expect(rb.producerPos).toBeGreaterThan(2 * 4096); // wrapped around at least twice
+      console.log(`ringbuf with a consumer: ${runs} runs, producer at ${rb.producerPos}, data area identical`);
+    } finally {
+      rmSync(pin, { force: true });
+      rmSync(mapDir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
