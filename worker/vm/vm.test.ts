@@ -96,7 +96,7 @@ describe('faults', () => {
     expect(runFast({ program: p }).insns).toBe(1_000_000);
   });
   it('an unknown helper is a fault naming the kernel helper', () => {
-    expect(runFast({ program: prog(I('call', { imm: 20 }), EXIT) }).fault?.message).toMatch(/bpf_skb_get_tunnel_key \(20\) is not simulated/);
+    expect(runFast({ program: prog(I('call', { imm: 74 }), EXIT) }).fault?.message).toMatch(/bpf_lwt_seg6_store_bytes \(74\) is not simulated/);
   });
 });
 
