@@ -285,7 +285,7 @@ describe.skipIf(!oracle.ok || !cc)(`the session-2 helpers equal the kernel ${ora
     expect(r.differ).toEqual([]);
   });
 
-  it('trace_vprintk: the length written for accepted formats, -EINVAL for refused ones', () => {
+  it('trace_vprintk (and trace_printk): the length written for accepted formats, -EINVAL for refused ones', () => {
     const cases: RawCase[] = [];
     const data = frame();
     const fmts: [string, (bigint | 'ip4' | 'ip6' | 'str')[]][] = [
@@ -311,6 +311,13 @@ describe.skipIf(!oracle.ok || !cc)(`the session-2 helpers equal the kernel ${ora
           MOVR(1, 10), ADDK(1, -200), MOV(2, fmt.length + 1), MOVR(3, 10), ADDK(3, -400), MOV(4, dataLen), ...(dataLen === 0 ? [MOV(3, 0)] : []), CALL(177), EXIT]),
       });
     }
+    // fmt_size beyond the NUL (bytes after it are ignored), and no NUL within fmt_size
+    for (const [bytes, size] of [['ab\0cd\0\0\0', 5], ['ab\0cd\0\0\0', 3], ['abcd\0\0\0\0', 4], ['%d\0%s\0\0\0', 6]] as const)
+      for (const [id, t] of [[177, 'trace_vprintk'], [6, 'trace_printk']] as const)
+        cases.push({
+          name: `${t}(${JSON.stringify(bytes)}, size ${size})`, type: 'xdp', data,
+          prog: Buffer.concat([stackBytes(-200, ascii(bytes)), MOVR(1, 10), ADDK(1, -200), MOV(2, size), MOV(3, 0), MOV(4, 0), ...(id === 6 ? [MOV(3, 7), MOV(5, 0)] : []), CALL(id), EXIT]),
+        });
     const r = compareRaw(cases);
     console.log(`trace_vprintk: ${cases.length} programs, ${r.compared} compared, ${r.differ.length} differ`);
     expect(r.differ).toEqual([]);

@@ -3,7 +3,8 @@
 // trace pipe.
 // Follows kernel/trace/bpf_trace.c bpf_trace_printk / bpf_trace_vprintk and kernel/bpf/helpers.c
 // bpf_bprintf_prepare / bpf_snprintf: trace_printk takes 3 arguments, trace_vprintk and snprintf an array
-// of at most 12 u64s (data_len a multiple of 8); the format must be NUL-terminated; conversions %d %i %u
+// of at most 12 u64s (data_len a multiple of 8); the format needs a NUL within fmt_size (bytes after it
+// are ignored; snprintf's constant string is NUL-terminated by the verifier); conversions %d %i %u
 // %x %X with optional l/ll, %c, %s (and %pks/%pus), %p/%pK/%px/%ps/%pS/%pB, %pi4/%pI4/%pi6/%pI6 (the
 // address bytes read through the pointer), %%; flags "0 +-" and a width; %s must be followed by the end,
 // a space or punctuation; anything else (precision, unknown conversions, non-printable characters, more
@@ -139,7 +140,7 @@ function traceprintk(env: HelperEnv, fmtPtr: bigint, fmtSize: bigint, a1: bigint
   if (size === 0 || size > 4096) return errno(EINVAL);
   const raw = env.read(fmtPtr, size);
   if (typeof raw === 'string') return { fault: `the format string is not readable: ${raw}` };
-  if (raw[size - 1] !== 0) return errno(EINVAL); // must be NUL-terminated within fmt_size
+  if (!raw.includes(0)) return errno(EINVAL); // a NUL within fmt_size (strnchr), not necessarily the last byte
   let fmt = '';
   for (const b of raw) { if (b === 0) break; fmt += String.fromCharCode(b); }
   const r = formatPrintk(env, fmt, [a1, a2, a3].slice(0, MAX_TRACE_PRINTK_ARGS));
@@ -171,7 +172,7 @@ registerHelper({
     if (size === 0) return errno(EINVAL);
     const raw = env.read(fmtPtr, size);
     if (typeof raw === 'string') return { fault: `the format string is not readable: ${raw}` };
-    if (raw[size - 1] !== 0) return errno(EINVAL);
+    if (!raw.includes(0)) return errno(EINVAL);
     let fmt = '';
     for (const b of raw) { if (b === 0) break; fmt += String.fromCharCode(b); }
     const r = formatPrintk(env, fmt, args);
