@@ -31,7 +31,7 @@ describe('array_of_maps and hash_of_maps', () => {
       [{ valueSize: 8 }, /value_size 4.*-EINVAL/],
       [{ keySize: 8 }, /key_size 4.*-EINVAL/],
       [{ maxEntries: 0 }, /max_entries > 0/],
-      [{ inner: undefined }, /inner map template.*-EBADF/],
+      [{ inner: undefined }, /inner map template.*-EINVAL/],
       [{ inner: outerDef({ name: 'x' }) }, /cannot itself be a map-in-map/],
       [{ inner: { ...INNER, type: 'sk_storage' } }, /cannot be an inner map.*-ENOTSUPP/],
     ];

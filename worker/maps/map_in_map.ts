@@ -129,7 +129,7 @@ export function checkMapInMapDef(def: MapDef): { message: string } | null {
   const base = def.type === 'array_of_maps' ? checkArrayDef(def, what) : checkHashDef(def, what);
   if (base) return { message: base };
   const t = def.inner;
-  if (!t) return { message: `${what} needs an inner map template (libbpf: __array(values, struct inner); bpfplay asm: inner=NAME) (-EBADF)` };
+  if (!t) return { message: `${what} needs an inner map template (libbpf: __array(values, struct inner); bpfplay asm: inner=NAME); the kernel gets no inner map fd (-EINVAL)` };
   if (isMapInMap(t.type)) return { message: `${what}: the inner map cannot itself be a map-in-map (-EINVAL)` };
   if (NOT_INNER.has(t.type)) return { message: `${what}: a ${t.type} map cannot be an inner map (-ENOTSUPP, ${ENOTSUPP})` };
   return null;
