@@ -15,6 +15,12 @@
 // are skipped (queue_mapping) as the rewritten store does. Tests pin every offset to the installed headers,
 // every (offset, size, read/write) verdict to the running kernel, and every narrow read to what the
 // kernel returns (kernel-probe/ctx-narrow.test.ts).
+// Where the UAPI bytes alone already give the kernel's answer, no `conv` is needed: xdp_md (4-byte reads
+// only), bpf_sock_ops (4-byte reads; skb_tcp_flags is narrow only at its start, a u8), pt_regs (real
+// memory: byte-exact), bpf_perf_event_data (u64 targets: shift and mask give the UAPI bytes), and the
+// narrow-at-start fields of bpf_sock (family, type, protocol, state, src_port: the low bytes). Not
+// comparable with the kernel because BPF_PROG_TEST_RUN cannot run those types: sock_ops, cgroup_sock,
+// kprobe, perf_event, sk_skb (whose __sk_buff fields use the same conversions as the tested skb types).
 
 /** Register types a context load can produce (kernel enum bpf_reg_type names). */
 export type CtxRegType =
