@@ -82,6 +82,17 @@ test('tracepoint: a format field edited in the form changes what the program cou
   await row(page, 0).click();
   await expect(ctx(page).getByLabel('ctx prev_comm')).toHaveValue('nginx');
   await shot(page, 'events-tracepoint');
+  // broken JSON: the engine's located error, and the text as typed
+  await editor(page).getByRole('button', { name: 'Edit as JSON' }).click();
+  const broken = '{ "version": 1, "type": "tracepoint",\n  "events": [ , ] }';
+  await editor(page).getByLabel('Events (JSON)').fill(broken);
+  await apply(page);
+  await expect(editor(page).getByRole('alert')).toContainText('events file is not valid JSON');
+  await expect(editor(page).getByRole('alert')).toContainText('2:15');
+  await expect(editor(page).getByLabel('Events (JSON)')).toHaveValue(broken);
+  // the forms cannot show broken JSON: they say so, and the JSON view keeps it
+  await editor(page).getByRole('button', { name: 'Edit as JSON' }).click();
+  await expect(editor(page).getByText(/fix it in the JSON view/)).toBeVisible();
 });
 
 test('sock_ops: a callback composed in the form, its reply shown as a context write', async ({ page }) => {
@@ -107,6 +118,34 @@ test('sock_ops: a callback composed in the form, its reply shown as a context wr
   await row(page, 0).click();
   await expect(ctx(page).getByRole('row', { name: /^args\[0\]/ })).toContainText('0x28');
   await shot(page, 'events-sockops');
+});
+
+test('sock_ops: a scenario listed as callbacks, reordered from the keyboard, each one editable', async ({ page }) => {
+  await openApp(page, './#example/sockops-timeout');
+  await openEditor(page);
+  await editor(page).getByRole('button', { name: 'List these callbacks' }).click();
+  const items = editor(page).getByRole('list', { name: 'Event list' }).getByRole('listitem');
+  await expect.poll(() => items.count()).toBeGreaterThan(5);
+  const n = await items.count();
+  const k = (await items.allTextContents()).findIndex((t) => t.includes('TIMEOUT_INIT'));
+  expect(k).toBeGreaterThan(0);
+  // keyboard: Down selects the next event, Alt+Down moves it
+  await items.nth(k - 1).getByRole('button').first().focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(items.nth(k).getByRole('button').first()).toBeFocused();
+  await page.keyboard.press('Alt+ArrowDown');
+  await expect(items.nth(k + 1)).toContainText('TIMEOUT_INIT');
+  await expect(items.nth(k + 1).getByRole('button').first()).toBeFocused();
+  await apply(page);
+  await expect(page.getByRole('table', { name: 'Packet verdicts' })).toHaveAttribute('aria-rowcount', String(n)); // the list is virtualised
+  await row(page, k + 1).click();
+  await expect(ctx(page).getByRole('row', { name: /^args\[0\]/ })).toContainText('0xa');
+  // listed callbacks are editable in the context view: the op turns TIMEOUT_INIT into RWND_INIT
+  const op = ctx(page).getByLabel('ctx op');
+  await op.fill('2');
+  await op.press('Enter');
+  await expect(ctx(page).getByRole('row', { name: /^args\[0\]/ })).toContainText('0x28');
+  await expect(ctx(page).getByRole('row', { name: /^op/ })).toContainText('BPF_SOCK_OPS_RWND_INIT');
 });
 
 test('cgroup_sock: socket() by name in the form, and a context field edited in the context view', async ({ page }) => {

@@ -3,7 +3,7 @@
 // Both views edit one draft of the events-file text; Apply hands it to the store (`setEvents`), which the
 // engine parses: its located errors are shown here and the draft keeps exactly what was typed. Types
 // without a form (seccomp) open in the JSON view.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useStore } from '../store';
 import { FORMS } from './forms';
 import {
@@ -25,6 +25,7 @@ export function EventsEditor({ onClose }: { onClose: () => void }) {
   const [dirty, setDirty] = useState(false);
   const [json, setJson] = useState(!hasForm);
   const [sel, setSel] = useState(0);
+  const items = useRef<(HTMLButtonElement | null)[]>([]);
   useEffect(() => void loadCatalogue(), [loadCatalogue]);
   // Follow the store (a context-view edit, an example, Defaults) while nothing here is pending.
   useEffect(() => {
@@ -49,6 +50,19 @@ export function EventsEditor({ onClose }: { onClose: () => void }) {
   const ev = events[i];
   const Form = FORMS[progType];
   const typeMismatch = doc && doc.type !== progType;
+  // The list is keyboard-operable: Up/Down select, Alt+Up/Down move the selected event.
+  const onListKey = (e: KeyboardEvent) => {
+    if (!doc || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+    e.preventDefault();
+    const d = e.key === 'ArrowUp' ? -1 : 1;
+    const focused = items.current.findIndex((el) => el !== null && el === e.target);
+    const from = focused >= 0 ? focused : i;
+    const j = Math.max(0, Math.min(events.length - 1, from + d));
+    if (j === from) return;
+    if (e.altKey) edit(moveEvent(doc, from, d));
+    setSel(j);
+    requestAnimationFrame(() => items.current[j]?.focus());
+  };
 
   return (
     <section className="evx" aria-label="Events editor" onKeyDown={(e) => {
@@ -72,15 +86,16 @@ export function EventsEditor({ onClose }: { onClose: () => void }) {
       {json || !hasForm ? (
         <textarea className="evx-json mono" aria-label="Events (JSON)" value={draft} rows={14} spellCheck={false} onChange={(e) => { setDraft(e.target.value); setDirty(true); }} />
       ) : !doc ? (
-        <p className="err" role="alert">{error}</p>
+        <p className="err">{error}</p>
       ) : (
         <div className="evx-body">
           {typeMismatch ? <p className="err">These events are for {doc.type}: use Defaults for {progType} events.</p> : null}
           <div className="evx-list">
-            <ol aria-label="Event list">
+            <ol aria-label="Event list" onKeyDown={onListKey}>
               {events.map((e, k) => (
                 <li key={k} className={k === i ? 'sel' : undefined}>
-                  <button type="button" className="evx-item" aria-current={k === i || undefined} onClick={() => setSel(k)}>
+                  <button type="button" className="evx-item" aria-current={k === i || undefined} onClick={() => setSel(k)} ref={(el) => { items.current[k] = el; }}
+                    title="Up/Down: select · Alt+Up/Down: move">
                     <span className="dim">{k + 1}</span> {eventSummary(progType, e)}
                   </button>
                   <span className="evx-ops">
@@ -99,7 +114,8 @@ export function EventsEditor({ onClose }: { onClose: () => void }) {
               <Form ev={ev} doc={doc} cat={cat}
                 set={(path: (string | number)[], v: Json | undefined) => edit(replaceEvent(doc, i, setIn(ev, path, v)))}
                 put={(next: EventObj) => edit(replaceEvent(doc, i, next))}
-                setDoc={edit} />
+                setDoc={edit}
+                splice={(list: Json[]) => edit({ ...doc, events: [...doc.events.slice(0, i), ...list, ...doc.events.slice(i + 1)] })} />
               <button type="submit" hidden>Apply</button>
             </form>
           ) : events.length === 0 ? <p className="empty">No events: add one.</p> : <p className="err">Event {i + 1} is not an object: fix it in the JSON view.</p>}

@@ -18,6 +18,8 @@ export interface FormProps {
   put: (ev: EventObj) => void;
   /** Replaces the whole document (file-level lists: memory, sockets). */
   setDoc: (doc: EventsDoc) => void;
+  /** Replaces the selected event by a list of events. */
+  splice: (events: Json[]) => void;
 }
 
 const arr = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : []);
@@ -155,7 +157,7 @@ function SocketFields({ sock, onChange, cat, tcp, name }: { sock: Json | undefin
   );
 }
 
-export function SockOpsForm({ ev, cat, set, put }: FormProps) {
+export function SockOpsForm({ ev, cat, set, put, splice }: FormProps) {
   const scenario = ev.scenario !== undefined;
   const sc = cat?.scenarios.find((x) => x.id === ev.scenario);
   const args = arr(ev.args);
@@ -170,7 +172,11 @@ export function SockOpsForm({ ev, cat, set, put }: FormProps) {
             <>
               <p className="evproto dim">{sc.title} ({sc.role} side). The callbacks, in the order the kernel makes them:</p>
               <ol className="evops mono">{sc.ops.map((o, i) => <li key={i}>{o}</li>)}</ol>
-              <p className="dim evnote">To change one callback (its args or socket fields), list callbacks instead of the scenario.</p>
+              <p className="dim evnote">
+                To change one callback (its args or socket fields), list the callbacks instead of the scenario. Listed callbacks run one by one,
+                each on its own socket: the connection no longer carries the program's replies and callback flags from one to the next.
+              </p>
+              <button type="button" onClick={() => splice(sc.callbacks.map((c) => ({ op: c.op, args: c.args, socket: c.socket })))}>List these callbacks</button>
             </>
           ) : null}
         </>
