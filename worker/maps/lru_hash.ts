@@ -26,6 +26,8 @@ import {
 } from './types';
 
 export const BPF_F_NO_COMMON_LRU = 1 << 1;
+/** bpfplay's limit on an LRU map's preallocated elements (the kernel's is memory). */
+export const LRU_MAX_SIM_ENTRIES = 1 << 22;
 const ENOTSUPP = 524;
 
 interface Elem { key: Uint8Array; slot: number }
@@ -203,6 +205,7 @@ function checkLruDef(def: MapDef, what: string): string | null {
   const e = checkHashDef(def, what);
   if (e) return e;
   if (def.flags & BPF_F_NO_PREALLOC) return `${what}: an LRU map cannot be BPF_F_NO_PREALLOC (-ENOTSUPP, ${ENOTSUPP})`;
+  if (def.maxEntries > LRU_MAX_SIM_ENTRIES) return `${what}: max_entries ${def.maxEntries} is more than bpfplay simulates (${LRU_MAX_SIM_ENTRIES}; every element is preallocated, as in the kernel)`;
   return null;
 }
 
