@@ -155,6 +155,15 @@ export const EXAMPLES: readonly ExampleFile[] = [
     "source": "# {\"title\": \"kprobe: count calls\", \"type\": \"kprobe\", \"dialect\": \"llvm\", \"summary\": \"A kprobe runs at the entry of a kernel function with the CPU registers (struct pt_regs) as its context: the arguments are in rdi, rsi, rdx… This one counts hits in an array map and remembers the last first argument.\"}\n.map stats array key=4 value=8 entries=2\n\tr6 = r1                     # struct pt_regs *\n\tr7 = *(u64 *)(r6 + 112)     # pt_regs->di: the first argument\n\t*(u32 *)(r10 - 4) = 0       # key 0: the hit counter\n\tr1 = stats ll\n\tr2 = r10\n\tr2 += -4\n\tcall bpf_map_lookup_elem\n\tif r0 == 0 goto out         # the verifier insists on the NULL check\n\tr1 = 1\n\tlock *(u64 *)(r0 + 0) += r1\n\t*(u32 *)(r10 - 4) = 1       # key 1: the last first argument\n\tr1 = stats ll\n\tr2 = r10\n\tr2 += -4\n\tcall bpf_map_lookup_elem\n\tif r0 == 0 goto out\n\t*(u64 *)(r0 + 0) = r7\nout:\n\tr0 = 0                      # kprobe return values are ignored\n\texit\n"
   },
   {
+    "id": "kprobe-stack-counts",
+    "section": "progtypes",
+    "title": "kprobe: count calls per kernel stack",
+    "type": "kprobe",
+    "dialect": "llvm",
+    "summary": "bpf_get_stackid walks the kernel stack at the probe and stores it in a stack_trace map, returning an id: the same call path always gets the same id. A hash map counts hits per id, the way profilers such as bcc's stackcount do. bpfplay's kernel stacks are simulated: they start at the probed function and are derived from it, so each function has one stack.",
+    "source": "# {\"title\": \"kprobe: count calls per kernel stack\", \"type\": \"kprobe\", \"dialect\": \"llvm\", \"summary\": \"bpf_get_stackid walks the kernel stack at the probe and stores it in a stack_trace map, returning an id: the same call path always gets the same id. A hash map counts hits per id, the way profilers such as bcc's stackcount do. bpfplay's kernel stacks are simulated: they start at the probed function and are derived from it, so each function has one stack.\"}\n.map stacks stack_trace key=4 value=64 entries=128\n.map counts hash key=4 value=8 entries=128\n\tr1 = r1                     # the pt_regs the stack walk starts from\n\tr2 = stacks ll\n\tr3 = 0                      # flags: kernel stack, skip no frames\n\tcall bpf_get_stackid        # r0 = stack id, or a negative error (-EEXIST on a bucket collision)\n\tif r0 s< 0 goto out\n\t*(u32 *)(r10 - 4) = w0      # key: the stack id\n\tr1 = counts ll\n\tr2 = r10\n\tr2 += -4\n\tcall bpf_map_lookup_elem\n\tif r0 == 0 goto first\n\tr1 = 1\n\tlock *(u64 *)(r0 + 0) += r1 # one more hit on this stack\n\tgoto out\nfirst:\n\tr1 = 1\n\t*(u64 *)(r10 - 16) = r1\n\tr1 = counts ll\n\tr2 = r10\n\tr2 += -4\n\tr3 = r10\n\tr3 += -16\n\tr4 = 1                      # BPF_NOEXIST\n\tcall bpf_map_update_elem\nout:\n\tr0 = 0\n\texit\n"
+  },
+  {
     "id": "lwt-drop-udp",
     "section": "progtypes",
     "title": "LWT: drop UDP on a route",
