@@ -119,6 +119,24 @@ describe('the engine ctx view', () => {
     expect(sv.fields.find((f) => f.name === 'args[0]')).toMatchObject({ write: true });
     expect(sv.fields.find((f) => f.name === 'args[1]')).toMatchObject({ write: false });
     expect(sv.fields.find((f) => f.name === 'sk')).toMatchObject({ kind: 'pointer' });
-    expect(engine.ctxView('xdp', null, 0)).toBeNull();
+    expect(engine.ctxView('xdp', null, 0)).toBeNull(); // the inputs are sock_ops events
+  });
+  it('packet types: the attach-point context, read-only, with what the program wrote', () => {
+    expect(engine.build({ source: 'r2 = 9\n*(u32 *)(r1 + 8) = w2\nr0 = 0\nexit', dialect: 'llvm', progType: 'sched_cls' }).ok).toBe(true);
+    engine.setInputs({ packets: engine.samplePackets().slice(0, 2), maps: {}, maxInsns: 1000 });
+    const v = engine.ctxView('sched_cls', null, 1)!;
+    expect(v).toMatchObject({ struct: '__sk_buff', event: null, editable: false, ran: true, fault: null });
+    expect(v.fields.find((f) => f.name === 'mark')).toMatchObject({ value: '0x0', after: '0x9', write: true });
+    expect(v.fields.find((f) => f.name === 'data')).toMatchObject({ kind: 'pointer', read: true });
+    expect(v.fields.find((f) => f.name === 'ifindex')).toMatchObject({ value: '0x2' });
+    expect(v.fields.filter((f) => f.name.startsWith('cb[')).length).toBe(5);
+  });
+  it('every sock_ops scenario listed as callbacks is an events file the engine runs', () => {
+    for (const sc of cat.scenarios) {
+      expect(sc.callbacks.length, sc.id).toBe(sc.ops.length);
+      const r = engine.eventInputs('sock_ops', serializeDoc({ version: 1, type: 'sock_ops', events: sc.callbacks.map((c) => ({ op: c.op, args: c.args, socket: c.socket })) }));
+      expect(r.error, sc.id).toBeNull();
+      expect(r.inputs.length, sc.id).toBe(sc.ops.length);
+    }
   });
 });

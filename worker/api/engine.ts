@@ -54,7 +54,7 @@ import { ARG_REGS, KPROBE_CATALOGUE } from '../events/kprobe';
 import { SOCK_OP_NAMES, SOCK_OPS, SOCK_OPS_SCENARIOS, TCP_STATES, newSocket } from '../events/sockets';
 import { TRACEPOINT_CATALOGUE, tracepointInfo } from '../events/tracepoint';
 import { PT_REGS_NAMES } from '../progtypes/ctx';
-import { eventEnv } from './ebpf-run';
+import { eventEnv, packetEnv } from './ebpf-run';
 import { runFast } from '../vm/index';
 import type { CtxFieldView, CtxView, EventCatalogue } from './types';
 import { createMap, type MapImpl } from '../maps/types';
@@ -701,6 +701,25 @@ function execInput(i: number, st: RunState): PacketVerdict {
 
 // ---- event editors and the context view (G) ---------------------------------------------------
 
+/** The context a packet type's program gets for packet `index` at its attach point (read-only: packets
+ * come from the builder, samples or a capture), before and after the run, maps as the earlier packets left them. */
+function packetCtxView(progType: ProgTypeName, index: number): CtxView | null {
+  const set = runSet();
+  const input = session.packets[index];
+  if (!set || !input) return null;
+  const st = stateBefore(index);
+  if (typeof st === 'string') return null;
+  const pe = packetEnv(set.programs[0]!, progType, input.bytes, session.maxInsns, st.maps, { programs: set.programs });
+  if (typeof pe === 'string') return null;
+  const before = pe.setup.ctx.slice();
+  const r = runFast(pe.env);
+  const rows = ctxRows(progType, {}, before, pe.setup.ctx);
+  return {
+    struct: rows.struct, size: before.length, event: null, editable: false, ran: true,
+    fault: r.fault ? `insn ${r.fault.insn}: ${r.fault.message}` : null, fields: rows.fields,
+  };
+}
+
 function eventCatalogue(): EventCatalogue {
   const named = (prefix: string) => Object.entries(NAMED).filter(([k]) => k.startsWith(prefix)).map(([name, value]) => ({ name, value }));
   const sock = newSocket();
@@ -964,6 +983,7 @@ export const engine = {
    * running the program on it (maps as the earlier events left them, when a snapshot was kept). */
   ctxView(progType: string, text: string | null, index: number): CtxView | null {
     const input = session.packets[index];
+    if (isProgType(progType) && PACKET_TYPES.has(progType) && input?.kind === 'packet') return packetCtxView(progType, index);
     if (!isProgType(progType) || PACKET_TYPES.has(progType) || !input || input.kind !== 'ctx') return null;
     const parsed = parseEventsFile(text ?? defaultEventsText(progType));
     const file: EventsFile | null = parsed.file;
@@ -1045,7 +1065,7 @@ export const engine = {
       return out;
     };
     if (verifierReports.length > 1) {
-      const programs = verifierReports.map((r, k) => ({ index: k, name: b.set.names[k]!, accepted: r.accepted, error: r.error?.message ?? null, processed: r.processed }));
+      const programs = verifierReports.map((r, k) => ({ index: k, name: b.set.names[k]!, accepted: r.accepted, error: r.error?.message ?? null, line: r.error?.line ?? null, processed: r.processed }));
       for (const r of verifierReports) r.programs = programs;
     }
     return verifierReports[0]!;
