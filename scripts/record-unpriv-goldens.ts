@@ -243,6 +243,8 @@ export function unprivCorpus(seed = 17, perFamily = 40): { id: string; type: str
   }
   // Program types an unprivileged user may not load (recorded as EPERM without a log).
   for (const type of ['xdp', 'sched_cls', 'kprobe']) out.push({ id: `unp-progtype-${type}`, type, source: '  r0 = 0\n  exit\n' });
+  // The size limit without CAP_BPF (BPF_MAXINSNS).
+  for (const n of [4095, 4096, 4097]) out.push({ id: `unp-size-${n}`, type: 'socket_filter', source: `${'  r0 = 0\n'.repeat(n - 1)}  exit\n` });
   return out;
 }
 
@@ -348,8 +350,9 @@ function main(): void {
     const parsed = parseKernelLog(log);
     if (f[1] === 'ok') {
       out.set(e.id, { ...base, accepted: true, insn: -1, message: '', block: [], processed: parsed.processed });
-    } else if (!log.trim() && f[2] === '1') {
-      out.set(e.id, { ...base, accepted: false, insn: -1, message: '', block: [], processed: 0, errno: 1, truncated: 'bpf_prog_load EPERM before the verifier' });
+    } else if (!log.trim() && (f[2] === '1' || f[2] === '7')) {
+      // EPERM (program type) and E2BIG (size) come from bpf_prog_load before the verifier runs: verdict only.
+      out.set(e.id, { ...base, accepted: false, insn: -1, message: '', block: [], processed: 0, errno: Number(f[2]), truncated: `bpf_prog_load ${f[2] === '1' ? 'EPERM' : 'E2BIG'} before the verifier` });
     } else if (!log.trim()) {
       out.set(e.id, { ...base, accepted: false, insn: -1, message: '', block: [], processed: 0, loaderError: `BPF_PROG_LOAD failed with errno ${f[2]} and no log` });
     } else {

@@ -246,7 +246,7 @@ class Verifier {
     const slots = this.program.slots;
     const n = slots.length;
     if (this.unpriv) {
-      const refused = unprivLoadError(this.pt?.name ?? '', this.program.maps.map((m) => m.type));
+      const refused = unprivLoadError(this.pt?.name ?? '', this.program.maps.map((m) => m.type), n);
       if (refused) this.fail(-1, refused);
     }
     if (n === 0) this.fail(-1, 'last insn is not an exit or jmp');

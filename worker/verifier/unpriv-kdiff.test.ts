@@ -164,6 +164,8 @@ describe('sanitize_check_bounds', () => {
 
 describe('what bpf() refuses an unprivileged user', () => {
   it('program types, map types, helpers and cgroup_skb fields', () => {
+    expect(unprivLoadError('socket_filter', [], 4097)).toMatch(/^bpf_prog_load: E2BIG/);
+    expect(unprivLoadError('socket_filter', [], 4096)).toBeNull();
     expect(unprivLoadError('socket_filter', ['hash', 'array', 'ringbuf'])).toBeNull();
     expect(unprivLoadError('xdp', [])).toMatch(/^bpf_prog_load: EPERM/);
     expect(unprivLoadError('cgroup_skb', ['lru_hash'])).toBe('map_create: EPERM: a lru_hash map needs CAP_BPF');

@@ -14,6 +14,8 @@ import { S64_MIN } from './bounds';
 import { tnumStr } from './tnum';
 
 const MAX_BPF_STACK = 512;
+/** bpf_prog_load: the instruction count limit without CAP_BPF (BPF_COMPLEXITY_LIMIT_INSNS with it). */
+const BPF_MAXINSNS = 4096;
 const BPF_MAX_VAR_OFF = 1n << 29n;
 
 /** Program types an unprivileged user may load at all (bpf_prog_load: the others need CAP_BPF). */
@@ -192,10 +194,11 @@ const NET_ADMIN_MAP_TYPES: ReadonlySet<string> = new Set(['sockmap', 'sockhash',
 
 /**
  * Why the bpf() syscall refuses an unprivileged load before the verifier runs (bpf_prog_load for the
- * program type, map_create for each map), or null. The kernel returns EPERM with an empty log here, so
+ * program size and type, map_create for each map), or null. The kernel returns EPERM with an empty log here, so
  * these texts are bpfplay's, naming the kernel function and errno.
  */
-export function unprivLoadError(progType: string, mapTypes: readonly string[]): string | null {
+export function unprivLoadError(progType: string, mapTypes: readonly string[], insnCnt = 1): string | null {
+  if (insnCnt > BPF_MAXINSNS) return `bpf_prog_load: E2BIG: ${insnCnt} instructions, more than the ${BPF_MAXINSNS} (BPF_MAXINSNS) an unprivileged user may load`;
   if (!UNPRIV_PROG_TYPES.includes(progType))
     return `bpf_prog_load: EPERM: a ${progType} program needs CAP_BPF (unprivileged users may load socket_filter and cgroup_skb programs only)`;
   for (const t of mapTypes) {
