@@ -13,6 +13,8 @@ import { coarseAt, HZ, INITIAL_JIFFIES, jiffiesAt, taiAt, TICK_NSEC, SIM_BOOT_RE
 import { flowHash, type CloneRedirect } from './skb';
 import { prepareTestRun } from '../progtypes/testrun';
 import { getHelper } from './types';
+import { createMap, type MapImpl } from '../maps/types';
+import '../maps/perf_event_array';
 import { HELPER_NAMES } from './ids.generated';
 
 const I = (code: number, dst: number, src: number, off: number, imm: number): Buffer => {
@@ -41,7 +43,7 @@ function frame(): Uint8Array {
 }
 
 it('every helper added in session 2 is registered under its kernel id', () => {
-  const ids = [13, 20, 21, 29, 30, 24, 34, 41, 48, 56, 79, 83, 84, 85, 86, 95, 96, 97, 99, 105, 106, 118, 122, 125, 135, 158, 160, 165, 177, 182, 208];
+  const ids = [13, 20, 21, 22, 29, 30, 24, 55, 34, 41, 48, 56, 79, 83, 84, 85, 86, 95, 96, 97, 99, 105, 106, 118, 122, 125, 135, 158, 160, 165, 177, 182, 208];
   expect(ids.filter((id) => getHelper('kernel', id)?.name !== HELPER_NAMES[id])).toEqual([]);
 });
 
@@ -167,6 +169,25 @@ describe('tracing helpers', () => {
     vm2.run();
     expect(vm2.result().r0).toBe(BigInt.asUintN(64, -22n));
     expect(vm2.state().regs[6]).toBe(0n);
+  });
+  it('perf_event_read / perf_event_read_value: the cpu-clock counter of the event stored at an index, or the kernel errors', () => {
+    const def = { name: 'ev', type: 'perf_event_array', keySize: 4, valueSize: 4, maxEntries: 2, flags: 0 };
+    const maps = [createMap(def) as MapImpl];
+    maps[0]!.update(Uint8Array.of(1, 0, 0, 0), Uint8Array.of(9, 0, 0, 0), 0);
+    const read = (flags: bigint) => {
+      const p = { ...prog(I(0x18, 1, 1, 0, 0), I(0, 0, 0, 0, 0), I(0x18, 2, 0, 0, Number(BigInt.asIntN(32, flags & 0xffffffffn))), I(0, 0, 0, 0, Number(BigInt.asIntN(32, flags >> 32n))), CALL(22), EXIT), maps: [def] };
+      return runFast({ program: p, maps, regions: [{ name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: new Uint8Array(8) }], startTimeNs: 1000n, cpu: 1 }).r0;
+    };
+    expect(read(1n)).toBe(1000n + 2n); // two ld_imm64 before the call
+    expect(read(0xffffffffn)).toBe(1002n); // BPF_F_CURRENT_CPU on CPU 1
+    expect(read(0n)).toBe(BigInt.asUintN(64, -2n));
+    expect(read(2n)).toBe(BigInt.asUintN(64, -7n));
+    expect(read(1n << 32n)).toBe(BigInt.asUintN(64, -22n));
+    const pv = { ...prog(I(0x18, 1, 1, 0, 0), I(0, 0, 0, 0, 0), MOV(2, 1), MOVR(3, 10), ADDK(3, -24), MOV(4, 24), CALL(55), LDXDW(6, 10, -24), LDXDW(7, 10, -8), EXIT), maps: [def] };
+    const vm = createVm({ program: pv, maps, regions: [{ name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: new Uint8Array(8) }], startTimeNs: 1000n }).vm!;
+    vm.run();
+    expect(vm.result().r0).toBe(0n);
+    expect(vm.state().regs.slice(6, 8)).toEqual([1005n, 1005n]);
   });
   it('get_current_task_btf is the current task pointer (as get_current_task)', () => {
     expect(bare(prog(CALL(158), EXIT)).r0).toBe(bare(prog(CALL(35), EXIT)).r0);

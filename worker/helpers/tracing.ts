@@ -9,8 +9,13 @@
 // struct bpf_perf_event_value {counter, enabled, running} from the simulated event: the counter stands at
 // the sample period (the sample fires when the counter reaches it), and the event has been enabled and
 // running since the simulated boot (the virtual clock); a size other than 24 is -EINVAL with the buffer
-// zeroed. This file registers itself; worker/events/run.ts imports it.
+// zeroed. bpf_perf_event_read (22) and bpf_perf_event_read_value (55) read the perf event user space
+// stored at an index of a perf_event_array (BPF_F_CURRENT_CPU = the simulated CPU; other flag bits
+// -EINVAL, past the end -E2BIG, no event there -ENOENT): bpfplay's events are software cpu-clock
+// counters, so the counter is the virtual clock in ns and the event has been enabled and running as long.
+// This file registers itself; worker/events/run.ts imports it.
 
+import { PerfEventArrayMap } from '../maps/perf_event_array';
 import { errno, registerHelper, type HelperEnv, type HelperResult } from './types';
 
 const EFAULT = 14, EINVAL = 22;
@@ -89,6 +94,47 @@ registerHelper({
     dv.setBigUint64(0, new DataView(p.buffer, p.byteOffset, 8).getBigUint64(0, true), true);
     dv.setBigUint64(8, env.nowNs(), true);
     dv.setBigUint64(16, env.nowNs(), true);
+    return write(env, buf, out) ?? 0n;
+  },
+});
+
+const BPF_F_INDEX_MASK = 0xffffffffn;
+const E2BIG = 7, ENOENT = 2;
+
+/** get_map_perf_counter: the event at the index flags name, or a negative errno. */
+function perfCounter(env: HelperEnv, mapPtr: bigint, flags: bigint): bigint | number | { fault: string } {
+  const m = env.mapByAddr(mapPtr);
+  if (!m) return { fault: `R1 = 0x${BigInt.asUintN(64, mapPtr).toString(16)} is not a map pointer` };
+  if (!(m.impl instanceof PerfEventArrayMap)) return { fault: `map '${m.impl.def.name}' is a ${m.impl.def.type} map, not a perf_event_array` };
+  if (flags & ~BPF_F_INDEX_MASK) return -EINVAL;
+  let index = Number(flags & BPF_F_INDEX_MASK);
+  if (index === 0xffffffff) index = env.cpu; // BPF_F_CURRENT_CPU
+  if (index >= m.impl.def.maxEntries) return -E2BIG;
+  if (!m.impl.hasReader(index)) return -ENOENT;
+  return env.nowNs();
+}
+
+registerHelper({
+  id: 22, name: 'perf_event_read',
+  call(env, map, flags): HelperResult {
+    const v = perfCounter(env, map, flags);
+    if (typeof v === 'object') return v;
+    return typeof v === 'number' ? errno(-v) : v;
+  },
+});
+
+registerHelper({
+  id: 55, name: 'perf_event_read_value',
+  call(env, map, flags, buf, sizeArg): HelperResult {
+    const size = Number(sizeArg & 0xffffffffn);
+    const v = size === 24 ? perfCounter(env, map, flags) : -EINVAL;
+    if (typeof v === 'object') return v;
+    if (typeof v === 'number') return write(env, buf, new Uint8Array(size)) ?? errno(-v);
+    const out = new Uint8Array(24);
+    const dv = new DataView(out.buffer);
+    dv.setBigUint64(0, v, true);
+    dv.setBigUint64(8, v, true);
+    dv.setBigUint64(16, v, true);
     return write(env, buf, out) ?? 0n;
   },
 });
