@@ -168,8 +168,8 @@ describe('what bpf() refuses an unprivileged user', () => {
     expect(unprivLoadError('socket_filter', [], 4096)).toBeNull();
     expect(unprivLoadError('socket_filter', ['hash', 'array', 'ringbuf'])).toBeNull();
     expect(unprivLoadError('xdp', [])).toMatch(/^bpf_prog_load: EPERM/);
-    expect(unprivLoadError('cgroup_skb', ['lru_hash'])).toBe('map_create: EPERM: a lru_hash map needs CAP_BPF');
-    expect(unprivLoadError('cgroup_skb', ['sockmap'])).toBe('map_create: EPERM: a sockmap map needs CAP_NET_ADMIN');
+    expect(unprivLoadError('cgroup_skb', ['lru_hash'])).toBe('map_create: EPERM: map type lru_hash needs CAP_BPF');
+    expect(unprivLoadError('cgroup_skb', ['sockmap'])).toBe('map_create: EPERM: map type sockmap needs CAP_NET_ADMIN');
     expect(unprivHelperAllowed(1)).toBe(true);
     expect(unprivHelperAllowed(181)).toBe(false); // bpf_loop
     expect(unprivHelperAllowed(6)).toBe(false); // bpf_trace_printk

@@ -194,16 +194,16 @@ const NET_ADMIN_MAP_TYPES: ReadonlySet<string> = new Set(['sockmap', 'sockhash',
 
 /**
  * Why the bpf() syscall refuses an unprivileged load before the verifier runs (bpf_prog_load for the
- * program size and type, map_create for each map), or null. The kernel returns EPERM with an empty log here, so
+ * program size and type, map_create for each map), or null. The kernel returns EPERM or E2BIG with an empty log here, so
  * these texts are bpfplay's, naming the kernel function and errno.
  */
 export function unprivLoadError(progType: string, mapTypes: readonly string[], insnCnt = 1): string | null {
   if (insnCnt > BPF_MAXINSNS) return `bpf_prog_load: E2BIG: ${insnCnt} instructions, more than the ${BPF_MAXINSNS} (BPF_MAXINSNS) an unprivileged user may load`;
   if (!UNPRIV_PROG_TYPES.includes(progType))
-    return `bpf_prog_load: EPERM: a ${progType} program needs CAP_BPF (unprivileged users may load socket_filter and cgroup_skb programs only)`;
+    return `bpf_prog_load: EPERM: program type ${progType} needs CAP_BPF (unprivileged users may load socket_filter and cgroup_skb programs only)`;
   for (const t of mapTypes) {
     if (UNPRIV_MAP_TYPES.has(t)) continue;
-    return `map_create: EPERM: a ${t} map needs ${NET_ADMIN_MAP_TYPES.has(t) ? 'CAP_NET_ADMIN' : 'CAP_BPF'}`;
+    return `map_create: EPERM: map type ${t} needs ${NET_ADMIN_MAP_TYPES.has(t) ? 'CAP_NET_ADMIN' : 'CAP_BPF'}`;
   }
   return null;
 }
