@@ -52,6 +52,8 @@ export default function Editor() {
           list.push({ range: new monaco.Range(f.line, 1, f.line, 1), options: { isWholeLine: true, className: 'cur-line', glyphMarginClassName: st.breakpoints.includes(f.line) ? 'bp-glyph cur-glyph' : 'cur-glyph', overviewRuler: { color: '#e5c07b', position: monaco.editor.OverviewRulerLane.Full } } });
         if (st.report?.error?.line)
           list.push({ range: new monaco.Range(st.report.error.line, 1, st.report.error.line, 1), options: { isWholeLine: true, className: 'err-line' } });
+        for (const p of st.report?.programs ?? [])
+          if (p.index > 0 && p.line) list.push({ range: new monaco.Range(p.line, 1, p.line, 1), options: { isWholeLine: true, className: 'err-line' } });
         decos.set(list);
       };
       const mark = () => {
@@ -73,6 +75,12 @@ export default function Editor() {
         if (ve && ve.line !== null) {
           const line = Math.min(ve.line, m.getLineCount());
           markers.push({ severity: monaco.MarkerSeverity.Error, message: ve.message, startLineNumber: line, startColumn: m.getLineFirstNonWhitespaceColumn(line) || 1, endLineNumber: line, endColumn: m.getLineMaxColumn(line), source: 'verifier' });
+        }
+        // Several programs: the verifier's error in each of the others, named by program.
+        for (const p of st.report?.programs ?? []) {
+          if (p.index === 0 || !p.error || !p.line) continue;
+          const line = Math.min(p.line, m.getLineCount());
+          markers.push({ severity: monaco.MarkerSeverity.Error, message: `${p.name}: ${p.error}`, startLineNumber: line, startColumn: m.getLineFirstNonWhitespaceColumn(line) || 1, endLineNumber: line, endColumn: m.getLineMaxColumn(line), source: 'verifier' });
         }
         monaco.editor.setModelMarkers(m, 'bpfplay', markers);
       };

@@ -33,6 +33,19 @@ describe('several programs: tail calls', () => {
     expect(engine.verifierReport(3)).toBeNull();
   });
 
+  it('a rejected program among several: its verdict names the error and its source line', () => {
+    const ex = engine.example('tail-call')!;
+    // ipv4 (socket/1) returns without setting r0 on one path
+    const broken = ex.source.replace('\tr0 = -1                     # other IPv4: keep the whole packet\n', '');
+    expect(broken).not.toBe(ex.source);
+    engine.build({ source: broken, dialect: 'llvm', progType: 'socket_filter' });
+    const r = engine.verify({ unpriv: false })!;
+    expect(r.accepted).toBe(true);
+    const bad = r.programs!.find((p) => !p.accepted)!;
+    expect(bad).toMatchObject({ index: 1, name: 'ipv4', error: 'R0 !read_ok' });
+    expect(broken.split('\n')[bad.line! - 1]).toMatch(/exit/);
+  });
+
   it('verdicts come from the program the tail calls reach; the map counts what the last program saw', () => {
     const { packets } = open('tail-call');
     const v = engine.runPackets(0, packets.length);

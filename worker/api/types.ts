@@ -261,6 +261,8 @@ export interface ProgramVerdictView {
   name: string;
   accepted: boolean;
   error: string | null;
+  /** Source line of the error, when known. */
+  line?: number | null;
   processed: number;
 }
 
