@@ -197,6 +197,17 @@ const GENS: Record<string, Gen> = {
     const tail = pick(r, ['r2 = r7\n  r2 += r8\n  r0 = *(u8 *)(r2 + 0)', 'r2 = r7\n  r2 += 8\n  r2 -= r8\n  r0 = *(u8 *)(r2 + 0)', 'r2 = r7\n  r2 += r8\n  r2 += r8\n  r0 = *(u8 *)(r2 + 0)']);
     return wrap('socket_filter', `  r8 = *(u32 *)(r1 + 0)\n  r9 = *(u32 *)(r1 + 8)\n  if r9 == 0 goto a\n  ${m1}\n${pad(int(r, 0, 10))}  goto j\na:\n  ${m2}\n${pad(int(r, 4, 12))}  if r9 == 5 goto j\n${pad(int(r, 0, 10))}j:\n  ${tail}`, true);
   },
+  // Released references (ringbuf records, socket lookups): copies become NOT_INIT without CAP_PERFMON (mark_reg_invalid).
+  release: (r) => {
+    const after = pick(r, ['r0 = *(u64 *)(r6 + 0)', 'r0 = r6', 'r0 = 0', 'if r6 == 0 goto out', 'r1 = r6\n  r2 = 0\n  call 132']);
+    if (r() < 0.5) {
+      return ['socket_filter', `${MAPS}.map rb ringbuf key=0 value=0 entries=4096\n  r1 = rb ll\n  r2 = 8\n  r3 = 0\n  call 131\n  if r0 == 0 goto out\n  r6 = r0\n  r1 = r0\n  r2 = 0\n  call ${pick(r, [132, 133])}\n  ${after}\nout:\n  r0 = 0\n  exit\n`];
+    }
+    const z = '  r2 = 0\n  *(u64 *)(r10 - 8) = r2\n  *(u64 *)(r10 - 16) = r2\n  *(u64 *)(r10 - 24) = r2\n  *(u64 *)(r10 - 32) = r2\n  *(u64 *)(r10 - 40) = r2\n';
+    return ['cgroup_skb', `${z}  r2 = r10\n  r2 += -40\n  r3 = 12\n  r4 = -1\n  r5 = 0\n  call ${pick(r, [84, 85])}\n  if r0 == 0 goto out\n  r6 = r0\n  r1 = r0\n  call 86\n  ${after.replace('call 132', 'call 86')}\nout:\n  r0 = 1\n  exit\n`];
+  },
+  // Null checks in 32-bit and other forms (only a 64-bit ==/!= 0 test is a null check).
+  nullck32: (r) => wrap('socket_filter', `  *(u32 *)(r10 - 8) = 0\n  r2 = r10\n  r2 += -8\n  r1 = m ll\n  call 1\n  ${pick(r, ['if w0 == 0 goto out', 'if w0 != 0 goto +1\n  goto out', 'if r0 s< 1 goto out', 'if r0 < 1 goto out', 'if r0 == 0 goto out\n  if r0 != 0 goto +0', 'if r0 == 0 goto out\n  if w0 == 0 goto out'])}\n  r0 = *(u64 *)(r0 + 0)`, true),
   // Null checks and pointers that may be NULL (both modes), as a control group.
   nullck: (r) => wrap('socket_filter', `  *(u32 *)(r10 - 8) = 0\n  r2 = r10\n  r2 += -8\n  r1 = m ll\n  call 1\n  ${pick(r, ['if r0 == 0 goto out', 'if r0 != 0 goto +1\n  goto out', 'if r0 == 1 goto out', ''])}\n  r0 = *(u64 *)(r0 + ${pick(r, [0, 8, 12])})`, true),
   // Register reads of NOT_INIT (both modes), partial copies of pointers through the stack.
