@@ -208,6 +208,15 @@ const GENS: Record<string, Gen> = {
   },
   // Null checks in 32-bit and other forms (only a 64-bit ==/!= 0 test is a null check).
   nullck32: (r) => wrap('socket_filter', `  *(u32 *)(r10 - 8) = 0\n  r2 = r10\n  r2 += -8\n  r1 = m ll\n  call 1\n  ${pick(r, ['if w0 == 0 goto out', 'if w0 != 0 goto +1\n  goto out', 'if r0 s< 1 goto out', 'if r0 < 1 goto out', 'if r0 == 0 goto out\n  if r0 != 0 goto +0', 'if r0 == 0 goto out\n  if w0 == 0 goto out'])}\n  r0 = *(u64 *)(r0 + 0)`, true),
+  // Scalars through the stack: without CAP_BPF a spilled scalar is not tracked (check_stack_write_fixed_off
+  // saves the register only when env->bpf_capable), so its bounds are lost unless it is zero.
+  scalarspill: (r) => {
+    const v = pick(r, ['r8 = *(u32 *)(r1 + 0)\n  r8 &= 7', 'r8 = 4', 'r8 = 0', 'r8 = *(u32 *)(r1 + 0)\n  if r8 > 8 goto out', 'r8 = -1']);
+    const st = pick(r, ['*(u64 *)(r10 - 16) = r8', '*(u32 *)(r10 - 16) = r8', '*(u64 *)(r10 - 16) = 0', '*(u32 *)(r10 - 16) = 4', '*(u64 *)(r10 - 16) = 4']);
+    const ld = pick(r, ['r8 = *(u64 *)(r10 - 16)', 'r8 = *(u32 *)(r10 - 16)', 'r8 = *(u8 *)(r10 - 16)']);
+    const use = pick(r, ['r2 = r7\n  r2 += r8\n  r0 = *(u8 *)(r2 + 0)', 'r2 = r10\n  r2 += -32\n  r2 += r8\n  r0 = *(u8 *)(r2 + 0)', 'r0 = r8\n  r0 &= 1', 'if r8 > 7 goto out\n  r2 = r7\n  r2 += r8\n  r0 = *(u8 *)(r2 + 0)']);
+    return wrap('socket_filter', `  ${v}\n  *(u64 *)(r10 - 32) = 0\n  *(u64 *)(r10 - 24) = 0\n  ${st}\n  ${ld}\n  ${use}`, true);
+  },
   // Null checks and pointers that may be NULL (both modes), as a control group.
   nullck: (r) => wrap('socket_filter', `  *(u32 *)(r10 - 8) = 0\n  r2 = r10\n  r2 += -8\n  r1 = m ll\n  call 1\n  ${pick(r, ['if r0 == 0 goto out', 'if r0 != 0 goto +1\n  goto out', 'if r0 == 1 goto out', ''])}\n  r0 = *(u64 *)(r0 + ${pick(r, [0, 8, 12])})`, true),
   // Register reads of NOT_INIT (both modes), partial copies of pointers through the stack.
