@@ -237,3 +237,15 @@ test('perf_event: the sampled instruction pointer edited as a register, dark the
   await expect(ctx(page).getByLabel('ctx regs.r15')).toHaveValue('0x0');
   await shot(page, 'events-perf-dark');
 });
+
+test('packet types: the attach-point context, folded and read-only', async ({ page }) => {
+  await openApp(page, './#example/tc-count-protocols');
+  await expect(page.getByRole('button', { name: 'Edit events…' })).toHaveCount(0);
+  await row(page, 1).click();
+  await packets(page).locator('summary', { hasText: /^Context/ }).click();
+  await expect(ctx(page)).toContainText('struct __sk_buff');
+  await expect(ctx(page).getByRole('row', { name: /^ifindex/ })).toContainText('0x2');
+  await expect(ctx(page).getByRole('row', { name: /^data\b/ })).toContainText('ptr');
+  await expect(ctx(page).getByRole('textbox')).toHaveCount(0);
+  await shot(page, 'events-packet-ctx');
+});

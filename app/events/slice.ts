@@ -1,5 +1,5 @@
 // The events slice of the store: the catalogues the event editors offer (fetched once from the engine),
-// the context-structure view of the selected event (re-fetched after each run or selection), and the
+// the context-structure view of the selected event or packet (re-fetched after each run or selection), and the
 // action that writes a context-field edit into the events file. The events text itself stays in the
 // packets slice (`events`, `eventsText`, `setEvents`), so permalinks, drafts and `cli run --events` see
 // one format. It does not parse numbers: the engine reports bad values with their location.
@@ -35,13 +35,14 @@ export const createEventsSlice = (set: (p: Partial<Store>) => void, get: () => S
   async loadCtxView() {
     const seq = ++ctxSeq;
     const s = get();
-    const input = s.eventList[s.cursor.packet];
-    if (s.progTypes.find((t) => t.name === s.progType)?.packetBased !== false || !input) {
+    const packetBased = s.progTypes.find((t) => t.name === s.progType)?.packetBased ?? true;
+    const input = (packetBased ? s.packets ?? s.samples : s.eventList)[s.cursor.packet];
+    if (!input) {
       set({ ctxView: null });
       return;
     }
     try {
-      const v = await call('reading the context', (e) => e.ctxView(s.progType, s.eventsText, s.cursor.packet), 8000);
+      const v = await call('reading the context', (e) => e.ctxView(s.progType, packetBased ? null : s.eventsText, s.cursor.packet), 8000);
       if (seq === ctxSeq) set({ ctxView: v });
     } catch {
       if (seq === ctxSeq) set({ ctxView: null });

@@ -1,4 +1,4 @@
-// The context-structure view: for the selected event of a non-packet program type, the struct the program
+// The context-structure view: for the selected event (or, folded and read-only, packet), the struct the program
 // gets in r1 (pt_regs, a tracepoint record, bpf_perf_event_data, bpf_sock_ops, bpf_sock, __sk_buff) as a
 // table — field, offset, size, C type, the value, the value after the program ran (writes highlighted) and
 // whether the program may read / write it (the type's is_valid_access rules, worker/progtypes/ctx.ts).
@@ -44,7 +44,8 @@ function Cell({ f, editable }: { f: CtxFieldView; editable: boolean }) {
   );
 }
 
-export function ContextView() {
+/** The context table. For packet types (`collapsible`) it is read-only, folded, and fetched only when opened. */
+export function ContextView({ collapsible = false }: { collapsible?: boolean }) {
   const view = useStore((s) => s.ctxView);
   const load = useStore((s) => s.loadCtxView);
   const progType = useStore((s) => s.progType);
@@ -52,12 +53,30 @@ export function ContextView() {
   const packet = useStore((s) => s.cursor.packet);
   const verdicts = useStore((s) => s.verdicts);
   const eventList = useStore((s) => s.eventList);
-  const [all, setAll] = useState(false);
-  useEffect(() => void load(), [load, progType, eventsText, packet, verdicts, eventList]);
+  const packets = useStore((s) => s.packets);
+  const [open, setOpen] = useState(false);
+  const active = !collapsible || open;
+  useEffect(() => {
+    if (active) void load();
+  }, [load, active, progType, eventsText, packet, verdicts, eventList, packets]);
+  if (collapsible) {
+    return (
+      <details className="ctxdetails" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+        <summary>Context{open && view ? `: struct ${view.struct}` : ''} <span className="dim">(what the program gets in r1 for this packet)</span></summary>
+        {open && view ? <ContextTable /> : null}
+      </details>
+    );
+  }
   if (!view) return null;
+  return <ContextTable />;
+}
+
+function ContextTable() {
+  const view = useStore((s) => s.ctxView)!;
+  const [all, setAll] = useState(false);
   const written = view.fields.filter((f) => f.after !== null && f.after !== f.value);
   // pt_regs-sized structs are long: show the fields that matter unless asked for all
-  const rows = all || view.fields.length <= 24 ? view.fields : view.fields.filter((f) => f.value !== '0x0' || f.write || (f.after !== null && f.after !== f.value));
+  const rows = all || view.fields.length <= 24 ? view.fields : view.fields.filter((f) => f.value !== '0x0' || f.write || f.kind === 'pointer' || (f.after !== null && f.after !== f.value));
   return (
     <section className="ctxview" aria-label="Context">
       <div className="ctx-head">

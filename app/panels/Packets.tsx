@@ -270,7 +270,7 @@ export function Packets() {
       {!packetBased && editing ? <EventsEditor key={progType} onClose={() => setEditing(false)} /> : null}
       {!packetBased && eventsError && !editing ? <p className="err" role="alert">{eventsError}</p> : null}
       <PacketList />
-      {!packetBased ? <ContextView /> : null}
+      {progType !== 'seccomp' ? <ContextView key={packetBased ? 'packet' : 'event'} collapsible={packetBased} /> : null}
       <PacketDetailView />
     </Panel>
   );
