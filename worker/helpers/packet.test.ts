@@ -153,6 +153,28 @@ CASES.push({ name: 'clone_redirect(lo)', type: 'sched_cls', prog: Buffer.concat(
 CASES.push({ name: 'csum_level inc, inc, query', type: 'sched_cls', prog: Buffer.concat([MOVR(6, 1), MOV(2, 1), CALL(135), MOVR(1, 6), MOV(2, 1), CALL(135), MOVR(1, 6), MOV(2, 0), CALL(135), EXIT]) });
 CASES.push({ name: 'get_route_realm', type: 'lwt_out', prog: Buffer.concat([CALL(24), EXIT]) });
 
+// bpf_skb_adjust_room's encapsulation flags: checks, skb->protocol after an L3 encap, -EALREADY for a
+// second encap, change_tail refused on an encapsulated skb, and the checksum-level reset.
+const LDDW = (dst: number, v: bigint): Buffer => Buffer.concat([I(0x18, dst, 0, 0, Number(BigInt.asIntN(32, v & 0xffffffffn))), I(0, 0, 0, 0, Number(BigInt.asIntN(32, v >> 32n)))]);
+/** r7 = adjust_room(diff, mode, flags) [repeated]; r0 = (r7 & 0xff) | protocol << 8 (as loaded) | len << 24 */
+const adjustEncap = (diff: number, mode: number, flags: bigint, times = 1, after: Buffer = Buffer.alloc(0)) => Buffer.concat([
+  MOVR(6, 1), MOV(7, 0),
+  ...Array.from({ length: times }, () => Buffer.concat([MOVR(1, 6), MOV(2, diff), MOV(3, mode), LDDW(4, flags), CALL(50), I(0x67, 7, 0, 0, 8), ADDR(7, 0)])),
+  after, I(0x57, 7, 0, 0, 0xffff), LDXW(2, 6, 16), I(0x67, 2, 0, 0, 16), ADDR(7, 2), LDXW(2, 6, 0), I(0x67, 2, 0, 0, 40), ADDR(7, 2), MOVR(0, 7), EXIT,
+]);
+const L2 = (n: number) => BigInt(n) << 56n;
+for (const [d, m, f] of [[20, 1, 2n], [40, 1, 4n], [20, 1, 6n], [24, 1, 2n | 8n], [28, 1, 2n | 16n], [28, 1, 2n | 8n | 16n], [38, 1, 2n | 64n | L2(14)], [20, 1, 2n | 64n],
+  [20, 1, 2n | L2(30)], [20, 0, 2n | L2(8)], [8, 1, 8n], [8, 1, 16n], [-8, 0, 2n], [-8, 0, 1n << 7n], [-8, 0, 1n << 8n], [-20, 1, 1n << 8n], [-20, 1, 3n << 7n], [8, 0, 1n << 8n], [8, 0, 1n << 7n], [20, 1, 4n | 32n], [20, 2, 2n]] as [number, number, bigint][])
+  CASES.push({ name: `skb_adjust_room ${d} mode ${m} flags 0x${f.toString(16)}`, type: 'sched_cls', prog: adjustEncap(d, m, f) });
+CASES.push({ name: 'skb_adjust_room encap twice', type: 'sched_cls', prog: adjustEncap(20, 1, 2n, 2) });
+CASES.push({ name: 'skb_adjust_room encap then change_tail', type: 'sched_cls', prog: adjustEncap(20, 1, 2n, 1, Buffer.concat([MOVR(1, 6), MOV(2, 60), MOV(3, 0), CALL(38), I(0x57, 0, 0, 0, 0xff), I(0x67, 7, 0, 0, 8), ADDR(7, 0)])) });
+CASES.push({ name: 'skb_adjust_room plain then change_tail', type: 'sched_cls', prog: adjustEncap(8, 1, 0n, 1, Buffer.concat([MOVR(1, 6), MOV(2, 60), MOV(3, 0), CALL(38), I(0x57, 0, 0, 0, 0xff), I(0x67, 7, 0, 0, 8), ADDR(7, 0)])) });
+for (const f of [0n, 32n])
+  CASES.push({
+    name: `csum_level after skb_adjust_room flags ${f}`, type: 'sched_cls',
+    prog: Buffer.concat([MOVR(6, 1), MOV(2, 1), CALL(135), MOVR(1, 6), MOV(2, 8), MOV(3, 1), LDDW(4, f), CALL(50), MOVR(1, 6), MOV(2, 0), CALL(135), EXIT]),
+  });
+
 describe.skipIf(!oracle.ok || !cc)(`packet helpers equal the kernel ${oracle.reason}`, () => {
   it(`${CASES.length} programs × ${FRAMES.length} frames: retval and data_out`, () => {
     const lines: string[] = [];

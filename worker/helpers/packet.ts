@@ -12,7 +12,7 @@
 // bpf_skb_change_head pushes zeroed head room; bpf_skb_vlan_push/pop move tags between the packet and
 // the accelerated-tag metadata like skb_vlan_push/skb_vlan_pop; bpf_skb_change_proto makes room for an
 // IPv6 header or removes it; bpf_skb_adjust_room grows or shrinks room at the MAC or network header
-// (without its encapsulation flags, which fault as not simulated); bpf_lwt_push_encap pushes an IP header. This file registers itself; worker/helpers/index.ts (or
+// (with the encapsulation flags' checks and protocol change); bpf_lwt_push_encap pushes an IP header. This file registers itself; worker/helpers/index.ts (or
 // worker/progtypes/run.ts) imports it.
 
 import { csumAdd, csumFold, csumPartial, csumSub, internetChecksum } from '../packets/checksum';
@@ -392,6 +392,7 @@ registerHelper({
     const minLen = Math.max(0, p.network - p.data);
     const maxLen = 65536 + 14; // loopback: mtu + hard_header_len
     if (flags !== 0n || newLenArg > 0xffffffffn || newLen > maxLen || newLen < minLen) return errno(EINVAL);
+    if (env.runState.get('skb.encapsulation')) return errno(ENOTSUPP); // skb->encapsulation (bpf_skb_adjust_room encap)
     const len = p.dataEnd - p.data;
     if (newLen > len) p.buf.fill(0, p.dataEnd, Math.min(p.buf.length, p.data + newLen));
     return setSkbLength(env, s, newLen) ?? 0n;
@@ -582,12 +583,22 @@ function netHdrPop(s: TestRunSetup, off: number, n: number): void {
 
 const BPF_ADJ_ROOM_NET = 0n, BPF_ADJ_ROOM_MAC = 1n;
 const BPF_F_ADJ_ROOM_FIXED_GSO = 1n, BPF_F_ADJ_ROOM_NO_CSUM_RESET = 1n << 5n;
+const BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 = 1n << 1n, BPF_F_ADJ_ROOM_ENCAP_L3_IPV6 = 1n << 2n, BPF_F_ADJ_ROOM_ENCAP_L4_GRE = 1n << 3n, BPF_F_ADJ_ROOM_ENCAP_L4_UDP = 1n << 4n, BPF_F_ADJ_ROOM_ENCAP_L2_ETH = 1n << 6n;
+const EALREADY = 114;
+/** BPF_F_ADJ_ROOM_DECAP_L3_IPV4 (1 << 7) | BPF_F_ADJ_ROOM_DECAP_L3_IPV6 (1 << 8): Linux 6.18 has them (the installed UAPI header may not). */
+const BPF_F_ADJ_ROOM_DECAP_L3_IPV4 = 1n << 7n, BPF_F_ADJ_ROOM_DECAP_L3_IPV6 = 1n << 8n, BPF_F_ADJ_ROOM_DECAP_L3_MASK = 3n << 7n;
 const BPF_F_ADJ_ROOM_MASK = 0x1ffn | (0xffn << 56n);
 
 registerHelper({
   id: 50, name: 'skb_adjust_room',
-  // bpf_skb_adjust_room without encapsulation flags: grow (zeroed) or shrink room after the MAC header
-  // (BPF_ADJ_ROOM_MAC) or after the base network header (BPF_ADJ_ROOM_NET), IPv4/IPv6 only.
+  // bpf_skb_adjust_room: grow (zeroed) or shrink room after the MAC header (BPF_ADJ_ROOM_MAC) or after
+  // the base network header (BPF_ADJ_ROOM_NET), IPv4/IPv6 only. Growing with BPF_F_ADJ_ROOM_ENCAP_L3_*
+  // marks the skb as encapsulated (bpf_skb_net_grow: one L3 and at most one L4 flag, an inner L2 length no
+  // longer than the room, -EALREADY on an skb already encapsulated) and makes skb->protocol follow the
+  // outer L3 header; shrinking takes FIXED_GSO, NO_CSUM_RESET and one BPF_F_ADJ_ROOM_DECAP_L3_* flag,
+  // which makes skb->protocol follow the new outer header (decap flags on a grow are -EINVAL). A success resets
+  // CHECKSUM_UNNECESSARY (the csum_level state) unless BPF_F_ADJ_ROOM_NO_CSUM_RESET. The inner header
+  // offsets and GSO type the kernel records are not visible to programs and are not kept.
   call(env, _skb, lenDiffArg, mode, flags): HelperResult {
     const s = packetOf(env, 'skb_adjust_room');
     if ('fault' in s) return s;
@@ -600,7 +611,6 @@ registerHelper({
     if ('fault' in cur) return cur;
     const proto = (cur[0]! << 8) | cur[1]!;
     if (proto !== 0x0800 && proto !== 0x86dd) return errno(ENOTSUPP);
-    if (flags & ~(BPF_F_ADJ_ROOM_FIXED_GSO | BPF_F_ADJ_ROOM_NO_CSUM_RESET)) return { fault: 'bpfplay does not simulate the encapsulation flags of bpf_skb_adjust_room' };
     const p = s.packet;
     const base = proto === 0x0800 ? 20 : 40;
     let off = p.network - p.mac;
@@ -608,17 +618,45 @@ registerHelper({
     else if (mode !== BPF_ADJ_ROOM_MAC) return errno(ENOTSUPP);
     const lenCur = p.dataEnd - p.network;
     const shrink = diff < 0;
-    if (shrink ? abs >= lenCur || lenCur - abs < base : p.dataEnd - p.data + abs > 0xffff) return errno(ENOTSUPP);
+    // A decap (shrink only, one family) must leave at least the new outer header's base length.
+    const decap = flags & BPF_F_ADJ_ROOM_DECAP_L3_MASK;
+    if (decap && (!shrink || decap === BPF_F_ADJ_ROOM_DECAP_L3_MASK)) return errno(EINVAL);
+    const lenMin = decap === BPF_F_ADJ_ROOM_DECAP_L3_IPV4 ? 20 : decap === BPF_F_ADJ_ROOM_DECAP_L3_IPV6 ? 40 : base;
+    if (shrink ? abs >= lenCur || lenCur - abs < lenMin : p.dataEnd - p.data + abs > 0xffff) return errno(ENOTSUPP);
+    let newProto = proto;
     if (shrink) {
+      if (flags & ~(BPF_F_ADJ_ROOM_FIXED_GSO | BPF_F_ADJ_ROOM_DECAP_L3_MASK | BPF_F_ADJ_ROOM_NO_CSUM_RESET)) return errno(EINVAL);
       if (p.dataEnd - p.data < off + abs) return errno(ENOMEM);
       netHdrPop(s, off, abs);
-    } else netHdrPush(s, off, abs);
+      if (proto === 0x0800 && flags & BPF_F_ADJ_ROOM_DECAP_L3_IPV6) newProto = 0x86dd;
+      else if (proto === 0x86dd && flags & BPF_F_ADJ_ROOM_DECAP_L3_IPV4) newProto = 0x0800;
+    } else {
+      if (flags & (BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L3_IPV6)) {
+        const innerMacLen = Number((flags >> 56n) & 0xffn);
+        if (flags & BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 && flags & BPF_F_ADJ_ROOM_ENCAP_L3_IPV6) return errno(EINVAL);
+        if (flags & BPF_F_ADJ_ROOM_ENCAP_L4_GRE && flags & BPF_F_ADJ_ROOM_ENCAP_L4_UDP) return errno(EINVAL);
+        if (flags & BPF_F_ADJ_ROOM_ENCAP_L2_ETH && innerMacLen < 14) return errno(EINVAL);
+        if (env.runState.get('skb.encapsulation')) return errno(EALREADY);
+        if (innerMacLen > abs) return errno(EINVAL);
+        env.runState.set('skb.encapsulation', true);
+        if (proto === 0x0800 && flags & BPF_F_ADJ_ROOM_ENCAP_L3_IPV6) newProto = 0x86dd;
+        else if (proto === 0x86dd && flags & BPF_F_ADJ_ROOM_ENCAP_L3_IPV4) newProto = 0x0800;
+      }
+      netHdrPush(s, off, abs);
+    }
+    if (!(flags & BPF_F_ADJ_ROOM_NO_CSUM_RESET)) {
+      // __skb_reset_checksum_unnecessary
+      const cs = env.runState.get('skb.csum') as { unnecessary: boolean; level: number } | undefined;
+      if (cs?.unnecessary) env.runState.set('skb.csum', { unnecessary: false, level: 0 });
+    }
     const macLen = p.network - p.mac;
     const len = p.dataEnd - p.data;
     p.dataMeta = p.data;
     p.mac = p.data;
     p.network = p.data + macLen;
-    return setSkbLength(env, s, len) ?? 0n;
+    const f = setSkbLength(env, s, len);
+    if (f) return f;
+    return newProto === proto ? 0n : ctxWrite(env, 16, Uint8Array.of(newProto >> 8, newProto & 0xff, 0, 0)) ?? 0n;
   },
 });
 
