@@ -172,6 +172,8 @@ export interface ProgramSet {
   views: InsnView[][];
   /** Display name of each program (its first label or function, else its section). */
   names: string[];
+  /** The session's index of each program, when this set is a part of the session's (frames report these). */
+  index?: number[];
 }
 
 /** The verifier's abstract register values of program `prog` at instruction `pc`, when known. */
@@ -319,7 +321,7 @@ export class EbpfDebug {
     return {
       packet: this.packet, step, total: this.total, firstStep: 0, recordLimit: this.ended ? null : this.total, pc, line: pc !== null ? progProgram.sourceMap?.[pc]?.line ?? null : null,
       insnText: view?.text ?? '', explain: next ? this.explain(next, view?.text ?? '') : '',
-      prog, progName: this.progName(prog), tailCalls: this.tailDepth[Math.min(step, this.total)] ?? 0, callDepth: st.depth,
+      prog: this.set.index?.[prog] ?? prog, progName: this.progName(prog), tailCalls: this.tailDepth[Math.min(step, this.total)] ?? 0, callDepth: st.depth,
       regs, stack, maps: mapViews(vm.maps, changedMaps, this.set.names), access, packetBytes: this.pe.isEvent ? null : this.pe.setup.packet.buf.slice(this.pe.setup.packet.mac, this.pe.setup.packet.dataEnd), output: st.outputs.map(outputLine),
       done: st.done !== null, retval, verdict, fault,
     };

@@ -27,6 +27,11 @@
 // debugOpen(i) restores the nearest one and re-runs the inputs in between on the fast path.
 // sock_ops scenario callbacks are played on a simulated connection (worker/events/sockets.ts SockOpsSim):
 // each verdict carries the reply, its effect on the connection and the connection after it.
+// sk_skb sources with both an `sk_skb/stream_parser` and an `sk_skb/stream_verdict` section run as the
+// kernel's strparser does (net/strparser/strparser.c, net/core/skmsg.c sk_psock_strp_*): the parser gets
+// the bytes received so far (what an earlier event left plus this event's data) and returns the length of
+// the next message (0 or more than it has: wait for more data; negative: error, the bytes are dropped);
+// each whole message goes to the verdict program; the rest waits for the socket's next data.
 
 import { HELPER_NAMES } from '../helpers/ids.generated';
 import { ISA } from '../isa/opcodes';
@@ -45,7 +50,7 @@ import { disassemble } from '../asm/disasm';
 import type { Program } from '../isa/program';
 import { mapViews, openDebug, progArrayNote, runPacket, type ProgramSet, type RunInput } from './ebpf-run';
 import { assembleLlvm } from '../asm/llvm/assemble';
-import { progTypeForSection } from '../progtypes/table';
+import { progTypeForSection, streamParserVerdict } from '../progtypes/table';
 import { cloneSocket, SockOpsSim, sockOpsReplyEffect, type SimSocket, type SockOpsEvent, type SockOpsSimState } from '../events/sockets';
 import { materializeEvents, parseEventsFile } from '../events/format';
 import { buildSockOpsCtx } from '../events/sockets';
@@ -175,7 +180,7 @@ interface DebugSession {
 
 type Built =
   | { kind: 'cbpf'; filters: SockFilter[]; lines: (number | null)[]; insns: InsnView[] }
-  | { kind: 'ebpf'; program: Program; insns: InsnView[]; syntax: 'llvm' | 'ubpf'; set: ProgramSet; progArrays: Record<string, MapEntryView[]> }
+  | { kind: 'ebpf'; program: Program; insns: InsnView[]; syntax: 'llvm' | 'ubpf'; set: ProgramSet; progArrays: Record<string, MapEntryView[]>; pair: StreamPair | null }
   | { kind: 'none' };
 
 /** A sock_ops scenario callback: the connection it belongs to and the socket that connection starts from. */
@@ -185,11 +190,19 @@ interface SockOpsInput {
   socket: SimSocket;
 }
 
-/** What carries from one input to the next in a run: the maps and the simulated sock_ops connection. */
+/** An sk_skb stream parser and stream verdict pair: indices into the session's programs. */
+interface StreamPair {
+  parser: number;
+  verdict: number;
+}
+
+/** What carries from one input to the next in a run: the maps, the simulated sock_ops connection, and
+ * the bytes each sk_skb socket received that the stream parser has not made a message of yet. */
 interface RunState {
   maps: MapImpl[];
   sim: SockOpsSim | null;
   group: number;
+  streams: Map<number, Uint8Array>;
 }
 
 /** A checkpoint of RunState before an input. */
@@ -197,6 +210,7 @@ interface Checkpoint {
   maps: unknown[];
   sim: SockOpsSimState | null;
   group: number;
+  streams: Map<number, Uint8Array>;
 }
 
 interface Session {
@@ -214,6 +228,8 @@ interface Session {
   packets: RunInput[];
   /** sock_ops scenario callbacks by input index. */
   sockOps: (SockOpsInput | null)[];
+  /** sk_skb messages: the socket each arrives on, by input index. */
+  sockets: number[];
   names: string[];
   maps: Record<string, MapEntryView[]>;
   maxInsns: number;
@@ -222,7 +238,7 @@ interface Session {
 
 const session: Session = {
   progType: 'socket_filter', built: { kind: 'none' }, run: null, ranTo: 0, checkpoints: new Map(), snapEvery: 16, runSet: null,
-  packets: [], sockOps: [], names: [], maps: {}, maxInsns: 1_000_000, debug: null,
+  packets: [], sockOps: [], sockets: [], names: [], maps: {}, maxInsns: 1_000_000, debug: null,
 };
 
 function fmtHex(v: number): string {
@@ -399,7 +415,10 @@ function buildEbpf(source: string, dialect: 'llvm' | 'ubpf' | 'auto'): BuildResu
   const names = programs.map((p, k) => programName(p, `program ${k}`));
   const insns = views[0]!;
   const progArrays = progArrayDefaults(programs);
-  session.built = { kind: 'ebpf', program: r.program, insns, syntax: r.syntax, set: { programs, views, names }, progArrays };
+  const parser = programs.findIndex((p) => p.section === 'sk_skb/stream_parser');
+  const verdict = programs.findIndex((p) => p.section === 'sk_skb/stream_verdict');
+  const pair = parser >= 0 && verdict >= 0 ? { parser, verdict } : null;
+  session.built = { kind: 'ebpf', program: r.program, insns, syntax: r.syntax, set: { programs, views, names }, progArrays, pair };
   const maps: MapView[] = r.program.maps.map((m) => ({
     name: m.name, type: m.type, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries,
     entries: (m.initial ?? progArrays[m.name] ?? []).map((e) => {
@@ -582,11 +601,11 @@ function freshRunState(): RunState | string {
   const set = runSet();
   if (!set) return 'no program';
   const maps = freshMaps(set.programs[0]!);
-  return typeof maps === 'string' ? maps : { maps, sim: null, group: -1 };
+  return typeof maps === 'string' ? maps : { maps, sim: null, group: -1, streams: new Map() };
 }
 
 function checkpointOf(st: RunState): Checkpoint {
-  return { maps: st.maps.map((m) => m.snapshot()), sim: st.sim ? st.sim.snapshot() : null, group: st.group };
+  return { maps: st.maps.map((m) => m.snapshot()), sim: st.sim ? st.sim.snapshot() : null, group: st.group, streams: new Map(st.streams) };
 }
 
 /** The run state before input `i`: the nearest checkpoint at or before it, then the inputs in between
@@ -601,6 +620,7 @@ function stateBefore(i: number): RunState | string {
     st.maps.forEach((m, k) => m.restore(cp.maps[k]));
     st.sim = cp.sim ? SockOpsSim.restore(cp.sim) : null;
     st.group = cp.group;
+    st.streams = new Map(cp.streams);
   } else c = 0;
   for (let j = c; j < i; j++) execInput(j, st);
   return st;
@@ -663,9 +683,155 @@ function notCalledSession(packet: number, n: NonNullable<Prepared['notCalled']>,
   return { packet, total: 0, firstStep: 0, lineAt: () => null, frame: () => frame };
 }
 
+/** The stream parser / verdict pair, when this session runs sk_skb programs as one. */
+function streamPair(): StreamPair | null {
+  const b = session.built;
+  return session.progType === 'sk_skb' && b.kind === 'ebpf' ? b.pair : null;
+}
+
+/** A program of the session on its own (an sk_skb parser or verdict run): frames keep its session index. */
+function soloSet(set: ProgramSet, k: number): ProgramSet {
+  return { programs: [set.programs[k]!], views: [set.views[k]!], names: [set.names[k]!], index: [k] };
+}
+
+/** The __sk_buff and data of one sk_skb program run over `data` (len = its length, as the skb has). */
+function streamInput(input: RunInput, data: Uint8Array): RunInput {
+  const ctx = input.bytes.slice();
+  if (ctx.length >= 4) new DataView(ctx.buffer).setUint32(0, data.length, true);
+  return { kind: 'ctx', bytes: ctx, data: data.slice() };
+}
+
+/** One program run of the strparser loop: which program, on which bytes, and what it means. */
+interface StreamRun {
+  prog: number;
+  input: RunInput;
+  role: 'parser' | 'verdict';
+  label: string;
+}
+
+/**
+ * The strparser loop over the bytes a socket has (kept ones first): the parser's answer decides each
+ * message, the verdict program runs on it. Advances st (maps, kept bytes); returns every run, the verdicts
+ * and a summary. `record` sees each run before it happens (stepping records it on its own copy).
+ */
+function streamLoop(i: number, st: RunState, pair: StreamPair, record?: (run: StreamRun) => void): { verdict: PacketVerdict; parts: string[] } {
+  const set = runSet()!;
+  const input = session.packets[i]!;
+  const sock = session.sockets[i] ?? 0;
+  const kept = st.streams.get(sock) ?? new Uint8Array(0);
+  const data = input.data ?? new Uint8Array(0);
+  const buf = new Uint8Array(kept.length + data.length);
+  buf.set(kept);
+  buf.set(data, kept.length);
+  const parts: string[] = [];
+  let off = 0;
+  let insns = 0;
+  let fault: string | null = null;
+  let last: PacketVerdict | null = null;
+  let drops = 0;
+  const run = (prog: number, role: StreamRun['role'], bytes: Uint8Array, label: string): PacketVerdict => {
+    const ri = streamInput(input, bytes);
+    record?.({ prog, input: ri, role, label });
+    const v = runPacket(i, set.programs[prog]!, 'sk_skb', ri, session.maxInsns, st.maps, { programs: [set.programs[prog]!] });
+    insns += v.insns;
+    if (v.fault) fault ??= `${set.names[prog]}: ${v.fault}`;
+    return v;
+  };
+  st.streams.delete(sock);
+  for (let n = 0; off < buf.length && n < 256; n++) {
+    const rest = buf.subarray(off);
+    const p = run(pair.parser, 'parser', rest, `stream parser on ${rest.length} bytes${off === 0 && kept.length ? ` (${kept.length} kept from before)` : ''}`);
+    if (p.fault) break;
+    const len = Number(BigInt.asIntN(32, BigInt(p.retval)));
+    if (len < 0) {
+      parts.push(`parser error ${len}: ${rest.length} bytes dropped`);
+      drops++;
+      break;
+    }
+    if (len === 0 || len > rest.length) {
+      st.streams.set(sock, rest.slice());
+      parts.push(`${rest.length} bytes kept: the parser waits for more data${len > rest.length ? ` (wants ${len})` : ''}`);
+      break;
+    }
+    last = run(pair.verdict, 'verdict', rest.subarray(0, len), `stream verdict on message ${parts.length + 1} (${len} bytes)`);
+    if (last.fault) break;
+    if (last.verdictClass === 'drop') drops++;
+    parts.push(`${len} bytes: ${last.verdict}`);
+    off += len;
+  }
+  const verdict: PacketVerdict = {
+    index: i, retval: last?.retval ?? '0', verdict: fault ? 'fault' : parts.join('; ') || 'no data', verdictClass: fault ? 'fault' : drops ? 'drop' : last ? 'pass' : 'other',
+    keptLen: null, insns, fault,
+  };
+  return { verdict, parts };
+}
+
+/** Records every program run of an sk_skb input (parser, then verdicts) as one stepping session. */
+function streamSession(packet: number, st: RunState, pair: StreamPair): DebugSession | string {
+  const set = runSet()!;
+  const segs: { d: DebugSession; off: number; label: string; role: StreamRun['role'] }[] = [];
+  let off = 0;
+  let error: string | null = null;
+  // Each run is recorded on its own copy of the maps as they were just before it.
+  const recordOne = (run: StreamRun) => {
+    if (error || segs.length >= 64) return;
+    const maps = freshMaps(set.programs[0]!);
+    if (typeof maps === 'string') {
+      error = maps;
+      return;
+    }
+    maps.forEach((m, k) => m.restore(st.maps[k]!.snapshot()));
+    const d = openDebug(packet, soloSet(set, run.prog), 'sk_skb', run.input, Math.min(session.maxInsns, DEBUG_RECORD_LIMIT), verifierStateAt, maps);
+    if (typeof d === 'string') {
+      error = d;
+      return;
+    }
+    segs.push({ d, off, label: run.label, role: run.role });
+    off += d.total + 1;
+  };
+  streamLoop(packet, st, pair, recordOne);
+  if (error) return error;
+  if (!segs.length) return 'no data to parse';
+  const total = off - 1;
+  const at = (g: number) => {
+    let k = segs.length - 1;
+    while (k > 0 && segs[k]!.off > g) k--;
+    return { s: segs[k]!, local: g - segs[k]!.off, k };
+  };
+  const marks: TimelineMark[] = [];
+  for (const s of segs) {
+    marks.push({ step: s.off, kind: 'run', label: s.label });
+    for (const m of s.d.marks ?? []) marks.push({ ...m, step: m.step + s.off });
+  }
+  return {
+    packet, total, firstStep: 0, marks,
+    lineAt: (g) => {
+      const { s, local } = at(g);
+      return s.d.lineAt(local);
+    },
+    frame: (g) => {
+      const { s, local, k } = at(g);
+      const f = s.d.frame(local);
+      const interim = k < segs.length - 1 && local === s.d.total;
+      const next = segs[k + 1];
+      // A parser's return value is a message length, not SK_PASS/SK_DROP.
+      const parsed = s.role === 'parser' && f.retval !== null ? { verdict: streamParserVerdict(Number(f.retval)) } : {};
+      return {
+        ...f, ...parsed, step: g, total, firstStep: 0,
+        ...(interim ? {
+          done: false, verdict: null, retval: null,
+          explain: `${s.label} returned ${f.retval ?? '?'}${f.fault ? ` (fault: ${f.fault})` : ''}; next: ${next?.label ?? ''}`,
+        } : {}),
+      };
+    },
+  };
+}
+
 /** Runs input `i` on the fast path with the run state (which it advances) and returns its verdict. */
 function execInput(i: number, st: RunState): PacketVerdict {
   const set = runSet()!;
+  const pair = streamPair();
+  if (pair && session.packets[i]?.kind === 'ctx') return streamLoop(i, st, pair).verdict;
   const prep = prepareInput(i, st);
   if (prep.notCalled) {
     const n = prep.notCalled;
@@ -966,7 +1132,7 @@ export const engine = {
       }
       inputs.push({
         name: ev.sockOps?.event.note ? `${ev.label} — ${ev.sockOps.event.note}` : ev.label, hex: bytesToHex(ctx), kind: 'ctx',
-        data: ev.stream ? bytesToHex(ev.stream.data) : undefined, event: ev.source, ...(sockOps ? { sockOps } : {}),
+        data: ev.stream ? bytesToHex(ev.stream.data) : undefined, event: ev.source, ...(sockOps ? { sockOps } : {}), ...(ev.stream ? { socket: ev.stream.socket } : {}),
       });
     }
     const error = m.diagnostics.length ? m.diagnostics.map((d) => formatDiagnostic(d)).join('; ') : null;
@@ -1020,6 +1186,7 @@ export const engine = {
   setInputs(inputs: { packets: PacketInput[]; maps: Record<string, MapEntryView[]>; maxInsns: number }): void {
     session.packets = inputs.packets.map((p) => ({ kind: p.kind ?? 'packet', bytes: hexToBytes(p.hex), data: p.data ? hexToBytes(p.data) : null }));
     session.sockOps = inputs.packets.map((p) => p.sockOps ?? null);
+    session.sockets = inputs.packets.map((p) => p.socket ?? 0);
     session.runSet = null;
     session.run = null;
     session.ranTo = 0;
@@ -1095,7 +1262,7 @@ export const engine = {
         session.ranTo = from;
       }
     }
-    const keep = b.kind === 'ebpf' && (b.program.maps.length > 0 || session.progType === 'sock_ops');
+    const keep = b.kind === 'ebpf' && (b.program.maps.length > 0 || session.progType === 'sock_ops' || streamPair() !== null);
     for (let i = from; i < end; i++) {
       if (b.kind === 'cbpf' && session.progType === 'seccomp') out.push(seccompRunVerdict(i, b.filters, session.packets[i]!.bytes, session.maxInsns));
       else if (b.kind === 'cbpf') out.push(classicVerdict(i, b.filters, session.packets[i]!.bytes, session.maxInsns));
@@ -1123,6 +1290,13 @@ export const engine = {
     if (b.kind === 'ebpf' && set) {
       const st = stateBefore(packet);
       if (typeof st === 'string') return { total: 0, firstStep: 0, error: st, marks: [] };
+      const pair = streamPair();
+      if (pair && input.kind === 'ctx') {
+        const d = streamSession(packet, st, pair);
+        if (typeof d === 'string') return { total: 0, firstStep: 0, error: d, marks: [] };
+        session.debug = d;
+        return { total: d.total, firstStep: 0, error: null, marks: d.marks ?? [] };
+      }
       const prep = prepareInput(packet, st);
       // The kernel does not call the program here: nothing to step, one frame that says why.
       if (prep.notCalled) {

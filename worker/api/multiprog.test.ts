@@ -287,3 +287,40 @@ describe('sock_ops: replies change the simulated connection', () => {
     expect(view.fields.find((x) => x.name === 'bpf_sock_ops_cb_flags')!.value).toBe('0xf');
   });
 });
+
+describe('sk_skb: a stream parser and a stream verdict run as the kernel strparser does', () => {
+  function open2() {
+    const ex = engine.example('skskb-parser-verdict')!;
+    const b = engine.build({ source: ex.source, dialect: 'auto', progType: 'sk_skb' });
+    const ev = engine.eventInputs('sk_skb', null);
+    engine.setInputs({ packets: ev.inputs, maps: {}, maxInsns: 1_000_000 });
+    return { b, ev, report: engine.verify({ unpriv: false })! };
+  }
+
+  it('the parser frames 8-byte records, the verdict decides each; the rest waits for the next data', () => {
+    const { b, report } = open2();
+    expect(b.programs!.map((p) => p.section)).toEqual(['sk_skb/stream_parser', 'sk_skb/stream_verdict']);
+    expect(report.programs!.every((p) => p.accepted)).toBe(true);
+    const v = engine.runPackets(0, 2);
+    // 'GET / HTTP/1.1\r\nHost: example.com\r\n\r\n' (37 bytes): four records, 'Host: ex' dropped, 5 bytes kept
+    expect(v[0]!.verdict).toBe('8 bytes: SK_PASS; 8 bytes: SK_PASS; 8 bytes: SK_DROP; 8 bytes: SK_PASS; 5 bytes kept: the parser waits for more data');
+    expect(v[0]!.verdictClass).toBe('drop');
+    // 'PING\r\n' after the 5 kept bytes: one record, 3 kept
+    expect(v[1]!.verdict).toBe('8 bytes: SK_PASS; 3 bytes kept: the parser waits for more data');
+  });
+
+  it('stepping an event goes through every program run, with a mark where each starts', () => {
+    open2();
+    engine.runPackets(0, 2);
+    const d = engine.debugOpen(1);
+    expect(d.marks.map((m) => m.label)).toEqual(['stream parser on 11 bytes (5 kept from before)', 'stream verdict on message 1 (8 bytes)', 'stream parser on 3 bytes']);
+    const verdictStart = d.marks[1]!.step;
+    expect(engine.frame(verdictStart - 1)!.explain).toMatch(/returned 8; next: stream verdict/);
+    expect(engine.frame(verdictStart - 1)!.done).toBe(false);
+    expect([engine.frame(verdictStart)!.prog, engine.frame(verdictStart)!.progName]).toEqual([1, 'verdict']);
+    const end = engine.frame(d.total)!;
+    expect([end.done, end.prog, end.verdict, end.retval]).toEqual([true, 0, 'need more data', '0']);
+    // the parser saw the kept bytes first: skb->len = 5 + 6
+    expect(engine.frame(1)!.regs[0]!.value).toBe(11n);
+  });
+});

@@ -102,6 +102,8 @@ export interface PacketInput {
    * connection starts from. The engine plays the connection (worker/events/sockets.ts SockOpsSim), so the
    * context a callback gets depends on the program's earlier answers; `hex` is only the context before any run. */
   sockOps?: { group: number; event: SockOpsEvent; socket: SimSocket };
+  /** sk_skb messages: the socket (index in the events file's list) the data arrives on. */
+  socket?: number;
 }
 
 /** The outcome of one packet (or event) through the program. */
@@ -230,7 +232,8 @@ export interface StepFrame {
 /** A boundary on the timeline of one recorded run: where the code after `step` is entered. */
 export interface TimelineMark {
   step: number;
-  kind: 'tail_call' | 'tail_call_failed' | 'call' | 'return';
+  /** 'run': another program run starts (sk_skb: the stream parser, then the verdict on each message). */
+  kind: 'tail_call' | 'tail_call_failed' | 'call' | 'return' | 'run';
   label: string;
 }
 

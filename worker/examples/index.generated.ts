@@ -186,6 +186,15 @@ export const EXAMPLES: readonly ExampleFile[] = [
     "source": "# {\"title\": \"perf_event: kernel or user samples\", \"type\": \"perf_event\", \"dialect\": \"llvm\", \"summary\": \"A perf_event program runs on every sample of a perf event (here a CPU-clock timer) with struct bpf_perf_event_data: the interrupted registers and the sample period. It counts samples that hit kernel text (ip in the upper half) and user code.\"}\n.map samples array key=4 value=8 entries=2\n\tr2 = *(u64 *)(r1 + 128)     # regs.ip: where the CPU was\n\tr3 = 0xffff800000000000 ll\n\tr4 = 0                      # key 0: user\n\tif r2 < r3 goto count\n\tr4 = 1                      # key 1: kernel\ncount:\n\t*(u32 *)(r10 - 4) = w4\n\tr1 = samples ll\n\tr2 = r10\n\tr2 += -4\n\tcall bpf_map_lookup_elem\n\tif r0 == 0 goto out\n\tr1 = 1\n\tlock *(u64 *)(r0 + 0) += r1\nout:\n\tr0 = 0\n\texit\n"
   },
   {
+    "id": "skskb-parser-verdict",
+    "section": "progtypes",
+    "title": "sk_skb: a stream parser and a stream verdict",
+    "type": "sk_skb",
+    "dialect": "llvm",
+    "summary": "Two programs: the stream parser tells the kernel's strparser how long the next message is (here: 8-byte records; 0 = wait for more data), then the stream verdict program decides each whole message (SK_PASS or SK_DROP). Bytes that do not make a record yet wait for the socket's next data. Step through one event: the timeline marks each program run.",
+    "source": "# {\"title\": \"sk_skb: a stream parser and a stream verdict\", \"type\": \"sk_skb\", \"dialect\": \"llvm\", \"summary\": \"Two programs: the stream parser tells the kernel's strparser how long the next message is (here: 8-byte records; 0 = wait for more data), then the stream verdict program decides each whole message (SK_PASS or SK_DROP). Bytes that do not make a record yet wait for the socket's next data. Step through one event: the timeline marks each program run.\"}\n\t.section sk_skb/stream_parser\nparser:\n\tr0 = *(u32 *)(r1 + 0)          # skb->len: the bytes received so far\n\tif r0 < 8 goto wait\n\tr0 = 8                         # the next message is 8 bytes long\n\texit\nwait:\n\tr0 = 0                         # not a whole record yet: wait for more data\n\texit\n\n\t.section sk_skb/stream_verdict\nverdict:\n\tr2 = *(u32 *)(r1 + 76)         # skb->data: the message\n\tr3 = *(u32 *)(r1 + 80)         # skb->data_end\n\tr0 = 1                         # SK_PASS\n\tr4 = r2\n\tr4 += 1\n\tif r4 > r3 goto out            # the verifier wants this bounds check\n\tr5 = *(u8 *)(r2 + 0)\n\tif r5 != 0x48 goto out         # a record starting with 'H'…\n\tr0 = 0                         # … is dropped: SK_DROP\nout:\n\texit\n"
+  },
+  {
     "id": "skskb-verdict",
     "section": "progtypes",
     "title": "sk_skb: a stream verdict",
