@@ -5,9 +5,10 @@
 // retrieve_ptr_limit, update_alu_sanitation_state, sanitize_err, sanitize_check_bounds,
 // check_stack_access_for_ptr_arithmetic). check.ts calls these where the kernel does; the rest of the
 // unprivileged rules (pointer leaks and comparisons, uninitialised stack, spilled-pointer corruption,
-// back-edges, bpf-to-bpf calls) are single conditions inside check.ts. It does not simulate speculative
-// paths: since Linux 6.17 an error on one becomes a nospec barrier instead of a rejection, so they never
-// change the verdict.
+// back-edges, bpf-to-bpf calls) are single conditions inside check.ts. Also here: what bpf() refuses
+// before the verifier runs (program types, size, map types). It does not simulate speculative paths:
+// since Linux 6.17 an error on one becomes a nospec barrier instead of a rejection, so they never change
+// the verdict (only the processed-instruction count and the log).
 
 import type { Reg } from './state';
 import { S64_MIN } from './bounds';
