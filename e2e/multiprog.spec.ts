@@ -95,3 +95,16 @@ test('sock_ops: changing the TIMEOUT_INIT reply moves the connection timeline', 
   await expect(row('BPF_SOCK_OPS_RWND_INIT')).toContainText('28960 bytes');
   await shot(page, 'sockops-timeline-changed');
 });
+
+test('sk_skb: the stream parser frames messages, the verdict program decides each; stepping walks both', async ({ page }) => {
+  await openApp(page, './#example/skskb-parser-verdict');
+  await expect(tabs(page).getByRole('tab')).toHaveCount(2);
+  await expect(page.getByTestId('packet-0').locator('.c-verdict')).toContainText('8 bytes: SK_PASS; 8 bytes: SK_PASS; 8 bytes: SK_DROP');
+  await expect(status(page)).toContainText('In program parser (sk_skb/stream_parser)');
+  await page.getByRole('button', { name: /stream verdict on message 3 \(8 bytes\)/ }).click();
+  await expect(status(page)).toContainText('In program verdict (sk_skb/stream_verdict)');
+  await expect(page.locator('.disasm')).toHaveAttribute('data-program', '1');
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await expect(page.locator('.timeline .tl-explain')).toContainText('returned 8; next: stream verdict on message 3');
+  await shot(page, 'skskb-pair');
+});
