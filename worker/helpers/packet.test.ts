@@ -169,6 +169,12 @@ for (const [d, m, f] of [[20, 1, 2n], [40, 1, 4n], [20, 1, 6n], [24, 1, 2n | 8n]
 CASES.push({ name: 'skb_adjust_room encap twice', type: 'sched_cls', prog: adjustEncap(20, 1, 2n, 2) });
 CASES.push({ name: 'skb_adjust_room encap then change_tail', type: 'sched_cls', prog: adjustEncap(20, 1, 2n, 1, Buffer.concat([MOVR(1, 6), MOV(2, 60), MOV(3, 0), CALL(38), I(0x57, 0, 0, 0, 0xff), I(0x67, 7, 0, 0, 8), ADDR(7, 0)])) });
 CASES.push({ name: 'skb_adjust_room plain then change_tail', type: 'sched_cls', prog: adjustEncap(8, 1, 0n, 1, Buffer.concat([MOVR(1, 6), MOV(2, 60), MOV(3, 0), CALL(38), I(0x57, 0, 0, 0, 0xff), I(0x67, 7, 0, 0, 8), ADDR(7, 0)])) });
+// Helpers that clear skb->hash: store_bytes with BPF_F_INVALIDATE_HASH, change_proto. r0 = ctx->hash after set_hash(7) + helper.
+const afterSetHash = (call: Buffer) => Buffer.concat([MOVR(6, 1), STW(10, -8, 0x11223344), MOVR(1, 6), MOV(2, 7), CALL(48), MOVR(1, 6), call, LDXW(0, 6, 68), EXIT]);
+for (const fl of [0, 1, 2]) CASES.push({ name: `ctx->hash after skb_store_bytes flags ${fl}`, type: 'sched_cls', prog: afterSetHash(Buffer.concat([MOV(2, 20), MOVR(3, 10), ADDK(3, -8), MOV(4, 4), MOV(5, fl), CALL(9)])) });
+CASES.push({ name: 'ctx->hash after skb_change_proto to IPv6', type: 'sched_cls', prog: afterSetHash(Buffer.concat([MOV(2, 0xdd86), MOV(3, 0), CALL(31)])) });
+CASES.push({ name: 'ctx->hash after skb_adjust_room', type: 'sched_cls', prog: afterSetHash(Buffer.concat([MOV(2, 8), MOV(3, 1), MOV(4, 0), CALL(50)])) });
+CASES.push({ name: 'ctx->hash after skb_vlan_push', type: 'sched_cls', prog: afterSetHash(Buffer.concat([MOV(2, 0x0081), MOV(3, 5), CALL(18)])) });
 for (const f of [0n, 32n])
   CASES.push({
     name: `csum_level after skb_adjust_room flags ${f}`, type: 'sched_cls',

@@ -91,9 +91,19 @@ registerHelper({
     if (off > 0x7fffffff || off + n > len(s)) return errno(EFAULT);
     const src = readMem(env, from, n);
     if ('fault' in src) return src;
-    return writeMem(env, PACKET_BASE + BigInt(off), src) ?? 0n;
+    const w = writeMem(env, PACKET_BASE + BigInt(off), src);
+    if (w) return w;
+    return flags & BPF_F_INVALIDATE_HASH ? clearHash(env) ?? 0n : 0n;
   },
 });
+
+/** skb_clear_hash: skb->hash (__sk_buff.hash) becomes 0 and invalid, so get_hash_recalc computes it again. */
+export function clearHash(env: HelperEnv): { fault: string } | null {
+  const w = env.write(env.ctxAddr + 68n, new Uint8Array(4));
+  if (w !== true) return { fault: w };
+  env.runState.set('skb.hash', 'clear');
+  return null;
+}
 
 // ---- checksum arithmetic on 16-bit fields read in the CPU's (little-endian) view ----
 const csum16Add = (csum: number, addend: number): number => {
@@ -557,7 +567,7 @@ registerHelper({
     p.dataMeta = p.data;
     p.mac = p.data;
     p.network = p.data + off;
-    return setSkbLength(env, s, len) ?? ctxWrite(env, 16, Uint8Array.of(to >> 8, to & 0xff, 0, 0)) ?? 0n;
+    return setSkbLength(env, s, len) ?? ctxWrite(env, 16, Uint8Array.of(to >> 8, to & 0xff, 0, 0)) ?? clearHash(env) ?? 0n;
   },
 });
 

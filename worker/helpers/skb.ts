@@ -10,7 +10,9 @@
 //     __sk_buff.hash, whether it is valid (sw/l4 hash set) in runState ('skb.hash'); a hash that is not
 //     valid is computed from the flow (addresses, protocol, ports) by a fixed hash function. The kernel
 //     uses siphash with a random boot-time key (__flow_hash_from_keys), so only "set, then read back" and
-//     "invalid, then recomputed non-zero and stable" can match it, not the computed value.
+//     "invalid, then recomputed non-zero and stable" can match it, not the computed value. Other helpers
+//     that clear the hash (skb_store_bytes with BPF_F_INVALIDATE_HASH, skb_change_proto) do it through
+//     clearHash in packet.ts.
 //   - bpf_skb_cgroup_id (79), bpf_skb_ancestor_cgroup_id (83): the simulated socket belongs to the root
 //     cgroup of cgroup v2 (id 1); level 0 is the root, deeper levels do not exist (0). Under test_run the
 //     kernel's dummy socket is in the cgroup of the process that runs the test, so ids differ there.
@@ -39,7 +41,7 @@
 
 import type { TestRunSetup } from '../progtypes/testrun';
 import { PACKET_BASE } from '../vm/memory';
-import { packetOf, syncFromRegions } from './packet';
+import { clearHash, packetOf, syncFromRegions } from './packet';
 import { errno, registerHelper, type HelperEnv, type HelperResult } from './types';
 
 const EINVAL = 22, EBADMSG = 74, EACCES = 13, EPROTO = 71;
@@ -145,15 +147,7 @@ registerHelper({
   },
 });
 
-registerHelper({
-  id: 41, name: 'set_hash_invalid',
-  call(env): HelperResult {
-    const f = ctxSetU32(env, SKB_HASH, 0);
-    if (f) return f;
-    env.runState.set('skb.hash', 'clear');
-    return 0n;
-  },
-});
+registerHelper({ id: 41, name: 'set_hash_invalid', call: (env) => clearHash(env) ?? 0n });
 
 registerHelper({
   id: 48, name: 'set_hash',
