@@ -31,7 +31,7 @@ function Cell({ f, editable }: { f: CtxFieldView; editable: boolean }) {
     if (text !== shown) editField(f.name, text, f.kind === 'text');
   };
   return (
-    <input className="mono ctx-in" aria-label={`ctx ${f.name}`} value={text} spellCheck={false} aria-invalid={pending !== null || undefined}
+    <input className={`mono ctx-in${f.size >= 8 ? ' w8' : ''}`} aria-label={`ctx ${f.name}`} value={text} spellCheck={false} aria-invalid={pending !== null || undefined}
       title={dec ? `${dec} as a signed value; type decimal, 0x… hex or a negative number, then Enter` : 'Enter to apply'}
       onChange={(e) => setText(e.target.value)} onBlur={commit}
       onKeyDown={(e) => {
@@ -81,14 +81,14 @@ function ContextTable() {
     <section className="ctxview" aria-label="Context">
       <div className="ctx-head">
         <strong className="mono">struct {view.struct}</strong>
-        <span className="dim">{view.size} bytes · event {view.event !== null ? view.event + 1 : '?'}</span>
+        <span className="dim">{view.size} bytes · {view.event !== null ? `event ${view.event + 1}` : 'read-only (the packet comes from the list)'}</span>
         {view.ran ? <span className="dim">{written.length ? `the program wrote ${written.map((f) => f.name).join(', ')}` : 'the program wrote nothing'}</span> : null}
         {view.fault ? <span className="err">{view.fault}</span> : null}
         {rows.length < view.fields.length || all ? (
           <button type="button" className="link" aria-pressed={all} onClick={() => setAll(!all)}>{all ? 'hide zero fields' : `show all ${view.fields.length} fields`}</button>
         ) : null}
       </div>
-      {!view.editable ? <p className="dim ctx-note">These values come from a sock_ops scenario, which builds each callback's context as it runs: list callbacks instead of the scenario to edit them.</p> : null}
+      {!view.editable && view.event !== null ? <p className="dim ctx-note">These values come from a sock_ops scenario, which builds each callback's context as it runs: list callbacks instead of the scenario to edit them.</p> : null}
       <table className="ctxtab" aria-label={`struct ${view.struct} fields`}>
         <thead>
           <tr><th scope="col">field</th><th scope="col">off</th><th scope="col">size</th><th scope="col">C type</th><th scope="col">value</th><th scope="col">after run</th><th scope="col" title="r: the program may read it; w: it may write it">access</th></tr>
