@@ -10,8 +10,9 @@
 // throws across the boundary: problems come back as diagnostics or error strings.
 //
 // API, in the order the app uses it: examples/example, progTypes, languageInfo, samplePackets,
-// eventInputs (non-packet types), build, setInputs, verify, runPackets, debugOpen, frame, findBreakpoint,
-// packetDetail, packetSummaries, readCapture/writeCapture, buildPacket, parsePacketHex, compileFilter.
+// eventInputs (non-packet types), build, setInputs, verify (verifierReport(k) for the other programs of a
+// source), runPackets, debugOpen, frame, findBreakpoint, packetDetail, packetSummaries,
+// readCapture/writeCapture, buildPacket, parsePacketHex, compileFilter.
 // Seccomp filters are an extra, classic-only program type ('seccomp', not in the eBPF progtypes table):
 // built with checkSeccomp(), run over system calls (struct seccomp_data) with SECCOMP_RET_* verdicts.
 //
