@@ -63,6 +63,8 @@ interface Builder {
   /** Instructions right after the call, before post. */
   mid: string[];
   needCb: boolean;
+  /** Body of the callback `cb` (for ARG_PTR_TO_FUNC arguments). */
+  cb: string[];
   needStr: boolean;
   /** Registers holding what pre set up. */
   ok: boolean;
@@ -226,13 +228,13 @@ function assembleProbe(b: Builder, regs: string[], helper: number, withInit: boo
   // Arguments that come from registers set by pre (r7, r8, r9) are copied last so loads of r1.. don't clobber them.
   regs.forEach((v, k) => lines.push(...setReg(k + 1, v)));
   lines.push(`  call ${helper}`, ...b.mid, ...b.post, 'out:', '  r0 = 0', '  exit');
-  if (b.needCb) lines.push('cb:', '  r0 = 0', '  exit');
+  if (b.needCb) lines.push('cb:', ...b.cb);
   if (b.needStr) lines.push('  .section .rodata', 'fmt:', '  .asciz "%d"');
   return lines.join('\n') + '\n';
 }
 
 function newBuilder(): Builder {
-  return { maps: new Map(), pre: [], post: [], mid: [], needCb: false, needStr: false, ok: true };
+  return { maps: new Map(), pre: [], post: [], mid: [], needCb: false, cb: ['  r0 = 0', '  exit'], needStr: false, ok: true };
 }
 
 export function helperProbes(): HelperProbe[] {
@@ -259,7 +261,17 @@ export function helperProbes(): HelperProbe[] {
         push('good', assembleProbe(b, regs, h, true));
         if (gplFor(type, h) || (seenExtra.get(h) ?? 0) === 0) push('mit', assembleProbe(b, regs, h, true), 'MIT');
       }
-      // 5. One argument of the wrong kind, in up to two program types per helper.
+      // 5. Callbacks: a bad return value, a read through the second callback argument, an uninitialised register.
+      if (p.argSpecs.some((a) => a.base === 'ARG_PTR_TO_FUNC')) {
+        for (const [kind, body] of [['cbret', ['  r0 = 2', '  exit']], ['cbread', ['  r0 = *(u64 *)(r2 + 0)', '  r0 = 0', '  exit']], ['cbuninit', ['  r0 = r5', '  r0 = 0', '  exit']], ['cbctx', ['  r0 = *(u64 *)(r3 + 0)', '  r0 = 0', '  exit']]] as const) {
+          const bb = newBuilder();
+          const rr = goodArgs(p, type, bb);
+          if (!rr) continue;
+          bb.cb = [...body];
+          push(kind, assembleProbe(bb, rr, h, true));
+        }
+      }
+      // 6. One argument of the wrong kind, in up to two program types per helper.
       const n = seenExtra.get(h) ?? 0;
       if (n >= 2) continue;
       seenExtra.set(h, n + 1);

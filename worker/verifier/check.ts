@@ -1243,7 +1243,19 @@ class Verifier {
         this.checkMemRegion(st, regno, off, size, m?.valueSize ?? 0, false, 'map_value');
         return t === 'read' ? unknownScalar() : null;
       }
+      case 'PTR_TO_MAP_KEY': {
+        // the key a bpf_for_each_map_elem callback gets (check_mem_access, PTR_TO_MAP_KEY)
+        if (t === 'write') this.fail(idx, `write to change key R${regno} not allowed`);
+        this.checkMemRegion(st, regno, off, size, this.maps[reg.mapIdx]?.keySize ?? 0, false, 'map_key');
+        return unknownScalar();
+      }
       case 'PTR_TO_MEM': {
+        if (reg.memSize === BTF_OPAQUE) {
+          // A kernel object (PTR_TO_BTF_ID): bpfplay has no BTF layout, so a read gives an unknown scalar
+          // (the kernel's btf_struct_access would check the field); programs may not write kernel objects.
+          if (t === 'write' || off < 0) this.fail(idx, `R${regno} invalid mem access '${regTypeStr(reg)}'`);
+          return unknownScalar();
+        }
         if (t === 'write' && valueReg && this.ptrLeak(valueReg)) this.fail(idx, `R${valueRegno} leaks addr into mem`);
         this.checkMemRegion(st, regno, off, size, reg.memSize, false, 'mem');
         return t === 'read' ? unknownScalar() : null;
@@ -1741,6 +1753,11 @@ class Verifier {
       case 164:
         // set_map_elem_callback_state: only maps with a for_each implementation.
         if (m && !FOR_EACH_MAPS.has(m.type)) this.fail(idx, M.callbackNotAllowedForMap());
+        this.pushHelperCallback(st, idx, meta);
+        break;
+      case 180:
+      case 209:
+        this.pushHelperCallback(st, idx, meta);
         break;
       case 197:
         if (regs[1]!.type !== 'PTR_TO_MAP_VALUE') this.fail(idx, M.dynptrFromMemType(regTypeStr(regs[1]!)));
@@ -2005,6 +2022,41 @@ class Verifier {
     if (at.dynptr && (at.dynptr === 'ringbuf') !== d!.ringbuf) this.fail(idx, M.dynptrTypeExpected(at.dynptr, regno - 1));
   }
 
+  /**
+   * push_callback_call for bpf_for_each_map_elem, bpf_find_vma and bpf_user_ringbuf_drain: the callback
+   * is queued as a branch that starts in a new frame (set_map_elem_callback_state, set_find_vma_callback_state,
+   * set_user_ringbuf_callback_state) and returns after the call; this path goes on past the call.
+   * One callback invocation stands for all of them. Kernel objects the callback gets (the vma, the
+   * dynptr of a user ring buffer sample) are opaque pointers here.
+   */
+  private pushHelperCallback(st: VState, idx: number, meta: HelperMeta): void {
+    if (meta.subprog < 0) return;
+    if (st.frames.length >= MAX_CALL_FRAMES) this.fail(idx, `the call stack of ${st.frames.length + 1} frames is too deep !`);
+    const caller = cur(st);
+    const sub = this.subprogStarts.indexOf(meta.subprog);
+    let edges = this.callEdges.get(caller.subprog);
+    if (!edges) this.callEdges.set(caller.subprog, (edges = new Set()));
+    edges.add(sub);
+    const cb = this.pushBranch(st, meta.subprog, idx);
+    const args = cur(cb).regs;
+    const callee = newFrame(cb.frames.length, idx + 1, sub);
+    callee.isCallback = true;
+    if (meta.id === 164) {
+      callee.regs[1] = ptrReg('CONST_PTR_TO_MAP', { mapIdx: meta.mapIdx });
+      callee.regs[2] = ptrReg('PTR_TO_MAP_KEY', { mapIdx: meta.mapIdx });
+      callee.regs[3] = ptrReg('PTR_TO_MAP_VALUE', { mapIdx: meta.mapIdx });
+      callee.regs[4] = copyReg(args[3]!);
+    } else if (meta.id === 180) {
+      callee.regs[1] = copyReg(args[1]!);
+      callee.regs[2] = ptrReg('PTR_TO_MEM', { memSize: BTF_OPAQUE, mapIdx: btfObjectIndex('vm_area_struct') });
+      callee.regs[3] = copyReg(args[4]!);
+    } else {
+      callee.regs[1] = ptrReg('PTR_TO_MEM', { memSize: BTF_OPAQUE, mapIdx: btfObjectIndex('bpf_dynptr') });
+      callee.regs[2] = copyReg(args[3]!);
+    }
+    cb.frames.push(callee);
+  }
+
   /** check_bpf_snprintf_call: the data length is a multiple of 8 and matches the constant format's conversions. */
   private checkSnprintfCall(regs: Reg[]): void {
     const fmt = regs[3]!;
@@ -2171,6 +2223,12 @@ class Verifier {
       this.fail(idx, M.typeExpected(3, regTypeStr(ctx), 'fp'));
     if (st.frames.length >= MAX_CALL_FRAMES) this.fail(idx, `the call stack of ${st.frames.length + 1} frames is too deep !`);
     const target = fn.memSize;
+    if (regs[1]!.type === 'SCALAR_VALUE' && regs[1]!.s.umax === 0n) {
+      // callback_depth < nr_loops never holds: the kernel does not visit the callback.
+      for (let r = 1; r <= 5; r++) regs[r] = notInit();
+      regs[0] = unknownScalar();
+      return { kind: 'next', idx: idx + 1 };
+    }
     // The zero-iteration path.
     const skip = this.pushBranch(st, idx + 1, idx);
     const sregs = cur(skip).regs;

@@ -27,6 +27,7 @@ function probePrograms(): { id: string; type: string; program: Program | null }[
 
 /** Why bpfplay and the kernel differ, from what differs (the report's explanation column). */
 function reason(id: string, k: string, b: string): string {
+  if (/'(trusted_)?ptr_(or_null_)?'/.test(k)) return "bpfplay's opaque kernel-object pointers (PTR_TO_BTF_ID) print as mem: the register type list (state.ts) has no PTR_TO_BTF_ID";
   if (/expected=.*ptr_|trusted_ptr|BTF|btf/.test(k) && !/expected=fp, pkt/.test(k)) return 'kernel BTF object types (PTR_TO_BTF_ID) are opaque in bpfplay';
   if (/dynptr/i.test(k) || /dynptr/i.test(b)) return 'dynptr stack slots are modelled only in outline';
   if (/spin_lock|timer|kptr/.test(k)) return 'bpf_spin_lock / bpf_timer / kptr fields need map BTF, which bpfplay maps do not carry';
