@@ -47,10 +47,12 @@ export interface Reg {
   frameno: number;
   /** Scalar linked to another with a constant delta in off (BPF_ADD_CONST). */
   addConst: boolean;
+  /** bpf_reg_state.precise: set by precision backtracking (precision.ts) in checkpoint states only. */
+  precise: boolean;
 }
 
 export function notInit(): Reg {
-  return { type: 'NOT_INIT', maybeNull: false, ringbuf: false, s: scalarUnknown(), off: 0, id: 0, refObjId: 0, range: 0, mapIdx: -1, memSize: 0, frameno: 0, addConst: false };
+  return { type: 'NOT_INIT', maybeNull: false, ringbuf: false, s: scalarUnknown(), off: 0, id: 0, refObjId: 0, range: 0, mapIdx: -1, memSize: 0, frameno: 0, addConst: false, precise: false };
 }
 export function unknownScalar(): Reg {
   return { ...notInit(), type: 'SCALAR_VALUE' };
@@ -92,11 +94,51 @@ export interface RefState {
   insn: number;
 }
 
+/**
+ * struct bpf_jmp_history_entry: an instruction of this state's path that backtracking cannot infer by
+ * stepping back one instruction (a jump target, a return from a call) or that touched a stack slot
+ * holding a spilled register (INSN_F_STACK_ACCESS, with the slot and its frame).
+ */
+export interface HistEntry {
+  idx: number;
+  prevIdx: number;
+  /** Stack access: frame number of the slot, -1 when none. */
+  stackFrame: number;
+  /** Stack access: slot index spi (fp-8*(spi+1)). */
+  stackSpi: number;
+  /** linked_regs: scalars sharing an id at a conditional jump (frame, register or slot). */
+  linked: LinkedReg[] | null;
+}
+
+export interface LinkedReg {
+  frameno: number;
+  /** Register number, or -1 for a stack slot. */
+  regno: number;
+  spi: number;
+}
+
 export interface VState {
   frames: Frame[];
   refs: RefState[];
   /** may_goto nesting of this path (the kernel's may_goto_depth). */
   mayGotoDepth?: number;
+  /** The checkpoint this state continues from (bpf_verifier_state.parent), null for the first one. */
+  parent: VState | null;
+  /** First instruction of this state's history segment (first_insn_idx). */
+  firstIdx: number;
+  /** Instruction before insnIdx on this path (last_insn_idx). */
+  lastIdx: number;
+  /** Instruction the state is at (insn_idx). */
+  insnIdx: number;
+  /** Jump history since firstIdx (jmp_history). Entries are never mutated once another state shares them. */
+  history: HistEntry[];
+  /** Paths still being explored below this state (branches); a checkpoint with 0 is complete. */
+  branches: number;
+  /** Checkpoints between the first state and this one (dfs_depth). */
+  dfsDepth: number;
+  /** Checkpoints only: how often it pruned another state, and missed (bpf_verifier_state_list hit_cnt/miss_cnt). */
+  hits?: number;
+  misses?: number;
 }
 
 export function newFrame(frameno: number, callsite: number, subprog: number): Frame {
@@ -120,7 +162,10 @@ export function copyFrame(f: Frame): Frame {
 }
 
 export function copyState(s: VState): VState {
-  return { frames: s.frames.map(copyFrame), refs: s.refs.map((r) => ({ ...r })), mayGotoDepth: s.mayGotoDepth };
+  return {
+    frames: s.frames.map(copyFrame), refs: s.refs.map((r) => ({ ...r })), mayGotoDepth: s.mayGotoDepth,
+    parent: s.parent, firstIdx: s.firstIdx, lastIdx: s.lastIdx, insnIdx: s.insnIdx, history: s.history.slice(), branches: s.branches, dfsDepth: s.dfsDepth,
+  };
 }
 
 export function cur(s: VState): Frame {
@@ -200,8 +245,9 @@ export function scalarRangesStr(s: Scalar): string[] {
 
 /** print_reg_state: `ctx()`, `fp-8`, `pkt(off=14,r=14)`, `scalar(umax=255,var_off=(0x0; 0xff))`, `0`. */
 export function regStr(r: Reg, maps: readonly MapDef[], frameno: number): string {
-  if (r.type === 'SCALAR_VALUE' && tnumIsConst(r.s.varOff)) return snum(r.s.varOff.value + BigInt(r.off));
-  let out = regTypeStr(r);
+  const p = r.type === 'SCALAR_VALUE' && r.precise ? 'P' : '';
+  if (r.type === 'SCALAR_VALUE' && tnumIsConst(r.s.varOff)) return p + snum(r.s.varOff.value + BigInt(r.off));
+  let out = p + regTypeStr(r);
   if (r.type === 'PTR_TO_STACK') {
     if (frameno !== r.frameno) out += `[${r.frameno}]`;
     if (tnumIsConst(r.s.varOff)) return out + snum(BigInt.asUintN(64, r.s.varOff.value + BigInt(r.off)));
