@@ -54,6 +54,18 @@ test('tail calls: the program switcher, and stepping follows the tail call into 
   await expect(verifier.getByRole('list', { name: 'Program verdicts' })).toContainText('tcp');
   await expect(verifier.locator('.vlog pre')).toContainText('bpf_map_lookup_elem');
   await shot(page, 'tailcall-tcp');
+  // empty slot 2: the TCP packet's second tail call fails and ipv4 keeps the whole packet
+  const verdict0 = page.getByTestId('packet-0').locator('.c-verdict');
+  await expect(verdict0).toHaveText('keep 54 bytes');
+  await maps.getByRole('button', { name: 'Empty slot 02000000 of jmp_table' }).click();
+  await expect(verdict0).toHaveText('keep all');
+  await expect(maps.getByRole('cell', { name: 'program 1: ipv4' })).toBeVisible();
+  await expect(page.getByRole('button', { name: /tail call failed/ })).toBeVisible();
+  // and put the tcp program back by choosing it for slot 2
+  await maps.getByLabel('Slot of jmp_table', { exact: true }).fill('2');
+  await maps.getByLabel('Program for the slot of jmp_table', { exact: true }).selectOption('2');
+  await maps.getByRole('button', { name: 'Set slot' }).click();
+  await expect(verdict0).toHaveText('keep 54 bytes');
 });
 
 test('sock_ops: changing the TIMEOUT_INIT reply moves the connection timeline', async ({ page }) => {
