@@ -43,6 +43,10 @@ test('kprobe: an argument edited by name reaches the register the program reads'
   await editor(page).getByLabel('Return value (rax)').fill('-14');
   await apply(page);
   await expect(row(page, 1)).toContainText('kretprobe vfs_read');
+  // the run opens at the event being edited, and the form stays on it
+  await expect(row(page, 1)).toHaveAttribute('aria-selected', 'true');
+  await expect(editor(page).getByRole('button', { name: /^2 kretprobe vfs_read/ })).toHaveAttribute('aria-current', 'true');
+  await expect(ctx(page).getByLabel('ctx rax')).toHaveValue('0xfffffffffffffff2');
   await shot(page, 'events-kprobe');
 
   // an invalid argument: the form marks it, the engine names it, and the text stays

@@ -26,22 +26,31 @@ export function EventsEditor({ onClose }: { onClose: () => void }) {
   const [json, setJson] = useState(!hasForm);
   const [sel, setSel] = useState(0);
   const items = useRef<(HTMLButtonElement | null)[]>([]);
+  const focusEvent = useStore((s) => s.focusEvent);
+  /** The event being edited when Apply was pressed: once the engine's inputs arrive, the cursor goes to it. */
+  const applied = useRef<number | null>(null);
   useEffect(() => void loadCatalogue(), [loadCatalogue]);
   // Follow the store (a context-view edit, an example, Defaults) while nothing here is pending.
   useEffect(() => {
     if (!dirty) setDraft(eventsText);
   }, [eventsText, dirty]);
-  // Selecting an input in the list selects the event it came from.
+  // After Apply, the run opens at the event being edited; selecting an input selects its event.
   useEffect(() => {
-    const ev = inputs[cursor]?.event;
-    if (ev !== undefined) setSel(ev);
-  }, [cursor, inputs]);
+    if (applied.current === null) return;
+    focusEvent(applied.current);
+    applied.current = null;
+  }, [inputs, focusEvent]);
+  useEffect(() => {
+    const ev = useStore.getState().eventList[cursor]?.event;
+    if (ev !== undefined && applied.current === null) setSel(ev);
+  }, [cursor]);
   const { doc, error } = useMemo(() => parseDoc(draft), [draft]);
   const edit = (d: EventsDoc) => {
     setDraft(serializeDoc(d));
     setDirty(true);
   };
   const apply = () => {
+    applied.current = Math.min(sel, Math.max(0, (doc?.events.length ?? 1) - 1));
     setEvents(draft);
     setDirty(false);
   };

@@ -16,6 +16,9 @@ export interface EventsSlice {
   ctxEdit: { field: string; text: string } | null;
   loadCtxView(): Promise<void>;
   editCtxField(field: string, text: string, isText: boolean): void;
+  /** Moves the cursor to the first input that came from events-file event `event` (no engine call: the
+   * rebuild that follows an Apply opens the cursor's input). */
+  focusEvent(event: number): void;
 }
 
 let ctxSeq = 0;
@@ -47,6 +50,11 @@ export const createEventsSlice = (set: (p: Partial<Store>) => void, get: () => S
     } catch {
       if (seq === ctxSeq) set({ ctxView: null });
     }
+  },
+  focusEvent(event) {
+    const s = get();
+    const k = s.eventList.findIndex((x) => x.event === event);
+    if (k >= 0 && k !== s.cursor.packet) set({ cursor: { packet: k, step: 0 } });
   },
   editCtxField(field, text, isText) {
     const s = get();
