@@ -88,6 +88,13 @@ describe('context-field edits land in the event and in the context bytes', () =>
       expect(v.error).toBeNull();
       expect(v.value(c.field)).toBe(c.want);
     });
+  it('kprobe rows name the argument each register holds', () => {
+    const text = serializeDoc({ version: 1, type: 'kprobe', events: [{ function: 'vfs_read' }, { function: 'vfs_read', kretprobe: true, ret: 5 }] });
+    engine.setInputs({ packets: engine.eventInputs('kprobe', text).inputs, maps: {}, maxInsns: 1000 });
+    const note = (i: number, n: string) => engine.ctxView('kprobe', text, i)!.fields.find((f) => f.name === n)?.note;
+    expect([note(0, 'rdi'), note(0, 'rsi'), note(0, 'rdx'), note(0, 'r8'), note(0, 'rax')]).toEqual(['struct file *file', 'char *buf', 'size_t count', undefined, undefined]);
+    expect(note(1, 'rax')).toBe('return value (ssize_t)');
+  });
   it('an edited kprobe argument keeps the example values of the others', () => {
     const e = applyCtxEdit('kprobe', { function: 'vfs_read' }, 'rdx', '99', false, cat);
     const ex = cat.kprobe.find((k) => k.name === 'vfs_read')!.example;

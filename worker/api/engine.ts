@@ -983,6 +983,15 @@ function ctxRows(progType: ProgTypeName, raw: Record<string, unknown>, before: U
     return { struct: tp ? `trace_event_raw ${tp.id}` : 'tracepoint record', fields: rows };
   }
   const layout = PROG_TYPES[progType].ctx;
+  // kprobe: which argument of the probed function each argument register holds (its BTF prototype)
+  const fn = progType === 'kprobe' ? KPROBE_CATALOGUE.find((k) => k.name === raw.function) : undefined;
+  const argNote = (name: string): string | undefined => {
+    const k = (ARG_REGS as readonly string[]).indexOf(name);
+    const a = k >= 0 ? fn?.args[k] : undefined;
+    if (a) return `${a.type}${a.type.endsWith('*') ? '' : ' '}${a.name}`;
+    if (name === 'rax' && raw.kretprobe === true) return `return value${fn ? ` (${fn.ret})` : ''}`;
+    return undefined;
+  };
   for (const f of layout.fields) {
     const n = f.elem ? f.size / f.elem : 1;
     const w = f.elem ?? f.size;
@@ -993,7 +1002,7 @@ function ctxRows(progType: ProgTypeName, raw: Record<string, unknown>, before: U
         name: n > 1 ? `${f.name}[${k}]` : f.name, offset: off, size: w, ctype: n > 1 ? f.ctype.replace(/\[\d+\].*$/, '') : f.ctype, doc: f.doc,
         value: ctxValue(before, off, w, false), after: after ? ctxValue(after, off, w, false) : null, kind: pointer ? 'pointer' : 'int', signed: f.ctype.startsWith('__s'),
         read: f.read.length > 0, write: f.write.length > 0 && (!f.writeOffsets || f.writeOffsets.includes(off)),
-        note: n > 1 ? undefined : ctxNote(progType, f.name, before, off, w),
+        note: n > 1 ? undefined : progType === 'kprobe' ? argNote(f.name) : ctxNote(progType, f.name, before, off, w),
       });
     }
   }
