@@ -76,7 +76,7 @@ function ContextTable() {
   const [all, setAll] = useState(false);
   const written = view.fields.filter((f) => f.after !== null && f.after !== f.value);
   // pt_regs-sized structs are long: show the fields that matter unless asked for all
-  const rows = all || view.fields.length <= 24 ? view.fields : view.fields.filter((f) => f.value !== '0x0' || f.write || f.kind === 'pointer' || (f.after !== null && f.after !== f.value));
+  const rows = all || view.fields.length <= 24 ? view.fields : view.fields.filter((f) => f.value !== '0x0' || f.write || f.kind === 'pointer' || f.note !== undefined || (f.after !== null && f.after !== f.value));
   return (
     <section className="ctxview" aria-label="Context">
       <div className="ctx-head">
