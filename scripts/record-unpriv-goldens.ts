@@ -13,7 +13,8 @@
 // uid and CapEff, checked here). Re-runnable: `npx tsx scripts/record-unpriv-goldens.ts`; without root,
 // gcc or setpriv it prints why and exits 0 without touching the recording.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { corpusPrograms, type CorpusEntry } from './record-verifier-goldens.corpus';
@@ -268,9 +269,43 @@ export function unprivCorpus(seed = 17, perFamily = 40): { id: string; type: str
   return out;
 }
 
+/** The bundled examples (worker/examples/<section>/<id>.s) of the unprivileged types, in the llvm or ubpf dialect. */
+function examplePrograms(): { id: string; type: string; source: string; syntax: 'llvm' | 'ubpf' }[] {
+  const dir = path.join(root, 'worker/examples');
+  if (!existsSync(dir)) return [];
+  const out: { id: string; type: string; source: string; syntax: 'llvm' | 'ubpf' }[] = [];
+  for (const section of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    for (const f of readdirSync(path.join(dir, section)).filter((x) => x.endsWith('.s')).sort()) {
+      const text = readFileSync(path.join(dir, section, f), 'utf8');
+      const head = /^#\s*(\{.*\})/.exec(text);
+      if (!head) continue;
+      let meta: { type?: string; dialect?: string };
+      try { meta = JSON.parse(head[1]!) as { type?: string; dialect?: string }; } catch { continue; }
+      if (!meta.type || !(UNPRIV_TYPES as readonly string[]).includes(meta.type)) continue;
+      if (meta.dialect !== 'llvm' && meta.dialect !== 'ubpf') continue;
+      out.push({ id: `unp-example-${section}-${f.replace(/\.s$/, '')}`, type: meta.type, source: text, syntax: meta.dialect });
+    }
+  }
+  return out;
+}
+
+/** What a recording was made from (program type, instruction bytes, map types and sizes): a changed program makes its record stale. */
+export function programHash(e: CorpusEntry): string {
+  if (!e.program) return '';
+  const maps = e.program.maps.map((m) => `${m.type}:${m.keySize}:${m.valueSize}:${m.maxEntries}:${m.flags}`).join(',');
+  return createHash('sha256').update(`${e.type}|${Buffer.from(slotsToBytes(e.program.slots)).toString('hex')}|${maps}|${e.program.license ?? ''}`).digest('hex').slice(0, 16);
+}
+
 /** Everything the recording and the differential test compare: the corpus's socket_filter/cgroup_skb programs, then unprivCorpus(). */
 export function unprivEntries(): CorpusEntry[] {
   const out = corpusPrograms().filter((e) => (UNPRIV_TYPES as readonly string[]).includes(e.type));
+  for (const x of examplePrograms()) {
+    const a = assemble(x.source, { syntax: x.syntax });
+    if (!a.program || a.diagnostics.some((d) => d.severity === 'error')) continue; // multi-program examples and the like
+    a.program.progType = x.type;
+    a.program.license ??= 'GPL';
+    out.push({ id: x.id, type: x.type, program: a.program, source: x.source });
+  }
   for (const p of unprivCorpus()) {
     const a = assemble(p.source, { syntax: 'llvm' });
     if (!a.program || a.diagnostics.some((d) => d.severity === 'error')) {
@@ -381,7 +416,7 @@ function main(): void {
       out.set(e.id, rec);
     }
   });
-  const text = entries.map((e) => JSON.stringify(out.get(e.id))).join('\n') + '\n';
+  const text = entries.map((e) => JSON.stringify({ ...out.get(e.id), hash: programHash(e) })).join('\n') + '\n';
   writeFileSync(UNPRIV_GOLDENS, text);
   const recs = [...out.values()] as { accepted: boolean; loaderError?: string }[];
   console.error(`wrote ${recs.length} unprivileged verdicts to ${UNPRIV_GOLDENS}: ${recs.filter((x) => x.accepted).length} accepted, ` +
