@@ -25,14 +25,16 @@ import { PERCPU } from '../maps/percpu';
 import type { TestRunType } from '../progtypes/testrun';
 import { kernelOracle, which } from '../testing/kernel';
 import {
-  addToTally, clangCtxIn, compareOutcomes, formatTally, generatedCorpus, isKnown, newTally, parseKnown, pinNameOf,
+  addToTally, clangCtxIn, compareOutcomes, formatTally, generatedCorpus, isKnown, mapCorpus, newTally, parseKnown, pinNameOf,
   PER_TYPE_TYPES, referencedMaps, sampleFrames, type CorpusProgram, type Difference, type KnownDiff, type ProgramOutcome,
 } from './pertype';
 
 const SEED = Number(process.env.BPFPLAY_PERTYPE_SEED ?? 2);
-/** Programs per type: the clang programs plus generated ones up to this total (at least 250 generated). */
+/** Programs per type: the clang and map-heavy programs plus gen.ts ones up to this total (at least GEN_MIN of those). */
 const TOTAL_PER_TYPE = Number(process.env.BPFPLAY_PERTYPE_TOTAL ?? 300);
-const GEN_MIN = Math.min(250, TOTAL_PER_TYPE);
+const GEN_MIN = Math.min(150, TOTAL_PER_TYPE);
+/** Map-heavy generated programs per type (pertype-gen.ts). */
+const MAPGEN_PER_TYPE = Number(process.env.BPFPLAY_PERTYPE_MAPGEN ?? 50);
 const PACKETS_PER_GEN = 3;
 const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const oracle = kernelOracle();
@@ -66,7 +68,7 @@ interface Prepared {
   compileError: string;
 }
 
-function prepareType(type: TestRunType, genAll: CorpusProgram[], work: string): Prepared {
+function prepareType(type: TestRunType, genAll: CorpusProgram[], mapgen: CorpusProgram[], work: string): Prepared {
   const objects: CorpusObject[] = [];
   const maps = new Map<CorpusProgram, { name: string; pin: string }[]>();
   const objectOf = new Map<CorpusProgram, number>();
@@ -118,13 +120,17 @@ function prepareType(type: TestRunType, genAll: CorpusProgram[], work: string): 
   // Generated programs: one object per type, written by bpfplay's ELF writer, read back by the CLI's loader;
   // as many as make TOTAL_PER_TYPE with the clang programs (at least GEN_MIN).
   const clangCount = clangObjects.reduce((n, o) => n + o.cps.length, 0);
-  const gen = genAll.slice(0, Math.max(GEN_MIN, TOTAL_PER_TYPE - clangCount));
-  const genPath = path.join(work, `gen_${type}.o`);
-  const w = writeElfObject(gen.map((c) => ({ program: c.program, section: defaultSection(type), name: c.name })));
-  writeFileSync(genPath, w.bytes);
-  const genElf = readElf(w.bytes);
-  const genByName = new Map<string, Program>(genElf.programs.map((p) => [p.funcs?.[0] ?? '', p]));
-  addObject(genPath, gen.map((c) => ({ ...c, program: genByName.get(c.name) ?? c.program })));
+  const gen = genAll.slice(0, Math.max(GEN_MIN, TOTAL_PER_TYPE - clangCount - mapgen.length));
+  const writeGen = (file: string, list: CorpusProgram[]): string => {
+    const objPath = path.join(work, file);
+    const w = writeElfObject(list.map((c) => ({ program: c.program, section: defaultSection(type), name: c.name })));
+    writeFileSync(objPath, w.bytes);
+    const byName = new Map<string, Program>(readElf(w.bytes).programs.map((p) => [p.funcs?.[0] ?? '', p]));
+    addObject(objPath, list.map((c) => ({ ...c, program: byName.get(c.name) ?? c.program })));
+    return objPath;
+  };
+  const genPath = writeGen(`gen_${type}.o`, gen);
+  if (mapgen.length) writeGen(`mapgen_${type}.o`, mapgen);
 
   for (const o of clangObjects) addObject(o.objPath, o.cps);
   const compileError = errors.join('\n');
@@ -145,6 +151,7 @@ describe.skipIf(!!skipReason)(`per-type kernel-differential corpus through cli r
   /** Known-differences lines that matched something (the others are stale). */
   const usedKnown = new Set<KnownDiff>();
   const corpus = generatedCorpus(SEED, TOTAL_PER_TYPE, PACKETS_PER_GEN);
+  const mapPrograms = mapCorpus(SEED, MAPGEN_PER_TYPE);
   beforeAll(() => {
     // Per-CPU maps hold one value per possible CPU, as the kernel sizes them on this machine.
     PERCPU.nrCpus = possibleCpus();
@@ -166,7 +173,7 @@ describe.skipIf(!!skipReason)(`per-type kernel-differential corpus through cli r
       const results: { p: CorpusProgram; diffs: Difference[]; kernel: ProgramOutcome; ours: ProgramOutcome }[] = [];
       beforeAll(() => {
         const t0 = Date.now();
-        prep = prepareType(type, corpus.get(type)!, work);
+        prep = prepareType(type, corpus.get(type)!, mapPrograms.get(type)!, work);
         const k = runCorpusInKernel(prep.objects, 0);
         kernel = k.results;
         const t1 = Date.now();
@@ -186,7 +193,7 @@ describe.skipIf(!!skipReason)(`per-type kernel-differential corpus through cli r
       });
 
       it('has at least 300 programs, generated and clang-compiled', () => {
-        const gen = prep.programs.filter((p) => p.origin === 'gen').length;
+        const gen = prep.programs.filter((p) => p.origin !== 'clang').length;
         const cl = prep.programs.filter((p) => p.origin === 'clang').length;
         expect(gen).toBeGreaterThan(0);
         expect(cl).toBeGreaterThanOrEqual(20);

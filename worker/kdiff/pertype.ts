@@ -15,13 +15,15 @@ import { PROG_TYPES } from '../progtypes/table';
 import type { TestRunType } from '../progtypes/testrun';
 import { buildSample } from '../packets/samples';
 import { FLAVOURS, generateCase, Rng, type Flavour, type KdiffCase } from './gen';
+import { generateMapProgram } from './pertype-gen';
 
 export const PER_TYPE_TYPES: readonly TestRunType[] = FLAVOURS;
 
 /** One corpus program with the packets it runs on (in order, maps persisting) and its ctx_in for each. */
 export interface CorpusProgram {
   type: TestRunType;
-  origin: 'gen' | 'clang';
+  /** gen.ts programs, map-heavy programs of pertype-gen.ts, or clang-19-compiled C. */
+  origin: 'gen' | 'mapgen' | 'clang';
   /** Function name: the program's pin name and `cli run --section` argument. */
   name: string;
   /** Where it comes from, for reports: `gen seed 2 case 17` or `testdata/kdiff-c/xdp/maps.c`. */
@@ -79,6 +81,23 @@ export function generatedCorpus(seed: number, perType: number, packetsPer = 3): 
     const ctxIn = ctxInFor(c, r);
     list.push({ type: c.flavour, origin: 'gen', name: c.name, source: `gen seed ${seed} case ${id}`, program: c.program, packets, ...(ctxIn ? { ctxIn } : {}) });
   }
+  return out;
+}
+
+/** `perType` map-heavy programs per type (pertype-gen.ts), each run on the sample frames (ctx_in as the C programs). */
+export function mapCorpus(seed: number, perType: number): Map<TestRunType, CorpusProgram[]> {
+  const out = new Map<TestRunType, CorpusProgram[]>();
+  const frames = sampleFrames();
+  PER_TYPE_TYPES.forEach((type, ti) => {
+    const list: CorpusProgram[] = [];
+    for (let i = 0; i < perType; i++) {
+      const id = ti * 10_000 + i;
+      const { name, program } = generateMapProgram(seed, id, type);
+      const ctxIn = clangCtxIn(type);
+      list.push({ type, origin: 'mapgen', name, source: `map-gen seed ${seed} program ${id}`, program, packets: frames, ...(ctxIn ? { ctxIn } : {}) });
+    }
+    out.set(type, list);
+  });
   return out;
 }
 
@@ -196,8 +215,8 @@ export interface KnownDiff {
 
 /**
  * Parses testdata/kdiff/pertype-known.txt: one difference per line, `<type> <program> <aspect> # reason`
- * (the reason is required); blank lines and lines starting with '#' are comments. `*` as the program
- * matches every program of the type. Bad lines are reported, never thrown.
+ * (the reason is required); blank lines and lines starting with '#' are comments. `*` as the type
+ * matches every type, as the program every program of the type. Bad lines are reported, never thrown.
  */
 export function parseKnown(text: string): { known: KnownDiff[]; errors: string[] } {
   const known: KnownDiff[] = [];
@@ -218,7 +237,7 @@ export function parseKnown(text: string): { known: KnownDiff[]; errors: string[]
 }
 
 export function isKnown(known: readonly KnownDiff[], type: string, name: string, aspect: Aspect): KnownDiff | undefined {
-  return known.find((k) => k.type === type && (k.name === name || k.name === '*') && k.aspect === aspect);
+  return known.find((k) => (k.type === type || k.type === '*') && (k.name === name || k.name === '*') && k.aspect === aspect);
 }
 
 /** What a type's describe prints: `<type>: N programs (G generated, C clang), R runs, agree A/N on ...`. */
@@ -226,6 +245,8 @@ export interface TypeTally {
   type: TestRunType;
   programs: number;
   generated: number;
+  /** Of the generated: map-heavy ones (pertype-gen.ts). */
+  mapgen: number;
   clang: number;
   runs: number;
   agree: Record<Aspect, number>;
@@ -234,13 +255,14 @@ export interface TypeTally {
 }
 
 export function newTally(type: TestRunType): TypeTally {
-  return { type, programs: 0, generated: 0, clang: 0, runs: 0, agree: { retval: 0, data_out: 0, ctx_out: 0, maps: 0, run: 0 }, agreeAll: 0 };
+  return { type, programs: 0, generated: 0, mapgen: 0, clang: 0, runs: 0, agree: { retval: 0, data_out: 0, ctx_out: 0, maps: 0, run: 0 }, agreeAll: 0 };
 }
 
 export function addToTally(t: TypeTally, p: CorpusProgram, diffs: readonly Difference[]): void {
   t.programs++;
-  if (p.origin === 'gen') t.generated++;
-  else t.clang++;
+  if (p.origin === 'clang') t.clang++;
+  else t.generated++;
+  if (p.origin === 'mapgen') t.mapgen++;
   t.runs += p.packets.length;
   const runDiff = diffs.some((x) => x.aspect === 'run');
   for (const a of ['retval', 'data_out', 'ctx_out', 'maps', 'run'] as const) if (!runDiff && !diffs.some((x) => x.aspect === a)) t.agree[a]++;
@@ -249,7 +271,7 @@ export function addToTally(t: TypeTally, p: CorpusProgram, diffs: readonly Diffe
 
 export function formatTally(t: TypeTally): string {
   const n = t.programs;
-  return `${t.type}: ${n} programs (${t.generated} generated, ${t.clang} clang), ${t.runs} runs, agree ${t.agreeAll}/${n} on everything; retval ${t.agree.retval}/${n}, data_out ${t.agree.data_out}/${n}, ctx_out ${t.agree.ctx_out}/${n}, maps ${t.agree.maps}/${n}`;
+  return `${t.type}: ${n} programs (${t.generated} generated incl. ${t.mapgen} map-heavy, ${t.clang} clang), ${t.runs} runs, agree ${t.agreeAll}/${n} on everything; retval ${t.agree.retval}/${n}, data_out ${t.agree.data_out}/${n}, ctx_out ${t.agree.ctx_out}/${n}, maps ${t.agree.maps}/${n}`;
 }
 
 /** The frames the C programs run on, in order: a TCP handshake and request, DNS, ICMP echo, an IPv6

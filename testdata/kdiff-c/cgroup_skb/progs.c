@@ -7,6 +7,7 @@
 #define RET(x) ((x) & 1)
 #define HAVE_TSTAMP_WRITE
 #define HAVE_SK
+#define HAVE_SOCK_HELPERS
 #define HAVE_SOCKET_UID
 #define HAVE_LOAD_REL
 #include "../include/kdiff-skb.h"

@@ -133,6 +133,36 @@ PROG(s_uid)
 }
 #endif
 
+#ifdef HAVE_SOCK_HELPERS
+/* Socket and cgroup helpers: only deterministic facts (cookies and cgroup ids are host-specific numbers). */
+ARRAY(m_sockh, __u64, 6);
+PROG(s_sockh)
+{
+	put(&m_sockh, 0, bpf_get_socket_cookie(ctx) != 0);
+	put(&m_sockh, 1, bpf_get_netns_cookie(ctx) != 0);
+	struct bpf_sock *sk = ctx->sk;
+	if (!sk)
+		return RET(0);
+	sk = bpf_sk_fullsock(sk);
+	if (!sk)
+		return RET(0);
+	put(&m_sockh, 2, sk->type);
+	put(&m_sockh, 3, sk->protocol);
+	put(&m_sockh, 4, bpf_tcp_sock(sk) != 0);
+	put(&m_sockh, 5, bpf_skb_cgroup_id(ctx) != 0);
+	return RET(1);
+}
+
+/* ECN: set CE on ECT packets (the packet changes, the return value says whether it did). */
+ARRAY(m_ecn, __s64, 1);
+PROG(s_ecn)
+{
+	long r = bpf_skb_ecn_set_ce(ctx);
+	put(&m_ecn, 0, r);
+	return RET(r);
+}
+#endif
+
 #ifdef HAVE_LOAD_REL
 /* bpf_skb_load_bytes_relative from the MAC and the network header. */
 ARRAY(m_rel, __s64, 5);

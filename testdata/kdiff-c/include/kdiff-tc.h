@@ -300,6 +300,17 @@ PROG(t_ldind)
 }
 #endif
 
+/* bpf_csum_level queries and changes (CHECKSUM_NONE test skbs). */
+ARRAY(m_csl, __s64, 4);
+PROG(t_csumlevel)
+{
+	put(&m_csl, 0, bpf_csum_level(ctx, BPF_CSUM_LEVEL_QUERY));
+	put(&m_csl, 1, bpf_csum_level(ctx, BPF_CSUM_LEVEL_INC));
+	put(&m_csl, 2, bpf_csum_level(ctx, BPF_CSUM_LEVEL_RESET));
+	put(&m_csl, 3, bpf_csum_level(ctx, 9));
+	return TC_ACT_OK;
+}
+
 /* A VLAN round trip on the frame: pop an in-packet tag, then push it back in-band. */
 ARRAY(m_vrt, __s64, 4);
 PROG(t_vlanrt)

@@ -252,6 +252,80 @@ PROG(g_stack)
 	return RET(1);
 }
 
+/* ---- map behaviours where bpfplay is known to differ (testdata/kdiff/pertype-known.txt): each program
+ * shows one, and the map-heavy generator (worker/kdiff/pertype-gen.ts) avoids it ---- */
+
+/* pop/peek on an empty queue or stack: the kernel zeroes the value buffer (__queue_map_get). */
+struct { __uint(type, BPF_MAP_TYPE_QUEUE); __type(value, __u64); __uint(max_entries, 2); } m_qe SEC(".maps");
+ARRAY(m_qe_out, __s64, 4);
+PROG(g_qempty)
+{
+	__u64 v = 0x1122334455667788ULL;
+	put(&m_qe_out, 0, bpf_map_peek_elem(&m_qe, &v));
+	put(&m_qe_out, 1, v);
+	v = 0x99;
+	put(&m_qe_out, 2, bpf_map_pop_elem(&m_qe, &v));
+	put(&m_qe_out, 3, v);
+	return RET(1);
+}
+
+/* A per-CPU array update with BPF_F_LOCK at an index past the end: the kernel checks the index first
+ * (array_map_update_elem: -E2BIG), then rejects the flag (-EINVAL). */
+MAP(m_pcl, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, 2);
+ARRAY(m_pcl_rc, __s64, 2);
+PROG(g_pcalock)
+{
+	__u32 k = 5;
+	__u64 v = 1;
+	put(&m_pcl_rc, 0, bpf_map_update_elem(&m_pcl, &k, &v, BPF_F_LOCK));
+	k = 1;
+	put(&m_pcl_rc, 1, bpf_map_update_elem(&m_pcl, &k, &v, BPF_F_LOCK));
+	return RET(1);
+}
+
+/* An LPM lookup asking for more bits than the trie has: the kernel returns NULL (trie_lookup_elem). */
+struct lpmb { __u32 plen; __u8 a[4]; };
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__type(key, struct lpmb);
+	__type(value, __u64);
+	__uint(max_entries, 4);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} m_lpb SEC(".maps");
+ARRAY(m_lpb_out, __u64, 2);
+PROG(g_lpmbig)
+{
+	struct lpmb k = { 8, { 192, 0, 0, 0 } };
+	__u64 v = 42;
+	bpf_map_update_elem(&m_lpb, &k, &v, BPF_ANY);
+	k.plen = 33;
+	k.a[1] = 1;
+	__u64 *hit = bpf_map_lookup_elem(&m_lpb, &k);
+	put(&m_lpb_out, 0, hit != 0);
+	k.plen = 32;
+	hit = bpf_map_lookup_elem(&m_lpb, &k);
+	put(&m_lpb_out, 1, hit ? *hit : 0);
+	return RET(1);
+}
+
+/* Updating an existing LPM prefix with other bits past the prefix: the kernel replaces the node, so the
+ * stored key (what get_next_key and bpftool show) carries the latest key's bytes (trie_update_elem). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__type(key, struct lpmb);
+	__type(value, __u64);
+	__uint(max_entries, 4);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} m_lpk SEC(".maps");
+PROG(g_lpmkey)
+{
+	struct lpmb k = { 16, { 10, 1, 0, 0 } };
+	__u64 v = PKTLEN(ctx);
+	k.a[3] = PKTLEN(ctx);
+	bpf_map_update_elem(&m_lpk, &k, &v, BPF_ANY);
+	return RET(1);
+}
+
 /* ---- atomics on a map value ---- */
 struct atomv { __u64 x[8]; };
 ARRAY(m_atom, struct atomv, 1);
@@ -342,6 +416,32 @@ PROG(g_printk)
 {
 	long n = bpf_printk("kdiff len=%u", PKTLEN(ctx));
 	put(&m_printk, 0, n);
+	return RET(n > 0);
+}
+
+/* ---- string helpers: strtol/strtoul on constants and packet bytes, strncmp, snprintf of the addresses ---- */
+struct strout { __s64 n[6]; char text[32]; };
+ARRAY(m_str, struct strout, 1);
+PROG(g_str)
+{
+	__u32 z = 0;
+	struct strout *o = bpf_map_lookup_elem(&m_str, &z);
+	if (!o)
+		return RET(0);
+	char num[8] = "-1234 x";
+	char hex[8] = "0x7fz";
+	long v = 0;
+	unsigned long u = 0;
+	o->n[0] = bpf_strtol(num, sizeof(num), 0, &v);
+	o->n[1] = v;
+	o->n[2] = bpf_strtoul(hex, sizeof(hex), 16, &u);
+	o->n[3] = u;
+	__u8 b[4] = {};
+	LOADB(ctx, L3OFF + 12, b, 4);
+	o->n[4] = bpf_strtol((char *)b, 4, 10, &v);
+	o->n[5] = bpf_strncmp(num, 5, "-1234");
+	__u64 args[4] = { b[0], b[1], b[2], b[3] };
+	long n = bpf_snprintf(o->text, sizeof(o->text), "%d.%d.%d.%d", args, sizeof(args));
 	return RET(n > 0);
 }
 

@@ -9,6 +9,7 @@
 #define HAVE_TC_WRITES
 #define HAVE_TSTAMP_WRITE
 #define HAVE_SK
+#define HAVE_SOCK_HELPERS
 #define HAVE_SOCKET_UID
 #define HAVE_LOAD_REL
 #define HAVE_LD_ABS
