@@ -292,6 +292,8 @@ export function helperProbes(): HelperProbe[] {
         mutate('deref', (_rr, bb) => (bb.mid.push('  if r0 == 0 goto skip', '  r1 = *(u32 *)(r0 + 0)', 'skip:'), true));
       }
       if (p.acquire) mutate('leak', (_rr, bb) => ((bb.post.length = 0), true));
+      // Flags and other plain arguments set to 1 (the verifier checks a few, e.g. get_local_storage's flags).
+      if (specs.some((a) => a.base === 'ARG_ANYTHING')) mutate('anything1', (rr) => (specs.forEach((a, k) => a.base === 'ARG_ANYTHING' && (rr[k] = '1')), true));
       if (p.changesPktData) {
         mutate('pktinval', (_rr, bb) => {
           const off = type === 'xdp' ? [0, 4] : type === 'sched_cls' || type === 'sched_act' || type === 'lwt_xmit' || type === 'sk_skb' ? [76, 80] : null;
@@ -304,6 +306,29 @@ export function helperProbes(): HelperProbe[] {
       specs.forEach((a, k) => {
         if (a.base === 'ARG_PTR_TO_CTX') mutate(`ctxoff${k + 1}`, (rr, bb) => (bb.pre.push('  r8 = r6', '  r8 += 8'), (rr[k] = 'r8'), true));
         if (a.base === 'ARG_PTR_TO_MAP_KEY') mutate(`keyoob${k + 1}`, (rr) => ((rr[k] = 'fp-2'), true));
+        if (a.base === 'ARG_PTR_TO_DYNPTR') {
+          // A dynptr that was never made, one of the other kind, one at an unaligned slot, one made twice.
+          if (!a.uninit) mutate(`dynnone${k + 1}`, (_rr, bb) => ((bb.pre = bb.pre.filter((l) => !/call 19[78]/.test(l))), true));
+          if (!a.uninit && a.dynptr === 'ringbuf' && allowed(type, 197))
+            mutate(`dynkind${k + 1}`, (_rr, bb) => {
+              const arr = useMap(bb, 'array');
+              bb.pre = ['  *(u32 *)(r10 - 4) = 0', '  r2 = r10', '  r2 += -4', `  r1 = ${arr} ll`, '  call 1', '  if r0 == 0 goto out', '  r1 = r0', '  r2 = 16', '  r3 = 0', '  r4 = r10', '  r4 += -160', '  call 197'];
+              return true;
+            });
+          if (!a.uninit && !a.dynptr && allowed(type, 198))
+            mutate(`dynrb${k + 1}`, (_rr, bb) => {
+              const rb = useMap(bb, 'ringbuf');
+              bb.pre = [`  r1 = ${rb} ll`, '  r2 = 8', '  r3 = 0', '  r4 = r10', '  r4 += -160', '  call 198'];
+              bb.post.push('  r1 = r10', '  r1 += -160', '  r2 = 0', '  call 200');
+              return true;
+            });
+          mutate(`dynoff${k + 1}`, (rr) => ((rr[k] = 'fp-156'), true));
+          if (a.uninit) mutate(`dyntwice${k + 1}`, (rr, bb) => {
+            if (p.id !== 197) return false;
+            bb.pre.push('  r1 = r8', '  r2 = 16', '  r3 = 0', '  r4 = r10', '  r4 += -160', '  call 197');
+            return true;
+          });
+        }
         if (a.base === 'ARG_CONST_ALLOC_SIZE_OR_ZERO')
           mutate(`allocvar${k + 1}`, (rr, bb) => (bb.pre.unshift('  call 7', '  r9 = r0', '  r9 &= 63'), (rr[k] = 'r9'), true));
         if (isPtrArg(a)) {

@@ -50,6 +50,17 @@ export interface VerifyOptions {
   maxProcessed?: number;
   /** Abstract states kept per instruction for the UI (default 8; 0 keeps none). */
   statesPerInsn?: number;
+  /**
+   * BPF_LOG_STATS: end the log with `verification time N usec` and `stack depth A+B` before the
+   * `processed …` line, as the kernel does for log_level 4 (bpftool -d asks for 1|2|4). Default: on when
+   * logLevel > 0.
+   */
+  logStats?: boolean;
+  /**
+   * A clock in microseconds for the `verification time` line. The engine is deterministic and has no
+   * clock of its own: without one the line is left out (the CLI passes a real clock; tests a fake one).
+   */
+  clock?: () => number;
 }
 
 export interface PathInfo {
@@ -138,6 +149,9 @@ class Verifier {
   private numBackedges = 0;
   private readonly cleaned = new WeakSet<VState>();
   private maxStates = 0;
+  private readonly logStats: boolean;
+  private readonly clock: (() => number) | undefined;
+  private startUsec = 0;
   private readonly states: StateView[][];
   private readonly paths: PathInfo[] = [];
   private trail: number[] = [];
@@ -175,6 +189,8 @@ class Verifier {
     this.logLevel = opts.logLevel ?? 1;
     this.limit = opts.maxProcessed ?? BPF_COMPLEXITY_LIMIT_INSNS;
     this.keep = opts.statesPerInsn ?? 8;
+    this.logStats = opts.logStats ?? this.logLevel > 0;
+    this.clock = opts.clock;
     this.pt = progTypeInfo(opts.progType);
     this.gpl = isGplCompatible(program.license ?? 'GPL');
     const n = program.slots.length;
@@ -196,6 +212,7 @@ class Verifier {
   }
 
   run(): VerifierReport {
+    this.startUsec = this.clock ? this.clock() : 0;
     let error: VerifyError | null = null;
     let errorPath: number[] = [];
     try {
@@ -218,7 +235,11 @@ class Verifier {
     const summary = `processed ${this.processed} insns (limit ${BPF_COMPLEXITY_LIMIT_INSNS}) max_states_per_insn ${maxPer} total_states ${this.totalStates} peak_states ${this.peakStates} mark_read 0`;
     const lines = this.logLines;
     if (this.logLevel > 0 || error) {
-      if (!error) lines.push(`stack depth ${this.subDepth.map((d) => d || 0).join('+') || '0'}`);
+      // print_verification_stats: subprog_info[i].stack_depth is kept in whole 8-byte slots.
+      if (this.logStats) {
+        if (this.clock) lines.push(`verification time ${Math.max(0, Math.round(this.clock() - this.startUsec))} usec`);
+        lines.push(`stack depth ${this.subDepth.map((d) => Math.ceil((d || 0) / 8) * 8).join('+') || '0'}`);
+      }
       lines.push(summary);
     }
     return {
@@ -1854,7 +1875,10 @@ class Verifier {
       this.checkFuncArgRegOff(reg, regno, at);
     }
     if (at.release) {
-      if (at.base !== 'ARG_PTR_TO_DYNPTR' && !reg.refObjId && !isNull) this.fail(idx, M.releaseNoRef(regno));
+      if (at.base === 'ARG_PTR_TO_DYNPTR') {
+        // Only a referenced dynptr on the stack can be released.
+        if (reg.type === 'PTR_TO_STACK' && !this.dynptrAt(st, reg)?.refObjId) this.fail(idx, M.dynptrUnacquired(regno));
+      } else if (!reg.refObjId && !isNull) this.fail(idx, M.releaseNoRef(regno));
       meta.releaseRegno = regno;
     }
     if (reg.refObjId && at.base !== 'ARG_KPTR_XCHG_DEST') {
@@ -1997,15 +2021,15 @@ class Verifier {
     const idx = this.insnIdx;
     if (reg.type !== 'PTR_TO_STACK') return;
     const off = reg.off + Number(BigInt.asIntN(64, reg.s.varOff.value));
-    if (off % 8) this.fail(idx, M.dynptrOffset(off));
+    const aligned = off % 8 === 0;
+    // dynptr_get_spi logs the offset, and the caller's check fails.
+    if (!aligned) this.log(M.dynptrOffset(off));
     const frame = st.frames[reg.frameno]!;
     const spi = (-off - 1) >> 3;
-    const marker = (s: number): Reg | null => {
-      const sp = frame.spills[s];
-      return sp && sp.type === 'PTR_TO_MEM' && sp.memSize === DYNPTR_MARK ? sp : null;
-    };
     if (at.uninit) {
-      if (marker(spi) || marker(spi - 1)) this.fail(idx, M.dynptrUninitExpected());
+      if (!aligned) this.fail(idx, M.dynptrUninitExpected());
+      // destroy_if_dynptr_stack_slot: an unreferenced dynptr may be overwritten, a referenced one not.
+      if (this.dynptrAt(st, reg)?.refObjId) this.fail(idx, M.dynptrOverwriteRef());
       this.stackRangeInit(st, regno, reg, 16, false, 'write');
       const d = ptrReg('PTR_TO_MEM', { memSize: DYNPTR_MARK, ringbuf: at.dynptr === 'ringbuf' });
       if (at.dynptr === 'ringbuf') {
@@ -2017,9 +2041,18 @@ class Verifier {
       frame.spills[spi] = d;
       return;
     }
-    const d = marker(spi);
+    const d = aligned ? this.dynptrAt(st, reg) : null;
     if (!d) this.fail(idx, M.dynptrInitExpected(regno - 1));
     if (at.dynptr && (at.dynptr === 'ringbuf') !== d!.ringbuf) this.fail(idx, M.dynptrTypeExpected(at.dynptr, regno - 1));
+  }
+
+  /** The dynptr bpfplay remembers at a stack pointer (the marker in its first slot's spill entry), if any. */
+  private dynptrAt(st: VState, reg: Reg): Reg | null {
+    if (reg.type !== 'PTR_TO_STACK') return null;
+    const off = reg.off + Number(BigInt.asIntN(64, reg.s.varOff.value));
+    if (off % 8 || off >= 0 || off < -MAX_BPF_STACK) return null;
+    const sp = st.frames[reg.frameno]!.spills[(-off - 1) >> 3];
+    return sp && sp.type === 'PTR_TO_MEM' && sp.memSize === DYNPTR_MARK ? sp : null;
   }
 
   /**

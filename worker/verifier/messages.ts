@@ -104,6 +104,8 @@ export const M = {
   btfTypeMismatch: (r: number, have: string, want: string) => `R${r} is of type ${have} but ${want} is expected`,
   callbackNotAllowedForMap: () => 'callback function not allowed for map',
   invalidFormatString: () => 'Invalid format string',
+  dynptrUnacquired: (r: number) => `arg ${r} is an unacquired reference`,
+  dynptrOverwriteRef: () => 'cannot overwrite referenced dynptr',
 } as const;
 
 export type MessageKey = keyof typeof M;
