@@ -170,6 +170,15 @@ test('cgroup_sock: socket() by name in the form, and a context field edited in t
   await apply(page);
   await expect(packets(page).locator('[data-testid^="packet-"]')).toHaveCount(4);
   await expect(row(page, 0)).toContainText('socket(2, 2, 17)');
+  // a context-view edit while the editor holds unapplied changes is flagged, and Apply keeps the draft
+  await editor(page).getByLabel('Socket priority').fill('4');
+  await row(page, 0).click();
+  await ctx(page).getByLabel('ctx mark').fill('9');
+  await ctx(page).getByLabel('ctx mark').press('Enter');
+  await expect(editor(page).getByRole('status')).toContainText('also changed outside this editor');
+  await apply(page);
+  await expect(ctx(page).getByLabel('ctx priority')).toHaveValue('0x4');
+  await expect(ctx(page).getByLabel('ctx mark')).toHaveValue('0x0');
   await editor(page).getByRole('button', { name: 'Close' }).click();
   await expect(editor(page)).toHaveCount(0);
 

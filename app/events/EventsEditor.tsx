@@ -30,9 +30,22 @@ export function EventsEditor({ onClose }: { onClose: () => void }) {
   /** The event being edited when Apply was pressed: once the engine's inputs arrive, the cursor goes to it. */
   const applied = useRef<number | null>(null);
   useEffect(() => void loadCatalogue(), [loadCatalogue]);
-  // Follow the store (a context-view edit, an example, Defaults) while nothing here is pending.
+  // Follow the store (a context-view edit, an example, Defaults) while nothing here is pending; a change
+  // made elsewhere while this draft is pending is flagged (Apply would replace it).
+  // After Apply the store still holds the old text until the engine answers: that old text is ignored.
+  const base = useRef(eventsText);
+  const awaiting = useRef<string | null>(null);
+  const [elsewhere, setElsewhere] = useState(false);
   useEffect(() => {
-    if (!dirty) setDraft(eventsText);
+    if (awaiting.current !== null) {
+      if (eventsText === awaiting.current) return;
+      awaiting.current = null;
+    }
+    if (!dirty) {
+      setDraft(eventsText);
+      setElsewhere(false);
+      base.current = eventsText;
+    } else if (eventsText !== base.current) setElsewhere(true);
   }, [eventsText, dirty]);
   // After Apply, the run opens at the event being edited; selecting an input selects its event.
   useEffect(() => {
@@ -51,8 +64,11 @@ export function EventsEditor({ onClose }: { onClose: () => void }) {
   };
   const apply = () => {
     applied.current = Math.min(sel, Math.max(0, (doc?.events.length ?? 1) - 1));
+    awaiting.current = eventsText;
+    base.current = draft;
     setEvents(draft);
     setDirty(false);
+    setElsewhere(false);
   };
   const events = doc?.events ?? [];
   const i = Math.min(sel, Math.max(0, events.length - 1));
@@ -86,9 +102,11 @@ export function EventsEditor({ onClose }: { onClose: () => void }) {
         {hasForm ? (
           <button type="button" aria-pressed={json} onClick={() => setJson(!json)} title="Edit the whole events file as JSON (the format of cli run --events)">Edit as JSON</button>
         ) : null}
-        <span className="dim evx-state" role="status">{dirty ? 'changed — Apply to run' : ''}</span>
+        <span className={`evx-state${elsewhere ? ' err' : ' dim'}`} role="status">
+          {elsewhere ? 'the events also changed outside this editor: Apply replaces them with this draft' : dirty ? 'changed — Apply to run' : ''}
+        </span>
         <button type="button" className="primary" onClick={apply} title="Run the program on these events (Ctrl+Enter)">Apply</button>
-        <button type="button" onClick={() => { setDirty(false); setEvents(null); }} title="The program type's default events">Defaults</button>
+        <button type="button" onClick={() => { awaiting.current = eventsText; setDirty(false); setElsewhere(false); setEvents(null); }} title="The program type's default events">Defaults</button>
         <button type="button" onClick={onClose} title="Close the editor (Esc)">Close</button>
       </div>
       {eventsError && !dirty ? <p className="err evx-err" role="alert">{eventsError}</p> : null}
