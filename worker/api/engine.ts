@@ -52,7 +52,7 @@ import type { Program } from '../isa/program';
 import { mapViews, openDebug, progArrayNote, runPacket, type ProgramSet, type RunInput } from './ebpf-run';
 import { assembleLlvm } from '../asm/llvm/assemble';
 import { progTypeForSection, streamParserVerdict } from '../progtypes/table';
-import { cloneSocket, SockOpsSim, sockOpsReplyEffect, type SimSocket, type SockOpsEvent, type SockOpsSimState } from '../events/sockets';
+import { cloneSocket, setsockoptNames, SockOpsSim, sockOpsReplyEffect, type SimSocket, type SockOpsEvent, type SockOpsSimState } from '../events/sockets';
 import { materializeEvents, parseEventsFile } from '../events/format';
 import { buildSockOpsCtx } from '../events/sockets';
 import { NAMED, type EventsFile } from '../events/format';
@@ -850,7 +850,7 @@ function execInput(i: number, st: RunState): PacketVerdict {
     if (prep.sockOps) {
       const { ev, before, sim } = prep.sockOps;
       // A program that faults is treated as one that returned 0: tcp_call_bpf ignores its reply.
-      const e = sim.end(ev.event, faulted ? 0 : retval, ctxAfter, before);
+      const e = sim.end(ev.event, faulted ? 0 : retval, ctxAfter, before, setsockoptNames(log));
       outcome = { timeMs: sim.st.clockMs, op: opName(ev.event.op), delivered: true, retval, reply: e.reply, effect: e.effect, connection: sim.describe(), helperLog: log.slice() };
     } else {
       outcome = { timeMs: 0, op: opName(op), delivered: true, retval, reply, effect: sockOpsReplyEffect(op, faulted ? 0 : retval, reply), connection: '', helperLog: log.slice() };

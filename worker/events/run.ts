@@ -18,7 +18,7 @@ import { PROG_TYPES, streamParserVerdict, verdictName, type ProgTypeName } from 
 import type { TestRunType } from '../progtypes/testrun';
 import { enterPercpuRun } from '../maps/percpu';
 import { materializeEvents, type EventsFile, type MaterializedEvent } from './format';
-import { driveSockOps, SOCK_OP_NAMES, type SockOpsStep } from './sockets';
+import { driveSockOps, setsockoptNames, SOCK_OP_NAMES, type SockOpsStep } from './sockets';
 
 export interface EventResult {
   label: string;
@@ -85,7 +85,7 @@ export function runEvents(program: Program, file: EventsFile, opts: EventsRunOpt
       const helperCtx = { sockOps: { cbFlags: s.cbFlags, sockopts: (s.sockopts ??= {}), fullsock: true, log: [] as string[], socketIndex: 0 } };
       const r = runCtx(ctx, [], helperCtx);
       runs.push({ fault: r.fault?.message ?? null, outputs: r.outputs, log: helperCtx.sockOps.log, ctx });
-      return { retval: r.retval, ctxAfter: ctx };
+      return { retval: r.retval, ctxAfter: ctx, setNames: setsockoptNames(helperCtx.sockOps.log) };
     });
     // driveSockOps calls run once per delivered event, in order: pair the runs with the delivered steps.
     let k = 0;

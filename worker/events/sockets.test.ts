@@ -143,6 +143,22 @@ describe('SockOpsSim: replies change the connection', () => {
     expect(last.cbFlagsAfter).toBe(ALL);
   });
 
+  it('setting the same option again applies it again (the run says which options it set)', () => {
+    const sim = new SockOpsSim(newSocket());
+    const evs = SOCK_OPS_SCENARIOS['active-connect']!.events;
+    const clamp = (ev: (typeof evs)[number], names?: string[]) => {
+      const b = sim.begin(ev);
+      const before = { ...(sim.sock.sockopts ?? {}) };
+      (sim.sock.sockopts ??= {}).TCP_BPF_SNDCWND_CLAMP = le(12);
+      return sim.end(ev, 1, b.ctx ?? new Uint8Array(224), before, names).effect;
+    };
+    expect(clamp(evs[1]!)).toMatch(/cwnd clamped to 12/);
+    sim.sock.sndSsthresh = 99;
+    expect(clamp(evs[2]!)).not.toMatch(/clamped/); // by value: nothing changed
+    expect(clamp(evs[3]!, ['TCP_BPF_SNDCWND_CLAMP'])).toMatch(/cwnd clamped to 12/);
+    expect(sim.sock.sndSsthresh).toBe(12);
+  });
+
   it('snapshots restore the connection exactly', () => {
     const sim = new SockOpsSim(newSocket());
     const evs = SOCK_OPS_SCENARIOS['active-connect']!.events;

@@ -224,6 +224,16 @@ export function buildSockOpsCtx(ev: SockOpsEvent, sock: SimSocket): Uint8Array {
   return b;
 }
 
+/** The options a sock_ops run set, from its helper log lines `bpf_setsockopt(NAME, …)` (worker/helpers/sockops.ts). */
+export function setsockoptNames(log: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const l of log) {
+    const m = /^bpf_setsockopt\((\w+),/.exec(l);
+    if (m) out.push(m[1]!);
+  }
+  return out;
+}
+
 /** CONFIG_HZ the simulation assumes: replies in jiffies are milliseconds. */
 export const HZ = 1000;
 const TCP_TIMEOUT_INIT_MS = 1000;
@@ -463,8 +473,10 @@ export class SockOpsSim {
     return { ctx: buildSockOpsCtx({ ...ev, args }, sock), args };
   }
 
-  /** Feeds a run's answer back: the reply, what the program left in the context, the options it set. */
-  end(ev: SockOpsEvent, retval: number, ctxAfter: Uint8Array, optsBefore: Record<string, Uint8Array>): { reply: number; effect: string } {
+  /** Feeds a run's answer back: the reply, what the program left in the context, the options it set.
+   * `setNames`: the options bpf_setsockopt accepted in this run, in order (from the helpers' log), so setting
+   * the same value again still applies; without it, the options whose value changed. */
+  end(ev: SockOpsEvent, retval: number, ctxAfter: Uint8Array, optsBefore: Record<string, Uint8Array>, setNames?: readonly string[]): { reply: number; effect: string } {
     const st = this.st;
     const sock = st.sock;
     const reply = new DataView(ctxAfter.buffer, ctxAfter.byteOffset).getUint32(OPS.args, true);
@@ -496,10 +508,14 @@ export class SockOpsSim {
         parts.push(used ? 'ok' : 'failure');
     }
     const opts = sock.sockopts ?? {};
-    for (const [name, v] of Object.entries(opts)) {
+    const changed = setNames ?? Object.keys(opts).filter((name) => {
+      const v = opts[name]!;
       const old = optsBefore[name];
-      if (old && old.length === v.length && old.every((x, k) => x === v[k])) continue;
-      parts.push(`setsockopt: ${applySockopt(sock, st, name, v)}`);
+      return !(old && old.length === v.length && old.every((x, k) => x === v[k]));
+    });
+    for (const name of changed) {
+      const v = opts[name];
+      if (v) parts.push(`setsockopt: ${applySockopt(sock, st, name, v)}`);
     }
     if (sock.cbFlags !== flagsBefore) parts.push(`callbacks now ${cbFlagNames(sock.cbFlags)}`);
     return { reply, effect: parts.join('; ') };
@@ -598,7 +614,7 @@ export function buildSkSkbCtx(msg: StreamMessage, sock: SimSocket): { ctx: Uint8
  * it left (reply, sk_txhash, callback flags, options). `run` is the VM: it gets the context bytes and the
  * socket (whose `sockopts` the helpers write) and returns R0 and the context bytes after the run.
  */
-export function driveSockOps(events: readonly SockOpsEvent[], sock: SimSocket, run: (ctx: Uint8Array, sock: SimSocket) => { retval: number; ctxAfter: Uint8Array }): SockOpsStep[] {
+export function driveSockOps(events: readonly SockOpsEvent[], sock: SimSocket, run: (ctx: Uint8Array, sock: SimSocket) => { retval: number; ctxAfter: Uint8Array; setNames?: string[] }): SockOpsStep[] {
   const sim = new SockOpsSim(sock);
   const steps: SockOpsStep[] = [];
   for (const ev of events) {
@@ -610,7 +626,7 @@ export function driveSockOps(events: readonly SockOpsEvent[], sock: SimSocket, r
     const before = { ...(sim.sock.sockopts ?? {}) };
     const ctx = b.ctx.slice();
     const r = run(b.ctx, sim.sock);
-    const e = sim.end(ev, r.retval, r.ctxAfter, before);
+    const e = sim.end(ev, r.retval, r.ctxAfter, before, r.setNames);
     steps.push({ event: ev, delivered: true, retval: r.retval, reply: e.reply, effect: e.effect, cbFlagsAfter: sim.sock.cbFlags, timeMs: sim.st.clockMs, connection: sim.describe(), ctx });
   }
   Object.assign(sock, sim.sock);
