@@ -290,14 +290,24 @@ function examplePrograms(): { id: string; type: string; source: string; syntax: 
 }
 
 /** What a recording was made from (program type, instruction bytes, map types and sizes): a changed program makes its record stale. */
-export function programHash(e: CorpusEntry): string {
+export function programHash(e: CorpusEntry & { progFlags?: number }): string {
   if (!e.program) return '';
   const maps = e.program.maps.map((m) => `${m.type}:${m.keySize}:${m.valueSize}:${m.maxEntries}:${m.flags}`).join(',');
-  return createHash('sha256').update(`${e.type}|${Buffer.from(slotsToBytes(e.program.slots)).toString('hex')}|${maps}|${e.program.license ?? ''}`).digest('hex').slice(0, 16);
+  return createHash('sha256').update(`${e.type}|${Buffer.from(slotsToBytes(e.program.slots)).toString('hex')}|${maps}|${e.program.license ?? ''}`).update(e.progFlags ? `|flags=${e.progFlags}` : '').digest('hex').slice(0, 16);
 }
 
-/** Everything the recording and the differential test compare: the corpus's socket_filter/cgroup_skb programs, then unprivCorpus(). */
-export function unprivEntries(): CorpusEntry[] {
+/** A program to load, with the BPF_PROG_LOAD prog_flags it is loaded with (bpfplay has no flags: it verifies as without them). */
+export type UnprivEntry = CorpusEntry & { progFlags?: number };
+
+/** BPF_F_ANY_ALIGNMENT: allowed without CAP_BPF where the architecture has efficient unaligned access (x86-64). */
+const BPF_F_ANY_ALIGNMENT = 2;
+
+/**
+ * Everything the recording and the differential test compare: the corpus's socket_filter/cgroup_skb
+ * programs, the bundled examples, unprivCorpus(), and the alignment-sensitive families once more with
+ * BPF_F_ANY_ALIGNMENT (id suffix `+anyalign`), which should not change an unprivileged verdict here.
+ */
+export function unprivEntries(): UnprivEntry[] {
   const out = corpusPrograms().filter((e) => (UNPRIV_TYPES as readonly string[]).includes(e.type));
   for (const x of examplePrograms()) {
     const a = assemble(x.source, { syntax: x.syntax });
@@ -316,6 +326,8 @@ export function unprivEntries(): CorpusEntry[] {
     a.program.license ??= 'GPL';
     out.push({ id: p.id, type: p.type, program: a.program, source: p.source });
   }
+  const aligned = out.filter((e) => e.program && /^unp-(ptrderef|stackread|spills|leakfill|mapkinds|scalarspill)-/.test(e.id));
+  for (const e of aligned) out.push({ ...e, id: `${e.id}+anyalign`, progFlags: BPF_F_ANY_ALIGNMENT });
   return out;
 }
 
@@ -350,16 +362,16 @@ function main(): void {
   chmodSync(loader, 0o755);
   // The input for the loader; programs it cannot load (map-in-map, unknown map types) get a loaderError.
   const lines: string[] = [];
-  const sent: CorpusEntry[] = [];
+  const sent: UnprivEntry[] = [];
   const out = new Map<string, object>();
   for (const e of entries) {
-    const base = { id: e.id, type: e.type, kernel: release };
+    const base = { id: e.id, type: e.type, kernel: release, ...(e.progFlags ? { progFlags: e.progFlags } : {}) };
     if (!e.program) { out.set(e.id, { ...base, accepted: false, insn: -1, message: '', block: [], processed: 0, loaderError: `assembler: ${e.error}` }); continue; }
     const bad = e.program.maps.find((m) => m.inner || MAP_TYPE_IDS[m.type] === undefined);
     if (bad) { out.set(e.id, { ...base, accepted: false, insn: -1, message: '', block: [], processed: 0, loaderError: `map ${bad.name} (${bad.type}) not created by unpriv-load` }); continue; }
     const hex = Buffer.from(slotsToBytes(e.program.slots)).toString('hex');
     const license = (e.program.license ?? 'GPL').replace(/[\r\n]/g, ' ');
-    lines.push(`P ${PROG_TYPE_IDS[e.type]} ${e.program.slots.length} ${e.program.maps.length} 0 ${license}`);
+    lines.push(`P ${PROG_TYPE_IDS[e.type]} ${e.program.slots.length} ${e.program.maps.length} ${e.progFlags ?? 0} ${license}`);
     for (const m of e.program.maps) lines.push(`M ${MAP_TYPE_IDS[m.type]} ${m.keySize} ${m.valueSize} ${m.maxEntries} ${m.flags >>> 0}`);
     lines.push(`I ${hex}`);
     sent.push(e);
@@ -393,7 +405,7 @@ function main(): void {
   const res = outLines.slice(1);
   if (res.length !== sent.length) throw new Error(`loader answered ${res.length} of ${sent.length} programs`);
   sent.forEach((e, k) => {
-    const base = { id: e.id, type: e.type, kernel: release };
+    const base = { id: e.id, type: e.type, kernel: release, ...(e.progFlags ? { progFlags: e.progFlags } : {}) };
     const f = res[k]!.split(' ');
     if (f[1] === 'mapfail') {
       // EPERM from map_create is the unprivileged rule itself: a rejection without a log (compared on the verdict).
