@@ -308,7 +308,7 @@ const BPF_F_ANY_ALIGNMENT = 2;
  * BPF_F_ANY_ALIGNMENT (id suffix `+anyalign`), which should not change an unprivileged verdict here.
  */
 export function unprivEntries(): UnprivEntry[] {
-  const out = corpusPrograms().filter((e) => (UNPRIV_TYPES as readonly string[]).includes(e.type));
+  const out: UnprivEntry[] = corpusPrograms().filter((e) => (UNPRIV_TYPES as readonly string[]).includes(e.type));
   for (const x of examplePrograms()) {
     const a = assemble(x.source, { syntax: x.syntax });
     if (!a.program || a.diagnostics.some((d) => d.severity === 'error')) continue; // multi-program examples and the like
