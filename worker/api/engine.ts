@@ -385,7 +385,7 @@ function loadPrograms(source: string, main: Program, syntax: 'llvm' | 'ubpf'): {
 
 /** prog_array contents implied by section names: program k of section `…/N` in slot N of the first
  * prog_array (samples/bpf's bpf_load.c put `socket/N`, `kprobe/N` … programs there the same way). */
-function progArrayDefaults(programs: Program[]): Record<string, MapEntryView[]> {
+function progArrayDefaults(programs: Program[], progType: string, warn: (p: Program, message: string) => void): Record<string, MapEntryView[]> {
   const pa = programs[0]!.maps.find((m) => m.type === 'prog_array');
   if (!pa) return {};
   const le = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff].map((x) => x.toString(16).padStart(2, '0')).join('');
@@ -394,7 +394,17 @@ function progArrayDefaults(programs: Program[]): Record<string, MapEntryView[]> 
     const m = /\/(\d+)$/.exec(p.section ?? '');
     if (!m) return;
     const slot = Number(m[1]);
-    if (slot < pa.maxEntries && !entries.some((e) => e.key === le(slot))) entries.push({ key: le(slot), value: le(k) });
+    // bpf_prog_map_compatible(): a prog_array holds programs of one type only; the update fails with -EINVAL.
+    const type = progTypeForSection(p.section!);
+    if (type && type !== progType) {
+      warn(p, `section ${p.section} holds a ${type} program: the kernel would not put it in ${pa.name} with ${progType} programs (bpf_prog_map_compatible, -EINVAL), so slot ${slot} stays empty`);
+      return;
+    }
+    if (slot >= pa.maxEntries) {
+      warn(p, `section ${p.section}: slot ${slot} is past ${pa.name}'s max_entries ${pa.maxEntries} (-E2BIG), so it stays out`);
+      return;
+    }
+    if (!entries.some((e) => e.key === le(slot))) entries.push({ key: le(slot), value: le(k) });
   });
   return entries.length ? { [pa.name]: entries } : {};
 }
@@ -415,7 +425,9 @@ function buildEbpf(source: string, dialect: 'llvm' | 'ubpf' | 'auto'): BuildResu
   const views = programs.map((p) => insnViews(p, r.syntax));
   const names = programs.map((p, k) => programName(p, `program ${k}`));
   const insns = views[0]!;
-  const progArrays = progArrayDefaults(programs);
+  const progArrays = progArrayDefaults(programs, session.progType, (p, message) => {
+    diagnostics.push({ severity: 'warning', message, line: p.sourceMap?.find((x) => x)?.line ?? null, col: null, endCol: null, insn: null, code: 'api.prog_array' });
+  });
   const parser = programs.findIndex((p) => p.section === 'sk_skb/stream_parser');
   const verdict = programs.findIndex((p) => p.section === 'sk_skb/stream_verdict');
   const pair = parser >= 0 && verdict >= 0 ? { parser, verdict } : null;

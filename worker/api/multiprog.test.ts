@@ -97,6 +97,29 @@ describe('several programs: tail calls', () => {
     expect(engine.frame(d.total)!.tailCalls).toBe(0);
   });
 
+  it('section slots the kernel would refuse stay empty, with a warning at the section', () => {
+    const src = [
+      '.map jmp prog_array key=4 value=4 entries=2',
+      '.section socket',
+      '  r0 = 0',
+      '  exit',
+      '.section kprobe/1',
+      '  r0 = 1',
+      '  exit',
+      '.section socket/7',
+      '  r0 = 2',
+      '  exit',
+    ].join('\n');
+    const b = engine.build({ source: src, dialect: 'llvm', progType: 'socket_filter' });
+    expect(b.ok).toBe(true);
+    expect(b.programs).toHaveLength(3);
+    expect(b.maps[0]!.entries).toEqual([]);
+    const w = b.diagnostics.filter((d) => d.code === 'api.prog_array');
+    expect(w.map((d) => [d.severity, d.line])).toEqual([['warning', 6], ['warning', 9]]);
+    expect(w[0]!.message).toMatch(/^section kprobe\/1 holds a kprobe program: .*bpf_prog_map_compatible/);
+    expect(w[1]!.message).toMatch(/^section socket\/7: slot 7 is past jmp's max_entries 2/);
+  });
+
   it('the 33-call limit: a program that tail-calls itself runs 34 times', () => {
     const src = [
       '.map jmp prog_array key=4 value=4 entries=1',
