@@ -1,11 +1,13 @@
 // Records the running kernel's verdicts for programs loaded by an UNPRIVILEGED user into
 // testdata/verifier/unpriv-kernel.jsonl (the same record shape as kernel.jsonl: id, type, accepted, insn,
-// message, block, processed, kernel release). Programs: the socket_filter and cgroup_skb programs of the
-// verifier corpus (scripts/record-verifier-goldens.corpus.ts) plus unprivCorpus() below, generated to hit
-// the rules kernel/bpf/verifier.c applies only without CAP_BPF/CAP_PERFMON (pointer leaks, pointer
-// comparisons, pointer arithmetic and its Spectre v1 sanitation, uninitialised stack, bpf-to-bpf calls
-// and back-edges, helpers of bpf_base_func_proto behind the capability checks, LD_ABS, mixed spills, dead
-// branches).
+// message, block, processed, kernel release, plus a hash of what was loaded). Programs: the socket_filter
+// and cgroup_skb programs of the verifier corpus (scripts/record-verifier-goldens.corpus.ts), the bundled
+// examples of those types, and unprivCorpus() below, generated to hit the rules kernel/bpf/verifier.c and
+// kernel/bpf/syscall.c apply only without CAP_BPF/CAP_PERFMON (pointer leaks, pointer comparisons, pointer
+// arithmetic and its Spectre v1 sanitation, uninitialised stack, bpf-to-bpf calls and back-edges, helpers
+// of bpf_base_func_proto behind the capability checks, cgroup_skb fields, LD_ABS, mixed spills, dead
+// branches, map and program types, the 4096-instruction limit, BPF_F_ANY_ALIGNMENT). A refusal before the
+// verifier (EPERM/E2BIG, no log) is recorded as a rejection compared on the verdict only.
 // How: as root it lowers kernel.unprivileged_bpf_disabled from 2 to 0 for the duration (restored on every
 // exit path), compiles scripts/unpriv-load.c with gcc, and runs it through
 // `setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all` so the
