@@ -1,6 +1,7 @@
 // The events-file additions: "ctx" overrides applied after an event is built, the cgroup_sock socket
 // values, and which file event each context came from. Offsets come from the ctx layouts (pinned to the
 // kernel's UAPI headers by worker/progtypes tests) and the tracefs formats recorded from the kernel.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PROG_TYPES } from '../progtypes/table';
 import { materializeEvents, parseEventsFile, type MaterializedEvent } from './format';
@@ -96,6 +97,8 @@ describe('ctx overrides', () => {
       [{ type: 'sk_skb', events: [{ text: 'x', ctx: { mark: { hex: 'zz' } } }] }, /^events\[0\]\.ctx\.mark\.hex: /],
       [{ type: 'cgroup_sock', events: [{ mark: 'x' }] }, /^events\[0\]\.mark: must be an integer/],
       [{ type: 'perf_event', events: [{ ctx: { rip: 1 } }] }, /^events\[0\]\.ctx\.rip: the context has no field "rip"/],
+      [{ type: 'tracepoint', events: [{ tracepoint: 'tcp/tcp_retransmit_skb', fields: { saddr: [1, 'x', 3, 4] } }] }, /^events\[0\]\.fields\.saddr\[1\]: must be an integer/],
+      [{ type: 'tracepoint', events: [{ tracepoint: 'net/net_dev_xmit', fields: { name: { hex: 'abc' } } }] }, /^events\[0\]\.fields\.name\.hex: /],
     ];
     for (const [doc, re] of bad) {
       const m = mat({ version: 1, ...(doc as object) });
@@ -125,5 +128,26 @@ describe('ctx overrides', () => {
     expect(m.diagnostics).toEqual([]);
     expect(m.events[0]).toMatchObject({ kind: 'packet', source: 0 });
     expect(m.events[0]!.kind === 'packet' && [...m.events[0]!.ctxIn!]).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('robustness', () => {
+  const types = ['kprobe', 'tracepoint', 'perf_event', 'sock_ops', 'cgroup_sock', 'sk_skb'] as const;
+  // events built from the field names the format knows, with arbitrary JSON values: never a throw
+  const keys = ['function', 'args', 'ret', 'kretprobe', 'regs', 'tracepoint', 'fields', 'pid', 'samplePeriod', 'addr', 'scenario', 'op', 'socket',
+    'family', 'type', 'protocol', 'mark', 'priority', 'boundDevIf', 'text', 'hex', 'ctx'];
+  const tps = ['syscalls/sys_enter_openat', 'sched/sched_switch', 'net/net_dev_xmit', 'tcp/tcp_retransmit_skb'];
+  const value = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(...tps, 'vfs_read', 'active-connect', 'AF_INET', '0x10', '-1'),
+    fc.dictionary(fc.constantFrom('rdi', 'rax', 'mark', 'args[1]', 'prev_comm', 'dfd', 'name', 'localPort', 'state', 'hex'), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }));
+  it('materialises arbitrary events of every type without throwing', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...types), fc.array(fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 5 }), { maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }), (type, events, sockets) => {
+        const p = parseEventsFile(JSON.stringify({ version: 1, type, events, sockets: Array.isArray(sockets) ? sockets : undefined }));
+        if (!p.file) return;
+        const m = materializeEvents(p.file);
+        for (const e of m.events) if (e.kind === 'ctx') expect(e.ctx).toBeInstanceOf(Uint8Array);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -41,7 +41,7 @@
 
 import { err, type Diagnostic } from '../util/diag';
 import { buildPacket, type PacketSpec } from '../packets/build';
-import { parseHex, utf8Encode } from '../packets/hex';
+import { bytesToHex, parseHex, utf8Encode } from '../packets/hex';
 import { buildSample } from '../packets/samples';
 import { PROG_TYPE_NAMES, PROG_TYPES, type ProgTypeName } from '../progtypes/table';
 import { PT_REGS_NAMES, type PtRegName } from '../progtypes/ctx';
@@ -245,8 +245,12 @@ export function materializeEvents(file: EventsFile): { events: MaterializedEvent
         const fields: Record<string, TraceValue> = {};
         for (const [k, v] of Object.entries((e.fields as Record<string, unknown>) ?? {})) {
           if (typeof v === 'string' && parseNumber(v) === null) fields[k] = v;
-          else if (Array.isArray(v)) fields[k] = v.map((x) => Number(x));
-          else if (typeof v === 'object' && v && typeof (v as { hex?: unknown }).hex === 'string') fields[k] = { hex: (v as { hex: string }).hex };
+          else if (Array.isArray(v)) fields[k] = v.map((x, j) => Number(BigInt.asIntN(64, num(`${p}.fields.${k}[${j}]`, x) ?? 0n)));
+          else if (typeof v === 'object' && v && typeof (v as { hex?: unknown }).hex === 'string') {
+            const h = parseHex((v as { hex: string }).hex);
+            if (h.diagnostics.length) bad(`${p}.fields.${k}.hex`, h.diagnostics[0]!.message);
+            else fields[k] = { hex: bytesToHex(h.bytes) };
+          }
           else fields[k] = num(`${p}.fields.${k}`, v) ?? 0n;
         }
         const r = buildTracepointRecord(tp.format, fields, Number(num(`${p}.pid`, e.pid, 1000n) ?? 1000n));
