@@ -48,6 +48,11 @@ test('tail calls: the program switcher, and stepping follows the tail call into 
   // stepping back over the boundary returns to the caller's program
   await page.getByRole('button', { name: 'Step back' }).click();
   await expect(status(page)).toContainText('In program ipv4');
+  // the tabs are keyboard-operable: arrow keys move between programs
+  await tabs(page).getByRole('tab', { name: /^ipv4/ }).focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(tabs(page).getByRole('tab', { name: /^dispatch/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('.disasm')).toHaveAttribute('data-program', '0');
   // the user can look at another program's verifier report
   await tabs(page).getByRole('tab', { name: /^tcp/ }).click();
   const verifier = page.getByRole('region', { name: 'Verifier' });

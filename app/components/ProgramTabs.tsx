@@ -13,12 +13,20 @@ export function ProgramTabs() {
   const showProgram = useStore((s) => s.showProgram);
   if (!programs || programs.length < 2) return null;
   return (
-    <div className="progtabs" role="tablist" aria-label="Programs">
+    <div className="progtabs" role="tablist" aria-label="Programs" onKeyDown={(e) => {
+      // Arrow keys move between the tabs (the ARIA tabs pattern); the chosen tab takes the focus.
+      const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+      if (!d) return;
+      e.preventDefault();
+      const k = (view + d + programs.length) % programs.length;
+      void showProgram(k);
+      (e.currentTarget.querySelector(`[data-program="${k}"]`) as HTMLElement | null)?.focus();
+    }}>
       {programs.map((p) => {
         const v = verdicts?.[p.index];
         const verdict = v ? (v.accepted ? 'accepted' : `rejected: ${v.error ?? ''}`) : 'not verified';
         return (
-          <button key={p.index} type="button" role="tab" aria-selected={view === p.index} data-program={p.index}
+          <button key={p.index} type="button" role="tab" aria-selected={view === p.index} data-program={p.index} tabIndex={view === p.index ? 0 : -1}
             className={`progtab${view === p.index ? ' on' : ''}${stepIn === p.index ? ' stepping' : ''}`}
             title={`Program ${p.index}${p.section ? `, section ${p.section}` : ''}: ${verdict}${stepIn === p.index ? ' — the step shown is in this program' : ''}`}
             onClick={() => {
