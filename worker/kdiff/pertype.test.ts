@@ -1,13 +1,16 @@
 // The per-program-type kernel-differential corpus (issue 4 "Proof"): for each of the eight program types
-// BPF_PROG_TEST_RUN runs on packets, at least 300 programs — gen.ts programs (seed 2) plus clang-19-compiled
-// C programs (testdata/kdiff-c/<type>/progs.c: ctx fields, every map type the type may use, the type's
-// helpers) — run on several packets each, maps persisting between packets, through what `cli run --json`
-// does (loadProgram + runEbpf + mapsJson of worker/cli, in-process, plus a sample through the real
-// `tsx worker/cli/main.ts run --json` process) and through the kernel (`bpftool prog loadall … pinmaps`,
-// one `bpftool -j batch` of `prog run` pinned to CPU 0, `map dump`/`map pop` of the pinned maps). Retval,
-// data_out, ctx_out and map contents must agree, except the differences listed with their reason in
-// testdata/kdiff/pertype-known.txt; an unlisted difference fails; a listed one that no longer occurs is
-// reported (remove it from the file). Skips with the reason where the kernel or clang-19 cannot be used.
+// BPF_PROG_TEST_RUN runs on packets, at least 300 programs — gen.ts programs (seed 2), map-heavy programs
+// (pertype-gen.ts) and clang-19-compiled C programs (testdata/kdiff-c/<type>/*.c: ctx fields, every map
+// type the type may use, the type's helpers, global data) — run on several packets each, maps persisting
+// between packets, through what `cli run --json` does (the ELF object read by readElf and the program
+// picked by name as the CLI's loader does, then runEbpf + mapsJson of worker/cli/run.ts, in-process, plus
+// a sample through the real `tsx worker/cli/main.ts run --json` process) and through the kernel
+// (`bpftool prog loadall … pinmaps`, one `bpftool -j batch` of `prog run` pinned to CPU 0, `map dump` /
+// `map pop` of the pinned maps). Retval, data_out, ctx_out and map contents must agree, except the
+// differences listed with their reason in testdata/kdiff/pertype-known.txt; an unlisted difference fails;
+// a listed one that no longer occurs is reported (remove it from the file). The C sources are compiled at
+// test time (no binary goldens to keep in step with them). Skips with the reason where the kernel or
+// clang-19 cannot be used.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -23,6 +26,8 @@ import { readElf } from '../elf/read';
 import type { Program } from '../isa/program';
 import { PERCPU } from '../maps/percpu';
 import type { TestRunType } from '../progtypes/testrun';
+import { verify } from '../verifier';
+import { generateMapProgram } from './pertype-gen';
 import { kernelOracle, which } from '../testing/kernel';
 import {
   addToTally, clangCtxIn, compareOutcomes, formatTally, generatedCorpus, isKnown, mapCorpus, newTally, parseKnown, pinNameOf,
@@ -288,6 +293,16 @@ describe('per-type corpus harness (no kernel needed)', () => {
     }
     const bad = memoryIo({ 'p.s': src });
     expect(await runCli(['run', 'p.s', '--type', 'xdp', '--cpus', '0'], bad)).toBe(2);
+  });
+  it("map-heavy programs are deterministic and pass bpfplay's verifier for every type", () => {
+    for (const t of PER_TYPE_TYPES)
+      for (let i = 0; i < 6; i++) {
+        const a = generateMapProgram(SEED, 900 + i, t);
+        expect(generateMapProgram(SEED, 900 + i, t).program).toEqual(a.program);
+        expect(a.ops.length).toBeGreaterThanOrEqual(6);
+        const v = verify(a.program, { progType: t, statesPerInsn: 0 });
+        expect(v.accepted, `${t} ${a.name}: ${v.error?.message} at ${v.error?.insn}`).toBe(true);
+      }
   });
   it('every type has a C corpus file', () => {
     for (const t of PER_TYPE_TYPES) expect(existsSync(path.join(repoRoot, 'testdata/kdiff-c', t, 'progs.c')), t).toBe(true);
