@@ -64,6 +64,10 @@ describe('cgroup_array', () => {
     expect(m.delete(Uint8Array.of(2, 0, 0, 0))).toBe(-7);
     expect(m.delete(k0)).toBe(0);
     expect(m.delete(k0)).toBe(-2);
+    const snap = m.snapshot();
+    expect(m.delete(Uint8Array.of(1, 0, 0, 0))).toBe(0);
+    m.restore(snap);
+    expect(m.cgroupAt(1)).toBe('/system.slice');
     for (const bad of [{ keySize: 8 }, { valueSize: 8 }, { maxEntries: 0 }])
       expect(createMap({ name: 'c', type: 'cgroup_array', keySize: 4, valueSize: 4, maxEntries: 2, flags: 0, ...bad })).toMatchObject({ severity: 'error' });
   });

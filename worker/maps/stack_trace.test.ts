@@ -94,6 +94,12 @@ describe('stack_trace map and bpf_get_stackid / bpf_get_stack', () => {
     expect(m.delete(Uint8Array.of(0, 0, 0, 0))).toBe(0);
     expect(m.delete(Uint8Array.of(0, 0, 0, 0))).toBe(-2);
     expect(m.getNextKey(null)).toBeNull();
+    // snapshot/restore (stepping back) brings buckets and the free count back
+    const snap = two.snapshot();
+    expect(two.delete(Uint8Array.of(first, 0, 0, 0))).toBe(0);
+    two.restore(snap);
+    expect(two.getStackId([1n, k], 0)).toBe(first);
+    expect(two.entries().length).toBe(1);
   });
 
   it('bpf_get_stack fills a buffer, zero-pads it and returns the bytes copied; user stacks are user addresses', () => {
