@@ -6,7 +6,7 @@
 // and sk_skb (the simulated sockets and each message as text or hex). Forms only rewrite the JSON.
 import type { EventCatalogue } from '../../worker/api/types';
 import { Group, MemoryList, NameSelect, NumField, RegList, TextField } from './fields';
-import { fieldText, isObj, numValue, setIn, type EventObj, type EventsDoc, type Json } from './model';
+import { fieldText, isObj, numValue, setIn, traceFieldOk, traceFieldText, traceFieldValue, type EventObj, type EventsDoc, type Json } from './model';
 
 export interface FormProps {
   ev: EventObj;
@@ -88,8 +88,8 @@ export function TracepointForm({ ev, doc, cat, set, put, setDoc }: FormProps) {
           <tbody>
             {tp.fields.filter((f) => !f.common).map((f) => {
               const text = f.dataLoc || (f.arrayLen !== null && f.ctype === 'char');
-              const v = fields[f.name];
-              const bad = !text && v !== undefined && typeof v === 'string' && !/^-?(0x[0-9a-f]+|\d+)$/i.test(v.trim());
+              const shown = traceFieldText(fields[f.name]);
+              const bad = !traceFieldOk(shown, text);
               return (
                 <tr key={f.name}>
                   <th scope="row" className="mono">{f.name}</th>
@@ -97,8 +97,10 @@ export function TracepointForm({ ev, doc, cat, set, put, setDoc }: FormProps) {
                   <td className="num">{f.offset}</td>
                   <td className="num">{f.size}</td>
                   <td>
-                    <input className="mono" aria-label={`Field ${f.name}`} value={fieldText(v)} placeholder={text ? '(text)' : '0'} spellCheck={false} aria-invalid={bad || undefined}
-                      onChange={(e) => set(['fields', f.name], e.target.value === '' ? undefined : text ? e.target.value : numValue(e.target.value))} />
+                    <input className="mono" aria-label={`Field ${f.name}`} value={shown} spellCheck={false} aria-invalid={bad || undefined}
+                      placeholder={text ? '(text, or hex:…)' : f.arrayLen !== null ? Array(Math.min(f.arrayLen, 4)).fill('0').join(', ') + (f.arrayLen > 4 ? ', …' : '') : '0'}
+                      title={text ? 'Text (a NUL ends it), or hex:… for raw bytes' : f.arrayLen !== null ? `${f.arrayLen} values separated by commas, or hex:… for raw bytes` : 'A number: decimal, 0x… hex or negative'}
+                      onChange={(e) => set(['fields', f.name], traceFieldValue(e.target.value, text))} />
                   </td>
                 </tr>
               );

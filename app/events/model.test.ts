@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { engine } from '../../worker/api/engine';
 import {
   applyCtxEdit, ctxFieldHome, duplicateEvent, eventSummary, insertEvent, isObj, moveEvent, newEvent, numValue, parseDoc, removeEvent, serializeDoc, setIn,
+  traceFieldOk, traceFieldText, traceFieldValue,
   type EventObj, type EventsDoc,
 } from './model';
 
@@ -45,6 +46,23 @@ describe('events document', () => {
   });
   it('numbers are stored as typed unless they are safe decimals', () => {
     expect([numValue(' 42 '), numValue('-100'), numValue('0x7ffd1000'), numValue('18446744073709551615'), numValue('12x')]).toEqual([42, -100, '0x7ffd1000', '18446744073709551615', '12x']);
+  });
+});
+
+describe('tracepoint field values', () => {
+  it('text, raw hex, fixed arrays and numbers round-trip through the input text', () => {
+    const cases: [string, boolean, unknown][] = [['nginx', true, 'nginx'], ['hex:6e67', true, { hex: '6e67' }], ['192, 0, 2, 1', false, [192, 0, 2, 1]], ['0x10', false, '0x10'], ['', false, undefined]];
+    for (const [text, isText, v] of cases) {
+      expect(traceFieldValue(text, isText)).toEqual(v);
+      if (v !== undefined) expect(traceFieldText(v as never)).toBe(text);
+    }
+    expect([traceFieldOk('1, 2, x', false), traceFieldOk('hex:zz', false), traceFieldOk('1,2', false), traceFieldOk('abc', true)]).toEqual([false, false, true, true]);
+  });
+  it('a fixed array typed as a list reaches the record', () => {
+    const e = { tracepoint: 'tcp/tcp_retransmit_skb', fields: { saddr: traceFieldValue('192, 0, 2, 1', false)!, daddr: traceFieldValue('hex:c6336414', false)! } };
+    const v = ctxOf({ version: 1, type: 'tracepoint', events: [e] });
+    expect(v.error).toBeNull();
+    expect([v.value('saddr'), v.value('daddr')]).toEqual(['0x10200c0', '0x146433c6']);
   });
 });
 

@@ -68,6 +68,30 @@ export function fieldText(v: Json | undefined): string {
   return JSON.stringify(v);
 }
 
+/** The text a tracepoint field input shows: a fixed array as "1, 2, 3, 4", raw bytes as "hex:…". */
+export function traceFieldText(v: Json | undefined): string {
+  if (Array.isArray(v)) return v.map((x) => fieldText(x)).join(', ');
+  if (isObj(v) && typeof v.hex === 'string') return `hex:${v.hex}`;
+  return fieldText(v);
+}
+
+/** What a tracepoint field input stores (the events format's TraceValue): "hex:…" raw bytes, a comma list for
+ * fixed arrays, text for char arrays and __data_loc strings, else a number; empty removes the field. */
+export function traceFieldValue(text: string, isText: boolean): Json | undefined {
+  if (text === '') return undefined;
+  const hex = /^hex:(.*)$/is.exec(text);
+  if (hex) return { hex: hex[1]!.trim() };
+  if (isText) return text;
+  if (text.includes(',')) return text.split(',').map((x) => numValue(x.trim()));
+  return numValue(text);
+}
+
+/** Whether a tracepoint field's text is something the format reads (for marking it before Apply). */
+export function traceFieldOk(text: string, isText: boolean): boolean {
+  if (text === '' || isText || /^hex:\s*([0-9a-f]{2}\s*)*$/i.test(text)) return true;
+  return text.split(',').every((x) => isNumberText(x));
+}
+
 /** A copy of `obj` with `path` set to `value` (undefined deletes it); arrays are padded with `pad`. */
 export function setIn<T extends Json>(obj: T, path: readonly (string | number)[], value: Json | undefined, pad: Json = 0): T {
   if (path.length === 0) return (value ?? null) as T;
