@@ -17,13 +17,17 @@
 //   kprobe:      { "function": "do_sys_openat2", "args": [-100, "0x7ffd1000", "0xffff888004001000"],
 //                  "kretprobe": false, "ret": 3, "regs": { "rbx": 5 } }
 //   tracepoint:  { "tracepoint": "syscalls/sys_enter_openat", "fields": { "dfd": -100, "filename": "0x7ffd1000" },
-//                  "pid": 1234 }   // string values fill char arrays and __data_loc strings; {"hex": …} raw bytes
+//                  "pid": 1234 }   // string values fill char arrays and __data_loc strings; {"hex": …} raw bytes;
+//                                  // a list of integers fills a fixed array ("saddr": [192, 0, 2, 1])
 //   perf_event:  { "samplePeriod": 100000, "addr": 0, "regs": { "rip": "0xffffffff81234567" } }
 //   sock_ops:    { "scenario": "active-connect" }   (see SOCK_OPS_SCENARIOS), or one callback:
 //                { "op": "BPF_SOCK_OPS_TCP_CONNECT_CB", "args": [0, 0], "socket": { "localPort": 40000, … } }
 //   cgroup_sock: { "family": "AF_INET", "type": "SOCK_STREAM", "protocol": "IPPROTO_TCP" } (names or numbers)
 //   sk_skb:      { "socket": 0, "text": "GET / HTTP/1.1\r\n" } or { "socket": 1, "hex": "…" };
 //                sockets are listed once in a top-level "sockets": [ { "localPort": 8080, … } ]
+//   socket fields (sock_ops "socket", "sockets"): family "inet"|"inet6", localAddr, localPort, remoteAddr,
+//                remotePort, state (number or name: "ESTABLISHED"), cbFlags, sndCwnd, srttUs, mssCache, … as in
+//                worker/events/sockets.ts newSocket(); unknown names and bad values are located errors.
 //   packet types (socket_filter, sched_cls, sched_act, xdp, cgroup_skb, lwt_*):
 //                { "sample": "tcp-handshake" } (every frame of a sample), { "hex": "…" }, or
 //                { "spec": { "layers": [ … ] } } (worker/packets/build.ts), each optionally with
