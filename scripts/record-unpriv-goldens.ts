@@ -220,6 +220,28 @@ const GENS: Record<string, Gen> = {
     const use = pick(r, ['r2 = r7\n  r2 += r8\n  r0 = *(u8 *)(r2 + 0)', 'r2 = r10\n  r2 += -32\n  r2 += r8\n  r0 = *(u8 *)(r2 + 0)', 'r0 = r8\n  r0 &= 1', 'if r8 > 7 goto out\n  r2 = r7\n  r2 += r8\n  r0 = *(u8 *)(r2 + 0)']);
     return wrap('socket_filter', `  ${v}\n  *(u64 *)(r10 - 32) = 0\n  *(u64 *)(r10 - 24) = 0\n  ${st}\n  ${ld}\n  ${use}`, true);
   },
+  // Random mixes: a few registers holding pointers and scalars, then random moves, ALU, stores, loads,
+  // comparisons and exits, so the rules meet in orders no hand-written family tries.
+  soup: (r) => {
+    const reg = (): string => `r${pick(r, [2, 3, 4, 5, 8, 9])}`;
+    const ops: (() => string)[] = [
+      () => `${reg()} = ${pick(r, ['r1', 'r10', 'r7', 'r6', reg()])}`,
+      () => `${reg()} ${pick(r, ['+=', '-=', '&=', '+=', '+='])} ${pick(r, [reg(), '8', '-8', '1', '48'])}`,
+      () => `${reg()} = *(u32 *)(r6 + ${pick(r, [0, 4, 8, 16, 48])})`,
+      () => `${reg()} &= ${pick(r, [7, 15, 63])}`,
+      () => `*(u64 *)(r10 - ${pick(r, [8, 16, 24])}) = ${reg()}`,
+      () => `*(u${pick(r, [32, 64])} *)(r7 + ${pick(r, [0, 8, 40])}) = ${reg()}`,
+      () => `${reg()} = *(u64 *)(r10 - ${pick(r, [8, 16, 24])})`,
+      () => `${reg()} = *(u${pick(r, [8, 32, 64])} *)(${reg()} + 0)`,
+      () => `if ${reg()} ${pick(r, ['>', '==', 's<', '!='])} ${pick(r, ['0', '7', reg()])} goto out`,
+      () => `w${pick(r, [2, 3, 8])} = w${pick(r, [2, 3, 8])}`,
+    ];
+    const n = int(r, 3, 8);
+    let body = '  r2 = 0\n  r3 = 0\n  r4 = 0\n  r5 = 0\n  r8 = 0\n  r9 = 0\n  *(u64 *)(r10 - 8) = 0\n  *(u64 *)(r10 - 16) = 0\n  *(u64 *)(r10 - 24) = 0\n';
+    for (let k = 0; k < n; k++) body += `  ${pick(r, ops)()}\n`;
+    body += `  ${pick(r, ['r0 = 0', 'r0 = r2', 'r0 = r8\n  r0 &= 1', 'r0 = 1'])}\n  exit`;
+    return wrap(pick(r, UNPRIV_TYPES), body, true);
+  },
   // Null checks and pointers that may be NULL (both modes), as a control group.
   nullck: (r) => wrap('socket_filter', `  *(u32 *)(r10 - 8) = 0\n  r2 = r10\n  r2 += -8\n  r1 = m ll\n  call 1\n  ${pick(r, ['if r0 == 0 goto out', 'if r0 != 0 goto +1\n  goto out', 'if r0 == 1 goto out', ''])}\n  r0 = *(u64 *)(r0 + ${pick(r, [0, 8, 12])})`, true),
   // Register reads of NOT_INIT (both modes), partial copies of pointers through the stack.
@@ -238,7 +260,7 @@ export function unprivCorpus(seed = 17, perFamily = 40): { id: string; type: str
   const out: { id: string; type: string; source: string }[] = [];
   const seen = new Set<string>();
   for (const [name, g] of Object.entries(GENS)) {
-    const n = name === 'ptralu' || name === 'ptrderef' ? perFamily * 2 : perFamily;
+    const n = name === 'soup' ? perFamily * 10 : name === 'ptralu' || name === 'ptrderef' ? perFamily * 2 : perFamily;
     let k = 0;
     for (let tries = 0; tries < n * 4 && k < n; tries++) {
       const [type, source] = g(r);
