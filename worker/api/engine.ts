@@ -275,6 +275,12 @@ function freshMaps(p: Program): MapImpl[] | string {
   return out;
 }
 
+/** The session's programs as runs use them (program 0 with the initial map contents, prog_array slots
+ * included), for differential tests against the kernel. Not part of the worker API. */
+export function sessionPrograms(): Program[] | null {
+  return runSet()?.programs ?? null;
+}
+
 /** Bytes all checkpoints of one run may take (estimated from the map definitions). */
 const CHECKPOINT_BUDGET = 64 * 1024 * 1024;
 /** At least this many inputs between checkpoints (re-running up to 15 inputs to step one costs little). */
