@@ -13,6 +13,11 @@ import path from 'node:path';
 import { HELPER_NAMES } from '../worker/helpers/ids.generated';
 import { helperProto, type ArgSpec, type HelperProto } from '../worker/helpers/protos';
 import { HELPERS_BY_TYPE } from '../worker/progtypes/helpers.generated';
+import { kernelOracle } from '../worker/testing/kernel';
+import { writeElf } from '../worker/elf/write';
+import { assemble } from '../worker/asm/index';
+import { ensureBpffs, loadObject, pinPath, unpin } from './kdiff-bpftool';
+import { parseKernelLog } from './record-verifier-goldens';
 
 export interface HelperProbe {
   id: string;
@@ -273,6 +278,31 @@ export function helperProbes(): HelperProbe[] {
       }
       // 6. One argument of the wrong kind, in up to two program types per helper.
       const n = seenExtra.get(h) ?? 0;
+      // check_map_func_compatibility, both directions: the map argument given every map type once.
+      const mapK = p.argSpecs.findIndex((a) => a.base === 'ARG_CONST_MAP_PTR');
+      if (n === 0 && mapK >= 0) {
+        for (const mt of Object.keys(MAP_DEFS)) {
+          const bb = newBuilder();
+          const rr = goodArgs(p, type, bb);
+          if (!rr) break;
+          bb.maps.delete(`m_${mapTypeFor(p)}`);
+          rr[mapK] = `${useMap(bb, mt)} ll`;
+          push(`mt-${mt}`, assembleProbe(bb, rr, h, true));
+        }
+      }
+      // Lookups whose result needs no NULL check: an array map with a constant key in range.
+      if (n === 0 && (h === 1 || h === 195)) {
+        for (const [kind, mt, key] of [['constkey', 'array', 0], ['constkeyoob', 'array', 9], ['constkeypcpu', 'percpu_array', 1], ['constkeyhash', 'hash', 0]] as const) {
+          const bb = newBuilder();
+          const rr = goodArgs(p, type, bb);
+          if (!rr) break;
+          bb.maps.clear();
+          rr[0] = `${useMap(bb, mt)} ll`;
+          bb.pre.push(`  r0 = ${key}`, '  *(u32 *)(r10 - 8) = r0');
+          bb.mid.push('  r1 = *(u64 *)(r0 + 8)');
+          push(kind, assembleProbe(bb, rr, h, true));
+        }
+      }
       if (n >= 2) continue;
       seenExtra.set(h, n + 1);
       const specs = p.argSpecs;
@@ -396,12 +426,30 @@ export interface ProtoVerdict {
   kernel: string;
 }
 
-async function main(): Promise<void> {
-  const { kernelOracle } = await import('../worker/testing/kernel');
-  const { loadObject, pinPath, unpin, ensureBpffs } = await import('./kdiff-bpftool');
-  const { parseKernelLog } = await import('./record-verifier-goldens');
-  const { writeElf } = await import('../worker/elf/write');
-  const { assemble } = await import('../worker/asm/index');
+/** Loads one probe into the running kernel (bpftool prog load) and returns its verdict. Needs root, bpffs and bpftool. */
+export function loadProbe(p: HelperProbe, release = os.release()): ProtoVerdict {
+  const r = assemble(p.source, { syntax: 'llvm' });
+  if (!r.program || r.diagnostics.some((d) => d.severity === 'error'))
+    return { id: p.id, type: p.type, accepted: false, insn: -1, message: '', block: [], processed: 0, loaderError: `assembler: ${r.diagnostics.map((d) => d.message).join('; ')}`, kernel: release };
+  r.program.progType = p.type;
+  const obj = writeElf(r.program, { license: p.license });
+  const pin = pinPath('hp');
+  const res = loadObject(obj, pin);
+  unpin(pin);
+  // Some kernel messages lack their newline ("expected prog array map for tail call"): split them off the summary.
+  const log = res.log.replace(/([^\n])(processed \d+ insns)/g, '$1\n$2');
+  const m = /-- BEGIN PROG LOAD LOG --\n([\s\S]*?)(?:-- END PROG LOAD LOG --|$)/.exec(log);
+  if (res.ok) return { id: p.id, type: p.type, accepted: true, insn: -1, message: '', block: [], processed: 0, kernel: release };
+  if (m) {
+    const rec: ProtoVerdict = { id: p.id, type: p.type, accepted: false, ...parseKernelLog(m[1]!), kernel: release };
+    if (!/^processed \d+ insns/m.test(m[1]!)) return { ...rec, insn: -1, message: '', block: [], truncated: /BPF program load failed: ([^\n]*)/.exec(res.log)?.[1] ?? '' };
+    return rec;
+  }
+  const err = res.log.split('\n').filter((l) => /libbpf:|Error:/.test(l)).slice(-3).join(' | ');
+  return { id: p.id, type: p.type, accepted: false, insn: -1, message: '', block: [], processed: 0, loaderError: err || 'load failed without a verifier log', kernel: release };
+}
+
+function main(): void {
   const o = kernelOracle();
   if (!o.ok) {
     console.error(`kernel oracle unavailable: ${o.reason}`);
@@ -415,27 +463,7 @@ async function main(): Promise<void> {
   const out: string[] = [];
   let n = 0;
   for (const p of probes) {
-    let rec: ProtoVerdict;
-    const r = assemble(p.source, { syntax: 'llvm' });
-    if (!r.program || r.diagnostics.some((d) => d.severity === 'error')) {
-      rec = { id: p.id, type: p.type, accepted: false, insn: -1, message: '', block: [], processed: 0, loaderError: `assembler: ${r.diagnostics.map((d) => d.message).join('; ')}`, kernel: release };
-    } else {
-      r.program.progType = p.type;
-      const obj = writeElf(r.program, { license: p.license });
-      const pin = pinPath('hp');
-      const res = loadObject(obj, pin);
-      unpin(pin);
-      const m = /-- BEGIN PROG LOAD LOG --\n([\s\S]*?)(?:-- END PROG LOAD LOG --|$)/.exec(res.log);
-      if (res.ok) rec = { id: p.id, type: p.type, accepted: true, insn: -1, message: '', block: [], processed: 0, kernel: release };
-      else if (m) {
-        rec = { id: p.id, type: p.type, accepted: false, ...parseKernelLog(m[1]!), kernel: release };
-        if (!/^processed \d+ insns/m.test(m[1]!)) rec = { ...rec, insn: -1, message: '', block: [], truncated: /BPF program load failed: ([^\n]*)/.exec(res.log)?.[1] ?? '' };
-      } else {
-        const err = res.log.split('\n').filter((l) => /libbpf:|Error:/.test(l)).slice(-3).join(' | ');
-        rec = { id: p.id, type: p.type, accepted: false, insn: -1, message: '', block: [], processed: 0, loaderError: err || 'load failed without a verifier log', kernel: release };
-      }
-    }
-    out.push(JSON.stringify(rec));
+    out.push(JSON.stringify(loadProbe(p, release)));
     if (++n % 500 === 0) console.error(`${n}/${probes.length}`);
   }
   const file = path.resolve(import.meta.dirname, '../testdata/verifier', only ? `kernel-protos-${only}.jsonl` : 'kernel-protos.jsonl');
@@ -443,4 +471,4 @@ async function main(): Promise<void> {
   console.error(`wrote ${out.length} verdicts to ${file}`);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) void main();
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) main();

@@ -31,7 +31,7 @@ import {
   type Frame, type HistEntry, type LinkedReg, type Reg, type StateView, type VState,
 } from './state';
 import { computeLiveRegs, computeScc, liveRegsListing } from './liveness';
-import { Backtrack, collectLinkedRegs, markAllScalarsImprecise, markChainPrecision, propagatePrecision, type PrecisionEnv } from './precision';
+import { Backtrack, collectLinkedRegs, frameStateStr, markAllScalarsImprecise, markChainPrecision, propagatePrecision, type PrecisionEnv } from './precision';
 import { cleanDeadRegs, frameInsnIdx, statesEqual, statesMaybeLooping, widenImpreciseScalars, type CompareEnv } from './prune';
 import { helperPrecisionPlan } from './helper-precision';
 
@@ -52,8 +52,7 @@ export interface VerifyOptions {
   statesPerInsn?: number;
   /**
    * BPF_LOG_STATS: end the log with `verification time N usec` and `stack depth A+B` before the
-   * `processed …` line, as the kernel does for log_level 4 (bpftool -d asks for 1|2|4). Default: on when
-   * logLevel > 0.
+   * `processed …` line, as the kernel does for log_level 4 (bpftool -d asks for 1|2|4). Default: on at logLevel 2.
    */
   logStats?: boolean;
   /**
@@ -100,6 +99,9 @@ interface Pending {
   idx: number;
   prev: number;
   trailLen: number;
+  /** Log position at push_stack (lines, and the length of the last one), to rewind to at log level 1. */
+  logLines: number;
+  logLastLen: number;
 }
 
 
@@ -149,6 +151,15 @@ class Verifier {
   private numBackedges = 0;
   private readonly cleaned = new WeakSet<VState>();
   private maxStates = 0;
+  /** The last log line is cut short (a level-1 rewind to a push position): the next text continues it. */
+  private logOpen = false;
+  /** Index of the last instruction line, while nothing else has been logged after it. */
+  private insnLine = -1;
+  /** Registers (and 100 + spi stack slots) touched since the last state print (mark_reg_scratched). */
+  private readonly scratched = new Set<number>();
+  private scratchAll = true;
+  /** The last instruction returned from a sub-program (the log prints the caller's state next). */
+  private returned = false;
   private readonly logStats: boolean;
   private readonly clock: (() => number) | undefined;
   private startUsec = 0;
@@ -189,7 +200,7 @@ class Verifier {
     this.logLevel = opts.logLevel ?? 1;
     this.limit = opts.maxProcessed ?? BPF_COMPLEXITY_LIMIT_INSNS;
     this.keep = opts.statesPerInsn ?? 8;
-    this.logStats = opts.logStats ?? this.logLevel > 0;
+    this.logStats = opts.logStats ?? this.logLevel > 1;
     this.clock = opts.clock;
     this.pt = progTypeInfo(opts.progType);
     this.gpl = isGplCompatible(program.license ?? 'GPL');
@@ -207,8 +218,35 @@ class Verifier {
     this.states = Array.from({ length: n }, () => []);
   }
 
+  /** A line of the log kept at every level (errors), continuing a cut line. */
+  private logLine(s: string): void {
+    if (this.logOpen) {
+      this.logLines[this.logLines.length - 1] += s;
+      this.logOpen = false;
+    } else this.logLines.push(s);
+  }
+
   private log(s: string): void {
-    if (this.logLevel > 0) this.logLines.push(s);
+    if (this.logLevel <= 0) return;
+    if (this.logOpen) {
+      this.logLines[this.logLines.length - 1] += s;
+      this.logOpen = false;
+    } else this.logLines.push(s);
+  }
+
+  /**
+   * print_insn_state: the registers and slots the last instructions touched, appended to the
+   * instruction's line when nothing was logged after it, else on a line of its own headed by `idx`.
+   */
+  private printInsnState(st: VState, idx: number): void {
+    const only = this.scratchAll ? undefined : this.scratched;
+    const txt = stateStr(st, this.maps, only);
+    const k = this.insnLine;
+    if (k >= 0 && k === this.logLines.length - 1 && !this.logOpen) this.logLines[k] = `${this.logLines[k]!.padEnd(37)} ; ${txt}`;
+    else this.log(`${idx}: ${txt}`);
+    this.scratchAll = false;
+    this.scratched.clear();
+    this.insnLine = -1;
   }
 
   run(): VerifierReport {
@@ -224,15 +262,17 @@ class Verifier {
       if (e instanceof VerifyError) {
         error = e;
         errorPath = this.trail.slice();
-        this.logLines.push(e.message);
+        this.logLine(e.message);
       } else {
         const msg = e instanceof Error ? e.message : String(e);
         error = new VerifyError(this.insnIdx, `bpfplay internal error: ${msg}`);
-        this.logLines.push(error.message);
+        this.logLine(error.message);
       }
     }
     const maxPer = this.maxStates;
     const summary = `processed ${this.processed} insns (limit ${BPF_COMPLEXITY_LIMIT_INSNS}) max_states_per_insn ${maxPer} total_states ${this.totalStates} peak_states ${this.peakStates} mark_read 0`;
+    // At log level 1 a successful verification keeps no trace of its paths (do_check_common resets the log).
+    if (!error && this.logLevel === 1) this.logLines = [];
     const lines = this.logLines;
     if (this.logLevel > 0 || error) {
       // print_verification_stats: subprog_info[i].stack_depth is kept in whole 8-byte slots.
@@ -456,7 +496,7 @@ class Verifier {
     let prev = -1;
     let pathStart = 0;
     let pathFrom = -1;
-    let doPrintState = true;
+    let doPrintState = false;
     this.trail = [];
     for (;;) {
       this.insnIdx = idx;
@@ -477,6 +517,8 @@ class Verifier {
             } else this.log(`${idx}: safe`);
           }
           this.paths.push({ from: pathFrom, start: pathStart, end: idx, how: 'pruned' });
+          this.scratchAll = true;
+          this.insnLine = -1;
           this.updateBranchCounts(st);
           const p = this.popPending();
           if (!p) return;
@@ -488,37 +530,40 @@ class Verifier {
         }
       }
       if (this.jmpPoint[idx]) this.pushJmpHistory(st, -1, -1, null);
-      if (this.logLevel > 0 && doPrintState) {
-        if (prev < 0) this.log(`${idx}: ${stateStr(st, this.maps)}`);
-        else {
-          this.log('');
-          this.log(`from ${prev} to ${idx}: ${stateStr(st, this.maps)}`);
-        }
+      if (this.returned) {
+        doPrintState = true;
+        this.returned = false;
+        this.scratched.clear();
+        this.scratchAll = false;
       }
+      if (this.logLevel > 1 && doPrintState) {
+        this.log('');
+        this.log(`from ${prev} to ${idx}: ${stateStr(st, this.maps)}`);
+        this.insnLine = -1;
+      }
+      if (this.logLevel > 0 && (this.scratchAll || this.scratched.size)) this.printInsnState(st, idx);
       doPrintState = false;
       this.trail.push(idx);
       this.recordState(idx, st);
       let insn = this.insns[idx];
       if (!insn) insn = this.precheckAndDecode(st, idx);
       else this.precheck(st, idx);
-      const before = this.logLevel > 0 ? this.logLines.length : 0;
-      if (this.logLevel > 0) this.log(`${idx}: ${insnStr(insn!)}`);
+      if (this.logLevel > 0) {
+        this.log(`${idx}: ${insnStr(insn!)}`);
+        this.insnLine = this.logLines.length - 1;
+      }
       const out = this.step(st, insn!);
       if (this.pendingPrecise >= 0) this.markPrecise(st, this.pendingPrecise);
       const sf = this.stackFlag as { frame: number; spi: number } | null;
       if (sf) this.pushJmpHistory(st, sf.frame, sf.spi, null);
       const cls = this.program.slots[idx]!.opcode & 7;
       if (cls === 5 || cls === 6) this.jmpsProcessed++;
-      if (this.logLevel > 0 && out.kind === 'next') {
-        // print_insn_state: appended to the instruction line, or on a line of its own when something
-        // was logged after it (at the jump itself for conditional jumps, else at the next instruction).
-        const touched = touchedRegs(insn!);
-        for (const s of this.scratch) touched.add(s);
-        const txt = stateStr(st, this.maps, touched);
-        if (txt) {
-          if (this.logLines.length === before + 1) this.logLines[before] = `${this.logLines[before]!.padEnd(37)} ; ${txt}`;
-          else this.log(`${insn!.kind === 'jmp' ? idx : out.idx}: ${txt}`);
-        }
+      if (this.logLevel > 0) {
+        // The state is printed at the next instruction (after its pruning check), except for a
+        // conditional jump, which prints it itself (check_cond_jmp_op).
+        for (const r of touchedRegs(insn!)) this.scratched.add(r);
+        for (const r of this.scratch) this.scratched.add(r);
+        if (insn!.kind === 'jmp' && out.kind === 'next') this.printInsnState(st, idx);
       }
       if (out.kind === 'next') {
         prev = idx;
@@ -526,6 +571,8 @@ class Verifier {
         continue;
       }
       this.paths.push({ from: pathFrom, start: pathStart, end: idx, how: 'exit' });
+      this.scratchAll = true;
+      this.insnLine = -1;
       this.updateBranchCounts(st);
       const p = this.popPending();
       if (!p) return;
@@ -546,6 +593,17 @@ class Verifier {
     }
     if (!p) return undefined;
     this.trail.length = p.trailLen;
+    if (this.logLevel === 1) {
+      // pop_stack at log level 1 rewinds the log to where the branch was pushed: only the path
+      // being explored stays in the log (a line cut in the middle is continued by the next text).
+      this.logLines.length = p.logLines;
+      const last = this.logLines[p.logLines - 1];
+      if (last !== undefined && last.length > p.logLastLen) {
+        this.logLines[p.logLines - 1] = last.slice(0, p.logLastLen + 1);
+        this.logOpen = true;
+      } else this.logOpen = false;
+      this.insnLine = -1;
+    }
     return p;
   }
 
@@ -553,7 +611,8 @@ class Verifier {
   private pushBranch(st: VState, idx: number, prev: number): VState {
     const copy = copyState(st);
     if (copy.parent) copy.parent.branches++;
-    this.pending.push({ st: copy, idx, prev, trailLen: this.trail.length });
+    const ll = this.logLines.length;
+    this.pending.push({ st: copy, idx, prev, trailLen: this.trail.length, logLines: ll, logLastLen: ll ? this.logLines[ll - 1]!.length : 0 });
     if (this.pending.length > BPF_COMPLEXITY_LIMIT_JMP_SEQ) this.fail(prev, `The sequence of ${this.pending.length} jumps is too complex.`);
     return copy;
   }
@@ -724,6 +783,7 @@ class Verifier {
           const key = this.sccCallchain(sl);
           const v = key ? this.sccVisits.get(key) : undefined;
           if (v) {
+            if (this.logLevel > 1) this.log(`SCC backedge ${key}`);
             const copy = copyState(st);
             v.backedges.push({ st: copy, equal: sl });
             this.numBackedges++;
@@ -1756,7 +1816,11 @@ class Verifier {
     for (let a = 0; a < specs.length; a++) this.checkFuncArg(st, a, specs, meta);
     const m = this.maps[meta.mapIdx];
     // record_func_map: a map the program may only read.
-    if (m && (m.flags & BPF_F_RDONLY_PROG) && (id === 2 || id === 3 || id === 87 || id === 88)) this.fail(idx, M.writeIntoMapForbidden());
+    // record_func_map (its message has no newline in the kernel, so the log runs it into the next line)
+    if (id === 12 && m && m.type !== 'prog_array') this.fail(idx, M.tailCallMap());
+    // (dev_map_init_map gives devmaps BPF_F_RDONLY_PROG: lookups point straight at the device's ifindex.)
+    const rdonlyProg = m && ((m.flags & BPF_F_RDONLY_PROG) || m.type === 'devmap' || m.type === 'devmap_hash');
+    if (rdonlyProg && (id === 2 || id === 3 || id === 87 || id === 88)) this.fail(idx, M.writeIntoMapForbidden());
     if (meta.releaseRegno) {
       const rs = specs[meta.releaseRegno - 1]!;
       if (rs.base === 'ARG_PTR_TO_DYNPTR') this.releaseDynptr(st, regs[meta.releaseRegno]!);
@@ -1808,6 +1872,9 @@ class Verifier {
         const inner = this.innerIdx.get(meta.mapIdx);
         if (id === 1 && m && (m.type === 'array_of_maps' || m.type === 'hash_of_maps') && inner !== undefined) {
           regs[0] = ptrReg('CONST_PTR_TO_MAP', { maybeNull: true, mapIdx: inner, id: ++this.idGen });
+        } else if (id === 1 && m && (m.type === 'sockmap' || m.type === 'sockhash')) {
+          // mark_ptr_or_null_reg turns a sockmap lookup into PTR_TO_SOCKET; it is an acquired reference.
+          regs[0] = ptrReg('PTR_TO_SOCKET', { maybeNull: true, id: ++this.idGen });
         } else if (!rs!.maybeNull || (id === 1 && m && (m.type === 'array' || m.type === 'percpu_array') && meta.constKey !== null && meta.constKey < BigInt(m.maxEntries))) {
           regs[0] = ptrReg('PTR_TO_MAP_VALUE', { mapIdx: meta.mapIdx });
         } else {
@@ -1843,7 +1910,7 @@ class Verifier {
     }
     if (proto?.ptrCast) {
       regs[0]!.refObjId = meta.refObjId;
-    } else if (proto?.acquire && isPointer(regs[0]!)) {
+    } else if ((proto?.acquire || (id === 1 && (m?.type === 'sockmap' || m?.type === 'sockhash'))) && isPointer(regs[0]!)) {
       const rid = ++this.idGen;
       st.refs.push({ id: rid, insn: idx });
       regs[0]!.id = rid;
@@ -1866,7 +1933,10 @@ class Verifier {
     if (at.base === 'ARG_PTR_TO_MAP_VALUE') {
       // resolve_map_arg_type
       if (!m) this.fail(idx, M.noMapPtrType());
-      if (m!.type === 'sockmap' || m!.type === 'sockhash') at = { ...at, base: 'ARG_PTR_TO_BTF_ID_SOCK_COMMON' };
+      if (m!.type === 'sockmap' || m!.type === 'sockhash') {
+        if (at.maybeNull || at.uninit || at.write || at.rdonly) this.fail(idx, M.sockmapArgType());
+        at = { ...at, base: 'ARG_PTR_TO_BTF_ID_SOCK_COMMON' };
+      }
       else if (m!.type === 'bloom_filter' && meta.id === 89) at = { ...at, uninit: false, write: false };
     }
     const isNull = isNullReg(reg);
@@ -2294,7 +2364,16 @@ class Verifier {
     edges.add(sub);
     const callee = newFrame(st.frames.length, idx + 1, sub);
     for (let r = 1; r <= 5; r++) callee.regs[r] = copyReg(caller.regs[r]!);
+    // clear_caller_saved_regs: the caller's r0-r5 are not readable until the callee returns.
+    for (let r = 0; r <= 5; r++) caller.regs[r] = notInit();
     st.frames.push(callee);
+    if (this.logLevel > 0) {
+      this.log('caller:');
+      this.log(frameStateStr(st, st.frames.length - 2, this.maps));
+      this.log('callee:');
+      this.log(frameStateStr(st, st.frames.length - 1, this.maps));
+      this.scratchAll = true;
+    }
     return { kind: 'next', idx: target };
   }
 
@@ -2325,6 +2404,14 @@ class Verifier {
       if (r0.type === 'PTR_TO_STACK' && r0.frameno === callee.frameno) this.fail(idx, 'cannot return stack pointer to the caller');
       caller.regs[0] = copyReg(r0);
       for (let r = 1; r <= 5; r++) caller.regs[r] = notInit();
+      if (this.logLevel > 0) {
+        // prepare_func_exit prints both frames; the caller's path then continues as after a pop.
+        this.log('returning from callee:');
+        this.log(frameStateStr({ ...st, frames: [...st.frames, callee] }, st.frames.length, this.maps));
+        this.log(`to caller at ${callee.callsite}:`);
+        this.log(frameStateStr(st, st.frames.length - 1, this.maps));
+        this.returned = true;
+      }
       return { kind: 'next', idx: callee.callsite };
     }
     this.readReg(st, 0);

@@ -106,6 +106,8 @@ export const M = {
   invalidFormatString: () => 'Invalid format string',
   dynptrUnacquired: (r: number) => `arg ${r} is an unacquired reference`,
   dynptrOverwriteRef: () => 'cannot overwrite referenced dynptr',
+  sockmapArgType: () => 'invalid arg_type for sockmap/sockhash',
+  tailCallMap: () => 'expected prog array map for tail call',
 } as const;
 
 export type MessageKey = keyof typeof M;

@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { helperProbes } from '../../scripts/record-helper-protos';
+import { helperProbes, loadProbe } from '../../scripts/record-helper-protos';
+import { ensureBpffs } from '../../scripts/kdiff-bpftool';
+import { kernelOracle } from '../testing/kernel';
 import { assemble } from '../asm/index';
 import type { Program } from '../isa/program';
 import { compareWithKernel, type KernelRecord } from './kdiff';
@@ -61,5 +63,25 @@ describe('helper prototypes against the kernel verifier', () => {
     expect(s.total).toBeGreaterThanOrEqual(2000);
     expect(verdictPct).toBeGreaterThanOrEqual(98);
     expect(exactPct).toBeGreaterThanOrEqual(95);
+  }, 120_000);
+
+  // Where bpf() is available: a sample of probes loaded again, so stale goldens show up.
+  const oracle = kernelOracle();
+  it.skipIf(!oracle.ok || !existsSync(goldens))('recorded verdicts still match the running kernel (every 300th probe)', () => {
+    if (!oracle.ok) console.log(`kernel oracle unavailable: ${oracle.reason}`);
+    const bpffs = ensureBpffs();
+    if (bpffs) {
+      console.log(`skipped: ${bpffs}`);
+      return;
+    }
+    const records = new Map(readFileSync(goldens, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as KernelRecord).map((r) => [r.id, r]));
+    const sample = helperProbes().filter((_, k) => k % 300 === 0);
+    for (const p of sample) {
+      const live = loadProbe(p);
+      const rec = records.get(p.id);
+      expect(rec, p.id).toBeDefined();
+      expect({ id: p.id, accepted: live.accepted, message: live.message }).toEqual({ id: p.id, accepted: rec!.accepted, message: rec!.message });
+    }
+    expect(sample.length).toBeGreaterThan(20);
   }, 120_000);
 });
