@@ -428,6 +428,7 @@ function readMapInMapSlots(r: ByteReader, secs: Section[], mapsSec: Section, sym
     .filter(([k]) => k.startsWith(`${mapsSec.index}:`))
     .map(([k, i]) => ({ off: Number(k.split(':')[1]), index: i }))
     .sort((a, b) => a.off - b.off);
+  const warnedProgArray = new Set<string>();
   for (const rs of secs) {
     if ((rs.type !== SHT.REL && rs.type !== SHT.RELA) || rs.info !== mapsSec.index || rs.offset + rs.size > r.length) continue;
     const ent = rs.type === SHT.REL ? ELF.REL_SIZE : ELF.RELA_SIZE;
@@ -439,6 +440,12 @@ function readMapInMapSlots(r: ByteReader, secs: Section[], mapsSec: Section, sym
       const outer = [...starts].reverse().find((x) => x.off <= off);
       const m = outer ? maps[outer.index] : undefined;
       const vo = m ? valuesOffset.get(m) : undefined;
+      if (m?.type === 'prog_array') {
+        // libbpf also fills prog_array slots from `.values = { [k] = &prog }`; bpfplay does not read them.
+        if (!warnedProgArray.has(m.name)) diags.push(warn(`map ${m.name}: prog_array initial slots (.values) are not applied; set its entries as initial contents`, { byteOffset: p }, 'elf.maps'));
+        warnedProgArray.add(m.name);
+        continue;
+      }
       if (!outer || !m || vo === undefined || (m.type !== 'array_of_maps' && m.type !== 'hash_of_maps')) {
         bad(`offset ${off} of .maps is not in the values of an array_of_maps or hash_of_maps`);
         continue;

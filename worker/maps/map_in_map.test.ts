@@ -212,6 +212,26 @@ describe('map-in-map from a clang object', () => {
     }
   });
 
+  it.skipIf(!clang)('prog_array .values slots are left out with a warning, not an error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bpfplay-mim-'));
+    try {
+      writeFileSync(join(dir, 'pa.c'), `#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+int tail(struct xdp_md *ctx);
+struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 2); __uint(key_size, 4); __array(values, int (void *)); } jt SEC(".maps") = { .values = { [1] = (void *)&tail } };
+SEC("xdp") int tail(struct xdp_md *ctx) { return 1; }
+SEC("xdp") int entry(struct xdp_md *ctx) { bpf_tail_call(ctx, &jt, 1); return 2; }
+char _license[] SEC("license") = "GPL";
+`);
+      execFileSync(clang!, ['-target', 'bpf', '-O2', '-g', '-I/usr/include/x86_64-linux-gnu', '-c', join(dir, 'pa.c'), '-o', join(dir, 'pa.o')], { stdio: 'pipe' });
+      const r = readElf(new Uint8Array(readFileSync(join(dir, 'pa.o'))));
+      expect(r.diagnostics.map((d) => [d.severity, d.message])).toEqual([['warning', 'map jt: prog_array initial slots (.values) are not applied; set its entries as initial contents']]);
+      expect(r.programs.length).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   const oracle = kernelOracle();
   it.skipIf(!clang || !oracle.ok)(`kernel and bpfplay agree: retvals and inner maps after two runs (${oracle.reason || 'kernel available'})`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'bpfplay-mim-'));
