@@ -79,6 +79,43 @@ PROG(w_narrow)
 	return RET(cb[1]);
 }
 
+/* Narrow reads inside the u32 fields that hold smaller kernel fields (pkt_type is 3 bits, protocol and
+ * vlan_tci 16 bits): every byte and half of them, as convert_ctx_access rewrites the loads. */
+ARRAY(m_nr, __u64, 8);
+PROG(w_narrow2)
+{
+	put(&m_nr, 0, *((volatile __u8 *)&ctx->pkt_type + 0));
+	put(&m_nr, 1, *((volatile __u8 *)&ctx->pkt_type + 1));
+	put(&m_nr, 2, *((volatile __u16 *)&ctx->pkt_type + 1));
+	put(&m_nr, 3, *((volatile __u16 *)&ctx->protocol + 1));
+	put(&m_nr, 4, *((volatile __u8 *)&ctx->protocol + 1));
+	put(&m_nr, 5, *((volatile __u8 *)&ctx->len + 3));
+	put(&m_nr, 6, *((volatile __u16 *)&ctx->queue_mapping + 1));
+	put(&m_nr, 7, *((volatile __u8 *)&ctx->ifindex + 2));
+	return RET(1);
+}
+
+#ifdef HAVE_TC_WRITES
+/* Stores wider than the kernel fields behind them: tc_index and tc_classid are u16 (truncated),
+ * queue_mapping is u16 and a store of NO_QUEUE_MAPPING (0xffff) or more is skipped. */
+ARRAY(m_tce, __u64, 6);
+PROG(w_tcedge)
+{
+	ctx->tc_index = 0x12345 + ctx->len;
+	ctx->tc_classid = 0xabcdef;
+	ctx->queue_mapping = 3;
+	ctx->queue_mapping = 0xffff;
+	put(&m_tce, 0, ctx->tc_index);
+	put(&m_tce, 1, ctx->tc_classid);
+	put(&m_tce, 2, ctx->queue_mapping);
+	ctx->queue_mapping = 0x10005;
+	put(&m_tce, 3, ctx->queue_mapping);
+	ctx->queue_mapping = 0xfffe;
+	put(&m_tce, 4, ctx->queue_mapping);
+	return RET(0);
+}
+#endif
+
 #ifdef HAVE_TC_WRITES
 ARRAY(m_tcw, __u64, 4);
 PROG(w_tc)
