@@ -242,6 +242,27 @@ const GENS: Record<string, Gen> = {
     body += `  ${pick(r, ['r0 = 0', 'r0 = r2', 'r0 = r8\n  r0 &= 1', 'r0 = 1'])}\n  exit`;
     return wrap(pick(r, UNPRIV_TYPES), body, true);
   },
+  // Longer mixes with forward jumps over single instructions, so paths split and join (pruning meets
+  // the unprivileged rules: masking windows, spilled pointers, leaks on one side only).
+  soupj: (r) => {
+    const reg = (): string => `r${pick(r, [2, 3, 8, 9])}`;
+    const ops: (() => string)[] = [
+      () => `${reg()} = ${pick(r, ['r1', 'r10', 'r7', reg()])}`,
+      () => `${reg()} += ${pick(r, [reg(), '8', '-8', '4'])}`,
+      () => `${reg()} = *(u32 *)(r6 + ${pick(r, [0, 8])})\n  ${reg()} &= ${pick(r, [3, 7, 15])}`,
+      () => `*(u64 *)(r10 - ${pick(r, [8, 16])}) = ${reg()}`,
+      () => `${reg()} = *(u64 *)(r10 - ${pick(r, [8, 16])})`,
+      () => `r0 = *(u8 *)(${reg()} + 0)`,
+      () => `*(u64 *)(r7 + ${pick(r, [0, 8])}) = ${reg()}`,
+      () => `if r9 ${pick(r, ['>', '==', '&'])} ${pick(r, [0, 1, 3])} goto +1`,
+      () => `if r9 ${pick(r, ['>', '==', '&'])} ${pick(r, [0, 1, 3])} goto +1`,
+    ];
+    const n = int(r, 6, 14);
+    let body = '  r2 = r7\n  r3 = 0\n  r8 = *(u32 *)(r6 + 0)\n  r8 &= 7\n  r9 = *(u32 *)(r6 + 4)\n  *(u64 *)(r10 - 8) = 0\n  *(u64 *)(r10 - 16) = 0\n';
+    for (let k = 0; k < n; k++) body += `  ${pick(r, ops)()}\n`;
+    body += `  ${pick(r, ['r0 = 0', 'r0 = r2', 'r0 = r3\n  r0 &= 1'])}\n  exit`;
+    return wrap('socket_filter', body, true);
+  },
   // Null checks and pointers that may be NULL (both modes), as a control group.
   nullck: (r) => wrap('socket_filter', `  *(u32 *)(r10 - 8) = 0\n  r2 = r10\n  r2 += -8\n  r1 = m ll\n  call 1\n  ${pick(r, ['if r0 == 0 goto out', 'if r0 != 0 goto +1\n  goto out', 'if r0 == 1 goto out', ''])}\n  r0 = *(u64 *)(r0 + ${pick(r, [0, 8, 12])})`, true),
   // Register reads of NOT_INIT (both modes), partial copies of pointers through the stack.
@@ -260,7 +281,7 @@ export function unprivCorpus(seed = 17, perFamily = 40): { id: string; type: str
   const out: { id: string; type: string; source: string }[] = [];
   const seen = new Set<string>();
   for (const [name, g] of Object.entries(GENS)) {
-    const n = name === 'soup' ? perFamily * 10 : name === 'ptralu' || name === 'ptrderef' ? perFamily * 2 : perFamily;
+    const n = name === 'soup' || name === 'soupj' ? perFamily * 10 : name === 'ptralu' || name === 'ptrderef' ? perFamily * 2 : perFamily;
     let k = 0;
     for (let tries = 0; tries < n * 4 && k < n; tries++) {
       const [type, source] = g(r);

@@ -158,6 +158,13 @@ class Verifier {
   /** Registers (and 100 + spi stack slots) touched since the last state print (mark_reg_scratched). */
   private readonly scratched = new Set<number>();
   private scratchAll = true;
+  private hasMayGoto(sub: number): boolean {
+    const start = this.subprogStarts[sub] ?? 0;
+    const end = this.subprogStarts[sub + 1] ?? this.program.slots.length;
+    for (let pc = start; pc < end; pc++) if (this.program.slots[pc]!.opcode === 0xe5) return true;
+    return false;
+  }
+
   /** The last instruction returned from a sub-program (the log prints the caller's state next). */
   private returned = false;
   private readonly logStats: boolean;
@@ -278,7 +285,8 @@ class Verifier {
       // print_verification_stats: subprog_info[i].stack_depth is kept in whole 8-byte slots.
       if (this.logStats) {
         if (this.clock) lines.push(`verification time ${Math.max(0, Math.round(this.clock() - this.startUsec))} usec`);
-        lines.push(`stack depth ${this.subDepth.map((d) => Math.ceil((d || 0) / 8) * 8).join('+') || '0'}`);
+        // A sub-program with may_goto gets 16 more bytes for its hidden loop counter (do_misc_fixups).
+        lines.push(`stack depth ${this.subDepth.map((d, k) => Math.ceil((d || 0) / 8) * 8 + (this.hasMayGoto(k) ? 16 : 0)).join('+') || '0'}`);
       }
       lines.push(summary);
     }
@@ -762,7 +770,10 @@ class Verifier {
       let hit = false;
       let loop = false;
       if (sl.branches > 0) {
-        if (isMayGoto && (sl.mayGotoDepth ?? 0) !== (st.mayGotoDepth ?? 0) && statesEqual(env, sl, st, 'RANGE_WITHIN')) hit = true;
+        if (isMayGoto && (sl.mayGotoDepth ?? 0) !== (st.mayGotoDepth ?? 0) && statesEqual(env, sl, st, 'RANGE_WITHIN')) {
+          hit = true;
+          loop = true;
+        }
         else {
           if (statesMaybeLooping(sl, st) && (sl.mayGotoDepth ?? 0) === (st.mayGotoDepth ?? 0) && statesEqual(env, sl, st, 'EXACT')) {
             this.fail(idx, M.infiniteLoop(idx));
@@ -1100,6 +1111,12 @@ class Verifier {
       if (i.srcX) this.markPrecise(st, i.src); // pointer += scalar
       this.setReg(st, i.dst, this.adjustPtr(i, dst, src, false));
       return;
+    }
+    // sanitize_val_alu: a scalar add/sub by register claims the instruction's masking state too, so the
+    // same instruction moving a pointer on another path cannot be patched.
+    if (this.unpriv && i.srcX && (op === 'add' || op === 'sub')) {
+      const reason = this.aluSan.scalar(i.pc);
+      if (reason) this.fail(idx, sanitizeErrMessage(reason, op, i.dst, i.src, false));
     }
     const sop: ScalarAluOp = op === 'sdiv' ? 'sdiv' : op === 'smod' ? 'smod' : (op as ScalarAluOp);
     const out: Reg = { ...unknownScalar(), s: scalarAlu(sop, dst.s, src.s, !i.is64) };
@@ -1648,8 +1665,8 @@ class Verifier {
     if (pred === 0) return { kind: 'next', idx: idx + 1 };
     // collect_linked_regs: scalars sharing an id with the compared ones, recorded for backtracking.
     const linked: LinkedReg[] = [];
-    if (i.srcX && src.type === 'SCALAR_VALUE' && src.id) collectLinkedRegs(st, src.id, linked);
-    if (dst.type === 'SCALAR_VALUE' && dst.id) collectLinkedRegs(st, dst.id, linked);
+    if (i.srcX && src.type === 'SCALAR_VALUE' && src.id) collectLinkedRegs(st, src.id, linked, this.liveIn);
+    if (dst.type === 'SCALAR_VALUE' && dst.id) collectLinkedRegs(st, dst.id, linked, this.liveIn);
     if (linked.length > 1) this.pushJmpHistory(st, -1, -1, linked);
     const other = this.pushBranch(st, target, idx);
     const oRegs = cur(other).regs;
@@ -1699,16 +1716,19 @@ class Verifier {
       n.s = delta === 0n ? { ...reg.s } : scalarAlu('add', reg.s, scalarConst(delta), false);
       return n;
     };
-    for (const f of st.frames) {
+    st.frames.forEach((f, k) => {
+      // Only live registers are linked (collect_linked_regs after compute_live_registers).
+      const live = this.liveIn[frameInsnIdx(st, k)] ?? 0x3ff;
       for (let r = 0; r < 11; r++) {
         const x = f.regs[r]!;
+        if (r < 10 && !(live & (1 << r))) continue;
         if (x !== reg && x.type === 'SCALAR_VALUE' && x.id === reg.id) f.regs[r] = linked(x);
       }
       for (let s = 0; s < 64; s++) {
         const x = f.spills[s];
         if (x && x !== reg && x.type === 'SCALAR_VALUE' && x.id === reg.id) f.spills[s] = linked(x);
       }
-    }
+    });
   }
 
   /** is_branch_taken, including pointer-vs-zero and the scalar cases. */

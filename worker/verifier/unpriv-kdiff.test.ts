@@ -144,6 +144,14 @@ describe('sanitize_ptr_alu', () => {
     expect(san.commit(5, b2, mapValue(16, bounded(3n).s), 48)).toBe('paths');
     expect(san.commit(6, b2, mapValue(16, bounded(3n).s), 48)).toBeNull();
   });
+  it('a scalar add by register claims the instruction too (sanitize_val_alu)', () => {
+    const san = new AluSanitation();
+    expect(san.scalar(9)).toBeNull();
+    expect(san.scalar(9)).toBeNull();
+    const b = san.begin('add', mapValue(0), constScalar(0n), true, 48);
+    if ('reason' in b) throw new Error('unexpected');
+    expect(san.commit(9, b, mapValue(0), 48)).toBe('paths');
+  });
   it('a constant offset does not force exact pruning', () => {
     const san = new AluSanitation();
     san.begin('add', mapValue(0), constScalar(4n), true, 48);

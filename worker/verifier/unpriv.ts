@@ -90,10 +90,11 @@ export interface SanitizeInfo {
   limit: bigint;
 }
 
-const ALU_NEG_VALUE = 1 << 2;
 const ALU_SANITIZE_SRC = 1 << 0;
 const ALU_SANITIZE_DST = 1 << 1;
-const ALU_IMMEDIATE = 1 << 3;
+const ALU_NEG_VALUE = 1 << 2;
+const ALU_NON_POINTER = 1 << 3;
+const ALU_IMMEDIATE = 1 << 4;
 
 /**
  * The per-instruction masking state the kernel keeps in insn_aux_data (alu_state, alu_limit): the same
@@ -120,16 +121,25 @@ export class AluSanitation {
     return { maskToLeft, state, limit: r.limit };
   }
 
+  /** sanitize_val_alu: scalar add/sub by register at insn `pc` (BPF_ALU_NON_POINTER, no window). */
+  scalar(pc: number): SanitizeReason | null {
+    return this.update(pc, ALU_NON_POINTER, 0n);
+  }
+
+  /** update_alu_sanitation_state: one masking state per instruction, whatever the path. */
+  private update(pc: number, state: number, limit: bigint): SanitizeReason | null {
+    const prev = this.aux.get(pc);
+    if (prev && (prev.state !== state || prev.limit !== limit)) return 'paths';
+    this.aux.set(pc, { state, limit });
+    return null;
+  }
+
   /** sanitize_ptr_alu after the operation (commit_window true): narrows the window and records it for insn `pc`. */
   commit(pc: number, info: SanitizeInfo, result: Reg, valueSize: number): SanitizeReason | null {
     const r = retrievePtrLimit(result, valueSize, info.maskToLeft);
     if ('reason' in r) return r.reason;
     const d = BigInt.asIntN(32, info.limit - r.limit);
-    const limit = BigInt.asUintN(32, d < 0n ? -d : d);
-    const prev = this.aux.get(pc);
-    if (prev && (prev.state !== info.state || prev.limit !== limit)) return 'paths';
-    this.aux.set(pc, { state: info.state, limit });
-    return null;
+    return this.update(pc, info.state, BigInt.asUintN(32, d < 0n ? -d : d));
   }
 }
 
