@@ -86,18 +86,19 @@ describe('SockOpsSim: replies change the connection', () => {
     const none = play({});
     expect(none.filter((s) => s.event.needsFlag !== undefined).every((s) => !s.delivered)).toBe(true);
     const rtt = play({ flagsAt: { [OP.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB]: CB_FLAGS.RTT } });
-    expect(rtt.filter((s) => s.event.op === OP.BPF_SOCK_OPS_RTT_CB).map((s) => s.delivered)).toEqual([true, true]);
+    // the SYN-ACK's RTT sample comes before ESTABLISHED, where the flag is set: not called
+    expect(rtt.filter((s) => s.event.op === OP.BPF_SOCK_OPS_RTT_CB).map((s) => s.delivered)).toEqual([false, true, true]);
     expect(rtt.filter((s) => s.event.op === OP.BPF_SOCK_OPS_RTO_CB).some((s) => s.delivered)).toBe(false);
     expect(find(rtt, OP.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB).effect).toMatch(/callbacks now RTT/);
     // the context shows the flags the socket has
-    expect(u32(find(rtt, OP.BPF_SOCK_OPS_RTT_CB).ctx!, 84)).toBe(CB_FLAGS.RTT);
+    expect(u32(find(rtt, OP.BPF_SOCK_OPS_RTT_CB, 1).ctx!, 84)).toBe(CB_FLAGS.RTT);
   });
 
   it('TCP_BPF_IW at ESTABLISHED sets snd_cwnd; the first ack grows it by the acked segments (slow start)', () => {
     const steps = play({ flagsAt: { [OP.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB]: ALL }, opts: { [OP.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB]: { TCP_BPF_IW: le(40) } } });
     expect(u32(find(steps, OP.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB).ctx!, 76)).toBe(10); // before the option: the initial window
     expect(find(steps, OP.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB).effect).toMatch(/initial cwnd 40/);
-    expect(u32(find(steps, OP.BPF_SOCK_OPS_RTT_CB).ctx!, 76)).toBe(50);
+    expect(u32(find(steps, OP.BPF_SOCK_OPS_RTT_CB, 1).ctx!, 76)).toBe(50);
     // the RTO then collapses it to one segment with ssthresh 717/1024 of it (cubic)
     const rto = steps.filter((s) => s.event.op === OP.BPF_SOCK_OPS_RTO_CB)[1]!;
     expect([u32(rto.ctx!, 76), u32(rto.ctx!, 96)]).toEqual([1, Math.floor((50 * 717) / 1024)]);
@@ -105,15 +106,15 @@ describe('SockOpsSim: replies change the connection', () => {
 
   it('TCP_BPF_IW after data was sent is refused, as bpf_sol_tcp_setsockopt does (-EINVAL)', () => {
     const steps = play({ flagsAt: { [OP.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB]: ALL }, opts: { [OP.BPF_SOCK_OPS_RTT_CB]: { TCP_BPF_IW: le(40) } } });
-    expect(find(steps, OP.BPF_SOCK_OPS_RTT_CB).effect).toMatch(/-EINVAL/);
-    expect(u32(find(steps, OP.BPF_SOCK_OPS_RTT_CB, 1).ctx!, 76)).toBeLessThan(40);
+    expect(find(steps, OP.BPF_SOCK_OPS_RTT_CB, 1).effect).toMatch(/-EINVAL/);
+    expect(u32(find(steps, OP.BPF_SOCK_OPS_RTT_CB, 2).ctx!, 76)).toBeLessThan(40);
   });
 
   it('TCP_BPF_SNDCWND_CLAMP sets snd_cwnd_clamp and snd_ssthresh; cwnd never grows past it', () => {
     const steps = play({ flagsAt: { [OP.BPF_SOCK_OPS_TCP_CONNECT_CB]: ALL }, opts: { [OP.BPF_SOCK_OPS_TCP_CONNECT_CB]: { TCP_BPF_SNDCWND_CLAMP: le(16) } } });
     const est = find(steps, OP.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB).ctx!;
     expect(u32(est, 96)).toBe(16);
-    expect(u32(find(steps, OP.BPF_SOCK_OPS_RTT_CB).ctx!, 76)).toBe(16);
+    expect(u32(find(steps, OP.BPF_SOCK_OPS_RTT_CB, 1).ctx!, 76)).toBe(16);
   });
 
   it('TCP_CONGESTION reno halves the window on a loss; SO_SNDBUF doubles the value; the timeline says so', () => {
@@ -128,7 +129,10 @@ describe('SockOpsSim: replies change the connection', () => {
 
   it('the RTO after the handshake follows the RTT sample: srtt + max(4 mdev, 200 ms)', () => {
     const steps = play({ flagsAt: { [OP.BPF_SOCK_OPS_TCP_CONNECT_CB]: ALL }, replies: { [OP.BPF_SOCK_OPS_TIMEOUT_INIT]: 10 } });
-    const ack = find(steps, OP.BPF_SOCK_OPS_RTT_CB);
+    const synack = find(steps, OP.BPF_SOCK_OPS_RTT_CB);
+    // RTT_CB args: the sample (us) and srtt_us << 3, as tcp_ack_update_rtt passes them
+    expect([u32(synack.ctx!, 4), u32(synack.ctx!, 8), synack.timeMs]).toEqual([8000, 64000, 10 + 8]);
+    const ack = find(steps, OP.BPF_SOCK_OPS_RTT_CB, 1);
     const rto = steps.filter((s) => s.event.op === OP.BPF_SOCK_OPS_RTO_CB)[1]!;
     expect(rto.timeMs! - ack.timeMs!).toBe(208);
     expect(u32(ack.ctx!, 80)).toBe(8 * 8000); // srtt_us << 3

@@ -124,7 +124,8 @@ export interface SockOpsEvent {
  *  syn_retrans  the SYN is sent again (RETRANS_CB), the timer backs off (rto doubles)
  *  established  the handshake completes one RTT after the last SYN: snd_cwnd = the initial window
  *  data         a flight of `segs` segments leaves (cwnd-limited)
- *  ack          the flight is acknowledged one RTT later: RTT sample, slow start or congestion avoidance
+ *  ack          the flight is acknowledged one RTT later: RTT sample, slow start or congestion avoidance;
+ *               with segs 0, the SYN-ACK's RTT sample (tcp_ack_update_rtt; RTT_CB args: mrtt_us, srtt_us << 3)
  *  timeout      the retransmission timer fires (a segment was lost): RTO_CB, tcp_enter_loss
  *  retrans      the lost segment is sent again (RETRANS_CB)
  */
@@ -145,6 +146,7 @@ export const SOCK_OPS_SCENARIOS: Record<string, { title: string; role: 'active' 
       { op: SOCK_OPS.BPF_SOCK_OPS_NEEDS_ECN, sim: { kind: 'syn_sent' }, note: 'reply 1 asks for ECN on this connection; then the SYN leaves (and is lost)' },
       { op: SOCK_OPS.BPF_SOCK_OPS_RTO_CB, sim: { kind: 'syn_timeout' }, needsFlag: CB_FLAGS.RTO, note: 'the SYN timer fires: args icsk_retransmits, icsk_rto, expired' },
       { op: SOCK_OPS.BPF_SOCK_OPS_RETRANS_CB, sim: { kind: 'syn_retrans' }, needsFlag: CB_FLAGS.RETRANS, note: 'the SYN is sent again: args seq, segments, error' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_RTT_CB, sim: { kind: 'ack', segs: 0 }, needsFlag: CB_FLAGS.RTT, note: 'the SYN-ACK gives an RTT sample: args mrtt_us, srtt_us << 3' },
       { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('SYN_SENT'), ST('ESTABLISHED')], set: { state: ST('ESTABLISHED') }, needsFlag: CB_FLAGS.STATE, sim: { kind: 'established' } },
       { op: SOCK_OPS.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, set: { segsIn: 1, segsOut: 2 }, note: 'SYN-ACK received: the connection is established (snd_cwnd = the initial window)' },
       { op: SOCK_OPS.BPF_SOCK_OPS_RTT_CB, sim: { kind: 'ack', segs: 10 }, needsFlag: CB_FLAGS.RTT, note: 'the first flight is acknowledged one RTT later' },
@@ -154,6 +156,27 @@ export const SOCK_OPS_SCENARIOS: Record<string, { title: string; role: 'active' 
       { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('ESTABLISHED'), ST('FIN_WAIT1')], set: { state: ST('FIN_WAIT1') }, needsFlag: CB_FLAGS.STATE },
       { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('FIN_WAIT1'), ST('FIN_WAIT2')], set: { state: ST('FIN_WAIT2') }, needsFlag: CB_FLAGS.STATE },
       { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('FIN_WAIT2'), ST('TIME_WAIT')], set: { state: ST('TIME_WAIT') }, needsFlag: CB_FLAGS.STATE },
+    ],
+  },
+  'active-peer-closes': {
+    title: 'Client connects over loopback (no loss), sends, the server closes first',
+    role: 'active',
+    // The order a Linux 6.18 kernel calls a sock_ops program for a loopback client (sockets-kernel.test.ts
+    // records it): no SYN is lost, the peer's FIN arrives before the client closes.
+    events: [
+      { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('CLOSE'), ST('SYN_SENT')], set: { state: ST('SYN_SENT') }, needsFlag: CB_FLAGS.STATE, note: 'tcp_v4_connect(): the state changes before tcp_connect()' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_TCP_CONNECT_CB, note: 'tcp_connect(): before the SYN is built' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_RWND_INIT },
+      { op: SOCK_OPS.BPF_SOCK_OPS_TIMEOUT_INIT },
+      { op: SOCK_OPS.BPF_SOCK_OPS_NEEDS_ECN, sim: { kind: 'syn_sent' } },
+      { op: SOCK_OPS.BPF_SOCK_OPS_RTT_CB, sim: { kind: 'ack', segs: 0 }, needsFlag: CB_FLAGS.RTT, note: 'the SYN-ACK gives an RTT sample' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('SYN_SENT'), ST('ESTABLISHED')], set: { state: ST('ESTABLISHED') }, needsFlag: CB_FLAGS.STATE, sim: { kind: 'established' } },
+      { op: SOCK_OPS.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, set: { segsIn: 1, segsOut: 2 } },
+      { op: SOCK_OPS.BPF_SOCK_OPS_RTT_CB, sim: { kind: 'ack', segs: 1 }, needsFlag: CB_FLAGS.RTT, note: 'the data is acknowledged' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('ESTABLISHED'), ST('CLOSE_WAIT')], set: { state: ST('CLOSE_WAIT') }, needsFlag: CB_FLAGS.STATE, note: 'the server closed first (its FIN arrived)' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('CLOSE_WAIT'), ST('LAST_ACK')], set: { state: ST('LAST_ACK') }, needsFlag: CB_FLAGS.STATE, note: 'close(): our FIN' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_RTT_CB, sim: { kind: 'ack', segs: 1 }, needsFlag: CB_FLAGS.RTT, note: 'the FIN is acknowledged' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('LAST_ACK'), ST('CLOSE')], set: { state: ST('CLOSE') }, needsFlag: CB_FLAGS.STATE },
     ],
   },
   'passive-accept': {
@@ -431,7 +454,8 @@ export class SockOpsSim {
           st.lastSendMs = st.clockMs;
           break;
         case 'ack': {
-          st.dataSent = true;
+          const handshake = sim.segs === 0;
+          if (!handshake) st.dataSent = true;
           st.clockMs = st.lastSendMs + SIM_RTT_MS;
           const rtt = SIM_RTT_MS;
           if (sock.srttUs === 0) {
@@ -445,6 +469,8 @@ export class SockOpsSim {
           st.rtoMs = Math.min(sock.srttUs / 8000 + Math.max(4 * st.mdevMs, st.rtoMinMs), TCP_RTO_MAX_MS);
           const clamp = sock.sndCwndClamp ?? 0xffffffff;
           const ssthresh = sock.sndSsthresh ?? TCP_INFINITE_SSTHRESH;
+          args = [rtt * 1000, sock.srttUs];
+          if (handshake) break; // the established step that follows happens at the same time
           sock.sndCwnd = Math.min(sock.sndCwnd < ssthresh ? sock.sndCwnd + sim.segs : sock.sndCwnd + 1, clamp);
           sock.bytesAcked += BigInt(sim.segs * sock.mssCache);
           sock.segsIn += 1;
