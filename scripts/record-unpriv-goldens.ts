@@ -263,6 +263,13 @@ const GENS: Record<string, Gen> = {
     body += `  ${pick(r, ['r0 = 0', 'r0 = r2', 'r0 = r3\n  r0 &= 1'])}\n  exit`;
     return wrap('socket_filter', body, true);
   },
+  // may_goto without a loop (no back-edge), and gotol.
+  jcond: (r) => [pick(r, UNPRIV_TYPES), pick(r, [
+    `  r0 = ${int(r, 0, 1)}\n  may_goto +1\n  r0 = 1\n  exit\n`,
+    `  r0 = 0\n  may_goto +2\n  r0 = r10\n  exit\n  exit\n`,
+    `  r0 = 1\n  gotol +1\n  r0 = 0\n  exit\n`,
+    `  r2 = r10\n  may_goto +1\n  r2 += -8\n  r0 = 1\n  exit\n`,
+  ])],
   // Null checks and pointers that may be NULL (both modes), as a control group.
   nullck: (r) => wrap('socket_filter', `  *(u32 *)(r10 - 8) = 0\n  r2 = r10\n  r2 += -8\n  r1 = m ll\n  call 1\n  ${pick(r, ['if r0 == 0 goto out', 'if r0 != 0 goto +1\n  goto out', 'if r0 == 1 goto out', ''])}\n  r0 = *(u64 *)(r0 + ${pick(r, [0, 8, 12])})`, true),
   // Register reads of NOT_INIT (both modes), partial copies of pointers through the stack.
