@@ -90,7 +90,13 @@ function mapTypeFor(p: HelperProto): string {
 
 /** A socket in r7 (sk_lookup_tcp + null check), released at the end. */
 function socketInR7(b: Builder, type: string): boolean {
-  if (!allowed(type, 84) || !allowed(type, 86)) return false;
+  if (!allowed(type, 84) || !allowed(type, 86)) {
+    // Without socket lookups: the context's own socket (__sk_buff->sk, bpf_sock_ops->sk), NULL-checked.
+    const off = type === 'sock_ops' ? 184 : ['socket_filter', 'lwt_in', 'lwt_out', 'lwt_xmit'].includes(type) ? 168 : -1;
+    if (off < 0) return false;
+    b.pre.push(`  r7 = *(u64 *)(r6 + ${off})`, '  if r7 == 0 goto out');
+    return true;
+  }
   b.pre.push(
     '  r2 = 0', '  *(u64 *)(r10 - 200) = r2', '  *(u64 *)(r10 - 192) = r2', '  *(u64 *)(r10 - 184) = r2', '  *(u64 *)(r10 - 176) = r2', '  *(u64 *)(r10 - 168) = r2',
     '  r1 = r6', '  r2 = r10', '  r2 += -200', '  r3 = 12', '  r4 = -1', '  r5 = 0', '  call 84', '  if r0 == 0 goto out', '  r7 = r0',
@@ -160,7 +166,7 @@ function goodArgs(p: HelperProto, type: string, b: Builder): string[] | null {
           b.post.length = 0; // this call releases it
           out.push('r7');
         } else {
-          if (!b.pre.includes('  r7 = r0') && !socketInR7(b, type)) return null;
+          if (!b.pre.some((l) => /^  r7 = (r0|\*)/.test(l)) && !socketInR7(b, type)) return null;
           out.push('r7');
         }
         break;
