@@ -70,7 +70,7 @@ describe.skipIf(!oracle.ok || !cc)(`map definitions and syscall operations agree
   it('creation: accepted or refused with the same errno', () => {
     const out = probe(DEFS.map((d) => `M ${TYPE_IDS[d.type]} ${d.keySize} ${d.valueSize} ${d.maxEntries} ${d.flags}`));
     const kernel = out.map((l) => (l.startsWith('ok') ? 'ok' : `err ${l.split(' ')[1]}`));
-    expect(DEFS.map((d, i) => `${d.type} ${d.keySize}/${d.valueSize}/${d.maxEntries}/${d.flags}: ${ours(d)}`)).toEqual(DEFS.map((d, i) => `${d.type} ${d.keySize}/${d.valueSize}/${d.maxEntries}/${d.flags}: ${kernel[i]}`));
+    expect(DEFS.map((d) => `${d.type} ${d.keySize}/${d.valueSize}/${d.maxEntries}/${d.flags}: ${ours(d)}`)).toEqual(DEFS.map((d, i) => `${d.type} ${d.keySize}/${d.valueSize}/${d.maxEntries}/${d.flags}: ${kernel[i]}`));
   });
   it('map-in-map without an inner map fd is refused', () => {
     // The probe passes inner_map_fd 0 (its stdin, not a map: __bpf_map_get gives -EINVAL); bpfplay without an
