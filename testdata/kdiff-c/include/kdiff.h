@@ -252,6 +252,35 @@ PROG(g_stack)
 	return RET(1);
 }
 
+/* ---- ring buffer and perf event output: what the program can observe (return values, bpf_ringbuf_query
+ * positions); the ring buffer and perf event array themselves cannot be dumped by bpftool, so the
+ * harness leaves them out of the map comparison ---- */
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } m_rb SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY); __uint(key_size, 4); __uint(value_size, 4); __uint(max_entries, 2); } m_pe SEC(".maps");
+ARRAY(m_rb_out, __s64, 8);
+PROG(g_ringbuf)
+{
+	__u64 rec[3] = { PKTLEN(ctx), 0x1234, 0 };
+	put(&m_rb_out, 0, bpf_ringbuf_output(&m_rb, rec, sizeof(rec), 0));
+	__u64 *r = bpf_ringbuf_reserve(&m_rb, 16, 0);
+	if (r) {
+		r[0] = PKTLEN(ctx);
+		r[1] = 7;
+		if (PKTLEN(ctx) & 1)
+			bpf_ringbuf_discard(r, 0);
+		else
+			bpf_ringbuf_submit(r, 0);
+	}
+	put(&m_rb_out, 1, r != 0);
+	put(&m_rb_out, 2, bpf_ringbuf_query(&m_rb, BPF_RB_AVAIL_DATA));
+	put(&m_rb_out, 3, bpf_ringbuf_query(&m_rb, BPF_RB_PROD_POS));
+	put(&m_rb_out, 4, bpf_ringbuf_query(&m_rb, BPF_RB_CONS_POS));
+	put(&m_rb_out, 5, bpf_ringbuf_query(&m_rb, BPF_RB_RING_SIZE));
+	put(&m_rb_out, 6, bpf_ringbuf_output(&m_rb, rec, sizeof(rec), 3));
+	put(&m_rb_out, 7, bpf_perf_event_output(ctx, &m_pe, BPF_F_CURRENT_CPU, rec, sizeof(rec)));
+	return RET(1);
+}
+
 /* ---- map behaviours where bpfplay is known to differ (testdata/kdiff/pertype-known.txt): each program
  * shows one, and the map-heavy generator (worker/kdiff/pertype-gen.ts) avoids it ---- */
 
