@@ -166,3 +166,37 @@ describe.skipIf(!oracle.ok || !cc)(`context field conversions equal the kernel's
     expect(compared).toBeGreaterThan(1000);
   });
 });
+
+// Without a kernel: the rules the probe above pins, as convert_ctx_access and convert_ctx_accesses state them.
+describe('context field conversions (kernel-free checks of the same rules)', () => {
+  const data = frame();
+  const ret = (type: TestRunType, ...prog: Buffer[]) => {
+    const r = runTestRun(programFromBytes(new Uint8Array(Buffer.concat([...prog, EXIT]))), { type, dataIn: data, ctxIn: type === 'xdp' ? undefined : ctxIn(data.length) });
+    expect(r.run?.fault ?? null).toBeNull();
+    return r.output!.retval;
+  };
+  it('a narrow read as wide as the target returns the whole kernel field, whatever its offset', () => {
+    expect(ret('sched_cls', LDX(1, 0, 1, SKB.pkt_type! + 3))).toBe(3); // pkt_type: PACKET_OTHERHOST from any byte
+    expect(ret('sched_cls', LDX(2, 0, 1, SKB.pkt_type! + 2))).toBe(3);
+    expect(ret('socket_filter', LDX(2, 0, 1, SKB.protocol! + 2))).toBe(0x0008); // the whole u16 skb->protocol
+    expect(ret('socket_filter', LDX(2, 0, 1, SKB.gso_size! + 2))).toBe(0xabcd);
+    expect(ret('socket_filter', LDX(4, 0, 1, SKB.gso_size!))).toBe(0xabcd); // a u16 in the kernel
+  });
+  it('a read narrower than the target is shifted and masked (the UAPI bytes)', () => {
+    expect(ret('socket_filter', LDX(1, 0, 1, SKB.protocol! + 1))).toBe(0x00);
+    expect(ret('socket_filter', LDX(1, 0, 1, SKB.protocol!))).toBe(0x08);
+    expect(ret('socket_filter', LDX(1, 0, 1, SKB.gso_size! + 2))).toBe(0);
+    expect(ret('socket_filter', LDX(2, 0, 1, SKB.mark! + 2))).toBe(0x8899); // u32 targets: plain bytes
+  });
+  it('stores: u16 targets truncate, queue_mapping skips values >= NO_QUEUE_MAPPING (64-bit register, s32 immediate)', () => {
+    expect(ret('sched_cls', LDDW(2, 0x12345678n), STX(4, 1, 2, SKB.tc_index!), LDX(4, 0, 1, SKB.tc_index!))).toBe(0x5678);
+    expect(ret('sched_cls', LDDW(2, 0x1_0000_0005n), STX(4, 1, 2, SKB.queue_mapping!), LDX(4, 0, 1, SKB.queue_mapping!))).toBe(0);
+    expect(ret('sched_cls', MOV(2, 0xfffe), STX(4, 1, 2, SKB.queue_mapping!), LDX(4, 0, 1, SKB.queue_mapping!))).toBe(0xfffe);
+    expect(ret('sched_cls', ST(4, 1, SKB.queue_mapping!, -1), LDX(4, 0, 1, SKB.queue_mapping!))).toBe(0xffff);
+    expect(ret('sched_cls', ST(4, 1, SKB.queue_mapping!, 0xffff), LDX(4, 0, 1, SKB.queue_mapping!))).toBe(0);
+  });
+  it('bpf_sock.rx_queue_mapping: NO_QUEUE_MAPPING reads as the 64-bit -1 at 2 and 4 bytes, 0xff at 1 byte', () => {
+    const sk = (size: number, hi: boolean) => ret('sched_cls', LDX(8, 2, 1, SKB.sk!), MOV(0, 7), I(0x15, 2, 0, hi ? 2 : 1, 0), LDX(size, 0, 2, 76), ...(hi ? [RSH(0, 32)] : []));
+    expect([sk(4, false), sk(4, true), sk(2, true), sk(1, false), sk(1, true)]).toEqual([0xffffffff, 0xffffffff, 0xffffffff, 0xff, 0]);
+  });
+});
