@@ -16,7 +16,7 @@ import { bpfSockLayout, ctxAccess, type CtxLayout } from '../progtypes/ctx';
 import { CHANGES_PKT_DATA_IDS, helperProto, type ArgSpec } from '../helpers/protos';
 import { HELPER_NAMES } from '../helpers/ids.generated';
 import { M } from './messages';
-import { AluSanitation, minReadableStackOff, sanitizeCheckBounds, sanitizeErrMessage, unprivCtxDenied, unprivHelperAllowed, unprivLoadError, type SanitizeInfo } from './unpriv';
+import { AluSanitation, mapValueBoundsLog, minReadableStackOff, sanitizeCheckBounds, sanitizeErrMessage, unprivCtxDenied, unprivHelperAllowed, unprivLoadError, type SanitizeInfo } from './unpriv';
 import { insnStr, helperFuncName } from './disasm';
 import {
   flipCond,
@@ -60,6 +60,12 @@ export interface VerifyOptions {
    * clock of its own: without one the line is left out (the CLI passes a real clock; tests a fake one).
    */
   clock?: () => number;
+  /**
+   * Prune only when every scalar is covered, precise or not (as before precision tracking). For tests:
+   * the per-instruction states then contain every concrete value of every path, and the verdict must be
+   * the same as with precision tracking.
+   */
+  allPrecise?: boolean;
 }
 
 export interface PathInfo {
@@ -169,6 +175,7 @@ class Verifier {
   private returned = false;
   private readonly logStats: boolean;
   private readonly clock: (() => number) | undefined;
+  private readonly allPrecise: boolean;
   private startUsec = 0;
   private readonly states: StateView[][];
   private readonly paths: PathInfo[] = [];
@@ -209,6 +216,7 @@ class Verifier {
     this.keep = opts.statesPerInsn ?? 8;
     this.logStats = opts.logStats ?? this.logLevel > 1;
     this.clock = opts.clock;
+    this.allPrecise = !!opts.allPrecise;
     this.pt = progTypeInfo(opts.progType);
     this.gpl = isGplCompatible(program.license ?? 'GPL');
     const n = program.slots.length;
@@ -747,7 +755,7 @@ class Verifier {
   }
 
   private compareEnv(): CompareEnv {
-    return { live: this.liveIn, allowUninitStack: !this.unpriv, allPrecise: this.unpriv, idBase: 0x20000000 };
+    return { live: this.liveIn, allowUninitStack: !this.unpriv, allPrecise: this.unpriv || this.allPrecise, idBase: 0x20000000 };
   }
 
   /** is_state_visited. */
@@ -1206,7 +1214,10 @@ class Verifier {
     this.checkSaneOffset(d, ptr, tstr);
     if (this.unpriv) {
       const msg = sanitizeCheckBounds(dstNo, d, valueSize);
-      if (msg) this.fail(i.pc, msg);
+      if (msg) {
+        if (d.type === 'PTR_TO_MAP_VALUE') for (const l of mapValueBoundsLog(dstNo, d, valueSize)) this.log(l);
+        this.fail(i.pc, msg);
+      }
       if (san && sanOp) {
         const reason = this.aluSan.commit(i.pc, san, d, valueSize);
         if (reason) this.fail(i.pc, sanitizeErrMessage(reason, sanOp, dstNo, i.src, scalarIsDst));
@@ -1327,7 +1338,7 @@ class Verifier {
     const idx = this.insnIdx;
     void sx;
     if (reg.maybeNull || reg.type === 'SCALAR_VALUE' || reg.type === 'PTR_TO_PACKET_END' || reg.type === 'CONST_PTR_TO_MAP' || reg.type === 'NOT_INIT')
-      this.fail(idx, M.invalidMemAccess(regno, regTypeStr(reg)));
+      this.fail(idx, M.invalidMemAccess(regno, kernelRegTypeStr(reg)));
     // Alignment: the stack is always strict; other regions only under strict alignment (off here).
     if (reg.type === 'PTR_TO_STACK' && size > 1) {
       const regOff = tnumAdd(reg.s.varOff, tnumConst(BigInt(reg.off + insnOff)));
@@ -1351,7 +1362,7 @@ class Verifier {
         if (reg.memSize === BTF_OPAQUE) {
           // A kernel object (PTR_TO_BTF_ID): bpfplay has no BTF layout, so a read gives an unknown scalar
           // (the kernel's btf_struct_access would check the field); programs may not write kernel objects.
-          if (t === 'write' || off < 0) this.fail(idx, `R${regno} invalid mem access '${regTypeStr(reg)}'`);
+          if (t === 'write' || off < 0) this.fail(idx, `R${regno} invalid mem access '${kernelRegTypeStr(reg)}'`);
           return unknownScalar();
         }
         if (t === 'write' && valueReg && this.ptrLeak(valueReg)) this.fail(idx, `R${valueRegno} leaks addr into mem`);
@@ -1916,7 +1927,7 @@ class Verifier {
       case 'RET_PTR_TO_BTF_ID':
         // A kernel object bpfplay does not model: an opaque pointer (memSize BTF_OPAQUE, mapIdx = its
         // object type) that can be null-checked and passed back to helpers, never dereferenced.
-        regs[0] = ptrReg('PTR_TO_MEM', { maybeNull: rs!.maybeNull, memSize: BTF_OPAQUE, mapIdx: btfObjectIndex(rs!.btf), id: rs!.maybeNull ? ++this.idGen : 0 });
+        regs[0] = ptrReg('PTR_TO_MEM', { maybeNull: rs!.maybeNull, memSize: BTF_OPAQUE, mapIdx: btfObjectIndex(rs!.trusted ? `${TRUSTED}${rs!.btf}` : rs!.btf), id: rs!.maybeNull ? ++this.idGen : 0 });
         break;
     }
     if (REFINE_RETVAL_IDS.has(id)) {
@@ -2034,9 +2045,9 @@ class Verifier {
     let key: string = reg.type;
     if (reg.type === 'PTR_TO_MEM') key = reg.memSize === BTF_OPAQUE ? 'BTF' : reg.ringbuf ? 'RINGBUF_MEM' : 'PTR_TO_MEM';
     const ok = (!reg.maybeNull || at.maybeNull) && c.types.includes(key);
-    if (!ok) this.fail(this.insnIdx, M.typeExpected(regno, regTypeStr(reg), c.expected));
+    if (!ok) this.fail(this.insnIdx, M.typeExpected(regno, kernelRegTypeStr(reg), c.expected));
     if (key === 'BTF' && at.btf && at.base === 'ARG_PTR_TO_BTF_ID') {
-      const have = BTF_OBJECTS[reg.mapIdx] ?? '';
+      const have = (BTF_OBJECTS[reg.mapIdx] ?? '').replace(TRUSTED, '');
       if (have !== at.btf) this.fail(this.insnIdx, M.btfTypeMismatch(regno, have, at.btf));
     }
   }
@@ -2546,6 +2557,15 @@ const BTF_OPAQUE = -1;
 /** PTR_TO_MEM.memSize of the marker bpfplay keeps in a dynptr's first stack slot. */
 const DYNPTR_MARK = -2;
 const BTF_OBJECTS: string[] = [];
+/** Prefix of a BTF_OBJECTS entry for a PTR_TRUSTED pointer. */
+const TRUSTED = 'trusted ';
+
+/** reg_type_str, with bpfplay's opaque kernel-object pointers named as the kernel names PTR_TO_BTF_ID. */
+function kernelRegTypeStr(r: Reg): string {
+  if (r.type !== 'PTR_TO_MEM' || r.memSize !== BTF_OPAQUE) return regTypeStr(r);
+  const trusted = (BTF_OBJECTS[r.mapIdx] ?? '').startsWith(TRUSTED);
+  return `${trusted ? 'trusted_' : ''}ptr_${r.maybeNull ? 'or_null_' : ''}`;
+}
 function btfObjectIndex(name: string): number {
   let k = BTF_OBJECTS.indexOf(name);
   if (k < 0) k = BTF_OBJECTS.push(name) - 1;
