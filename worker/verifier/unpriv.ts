@@ -13,6 +13,7 @@
 import type { Reg } from './state';
 import { S64_MIN } from './bounds';
 import { tnumStr } from './tnum';
+import { M } from './messages';
 
 const MAX_BPF_STACK = 512;
 /** bpf_prog_load: the instruction count limit without CAP_BPF (BPF_COMPLEXITY_LIMIT_INSNS with it). */
@@ -148,14 +149,18 @@ function inMem(off: bigint, size: number, memSize: number): boolean {
   return size > 0 && off >= 0n && off + BigInt(size) <= BigInt(memSize);
 }
 
-/** check_mem_region_access for a 1-byte access at the pointer's offset (what sanitize_check_bounds asks of a map value). */
-export function mapValueInBounds(reg: Reg, valueSize: number): boolean {
+/**
+ * check_mem_region_access for a 1-byte access at a map-value pointer's offset (what sanitize_check_bounds
+ * asks): the lines the kernel logs when it fails (ending with its own error), or none when in bounds.
+ */
+export function mapValueBoundsLog(regno: number, reg: Reg, valueSize: number): string[] {
   const s = reg.s;
   const o = BigInt(reg.off);
-  if (s.smin < 0n && (s.smin === S64_MIN || o + s.smin !== BigInt.asIntN(32, o + s.smin) || s.smin + o < 0n)) return false;
-  if (!inMem(s.smin + o, 1, valueSize)) return false;
-  if (s.umax >= BPF_MAX_VAR_OFF) return false;
-  return inMem(s.umax + o, 1, valueSize);
+  if (s.smin < 0n && (s.smin === S64_MIN || o + s.smin !== BigInt.asIntN(32, o + s.smin) || s.smin + o < 0n)) return [M.minNegative(regno)];
+  if (!inMem(s.smin + o, 1, valueSize)) return [M.mapValueAccess(valueSize, Number(s.smin + o), 1), M.minOutside(regno)];
+  if (s.umax >= BPF_MAX_VAR_OFF) return [M.unboundedMem(regno)];
+  if (!inMem(s.umax + o, 1, valueSize)) return [M.mapValueAccess(valueSize, Number(s.umax + o), 1), M.maxOutside(regno)];
+  return [];
 }
 
 /**
@@ -169,7 +174,7 @@ export function sanitizeCheckBounds(dstNo: number, reg: Reg, valueSize: number):
     if (off >= 0 || off < -MAX_BPF_STACK) return `R${dstNo} stack pointer arithmetic goes out of range, prohibited for !root; off=${off}`;
     return null;
   }
-  if (reg.type === 'PTR_TO_MAP_VALUE' && !mapValueInBounds(reg, valueSize))
+  if (reg.type === 'PTR_TO_MAP_VALUE' && mapValueBoundsLog(dstNo, reg, valueSize).length)
     return `R${dstNo} pointer arithmetic of map value goes out of range, prohibited for !root`;
   return null;
 }
