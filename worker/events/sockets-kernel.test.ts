@@ -77,50 +77,83 @@ srv.listen(0, '127.0.0.1', () => {
 });
 `;
 
+/** A loopback server in the cgroup: the client (spawned before the move, so not recorded) closes first. */
+const SERVER = `
+const net = require('net'), fs = require('fs'), cp = require('child_process');
+const client = cp.spawn(process.execPath, ['-e', \`
+  const net = require('net');
+  process.stdin.once('data', (d) => {
+    const c = net.connect(Number(String(d)), '127.0.0.1', () => { c.write('hi'); setTimeout(() => c.end(), 50); });
+    c.on('data', () => {}); c.on('close', () => process.exit(0));
+  });\`], { stdio: ['pipe', 'inherit', 'inherit'] });
+fs.writeFileSync(process.argv[1] + '/cgroup.procs', String(process.pid));
+const srv = net.createServer((c) => { c.on('data', () => {}); c.on('end', () => c.end()); c.on('close', () => setTimeout(() => process.exit(0), 200)); });
+srv.listen(0, '127.0.0.1', () => client.stdin.write(String(srv.address().port)));
+`;
+
 const cg2 = oracle.ok ? cgroup2() : null;
+
+interface Rec { op: number; a0: number; a1: number }
+
+/** Attaches the recorder to a fresh cgroup, runs `script` (which moves itself into the cgroup), returns the callbacks. */
+function record(script: string): Rec[] {
+  const r = assemble(RECORDER, { syntax: 'llvm' });
+  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const bt = bpftoolPath();
+  const dir = mkdtempSync(join(tmpdir(), 'bpfplay-sockops-'));
+  const pin = `/sys/fs/bpf/bpfplay_so_${process.pid}`;
+  const maps = `/sys/fs/bpf/bpfplay_so_maps_${process.pid}`;
+  const cg = join(cg2!, `bpfplay_sockops_${process.pid}`);
+  let attached = false;
+  try {
+    writeFileSync(join(dir, 'so.o'), writeElf(r.program!, { section: 'sockops', license: 'GPL' }));
+    execFileSync(bt, ['prog', 'load', join(dir, 'so.o'), pin, 'type', 'sockops', 'pinmaps', maps], { stdio: 'pipe' });
+    mkdirSync(cg);
+    execFileSync(bt, ['cgroup', 'attach', cg, 'sock_ops', 'pinned', pin], { stdio: 'pipe' });
+    attached = true;
+    const run = spawnSync(process.execPath, ['-e', script, cg], { timeout: 10_000 });
+    expect(run.status, String(run.stderr)).toBe(0);
+    const dump = JSON.parse(execFileSync(bt, ['-j', 'map', 'dump', 'pinned', `${maps}/log`], { stdio: 'pipe' }).toString()) as { key: string[]; value: string[] }[];
+    const n = (b: string[]) => b.reduce((v, x, k) => v + parseInt(x, 16) * 2 ** (8 * k), 0);
+    const rows = dump.map((e) => ({ k: n(e.key), v: n(e.value) })).filter((e) => e.v !== 0).sort((a, b) => a.k - b.k);
+    return rows.map((e) => ({ op: e.v & 0xff, a0: (e.v >> 8) & 0xff, a1: (e.v >> 16) & 0xff }));
+  } finally {
+    if (attached) spawnSync(bt, ['cgroup', 'detach', cg, 'sock_ops', 'pinned', pin]);
+    if (existsSync(cg)) rmdirSync(cg);
+    rmSync(pin, { force: true });
+    rmSync(maps, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What SockOpsSim delivers for a scenario when the program turns every optional callback on each time. */
+function simulate(scenario: string): Rec[] {
+  return driveSockOps(SOCK_OPS_SCENARIOS[scenario]!.events, newSocket(), (ctx) => {
+    new DataView(ctx.buffer, ctx.byteOffset).setUint32(84, CB_FLAGS.RTO | CB_FLAGS.RETRANS | CB_FLAGS.STATE | CB_FLAGS.RTT, true);
+    return { retval: 1, ctxAfter: ctx };
+  }).filter((s) => s.delivered).map((s) => ({ op: s.event.op, a0: (s.event.args?.[0] ?? 0) & 0xff, a1: (s.event.args?.[1] ?? 0) & 0xff }));
+}
+
+const show = (x: Rec) => (x.op === SOCK_OPS.BPF_SOCK_OPS_STATE_CB ? `STATE ${x.a0}->${x.a1}` : String(x.op));
+const notRtt = (x: Rec) => x.op !== SOCK_OPS.BPF_SOCK_OPS_RTT_CB;
 
 describe('sock_ops callback order against the kernel', () => {
   it.skipIf(!oracle.ok || !cg2)('a loopback client: the kernel calls the program in the order the simulation does', () => {
-    const r = assemble(RECORDER, { syntax: 'llvm' });
-    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const bt = bpftoolPath();
-    const dir = mkdtempSync(join(tmpdir(), 'bpfplay-sockops-'));
-    const pin = `/sys/fs/bpf/bpfplay_so_${process.pid}`;
-    const maps = `/sys/fs/bpf/bpfplay_so_maps_${process.pid}`;
-    const cg = join(cg2!, `bpfplay_sockops_${process.pid}`);
-    let attached = false;
-    try {
-      writeFileSync(join(dir, 'so.o'), writeElf(r.program!, { section: 'sockops', license: 'GPL' }));
-      execFileSync(bt, ['prog', 'load', join(dir, 'so.o'), pin, 'type', 'sockops', 'pinmaps', maps], { stdio: 'pipe' });
-      mkdirSync(cg);
-      execFileSync(bt, ['cgroup', 'attach', cg, 'sock_ops', 'pinned', pin], { stdio: 'pipe' });
-      attached = true;
-      const run = spawnSync(process.execPath, ['-e', CLIENT, cg], { timeout: 10_000 });
-      expect(run.status, String(run.stderr)).toBe(0);
-      const dump = JSON.parse(execFileSync(bt, ['-j', 'map', 'dump', 'pinned', `${maps}/log`], { stdio: 'pipe' }).toString()) as { key: string[]; value: string[] }[];
-      const n = (b: string[]) => b.reduce((v, x, k) => v + parseInt(x, 16) * 2 ** (8 * k), 0);
-      const rows = dump.map((e) => ({ k: n(e.key), v: n(e.value) })).filter((e) => e.v !== 0).sort((a, b) => a.k - b.k);
-      const kernel = rows.map((e) => ({ op: e.v & 0xff, a0: (e.v >> 8) & 0xff, a1: (e.v >> 16) & 0xff }));
-      // the same program in the simulation: flags on at the first delivered callback
-      const sim = driveSockOps(SOCK_OPS_SCENARIOS['active-peer-closes']!.events, newSocket(), (ctx) => {
-        new DataView(ctx.buffer, ctx.byteOffset).setUint32(84, CB_FLAGS.RTO | CB_FLAGS.RETRANS | CB_FLAGS.STATE | CB_FLAGS.RTT, true);
-        return { retval: 1, ctxAfter: ctx };
-      }).filter((s) => s.delivered).map((s) => ({ op: s.event.op, a0: (s.event.args?.[0] ?? 0) & 0xff, a1: (s.event.args?.[1] ?? 0) & 0xff }));
-      const show = (x: { op: number; a0: number; a1: number }) => (x.op === SOCK_OPS.BPF_SOCK_OPS_STATE_CB ? `STATE ${x.a0}->${x.a1}` : String(x.op));
-      const notRtt = (x: { op: number }) => x.op !== SOCK_OPS.BPF_SOCK_OPS_RTT_CB;
-      console.log(`kernel sock_ops order: ${kernel.map(show).join(', ')}`);
-      expect(kernel.filter(notRtt).map(show)).toEqual(sim.filter(notRtt).map(show));
-      // the SYN-ACK's RTT sample comes before the state change to ESTABLISHED, in both
-      const firstRtt = (l: { op: number }[]) => l.findIndex((x) => x.op === SOCK_OPS.BPF_SOCK_OPS_RTT_CB);
-      const est = (l: { op: number }[]) => l.findIndex((x) => x.op === SOCK_OPS.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB);
-      expect(firstRtt(kernel)).toBeLessThan(est(kernel));
-      expect(firstRtt(sim)).toBeLessThan(est(sim));
-    } finally {
-      if (attached) spawnSync(bt, ['cgroup', 'detach', cg, 'sock_ops', 'pinned', pin]);
-      if (existsSync(cg)) rmdirSync(cg);
-      rmSync(pin, { force: true });
-      rmSync(maps, { recursive: true, force: true });
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const kernel = record(CLIENT);
+    const sim = simulate('active-peer-closes');
+    console.log(`kernel sock_ops order (client): ${kernel.map(show).join(', ')}`);
+    expect(kernel.filter(notRtt).map(show)).toEqual(sim.filter(notRtt).map(show));
+    // the SYN-ACK's RTT sample comes before the state change to ESTABLISHED, in both
+    const firstRtt = (l: Rec[]) => l.findIndex((x) => x.op === SOCK_OPS.BPF_SOCK_OPS_RTT_CB);
+    const est = (l: Rec[]) => l.findIndex((x) => x.op === SOCK_OPS.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB);
+    expect(firstRtt(kernel)).toBeLessThan(est(kernel));
+    expect(firstRtt(sim)).toBeLessThan(est(sim));
+  });
+
+  it.skipIf(!oracle.ok || !cg2)('a loopback server: listen, the request socket, the accepted socket, the peer closes', () => {
+    const kernel = record(SERVER);
+    const sim = simulate('passive-accept');
+    console.log(`kernel sock_ops order (server): ${kernel.map(show).join(', ')}`);
+    expect(kernel.filter(notRtt).map(show)).toEqual(sim.filter(notRtt).map(show));
   });
 });

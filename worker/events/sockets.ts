@@ -180,18 +180,23 @@ export const SOCK_OPS_SCENARIOS: Record<string, { title: string; role: 'active' 
     ],
   },
   'passive-accept': {
-    title: 'Server listens, accepts a connection, peer closes',
+    title: 'Server listens, accepts a connection, the peer closes',
     role: 'passive',
+    // The order a Linux 6.18 kernel calls a sock_ops program for a loopback server (sockets-kernel.test.ts
+    // records it). The accepted socket starts with the listener's callback flags.
     events: [
       { op: SOCK_OPS.BPF_SOCK_OPS_TCP_LISTEN_CB, set: { state: ST('LISTEN'), localPort: 80, remotePort: 0, remoteAddr: '0.0.0.0' }, note: 'listen(2)' },
       { op: SOCK_OPS.BPF_SOCK_OPS_RWND_INIT, set: { state: ST('NEW_SYN_RECV'), remoteAddr: '192.0.2.10', remotePort: 40000 }, note: 'request socket: initial window for the SYN-ACK' },
       { op: SOCK_OPS.BPF_SOCK_OPS_TIMEOUT_INIT, note: 'SYN-ACK retransmission timeout' },
       { op: SOCK_OPS.BPF_SOCK_OPS_NEEDS_ECN, sim: { kind: 'syn_sent' }, note: 'reply 1 accepts ECN; the SYN-ACK leaves' },
-      { op: SOCK_OPS.BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB, set: { state: ST('ESTABLISHED'), segsIn: 2, segsOut: 1 }, sim: { kind: 'established' }, note: 'the final ACK of the handshake arrived' },
-      { op: SOCK_OPS.BPF_SOCK_OPS_RTT_CB, set: { bytesReceived: 1200n, segsIn: 3 }, sim: { kind: 'ack', segs: 1 }, needsFlag: CB_FLAGS.RTT },
-      { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('ESTABLISHED'), ST('CLOSE_WAIT')], set: { state: ST('CLOSE_WAIT') }, needsFlag: CB_FLAGS.STATE },
-      { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('CLOSE_WAIT'), ST('LAST_ACK')], set: { state: ST('LAST_ACK') }, needsFlag: CB_FLAGS.STATE },
+      { op: SOCK_OPS.BPF_SOCK_OPS_RTT_CB, set: { state: ST('SYN_RECV') }, sim: { kind: 'ack', segs: 0 }, needsFlag: CB_FLAGS.RTT, note: 'the final ACK of the handshake gives an RTT sample' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB, set: { segsIn: 2, segsOut: 1 }, sim: { kind: 'established' }, note: 'tcp_init_transfer(): called before the state changes' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('SYN_RECV'), ST('ESTABLISHED')], set: { state: ST('ESTABLISHED') }, needsFlag: CB_FLAGS.STATE },
+      { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('ESTABLISHED'), ST('CLOSE_WAIT')], set: { state: ST('CLOSE_WAIT'), bytesReceived: 2n, segsIn: 4 }, needsFlag: CB_FLAGS.STATE, note: 'the peer closed (its FIN arrived)' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('CLOSE_WAIT'), ST('LAST_ACK')], set: { state: ST('LAST_ACK') }, needsFlag: CB_FLAGS.STATE, note: 'close(): our FIN' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_RTT_CB, sim: { kind: 'ack', segs: 1 }, needsFlag: CB_FLAGS.RTT, note: 'our FIN is acknowledged' },
       { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('LAST_ACK'), ST('CLOSE')], set: { state: ST('CLOSE') }, needsFlag: CB_FLAGS.STATE },
+      { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('LISTEN'), ST('CLOSE')], needsFlag: CB_FLAGS.STATE, note: 'the listening socket closes too' },
     ],
   },
 };
