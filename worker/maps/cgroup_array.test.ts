@@ -13,7 +13,7 @@ import { writeElf } from '../elf/write';
 import type { Program } from '../isa/program';
 import { runTestRun } from '../progtypes/run';
 import { bpftoolPath, kernelOracle, which } from '../testing/kernel';
-import { CTX_BASE, runFast } from '../vm';
+import { CTX_BASE, STACK_TOP, createVm, runFast } from '../vm';
 import { CGROUP, CgroupArrayMap, cgroupId, cgroupUnder } from './cgroup_array';
 import { bytesHex, createMap, createMapSet } from './types';
 import './index';
@@ -94,6 +94,35 @@ describe('cgroup_array', () => {
     expect(run('/system.slice/sshd.service', { '00000000': '/system.slice', '01000000': '/user.slice' })).toBe(0x0001);
     expect(run(undefined, { '00000000': '/system.slice', '01000000': '/' })).toBe(0x0100);
     expect(run('/x', { '00000000': '/x' })).toBe(0xf501); // slot 1 empty: -EAGAIN
+  });
+
+  it('bpf_get_current_cgroup_id and bpf_get_current_ancestor_cgroup_id', () => {
+    const p = prog(`	call bpf_get_current_cgroup_id
+	r6 = r0
+	r1 = 1
+	call bpf_get_current_ancestor_cgroup_id
+	r7 = r0
+	r1 = 0
+	call bpf_get_current_ancestor_cgroup_id
+	r8 = r0
+	r1 = 3
+	call bpf_get_current_ancestor_cgroup_id
+	*(u64 *)(r10 - 8) = r6
+	*(u64 *)(r10 - 16) = r7
+	*(u64 *)(r10 - 24) = r8
+	*(u64 *)(r10 - 32) = r0
+	r0 = 0
+	exit
+`, 'kprobe');
+    const { vm } = createVm({ program: p, maps: [], ctx: { cgroup: '/system.slice/sshd.service' }, ctxRegion: 'ctx', regions: [{ name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: new Uint8Array(168) }] });
+    vm!.run();
+    expect(vm!.result().fault).toBeNull();
+    const at = (off: number) => vm!.memory.readBytes(STACK_TOP - BigInt(off), 8) as Uint8Array;
+    const u64 = (b: Uint8Array) => new DataView(b.buffer).getBigUint64(0, true);
+    expect(u64(at(8))).toBe(BigInt(cgroupId('/system.slice/sshd.service')));
+    expect(u64(at(16))).toBe(BigInt(cgroupId('/system.slice')));
+    expect(u64(at(24))).toBe(1n);
+    expect(u64(at(32))).toBe(0n);
   });
 });
 

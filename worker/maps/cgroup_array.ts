@@ -16,6 +16,8 @@
 // gives the skb a full socket created by the calling task, so membership is the caller's). For a packet
 // whose run has no socket (a packet setup without `sock`) bpf_skb_under_cgroup gives -ENOENT, as
 // skb_to_full_sk does. Results: 1 under, 0 not, -E2BIG index past the end, -EAGAIN empty slot.
+// Also registers bpf_get_current_cgroup_id (80) and bpf_get_current_ancestor_cgroup_id (123) over the same
+// model (the root's id is 1, as on a real cgroup v2 hierarchy; other ids are simulated).
 
 import type { MapDef } from '../isa/program';
 import { err } from '../util/diag';
@@ -147,3 +149,15 @@ registerHelper({
 });
 
 registerHelper({ id: 37, name: 'current_task_under_cgroup', call: (env, map, idx) => underCgroup(env, map, idx) });
+
+// The task's cgroup as an id (kernel/bpf/helpers.c bpf_get_current_cgroup_id, bpf_get_current_ancestor_cgroup_id):
+// the simulated id of the current cgroup, and of its ancestor at `level` (0 = the root; 0 past the cgroup's own level).
+registerHelper({ id: 80, name: 'get_current_cgroup_id', call: (env) => BigInt(cgroupId(currentCgroup(env))) });
+registerHelper({
+  id: 123, name: 'get_current_ancestor_cgroup_id',
+  call(env, level): HelperResult {
+    const parts = currentCgroup(env).split('/').filter((x) => x);
+    if (level > BigInt(parts.length)) return 0n;
+    return BigInt(cgroupId('/' + parts.slice(0, Number(level)).join('/')));
+  },
+});
