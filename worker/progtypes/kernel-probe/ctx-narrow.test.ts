@@ -1,6 +1,6 @@
 // Context conversions against the running kernel: every read the verifier allows — every field, every
 // size, every offset inside the field — of __sk_buff (socket_filter, sched_cls, lwt_xmit) and of the
-// struct bpf_sock behind __sk_buff->sk, with the fields made non-zero first (ctx_in sets mark, priority,
+// struct bpf_sock behind __sk_buff->sk (as sock_common, and as the full socket bpf_sk_fullsock returns), with the fields made non-zero first (ctx_in sets mark, priority,
 // cb, wire_len, gso_segs, gso_size, hwtstamp, …; tc programs also store queue_mapping, tc_index and
 // tc_classid and push a VLAN tag), and every store the verifier allows with values that expose truncation
 // and the NO_QUEUE_MAPPING rule (BPF_STX and BPF_ST). Each program runs once under BPF_PROG_TEST_RUN (via
@@ -46,6 +46,7 @@ const LDDW = (dst: number, v: bigint): Buffer => {
 const MOV = (d: number, k: number) => I(0xb7, d, 0, 0, k);
 const MOVR = (d: number, s: number) => I(0xbf, d, s, 0, 0);
 const RSH = (d: number, k: number) => I(0x77, d, 0, 0, k);
+const CALL_ = (id: number) => I(0x85, 0, 0, 0, id);
 const CALL = (id: number) => I(0x85, 0, 0, 0, id);
 const EXIT = I(0x95, 0, 0, 0, 0);
 
@@ -116,6 +117,13 @@ function cases(): Case[] {
           prog: Buffer.concat([LDX(8, 2, 1, SKB.sk!), MOV(0, 0xdead), I(0x15, 2, 0, hi ? 2 : 1, 0), LDX(a.size, 0, 2, a.off), ...(hi ? [RSH(0, 32)] : []), EXIT]),
         });
   }
+  // The full socket behind it (PTR_TO_SOCKET from bpf_sk_fullsock): type, protocol, mark, priority too.
+  for (const a of reads(bpfSockLayout('pointer')))
+    for (const hi of [false, true])
+      out.push({
+        name: `sched_cls read fullsock->${a.field}@${a.off}/${a.size}${hi ? ' >> 32' : ''}`, type: 'sched_cls', ctx: null,
+        prog: Buffer.concat([MOV(6, 0xdead), LDX(8, 1, 1, SKB.sk!), I(0x15, 1, 0, hi ? 4 : 3, 0), CALL_(95), I(0x15, 0, 0, hi ? 2 : 1, 0), LDX(a.size, 6, 0, a.off), ...(hi ? [RSH(6, 32)] : []), MOVR(0, 6), EXIT]),
+      });
   // cgroup_skb must return 0 or 1: the value read goes to cb[0..1] (an 8-byte cb store) and comes back in ctx_out.
   for (const a of reads(PROG_TYPES.cgroup_skb.ctx))
     out.push({ name: `cgroup_skb read ${a.field}@${a.off}/${a.size} (via cb)`, type: 'cgroup_skb', ctx: ctxIn(data.length), prog: Buffer.concat([LDX(a.size, 2, 1, a.off), STX(8, 1, 2, SKB.cb!), MOV(0, 1), EXIT]) });
