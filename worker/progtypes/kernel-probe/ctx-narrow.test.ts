@@ -3,7 +3,8 @@
 // struct bpf_sock behind __sk_buff->sk (as sock_common, and as the full socket bpf_sk_fullsock returns), with the fields made non-zero first (ctx_in sets mark, priority,
 // cb, wire_len, gso_segs, gso_size, hwtstamp, …; tc programs also store queue_mapping, tc_index and
 // tc_classid and push a VLAN tag), and every store the verifier allows with values that expose truncation
-// and the NO_QUEUE_MAPPING rule (BPF_STX and BPF_ST). Each program runs once under BPF_PROG_TEST_RUN (via
+// and the NO_QUEUE_MAPPING rule (BPF_STX and BPF_ST), and sign-extending loads (BPF_MEMSX) of every
+// field. Each program runs once under BPF_PROG_TEST_RUN (via
 // probe.c) and once in bpfplay (runTestRun: the VM with the converted ctx fields of worker/progtypes/ctx.ts);
 // both halves of the 64-bit result must agree. This is what pins `CtxField.conv` to convert_ctx_access.
 // Skips, with the reason, when the kernel cannot be used.
@@ -117,6 +118,10 @@ function cases(): Case[] {
           prog: Buffer.concat([LDX(8, 2, 1, SKB.sk!), MOV(0, 0xdead), I(0x15, 2, 0, hi ? 2 : 1, 0), LDX(a.size, 0, 2, a.off), ...(hi ? [RSH(0, 32)] : []), EXIT]),
         });
   }
+  // Sign-extending loads (BPF_MEMSX): the converted value, then sign extension from the access size.
+  for (const a of reads(PROG_TYPES.sched_cls.ctx).filter((x) => x.size < 8))
+    for (const hi of [false, true])
+      out.push({ name: `sched_cls ldsx ${a.field}@${a.off}/${a.size}${hi ? ' >> 32' : ''}`, type: 'sched_cls', ctx: ctxIn(data.length), prog: Buffer.concat([tcPrelude(), I(0x81 | SZ[a.size]!, 0, 1, a.off, 0), ...(hi ? [RSH(0, 32)] : []), EXIT]) });
   // The full socket behind it (PTR_TO_SOCKET from bpf_sk_fullsock): type, protocol, mark, priority too.
   for (const a of reads(bpfSockLayout('pointer')))
     for (const hi of [false, true])
