@@ -1,13 +1,14 @@
-// Context conversions against the running kernel: every read the verifier allows — every field, every
-// size, every offset inside the field — of __sk_buff (socket_filter, sched_cls, lwt_xmit) and of the
-// struct bpf_sock behind __sk_buff->sk (as sock_common, and as the full socket bpf_sk_fullsock returns), with the fields made non-zero first (ctx_in sets mark, priority,
-// cb, wire_len, gso_segs, gso_size, hwtstamp, …; tc programs also store queue_mapping, tc_index and
-// tc_classid and push a VLAN tag), and every store the verifier allows with values that expose truncation
-// and the NO_QUEUE_MAPPING rule (BPF_STX and BPF_ST), and sign-extending loads (BPF_MEMSX) of every
-// field. Each program runs once under BPF_PROG_TEST_RUN (via
-// probe.c) and once in bpfplay (runTestRun: the VM with the converted ctx fields of worker/progtypes/ctx.ts);
-// both halves of the 64-bit result must agree. This is what pins `CtxField.conv` to convert_ctx_access.
-// Skips, with the reason, when the kernel cannot be used.
+// Context conversions against the running kernel: every read the verifier allows (every field, every
+// size, every offset inside the field) of __sk_buff (socket_filter, sched_cls, lwt_xmit, cgroup_skb
+// through cb, xdp_md) and of the struct bpf_sock behind __sk_buff->sk (as sock_common, and as the full
+// socket bpf_sk_fullsock returns), with the fields made non-zero first (ctx_in sets mark, priority, cb,
+// wire_len, gso_segs, gso_size, hwtstamp, ...; tc programs also store queue_mapping, tc_index and
+// tc_classid and push a VLAN tag); sign-extending loads (BPF_MEMSX) of every field; and every store the
+// verifier allows with values that expose truncation and the NO_QUEUE_MAPPING rule (BPF_STX and BPF_ST).
+// Each program runs once under BPF_PROG_TEST_RUN (via probe.c) and once in bpfplay (runTestRun: the VM
+// with the converted ctx fields of worker/progtypes/ctx.ts); both halves of the 64-bit result must agree.
+// This is what pins `CtxField.conv` to convert_ctx_access. Skips, with the reason, when the kernel cannot
+// be used; the kernel-free checks at the end state the same rules for machines without one.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
