@@ -148,7 +148,9 @@ export interface Difference {
   detail: string;
 }
 
-const short = (s: string | null, n = 96): string => (s === null ? 'null' : s.length > n ? `${s.slice(0, n)}…(${s.length / 2} bytes)` : s);
+/** A hex string (or a JSON text) cut to `n` characters, with its full size. */
+const short = (s: string | null, n = 96): string =>
+  s === null ? 'null' : s.length <= n ? s : `${s.slice(0, n)}…(${/^[0-9a-f]*$/.test(s) ? `${s.length / 2} bytes` : `${s.length} chars`})`;
 
 function firstDiff(a: string, b: string): number {
   for (let i = 0; i < Math.max(a.length, b.length); i += 2) if (a.slice(i, i + 2) !== b.slice(i, i + 2)) return i / 2;
