@@ -274,7 +274,7 @@ export function helperProbes(): HelperProbe[] {
       }
       // 5. Callbacks: a bad return value, a read through the second callback argument, an uninitialised register.
       if (p.argSpecs.some((a) => a.base === 'ARG_PTR_TO_FUNC')) {
-        for (const [kind, body] of [['cbret', ['  r0 = 2', '  exit']], ['cbread', ['  r0 = *(u64 *)(r2 + 0)', '  r0 = 0', '  exit']], ['cbuninit', ['  r0 = r5', '  r0 = 0', '  exit']], ['cbctx', ['  r0 = *(u64 *)(r3 + 0)', '  r0 = 0', '  exit']]] as const) {
+        for (const [kind, body] of [['cbhelper', ['  call 7', '  r0 &= 1', '  exit']], ['cbret', ['  r0 = 2', '  exit']], ['cbread', ['  r0 = *(u64 *)(r2 + 0)', '  r0 = 0', '  exit']], ['cbuninit', ['  r0 = r5', '  r0 = 0', '  exit']], ['cbctx', ['  r0 = *(u64 *)(r3 + 0)', '  r0 = 0', '  exit']]] as const) {
           const bb = newBuilder();
           const rr = goodArgs(p, type, bb);
           if (!rr) continue;
@@ -327,7 +327,14 @@ export function helperProbes(): HelperProbe[] {
         if (rs.maybeNull) mutate('nonull', (_rr, bb) => (bb.mid.push('  r1 = *(u8 *)(r0 + 0)'), true));
         mutate('deref', (_rr, bb) => (bb.mid.push('  if r0 == 0 goto skip', '  r1 = *(u32 *)(r0 + 0)', 'skip:'), true));
       }
-      if (p.acquire) mutate('leak', (_rr, bb) => ((bb.post.length = 0), true));
+      if (p.acquire || h === 198) mutate('leak', (_rr, bb) => ((bb.post.length = 0), true));
+      // Releasing the same reference twice.
+      if (p.argSpecs.some((a) => a.release))
+        mutate('twice', (rr, bb) => {
+          bb.mid.push(...rr.flatMap((v, k) => setReg(k + 1, v)), `  call ${h}`);
+          bb.post.length = 0;
+          return true;
+        });
       // Flags and other plain arguments set to 1 (the verifier checks a few, e.g. get_local_storage's flags).
       if (specs.some((a) => a.base === 'ARG_ANYTHING')) mutate('anything1', (rr) => (specs.forEach((a, k) => a.base === 'ARG_ANYTHING' && (rr[k] = '1')), true));
       if (p.changesPktData) {
@@ -390,6 +397,13 @@ export function helperProbes(): HelperProbe[] {
               rr[k] = 'r8';
               return true;
             });
+            mutate(`pktshort${k + 1}`, (rr, bb) => {
+              const off = type === 'xdp' ? [0, 4] : type === 'sched_cls' || type === 'sched_act' || type === 'lwt_in' || type === 'cgroup_skb' || type === 'sk_skb' ? [76, 80] : null;
+              if (!off) return false;
+              bb.pre.push(`  r8 = *(u32 *)(r6 + ${off[0]})`, `  r9 = *(u32 *)(r6 + ${off[1]})`, '  r0 = r8', '  r0 += 4', '  if r0 > r9 goto out');
+              rr[k] = 'r8';
+              return true;
+            });
             mutate(`mapval${k + 1}`, (rr, bb) => {
               const arr = useMap(bb, 'array');
               bb.pre.push('  *(u32 *)(r10 - 4) = 0', '  r2 = r10', '  r2 += -4', `  r1 = ${arr} ll`, '  call 1', '  if r0 == 0 goto out', '  r8 = r0');
@@ -404,6 +418,11 @@ export function helperProbes(): HelperProbe[] {
           mutate(`sizebig${k + 1}`, (rr) => ((rr[k] = '100'), true));
           mutate(`sizevar${k + 1}`, (rr, bb) => {
             bb.pre.unshift('  call 7', '  r9 = r0', '  r9 &= 63');
+            rr[k] = 'r9';
+            return true;
+          });
+          mutate(`sizehuge${k + 1}`, (rr, bb) => {
+            bb.pre.unshift('  call 7', '  r9 = r0', '  r9 >>= 1');
             rr[k] = 'r9';
             return true;
           });
