@@ -75,6 +75,32 @@ export const LOG_PROGRAMS: { id: string; type: string; source: string }[] = [
       '',
     ].join('\n'),
   },
+  {
+    id: 'log-may-goto',
+    type: 'socket_filter',
+    source: ['  r0 = 0', '  r1 = 3', 'l:', '  may_goto +2', '  r0 += r1', '  goto l', '  exit', ''].join('\n'),
+  },
+  {
+    id: 'log-loop-two-paths',
+    type: 'socket_filter',
+    source: [
+      '  call 7', '  r6 = r0', '  r7 = 0', '  r8 = 0', 'l:', '  if r6 > 10 goto a', '  r8 += 1', 'a:', '  r7 += 1',
+      '  if r7 < 4 goto l', '  r0 = 0', '  exit', '',
+    ].join('\n'),
+  },
+  {
+    id: 'log-subprog-precision',
+    type: 'socket_filter',
+    source: [
+      '  call 7', '  r1 = r0', '  r1 &= 15', '  call f', '  r2 = r10', '  r2 += -16', '  r2 += r0', '  r3 = 0',
+      '  *(u8 *)(r2 + 0) = r3', '  r0 = 0', '  exit', 'f:', '  r0 = r1', '  exit', '',
+    ].join('\n'),
+  },
+  {
+    id: 'log-return-range',
+    type: 'cgroup_skb',
+    source: ['  call 7', '  r6 = r0', '  r0 = 1', '  if r6 > 5 goto a', '  r0 = 0', 'a:', '  exit', ''].join('\n'),
+  },
 ];
 
 interface Loaded {

@@ -2645,8 +2645,6 @@ interface HelperMeta {
 
 const S32_MAX_N = 0x7fffffffn;
 
-const MEM_TYPES = ['PTR_TO_STACK', 'PTR_TO_PACKET', 'PTR_TO_PACKET_META', 'PTR_TO_MAP_KEY', 'PTR_TO_MAP_VALUE', 'PTR_TO_MEM'];
-
 const SOCK_LAYOUT: CtxLayout = bpfSockLayout('pointer');
 
 function fls(x: bigint): number {

@@ -25,7 +25,22 @@ export interface Disagreement {
   bpfplay: string;
 }
 
+/** The kernel's statistics line for a program (testdata/verifier/kernel-stats.jsonl). */
+export interface KernelStatsRecord {
+  id: string;
+  accepted: boolean;
+  processed: number;
+  totalStates: number;
+  peakStates: number;
+  maxStatesPerInsn: number;
+}
+
 export interface DiffSummary {
+  /** Programs with a kernel statistics record, and how many bpfplay processed exactly as many instructions for. */
+  statsCompared: number;
+  processedExact: number;
+  /** Of those, how many also stored exactly as many states (total_states). */
+  totalStatesExact: number;
   total: number;
   skipped: number;
   verdictAgree: number;
@@ -38,9 +53,11 @@ function describe(accepted: boolean, insn: number, message: string): string {
   return accepted ? 'accepted' : `rejected at ${insn}: ${message}`;
 }
 
-export function compareWithKernel(entries: readonly { id: string; type: string; program: Program | null }[], records: readonly KernelRecord[]): DiffSummary {
+export function compareWithKernel(entries: readonly { id: string; type: string; program: Program | null }[], records: readonly KernelRecord[],
+  stats: readonly KernelStatsRecord[] = []): DiffSummary {
   const byId = new Map(records.map((r) => [r.id, r]));
-  const s: DiffSummary = { total: 0, skipped: 0, verdictAgree: 0, rejects: 0, rejectsExact: 0, disagreements: [] };
+  const statsById = new Map(stats.map((r) => [r.id, r]));
+  const s: DiffSummary = { statsCompared: 0, processedExact: 0, totalStatesExact: 0, total: 0, skipped: 0, verdictAgree: 0, rejects: 0, rejectsExact: 0, disagreements: [] };
   for (const e of entries) {
     const k = byId.get(e.id);
     if (!k || !e.program || k.loaderError) {
@@ -50,6 +67,14 @@ export function compareWithKernel(entries: readonly { id: string; type: string; 
     s.total++;
     const rep = verify(e.program, { progType: e.type, logLevel: 0, statesPerInsn: 0 });
     const ours = rep.error;
+    const ks = statsById.get(e.id);
+    if (ks) {
+      s.statsCompared++;
+      if (ks.processed === rep.processed) {
+        s.processedExact++;
+        if (ks.totalStates === rep.totalStates) s.totalStatesExact++;
+      }
+    }
     if (rep.accepted === k.accepted) s.verdictAgree++;
     else {
       s.disagreements.push({ id: e.id, kind: 'verdict', kernel: describe(k.accepted, k.insn, k.message), bpfplay: describe(rep.accepted, ours?.insn ?? -1, ours?.message ?? '') });

@@ -13,7 +13,7 @@
 import type { Insn, Slot } from '../isa/insn';
 import type { MapDef } from '../isa/program';
 import { insnStr } from './disasm';
-import { allocatedStack, isSpilledReg, isSpilledScalarReg } from './prune';
+import { allocatedStack, frameInsnIdx, isSpilledReg, isSpilledScalarReg } from './prune';
 import { regStr, stackStr, type HistEntry, type LinkedReg, type VState } from './state';
 
 export const MAX_CALL_FRAMES = 8;
@@ -351,10 +351,12 @@ export function propagatePrecision(env: PrecisionEnv, old: VState, c: VState, bt
 }
 
 /** collect_linked_regs: every register and spilled slot holding a scalar with this id (at most 6). */
-export function collectLinkedRegs(st: VState, id: number, out: LinkedReg[]): void {
+export function collectLinkedRegs(st: VState, id: number, out: LinkedReg[], live: Uint16Array): void {
   for (let i = st.frames.length - 1; i >= 0; i--) {
     const f = st.frames[i]!;
+    const l = live[frameInsnIdx(st, i)] ?? 0x3ff;
     for (let r = 0; r < 10; r++) {
+      if (!(l & (1 << r))) continue; // dead registers are not linked (their values no longer matter)
       const reg = f.regs[r]!;
       if (reg.type === 'SCALAR_VALUE' && reg.id === id && out.length < 6) out.push({ frameno: i, regno: r, spi: 0 });
     }

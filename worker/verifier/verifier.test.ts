@@ -15,7 +15,7 @@ function prog(src: string) {
 
 describe('verify()', () => {
   it('accepts a trivial program and prints the kernel summary line', () => {
-    const r = verify(prog('  r0 = 0\n  exit\n'), { progType: 'socket_filter' });
+    const r = verify(prog('  r0 = 0\n  exit\n'), { progType: 'socket_filter', logLevel: 2 });
     expect(r.accepted).toBe(true);
     expect(r.error).toBeNull();
     expect(r.processed).toBe(2);
@@ -45,7 +45,7 @@ describe('verify()', () => {
   });
 
   it('prints packet ranges like the kernel', () => {
-    const r = verify(prog('  r2 = *(u32 *)(r1 + 0)\n  r3 = *(u32 *)(r1 + 4)\n  r4 = r2\n  r4 += 14\n  if r4 > r3 goto +1\n  r0 = *(u8 *)(r2 + 13)\n  r0 = 2\n  exit\n'), { progType: 'xdp' });
+    const r = verify(prog('  r2 = *(u32 *)(r1 + 0)\n  r3 = *(u32 *)(r1 + 4)\n  r4 = r2\n  r4 += 14\n  if r4 > r3 goto +1\n  r0 = *(u8 *)(r2 + 13)\n  r0 = 2\n  exit\n'), { progType: 'xdp', logLevel: 2 });
     expect(r.accepted).toBe(true);
     expect(r.log).toContain('4: (2d) if r4 > r3 goto pc+1          ; R3=pkt_end() R4=pkt(off=14,r=14)');
   });
