@@ -227,7 +227,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
 export interface CorpusObject {
   /** Path of the ELF object (its basename names global-data maps). */
   objPath: string;
-  programs: { name: string; packets: Uint8Array[]; ctxIn?: Uint8Array }[];
+  /** `repeat`: BPF_PROG_TEST_RUN's repeat count for every packet (bpftool `prog run … repeat N`). */
+  programs: { name: string; packets: Uint8Array[]; ctxIn?: Uint8Array; repeat?: number }[];
   /** Pin names of the maps to read after every run; queue/stack maps are drained with `map pop` (maxEntries pops). */
   maps: { pin: string; pop?: number }[];
 }
@@ -284,7 +285,7 @@ export function runCorpusInKernel(objects: readonly CorpusObject[], cpu = 0): { 
           writeFileSync(din, pkt);
           const out = path.join(work, `o${f++}`);
           const ctxOut = ctxFile ? path.join(work, `x${f++}`) : undefined;
-          const cmd = `prog run pinned ${path.join(dirs[oi]!.progDir, p.name)} data_in ${din} data_out ${out} data_size_out 65536${ctxFile ? ` ctx_in ${ctxFile} ctx_out ${ctxOut}` : ''}`;
+          const cmd = `prog run pinned ${path.join(dirs[oi]!.progDir, p.name)} data_in ${din} data_out ${out} data_size_out 65536${ctxFile ? ` ctx_in ${ctxFile} ctx_out ${ctxOut}` : ''}${p.repeat && p.repeat > 1 ? ` repeat ${p.repeat}` : ''}`;
           jobs.push({ obj: oi, prog: p.name, k, cmd, out, ctxOut });
         });
       }
