@@ -78,14 +78,14 @@ test('sock_ops: changing the TIMEOUT_INIT reply moves the connection timeline', 
   const output = page.getByRole('region', { name: 'Output' });
   const timeline = output.getByRole('table', { name: 'Connection timeline' });
   const row = (op: string) => timeline.locator(`tr[data-op="${op}"]`).first();
-  await expect(row('BPF_SOCK_OPS_TIMEOUT_INIT')).toContainText('SYN RTO 10 ms');
-  await expect(row('BPF_SOCK_OPS_RTO_CB').locator('td.t')).toHaveText('10 ms');
-  await expect(row('BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB').locator('td.t')).toHaveText('18 ms');
+  await expect(row('BPF_SOCK_OPS_TIMEOUT_INIT')).toContainText('SYN RTO 40 ms');
+  await expect(row('BPF_SOCK_OPS_RTO_CB').locator('td.t')).toHaveText('40 ms');
+  await expect(row('BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB').locator('td.t')).toHaveText('48 ms');
   await expect(row('BPF_SOCK_OPS_RWND_INIT')).toContainText('57920 bytes');
   // the first callback (CLOSE -> SYN_SENT) happens before any flag is set: the kernel does not call the program
   await expect(page.locator('.timeline .tl-explain')).toContainText('BPF_SOCK_OPS_STATE_CB is not called');
   await shot(page, 'sockops-timeline');
-  // edit the program: a 250-jiffy SYN timeout and a 20-segment window
+  // edit the program: a 100-jiffy SYN timeout and a 20-segment window
   await page.locator('.monaco-editor').first().click();
   await page.keyboard.press('Control+a');
   await page.keyboard.insertText([
@@ -95,7 +95,7 @@ test('sock_ops: changing the TIMEOUT_INIT reply moves the connection timeline', 
     '\tr0 = 1',
     '\texit',
     'timeout:',
-    '\tr3 = 250',
+    '\tr3 = 100',
     '\t*(u32 *)(r1 + 4) = w3',
     '\tr0 = 1',
     '\texit',
@@ -106,9 +106,9 @@ test('sock_ops: changing the TIMEOUT_INIT reply moves the connection timeline', 
     '\texit',
     '',
   ].join('\n'));
-  await expect(row('BPF_SOCK_OPS_TIMEOUT_INIT')).toContainText('SYN RTO 250 ms');
-  await expect(row('BPF_SOCK_OPS_RTO_CB').locator('td.t')).toHaveText('250 ms');
-  await expect(row('BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB').locator('td.t')).toHaveText('258 ms');
+  await expect(row('BPF_SOCK_OPS_TIMEOUT_INIT')).toContainText('SYN RTO 400 ms');
+  await expect(row('BPF_SOCK_OPS_RTO_CB').locator('td.t')).toHaveText('400 ms');
+  await expect(row('BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB').locator('td.t')).toHaveText('408 ms');
   await expect(row('BPF_SOCK_OPS_RWND_INIT')).toContainText('28960 bytes');
   await shot(page, 'sockops-timeline-changed');
 });

@@ -15,7 +15,7 @@ function ConnectionTimeline() {
   if (!rows.length) return null;
   return (
     <div className="conntl">
-      <h3>Connection timeline <span className="dim">(simulated TCP, HZ=1000)</span></h3>
+      <h3>Connection timeline <span className="dim">(simulated TCP, HZ=250)</span></h3>
       <table className="conn" aria-label="Connection timeline">
         <thead><tr><th>time</th><th>callback</th><th>reply / effect</th></tr></thead>
         <tbody>

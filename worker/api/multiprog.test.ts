@@ -265,16 +265,18 @@ describe('sock_ops: replies change the simulated connection', () => {
     const a = play(10);
     const b = play(300);
     const at = (r: typeof a, op: string, k = 0) => r.verdicts.filter((v) => v.sockOps?.op === op)[k]!;
-    expect(at(a, 'BPF_SOCK_OPS_TIMEOUT_INIT').verdict).toBe('reply 10: SYN RTO 10 ms (10 jiffies at HZ=1000)');
-    expect(at(a, 'BPF_SOCK_OPS_RTO_CB').sockOps!.timeMs).toBe(10);
-    expect(at(b, 'BPF_SOCK_OPS_RTO_CB').sockOps!.timeMs).toBe(300);
-    expect(at(a, 'BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB').sockOps!.timeMs).toBe(18);
-    expect(at(b, 'BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB').sockOps!.timeMs).toBe(308);
+    expect(at(a, 'BPF_SOCK_OPS_TIMEOUT_INIT').verdict).toBe('reply 10: SYN RTO 40 ms (10 jiffies at HZ=250)');
+    expect(at(a, 'BPF_SOCK_OPS_RTO_CB').sockOps!.timeMs).toBe(40);
+    expect(at(b, 'BPF_SOCK_OPS_RTO_CB').sockOps!.timeMs).toBe(1200);
+    expect(at(a, 'BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB').sockOps!.timeMs).toBe(48);
+    expect(at(b, 'BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB').sockOps!.timeMs).toBe(1208);
+    // asked again after the SYN retransmission (the linear SYN timeouts keep the answer)
+    expect(at(a, 'BPF_SOCK_OPS_TIMEOUT_INIT', 1).sockOps!.timeMs).toBe(40);
     expect(at(a, 'BPF_SOCK_OPS_TCP_CONNECT_CB').verdict).toBe('ok; callbacks now RTO|RETRANS|STATE|RTT');
     expect(at(a, 'BPF_SOCK_OPS_TCP_CONNECT_CB').sockOps!.helperLog).toEqual(['bpf_sock_ops_cb_flags_set(0xf)']);
     // the CLOSE -> SYN_SENT change came before the flags were set: not called
     expect(at(a, 'BPF_SOCK_OPS_STATE_CB').verdict).toBe('not called');
-    expect(at(a, 'BPF_SOCK_OPS_STATE_CB', 1).sockOps!.connection).toMatch(/^t=18 ms · ESTABLISHED · cwnd 10 /);
+    expect(at(a, 'BPF_SOCK_OPS_STATE_CB', 1).sockOps!.connection).toMatch(/^t=48 ms · ESTABLISHED · cwnd 10 .* RTO 208 ms · srtt 8 ms/);
   });
 
   it('the sockops-tune example: flags, replies and bpf_setsockopt(TCP_BPF_IW) all show on the timeline', () => {
@@ -287,7 +289,7 @@ describe('sock_ops: replies change the simulated connection', () => {
     const est = v.find((x) => x.sockOps?.op === 'BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB')!;
     expect(est.verdict).toBe('ok; setsockopt: initial cwnd 20 segments');
     expect(est.sockOps!.helperLog).toEqual(['bpf_setsockopt(TCP_BPF_IW, 20)']);
-    expect(est.sockOps!.timeMs).toBe(58);
+    expect(est.sockOps!.timeMs).toBe(208); // 50 jiffies at HZ=250, then one RTT
     expect(est.sockOps!.connection).toMatch(/cwnd 20 .*rcv_wnd 28960 .*ECN on/);
     expect(v.filter((x) => x.sockOps?.op === 'BPF_SOCK_OPS_RTT_CB')[1]!.sockOps!.connection).toMatch(/cwnd 30 /);
     expect(v.filter((x) => x.verdict === 'not called').map((x) => x.index)).toEqual([0]);

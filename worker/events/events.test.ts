@@ -127,9 +127,10 @@ describe('sockets', () => {
     // tcp_v4_connect() moves to SYN_SENT before tcp_connect() calls TCP_CONNECT_CB: that change is not seen.
     expect(steps.filter((s) => s.delivered && s.event.op === SOCK_OPS.BPF_SOCK_OPS_STATE_CB).length).toBe(4);
     expect(steps.filter((s) => !s.delivered && s.event.needsFlag === CB_FLAGS.STATE).map((s) => s.event.args)).toEqual([[7, 2]]);
-    expect(steps.find((s) => s.event.op === SOCK_OPS.BPF_SOCK_OPS_TIMEOUT_INIT)!.effect).toBe('reply 200: SYN RTO 200 ms (200 jiffies at HZ=1000)');
+    expect(steps.find((s) => s.event.op === SOCK_OPS.BPF_SOCK_OPS_TIMEOUT_INIT)!.effect).toBe('reply 200: SYN RTO 800 ms (200 jiffies at HZ=250)');
     const none = driveSockOps(sc.events, newSocket(), (ctx) => ({ retval: 1, ctxAfter: ctx }));
-    expect(none.filter((s) => s.delivered).map((s) => s.event.op)).toEqual([3, 2, 1, 6, 4]);
+    // TIMEOUT_INIT is asked again after the SYN retransmission
+    expect(none.filter((s) => s.delivered).map((s) => s.event.op)).toEqual([3, 2, 1, 6, 1, 4]);
   });
   it('sock_ops context: ports, addresses and state as the kernel presents them', () => {
     const b = buildSockOpsCtx({ op: 4 }, newSocket({ state: 1, remotePort: 80, localPort: 40000 }));

@@ -62,7 +62,7 @@ describe('runEvents', () => {
     expect(states.length).toBe(5);
     // The CLOSE -> SYN_SENT change happens before TCP_CONNECT_CB (tcp_v4_connect), so only the later four run.
     expect(states.map((x) => x.verdict !== 'not called')).toEqual([false, true, true, true, true]);
-    expect(r.results.find((x) => x.label.endsWith('TIMEOUT_INIT'))!.verdict).toBe('reply 200: SYN RTO 200 ms (200 jiffies at HZ=1000)');
+    expect(r.results.find((x) => x.label.endsWith('TIMEOUT_INIT'))!.verdict).toBe('reply 200: SYN RTO 800 ms (200 jiffies at HZ=250)');
     expect(r.results.find((x) => x.label.endsWith('TCP_CONNECT_CB'))!.sockOps!.helperLog).toEqual(['bpf_sock_ops_cb_flags_set(0x4)']);
     expect(r.results.filter((x) => x.label.endsWith('RTT_CB')).every((x) => x.verdict === 'not called')).toBe(true);
   });

@@ -40,13 +40,14 @@ const find = (steps: SockOpsStep[], op: number, k = 0) => steps.filter((s) => s.
 
 describe('SockOpsSim: replies change the connection', () => {
   it('TIMEOUT_INIT sets the SYN RTO, hence when the lost SYN times out and when the handshake completes', () => {
-    for (const [reply, rto] of [[3, 3], [250, 250], [0, 1000]] as const) {
+    // HZ=250: a jiffy is 4 ms; no reply (0) means TCP_TIMEOUT_INIT, 1 s = 250 jiffies
+    for (const [reply, rto] of [[3, 12], [100, 400], [0, 1000]] as const) {
       const steps = play({ replies: { [OP.BPF_SOCK_OPS_TIMEOUT_INIT]: reply }, flagsAt: { [OP.BPF_SOCK_OPS_TCP_CONNECT_CB]: ALL } });
       const rtoCb = find(steps, OP.BPF_SOCK_OPS_RTO_CB);
       expect(rtoCb.delivered).toBe(true);
       expect(rtoCb.timeMs).toBe(rto);
       // RTO_CB args: icsk_retransmits, icsk_rto (jiffies), expired
-      expect([u32(rtoCb.ctx!, 4), u32(rtoCb.ctx!, 8), u32(rtoCb.ctx!, 12)]).toEqual([0, rto, 0]);
+      expect([u32(rtoCb.ctx!, 4), u32(rtoCb.ctx!, 8), u32(rtoCb.ctx!, 12)]).toEqual([0, rto / 4, 0]);
       expect(find(steps, OP.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB).timeMs).toBe(rto + 8);
     }
   });
@@ -131,7 +132,7 @@ describe('SockOpsSim: replies change the connection', () => {
     const steps = play({ flagsAt: { [OP.BPF_SOCK_OPS_TCP_CONNECT_CB]: ALL }, replies: { [OP.BPF_SOCK_OPS_TIMEOUT_INIT]: 10 } });
     const synack = find(steps, OP.BPF_SOCK_OPS_RTT_CB);
     // RTT_CB args: the sample (us) and srtt_us << 3, as tcp_ack_update_rtt passes them
-    expect([u32(synack.ctx!, 4), u32(synack.ctx!, 8), synack.timeMs]).toEqual([8000, 64000, 10 + 8]);
+    expect([u32(synack.ctx!, 4), u32(synack.ctx!, 8), synack.timeMs]).toEqual([8000, 64000, 40 + 8]);
     const ack = find(steps, OP.BPF_SOCK_OPS_RTT_CB, 1);
     const rto = steps.filter((s) => s.event.op === OP.BPF_SOCK_OPS_RTO_CB)[1]!;
     expect(rto.timeMs! - ack.timeMs!).toBe(208);

@@ -20,7 +20,10 @@
 //   bpf_sock_ops_cb_flags_set -> which optional callbacks (RTO, RETRANS, STATE, RTT) are called at all
 //                         (BPF_SOCK_OPS_TEST_FLAG).
 // Later callbacks' contexts show the result (snd_cwnd, snd_ssthresh, srtt_us, ecn_flags, total_retrans,
-// bpf_sock_ops_cb_flags, …). The clock assumes CONFIG_HZ=1000 (1 jiffy = 1 ms). The congestion model is
+// bpf_sock_ops_cb_flags, …). Jiffies are CONFIG_HZ=250 (Debian's; on this 6.18 kernel a 50-jiffy SYN
+// timeout fired after 202 ms, sockets-kernel.test.ts), so 1 jiffy = 4 ms. The first four SYN
+// retransmissions keep the initial timeout (tcp_syn_linear_timeouts, 4), later ones double it; after each,
+// the kernel asks TIMEOUT_INIT again and uses the answer. The congestion model is
 // deliberately small: slow start by acked segments, +1 per RTT above ssthresh, loss -> cwnd 1
 // (tcp_enter_loss), RTO = srtt + max(4 * mdev, rto_min) (tcp_set_rto). It does not run programs.
 
@@ -120,6 +123,7 @@ export interface SockOpsEvent {
 /**
  * Connection events of the simulation:
  *  syn_sent     the SYN (or SYN-ACK) leaves: the retransmission timer is armed with the SYN RTO
+ *  syn_timer    that timer fires (the clock moves; the kernel asks TIMEOUT_INIT before a later RTO_CB)
  *  syn_timeout  that timer fires (the SYN was lost): RTO_CB with (retransmits, rto, expired)
  *  syn_retrans  the SYN is sent again (RETRANS_CB), the timer backs off (rto doubles)
  *  established  the handshake completes one RTT after the last SYN: snd_cwnd = the initial window
@@ -130,7 +134,7 @@ export interface SockOpsEvent {
  *  retrans      the lost segment is sent again (RETRANS_CB)
  */
 export type SimStep =
-  | { kind: 'syn_sent' } | { kind: 'syn_timeout' } | { kind: 'syn_retrans' } | { kind: 'established' }
+  | { kind: 'syn_sent' } | { kind: 'syn_timer' } | { kind: 'syn_timeout' } | { kind: 'syn_retrans' } | { kind: 'established' }
   | { kind: 'data'; segs: number } | { kind: 'ack'; segs: number } | { kind: 'timeout' } | { kind: 'retrans' };
 
 /** Life cycles in the order the kernel calls the program (tcp_connect, tcp_init_transfer, tcp_set_state…). */
@@ -146,6 +150,7 @@ export const SOCK_OPS_SCENARIOS: Record<string, { title: string; role: 'active' 
       { op: SOCK_OPS.BPF_SOCK_OPS_NEEDS_ECN, sim: { kind: 'syn_sent' }, note: 'reply 1 asks for ECN on this connection; then the SYN leaves (and is lost)' },
       { op: SOCK_OPS.BPF_SOCK_OPS_RTO_CB, sim: { kind: 'syn_timeout' }, needsFlag: CB_FLAGS.RTO, note: 'the SYN timer fires: args icsk_retransmits, icsk_rto, expired' },
       { op: SOCK_OPS.BPF_SOCK_OPS_RETRANS_CB, sim: { kind: 'syn_retrans' }, needsFlag: CB_FLAGS.RETRANS, note: 'the SYN is sent again: args seq, segments, error' },
+      { op: SOCK_OPS.BPF_SOCK_OPS_TIMEOUT_INIT, note: 'asked again for the next SYN timeout (the first 4 retransmissions keep it: tcp_syn_linear_timeouts)' },
       { op: SOCK_OPS.BPF_SOCK_OPS_RTT_CB, sim: { kind: 'ack', segs: 0 }, needsFlag: CB_FLAGS.RTT, note: 'the SYN-ACK gives an RTT sample: args mrtt_us, srtt_us << 3' },
       { op: SOCK_OPS.BPF_SOCK_OPS_STATE_CB, args: [ST('SYN_SENT'), ST('ESTABLISHED')], set: { state: ST('ESTABLISHED') }, needsFlag: CB_FLAGS.STATE, sim: { kind: 'established' } },
       { op: SOCK_OPS.BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB, set: { segsIn: 1, segsOut: 2 }, note: 'SYN-ACK received: the connection is established (snd_cwnd = the initial window)' },
@@ -262,8 +267,10 @@ export function setsockoptNames(log: readonly string[]): string[] {
   return out;
 }
 
-/** CONFIG_HZ the simulation assumes: replies in jiffies are milliseconds. */
-export const HZ = 1000;
+/** CONFIG_HZ the simulation assumes (jiffies -> ms): Debian's 250, what this machine's kernel measured. */
+export const HZ = 250;
+/** net.ipv4.tcp_syn_linear_timeouts: SYN retransmissions that keep the initial timeout before backing off. */
+const TCP_SYN_LINEAR_TIMEOUTS = 4;
 const TCP_TIMEOUT_INIT_MS = 1000;
 const TCP_RTO_MAX_MS = 120_000;
 const TCP_RTO_MIN_MS = 200;
@@ -433,6 +440,9 @@ export class SockOpsSim {
           st.rtoMs = st.synRtoMs;
           sock.segsOut += 1;
           break;
+        case 'syn_timer':
+          st.clockMs = st.lastSendMs + st.rtoMs;
+          break;
         case 'syn_timeout':
           st.clockMs = st.lastSendMs + st.rtoMs;
           args = [st.retransmits, st.rtoMs * HZ / 1000, 0];
@@ -443,7 +453,7 @@ export class SockOpsSim {
           sock.totalRetrans++;
           sock.segsOut++;
           st.lastSendMs = st.clockMs;
-          st.rtoMs = Math.min(st.rtoMs * 2, TCP_RTO_MAX_MS);
+          if (st.retransmits > TCP_SYN_LINEAR_TIMEOUTS) st.rtoMs = Math.min(st.rtoMs * 2, TCP_RTO_MAX_MS);
           break;
         case 'established':
           st.clockMs = st.lastSendMs + SIM_RTT_MS;
@@ -519,6 +529,8 @@ export class SockOpsSim {
       case SOCK_OPS.BPF_SOCK_OPS_TIMEOUT_INIT: {
         const t = used ? i32(reply) : -1;
         st.synRtoMs = t > 0 ? Math.min((t * 1000) / HZ, TCP_RTO_MAX_MS) : TCP_TIMEOUT_INIT_MS;
+        // Asked again after a SYN retransmission: within the linear timeouts the answer is the next timeout.
+        if (sock.state === ST('SYN_SENT') && st.retransmits > 0 && st.retransmits <= TCP_SYN_LINEAR_TIMEOUTS) st.rtoMs = st.synRtoMs;
         parts.push(t > 0 ? `reply ${reply}: SYN RTO ${st.synRtoMs} ms (${reply} jiffies at HZ=${HZ})` : `SYN RTO stays ${TCP_TIMEOUT_INIT_MS} ms (TCP_TIMEOUT_INIT)`);
         break;
       }
