@@ -98,7 +98,7 @@ export function MemoryList(props: { memory: Json[] | undefined; onChange: (m: Js
   return (
     <Group title="Memory that pointers refer to" actions={<button type="button" onClick={() => put([...list, { addr: '0x7ffd1000', text: '' }])}>Add memory</button>}>
       {list.length === 0 ? <p className="dim evnote">None. Pointer arguments (e.g. a filename) can point at text or bytes given here, for bpf_probe_read_*.</p> : null}
-      {list.length ? <p className="dim evnote">bpf_probe_read_* reads these in <code>cli run --events</code>; runs in the browser do not map them yet.</p> : null}
+      {list.length ? <p className="dim evnote">bpf_probe_read_* reads these (read-only, at their addresses), here and in <code>cli run --events</code>.</p> : null}
       {list.map((m, i) => {
         const o = (typeof m === 'object' && m !== null && !Array.isArray(m) ? m : {}) as Record<string, Json>;
         const hex = typeof o.hex === 'string';

@@ -52,6 +52,19 @@ describe('permalink codec', () => {
     expect(r.kind === 'experiment' && r.problems.sort()).toEqual(['breakpoints', 'packets', 'progType']);
   });
 
+  it('carries the unprivileged verifier mode only when it is on', () => {
+    const d = defaultExperiment('seed');
+    expect(diffFromDefaults({ ...d }, d)).toEqual({});
+    const fields = diffFromDefaults({ ...d, unpriv: true }, d);
+    expect(fields).toEqual({ unpriv: true });
+    expect(decodePermalink(encodePermalink(fields))).toEqual({ kind: 'experiment', exp: { unpriv: true }, problems: [] });
+    // a link without it (every link made before it existed) keeps the privileged default
+    const old = decodePermalink('#v1/FclBCoAgEEbhq8S_dlEthW7RrlqUDSGCDqOCId492z3eVxFDFkPQkHFYhmn3VGzaPRRYwrO-_Fu5uY9L6HQcrE8RepsPBZMlBoGu4NM4StCTQkzEPVr7AA');
+    expect(old.kind === 'experiment' && 'unpriv' in old.exp).toBe(false);
+    const bad = decodePermalink(`#v1/${toBase64Url(deflateSync(strToU8(JSON.stringify({ source: 'exit', unpriv: 'yes' }))))}`);
+    expect(bad).toEqual({ kind: 'experiment', exp: { source: 'exit' }, problems: ['unpriv'] });
+  });
+
   it('opens #example links', () => {
     expect(decodePermalink('#example/seed-headers')).toEqual({ kind: 'example', id: 'seed-headers' });
     expect(decodePermalink('')).toEqual({ kind: 'none' });

@@ -7,6 +7,12 @@ describe('drafts', () => {
     const e = { ...defaultExperiment('x'), source: 'r0 = 0\nexit', breakpoints: [2] };
     expect(parseDraft(serializeDraft(e))).toEqual({ kind: 'draft', exp: e });
   });
+  it('keeps the unprivileged verifier mode; a draft saved before it existed stays privileged', () => {
+    const e = { ...defaultExperiment('x'), unpriv: true };
+    expect(parseDraft(serializeDraft(e))).toEqual({ kind: 'draft', exp: e });
+    const before = JSON.stringify({ version: 2, data: { source: 'exit' } });
+    expect(parseDraft(before)).toEqual({ kind: 'draft', exp: { source: 'exit' } });
+  });
   it('migrates version 1 through the chain', () => {
     const v1 = JSON.stringify({ version: 1, data: { code: 'exit', type: 'xdp' } });
     expect(parseDraft(v1)).toEqual({ kind: 'draft', exp: { source: 'exit', progType: 'xdp' } });

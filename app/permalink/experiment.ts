@@ -17,6 +17,8 @@ export interface Experiment {
   cursor: { packet: number; step: number };
   /** Example the experiment started from (for exercises and the title), or null. */
   example: string | null;
+  /** Verify as an unprivileged user (the kernel's stricter rules without CAP_BPF/CAP_PERFMON). */
+  unpriv: boolean;
 }
 
 export const DEFAULT_EXAMPLE_ID = 'seed-headers';
@@ -24,7 +26,7 @@ export const DEFAULT_EXAMPLE_ID = 'seed-headers';
 export function defaultExperiment(seedSource: string): Experiment {
   return {
     source: seedSource, dialect: 'auto', progType: 'socket_filter', packets: null, events: null, maps: {}, breakpoints: [],
-    cursor: { packet: 0, step: 0 }, example: DEFAULT_EXAMPLE_ID,
+    cursor: { packet: 0, step: 0 }, example: DEFAULT_EXAMPLE_ID, unpriv: false,
   };
 }
 
@@ -96,6 +98,10 @@ export function sanitizeExperiment(x: unknown): { exp: Partial<Experiment>; prob
     if (x.example === null || (typeof x.example === 'string' && /^[\w-]{1,80}$/.test(x.example))) exp.example = x.example as string | null;
     else problems.push('example');
   }
+  if ('unpriv' in x) {
+    if (typeof x.unpriv === 'boolean') exp.unpriv = x.unpriv;
+    else problems.push('unpriv');
+  }
   return { exp, problems };
 }
 
@@ -111,5 +117,6 @@ export function diffFromDefaults(e: Experiment, d: Experiment): Partial<Experime
   if (e.breakpoints.length) out.breakpoints = e.breakpoints;
   if (e.cursor.packet !== 0 || e.cursor.step !== 0) out.cursor = e.cursor;
   if (e.example !== d.example) out.example = e.example;
+  if (e.unpriv !== d.unpriv) out.unpriv = e.unpriv;
   return out;
 }

@@ -548,7 +548,7 @@ const createUiSlice = (set: Set, get: Get): UiSlice => ({
     set({
       examples, progTypes, caps, samples, embed, message,
       source: exp.source, dialect: exp.dialect, progType: exp.progType, packets: exp.packets, events: exp.events, mapOverrides: exp.maps,
-      breakpoints: exp.breakpoints, cursor: exp.cursor, example: exp.example, ready: true,
+      breakpoints: exp.breakpoints, cursor: exp.cursor, example: exp.example, unpriv: exp.unpriv, ready: true,
     });
     await get().rebuild();
   },
@@ -556,7 +556,7 @@ const createUiSlice = (set: Set, get: Get): UiSlice => ({
     const s = get();
     return {
       source: s.source, dialect: s.dialect, progType: s.progType, packets: s.packets, events: s.events, maps: s.mapOverrides,
-      breakpoints: s.breakpoints, cursor: s.cursor, example: s.example,
+      breakpoints: s.breakpoints, cursor: s.cursor, example: s.example, unpriv: s.unpriv,
     };
   },
   shareLink() {
@@ -590,7 +590,7 @@ let saveTimer: ReturnType<typeof setTimeout> | null = null;
 useStore.subscribe((s, prev) => {
   if (!s.ready || s.embed) return;
   if (s.source === prev.source && s.dialect === prev.dialect && s.progType === prev.progType && s.packets === prev.packets && s.events === prev.events &&
-    s.mapOverrides === prev.mapOverrides && s.breakpoints === prev.breakpoints && s.cursor === prev.cursor) return;
+    s.mapOverrides === prev.mapOverrides && s.breakpoints === prev.breakpoints && s.cursor === prev.cursor && s.unpriv === prev.unpriv) return;
   if (saveTimer) clearTimeout(saveTimer);
   saveTimer = setTimeout(() => {
     const exp = useStore.getState().experiment();

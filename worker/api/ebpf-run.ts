@@ -49,6 +49,8 @@ function hexOf(b: Uint8Array): string {
 export interface RunExtras {
   programs?: Program[];
   helperCtx?: unknown;
+  /** Events: more readable memory (the events file's blobs that pointer arguments point at). */
+  regions?: RegionSpec[];
 }
 
 /** The VM environment for a non-packet event: the context bytes (and, for sk_skb, the message data). */
@@ -64,6 +66,7 @@ export function eventEnv(program: Program, progType: string, ctx: Uint8Array, da
   }
   const regions: RegionSpec[] = [{ name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: ctx, writable: true, ptrFields }];
   if (data) regions.push({ name: 'packet', kind: 'packet', base: PACKET_BASE, bytes: packet, writable: true });
+  if (extras.regions) regions.push(...extras.regions);
   const env: VmEnv = { program, programs: extras.programs, regions, ctxRegion: 'ctx', budget, maps, ctx: extras.helperCtx };
   const setup = { type: progType, view: 'attach', ctxLayout: layout, ctx, pointers: [], packet: { buf: packet, data: 0, dataEnd: packet.length, dataMeta: 0, mac: 0, network: 0, limit: packet.length } } as unknown as TestRunSetup;
   return { env, setup, packet, frameOffset: 0, isEvent: true };
@@ -447,10 +450,10 @@ function labelAt(p: Program | undefined, pc: number): string | undefined {
 /** Records the run of one input for stepping. `set.programs[0]` is the program the input enters. */
 export function openDebug(
   packetIndex: number, set: ProgramSet, progType: string, input: RunInput, budget: number,
-  states: StatesAt | null, maps?: MapImpl[], helperCtx?: unknown,
+  states: StatesAt | null, maps?: MapImpl[], helperCtx?: unknown, regions?: RegionSpec[],
 ): EbpfDebug | string {
   const program = set.programs[0]!;
-  const pe = envFor(program, progType, input, budget, maps, { programs: set.programs, helperCtx });
+  const pe = envFor(program, progType, input, budget, maps, { programs: set.programs, helperCtx, regions });
   if (typeof pe === 'string') return pe;
   const { vm, diagnostics } = createVm({ ...pe.env, historyBytes: 32 * 1024 * 1024, checkpointEvery: 256 });
   if (!vm) return diagnostics.map((d) => formatDiagnostic(d)).join('; ');

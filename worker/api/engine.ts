@@ -53,7 +53,7 @@ import { mapViews, openDebug, progArrayNote, runPacket, type ProgramSet, type Ru
 import { assembleLlvm } from '../asm/llvm/assemble';
 import { progTypeForSection, streamParserVerdict } from '../progtypes/table';
 import { cloneSocket, setsockoptNames, SockOpsSim, sockOpsReplyEffect, type SimSocket, type SockOpsEvent, type SockOpsSimState } from '../events/sockets';
-import { materializeEvents, parseEventsFile } from '../events/format';
+import { materializeEvents, memoryRegions, parseEventsFile } from '../events/format';
 import { buildSockOpsCtx } from '../events/sockets';
 import { NAMED, type EventsFile } from '../events/format';
 import { ARG_REGS, KPROBE_CATALOGUE } from '../events/kprobe';
@@ -61,7 +61,7 @@ import { SOCK_OP_NAMES, SOCK_OPS, SOCK_OPS_SCENARIOS, TCP_STATES, newSocket } fr
 import { TRACEPOINT_CATALOGUE, tracepointInfo } from '../events/tracepoint';
 import { PT_REGS_NAMES } from '../progtypes/ctx';
 import { eventEnv, packetEnv } from './ebpf-run';
-import { runFast } from '../vm/index';
+import { runFast, type RegionSpec } from '../vm/index';
 import type { CtxFieldView, CtxView, EventCatalogue } from './types';
 import { createMap, type MapImpl } from '../maps/types';
 import '../maps/index';
@@ -231,6 +231,8 @@ interface Session {
   sockOps: (SockOpsInput | null)[];
   /** sk_skb messages: the socket each arrives on, by input index. */
   sockets: number[];
+  /** The events file's memory blobs (kept by eventInputs) as read-only regions for bpf_probe_read_*. */
+  memory: RegionSpec[];
   names: string[];
   maps: Record<string, MapEntryView[]>;
   maxInsns: number;
@@ -239,7 +241,7 @@ interface Session {
 
 const session: Session = {
   progType: 'socket_filter', built: { kind: 'none' }, run: null, ranTo: 0, checkpoints: new Map(), snapEvery: 16, runSet: null,
-  packets: [], sockOps: [], sockets: [], names: [], maps: {}, maxInsns: 1_000_000, debug: null,
+  packets: [], sockOps: [], sockets: [], memory: [], names: [], maps: {}, maxInsns: 1_000_000, debug: null,
 };
 
 function fmtHex(v: number): string {
@@ -846,6 +848,11 @@ function streamSession(packet: number, st: RunState, pair: StreamPair): DebugSes
   };
 }
 
+/** The events file's memory blobs, for the non-packet inputs that may point at them. */
+function eventRegions(): RegionSpec[] | undefined {
+  return session.memory.length ? session.memory : undefined;
+}
+
 /** Runs input `i` on the fast path with the run state (which it advances) and returns its verdict. */
 function execInput(i: number, st: RunState): PacketVerdict {
   const set = runSet()!;
@@ -860,7 +867,7 @@ function execInput(i: number, st: RunState): PacketVerdict {
     };
   }
   let outcome: PacketVerdict['sockOps'];
-  const v = runPacket(i, set.programs[0]!, session.progType, prep.input, session.maxInsns, st.maps, { programs: set.programs, helperCtx: prep.helperCtx }, (ctxAfter, retval, faulted) => {
+  const v = runPacket(i, set.programs[0]!, session.progType, prep.input, session.maxInsns, st.maps, { programs: set.programs, helperCtx: prep.helperCtx, regions: eventRegions() }, (ctxAfter, retval, faulted) => {
     if (session.progType !== 'sock_ops') return;
     const log = (prep.helperCtx as { sockOps: { log: string[] } }).sockOps.log;
     const op = ctxU32(prep.input.bytes, 0);
@@ -1126,6 +1133,7 @@ export const engine = {
    * Seccomp events are system calls (worker/api/seccomp.ts documents the shape); each input is the 64-byte
    * struct seccomp_data. The other types use the events format of worker/events/format.ts. */
   eventInputs(progType: string, text: string | null): { text: string; inputs: PacketInput[]; error: string | null } {
+    session.memory = [];
     if (progType === 'seccomp') {
       const doc = text ?? seccompEventsText();
       const r = parseSeccompEvents(doc);
@@ -1137,6 +1145,8 @@ export const engine = {
     if (!parsed.file) return { text: doc, inputs: [], error: parsed.diagnostics.map((d) => formatDiagnostic(d)).join('; ') };
     if (parsed.file.type !== progType) return { text: doc, inputs: [], error: `these events are for ${parsed.file.type}, not ${progType}` };
     const m = materializeEvents(parsed.file);
+    // bpf_probe_read_* reads the blobs when these inputs run (as worker/events/run.ts maps them for the CLI)
+    session.memory = memoryRegions(parsed.file.memory);
     const inputs: PacketInput[] = [];
     // The callbacks of one scenario share a socket object: one connection (group) per socket, played from
     // the socket as it was before its first callback.
@@ -1200,7 +1210,7 @@ export const engine = {
         if (prep.notCalled) fault = prep.notCalled.why;
         else {
           const ctx = prep.input.bytes.slice();
-          const r = runFast(eventEnv(set.programs[0]!, progType, ctx, input.data ? input.data.slice() : null, session.maxInsns, st.maps, { programs: set.programs, helperCtx: prep.helperCtx }).env);
+          const r = runFast(eventEnv(set.programs[0]!, progType, ctx, input.data ? input.data.slice() : null, session.maxInsns, st.maps, { programs: set.programs, helperCtx: prep.helperCtx, regions: eventRegions() }).env);
           after = ctx;
           fault = r.fault ? `insn ${r.fault.insn}: ${r.fault.message}` : null;
         }
@@ -1331,7 +1341,7 @@ export const engine = {
         session.debug = notCalledSession(packet, prep.notCalled, st.maps, set.names);
         return { total: 0, firstStep: 0, error: null, marks: [] };
       }
-      const d = openDebug(packet, set, session.progType, prep.input, Math.min(session.maxInsns, DEBUG_RECORD_LIMIT), verifierStateAt, st.maps, prep.helperCtx);
+      const d = openDebug(packet, set, session.progType, prep.input, Math.min(session.maxInsns, DEBUG_RECORD_LIMIT), verifierStateAt, st.maps, prep.helperCtx, eventRegions());
       if (typeof d === 'string') return { total: 0, firstStep: 0, error: d, marks: [] };
       session.debug = d;
     }

@@ -54,10 +54,16 @@ import { buildPerfEventData, buildPtRegs, KPROBE_CATALOGUE } from './kprobe';
 import { buildSkSkbCtx, buildSockCreateCtx, buildSockOpsCtx, newSocket, SOCK_OPS, SOCK_OPS_SCENARIOS, TCP_STATES, type SimSocket, type SockOpsEvent } from './sockets';
 import { parseIPv4, parseIPv6 } from '../packets/addr';
 import { buildTracepointRecord, tracepointInfo, type TraceValue } from './tracepoint';
+import type { RegionSpec } from '../vm/index';
 
 export const EVENTS_FORMAT_VERSION = 1;
 
 export interface MemoryBlob { addr: bigint; bytes: Uint8Array }
+
+/** The file's memory blobs as read-only VM regions at their addresses (what bpf_probe_read_* reads). */
+export function memoryRegions(memory: readonly MemoryBlob[]): RegionSpec[] {
+  return memory.map((m, i) => ({ name: `mem${i}`, kind: 'mem' as const, base: m.addr, bytes: m.bytes.slice(), readable: true, writable: false }));
+}
 
 /** One thing to run the program on. */
 export type MaterializedEvent =
