@@ -29,7 +29,10 @@ export class ArrayMap implements MapImpl {
     if (i >= this.def.maxEntries) return null;
     return { bytes: this.view(i), slot: i };
   }
-  update(key: Uint8Array, value: Uint8Array, flags: number): number {
+  update(key: Uint8Array, value: Uint8Array, flags: number, cpu?: number): number {
+    // user space (no cpu): the bpf() syscall refuses BPF_F_LOCK without a spin lock first (map_update_elem);
+    // a program's update checks flags, index and BPF_NOEXIST before BPF_F_LOCK (array_map_update_elem)
+    if (cpu === undefined && flags & BPF_F_LOCK) return -EINVAL;
     if ((flags & ~BPF_F_LOCK) > BPF_EXIST) return -EINVAL;
     const i = u32(key);
     if (i >= this.def.maxEntries) return -E2BIG;

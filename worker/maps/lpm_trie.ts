@@ -3,7 +3,9 @@
 // network order. A lookup's prefixlen is the most bits to match; it returns the value of the longest
 // stored prefix that matches. Updates and deletes name an exact prefix. Checks as trie_alloc /
 // trie_update_elem: key_size 5..260, value_size >= 1, BPF_F_NO_PREALLOC required, prefixlen above
-// 8 * (key_size - 4) is -EINVAL, a new prefix in a full trie is -ENOSPC. Documented difference: the kernel
+// 8 * (key_size - 4) is -EINVAL, a new prefix in a full trie is -ENOSPC; a lookup with such a prefixlen is
+// NULL (trie_lookup_elem); updating a stored prefix replaces its node, so the stored key takes the new key's
+// bytes past the prefix too. Documented difference: the kernel
 // walks a binary trie; this keeps the prefixes in a list and scans it (same answers, different speed), and
 // get_next_key walks keys sorted by (prefixlen, data) instead of the kernel's post-order.
 
@@ -49,7 +51,9 @@ export class LpmTrieMap implements MapImpl {
     return `${prefixlen}/${bytesHex(d)}`;
   }
   lookup(key: Uint8Array): MapValueRef | null {
-    const want = Math.min(plen(key), this.maxPrefixlen);
+    // trie_lookup_elem: a prefixlen above the trie's maximum finds nothing
+    const want = plen(key);
+    if (want > this.maxPrefixlen) return null;
     const data = key.subarray(4, this.def.keySize);
     let best: Node | null = null;
     for (const n of this.nodes.values())
@@ -66,7 +70,11 @@ export class LpmTrieMap implements MapImpl {
     if (old && flags === BPF_NOEXIST) return -EEXIST;
     if (!old && flags === BPF_EXIST) return -ENOENT;
     if (old) {
+      // trie_update_elem replaces the node with one built from this key, so the stored key (and the
+      // bits past the prefix that get_next_key and a dump show) become this key's bytes
       this.pool.view(old.slot, this.def.valueSize).set(value.subarray(0, this.def.valueSize));
+      old.data = data;
+      old.key = key.slice(0, this.def.keySize);
       return 0;
     }
     if (this.nodes.size >= this.def.maxEntries) return -ENOSPC;

@@ -76,11 +76,16 @@ export class PercpuArrayMap extends PercpuBase {
     const i = u32(key);
     return i < this.def.maxEntries ? this.ref(i) : null;
   }
-  update(key: Uint8Array, value: Uint8Array, flags: number): number {
-    if ((flags & ~BPF_F_LOCK) > BPF_EXIST || flags & BPF_F_LOCK) return -EINVAL;
+  update(key: Uint8Array, value: Uint8Array, flags: number, cpu?: number): number {
+    // from user space the bpf() syscall refuses BPF_F_LOCK without a spin lock before the map sees it
+    // (map_update_elem); a program's update follows array_map_update_elem's order: unknown flags, then
+    // the index, then BPF_NOEXIST, then BPF_F_LOCK
+    if (cpu === undefined && flags & BPF_F_LOCK) return -EINVAL;
+    if ((flags & ~BPF_F_LOCK) > BPF_EXIST) return -EINVAL;
     const i = u32(key);
     if (i >= this.def.maxEntries) return -E2BIG;
     if (flags & BPF_NOEXIST) return -EEXIST;
+    if (flags & BPF_F_LOCK) return -EINVAL; // no bpf_spin_lock in the value (no BTF)
     this.store(i, value);
     return 0;
   }
@@ -123,7 +128,8 @@ export class PercpuHashMap extends PercpuBase {
     return e ? this.ref(e.elem) : null;
   }
   update(key: Uint8Array, value: Uint8Array, flags: number): number {
-    if ((flags & ~BPF_F_LOCK) > BPF_EXIST || flags & BPF_F_LOCK) return -EINVAL;
+    // __htab_percpu_map_update_elem: any flag above BPF_EXIST, BPF_F_LOCK included, is -EINVAL first
+    if (flags > BPF_EXIST) return -EINVAL;
     const k = this.k(key);
     const old = this.elems.get(k);
     if (old && (flags & 3) === BPF_NOEXIST) return -EEXIST;

@@ -1,7 +1,8 @@
 // BPF_MAP_TYPE_QUEUE and BPF_MAP_TYPE_STACK (kernel/bpf/queue_stack_maps.c): keyless FIFO / LIFO of
 // max_entries values. push (bpf_map_push_elem, or update with a NULL key) with BPF_ANY fails with -E2BIG
 // when full, with BPF_EXIST it drops the oldest value to make room; BPF_NOEXIST is -EINVAL. pop and peek
-// give -ENOENT when empty. Lookups return NULL and delete is -EINVAL, as in the kernel. The dump lists
+// give -ENOENT when empty, and the helpers then zero the caller's value buffer first, as
+// __queue_map_get/__stack_map_get do (memset before -ENOENT). Lookups return NULL and delete is -EINVAL, as in the kernel. The dump lists
 // values in pop order (what successive bpf_map_lookup_and_delete_elem calls would return).
 // Also registers the push/pop/peek helpers (ids 87-89), which only apply to these maps.
 
@@ -100,7 +101,11 @@ for (const [id, name, remove] of [[88, 'map_pop_elem', true], [89, 'map_peek_ele
       const m = qs(env, r1);
       if ('fault' in m) return m;
       const v = m.take(remove);
-      if (typeof v === 'number') return errno(-v);
+      if (typeof v === 'number') {
+        // empty: the kernel clears value_size bytes of the buffer before returning -ENOENT
+        const z = env.write(r2, new Uint8Array(m.def.valueSize));
+        return z === true ? errno(-v) : { fault: z };
+      }
       const w = env.write(r2, v);
       return w === true ? 0n : { fault: w };
     },

@@ -382,7 +382,8 @@ export class Machine implements HelperEnv {
     if (!this.recording) return;
     const m = this.maps[index];
     if (!m) return;
-    const v = m.lookup(key, this.cpu);
+    // peek, not lookup: recording must not set LRU reference bits (step and fast runs would diverge)
+    const v = m.peek ? m.peek(key, this.cpu) : m.lookup(key, this.cpu);
     this.mapChanges.push({ map: m.def.name, index, key: key.slice(), before: v ? v.bytes.slice() : null, after: null });
   }
   prandomU32(): number {
@@ -406,7 +407,8 @@ export class Machine implements HelperEnv {
   finishMapChanges(): MapChange[] {
     const out = this.mapChanges;
     for (const c of out) {
-      const v = this.maps[c.index]!.lookup(c.key, this.cpu);
+      const m = this.maps[c.index]!;
+      const v = m.peek ? m.peek(c.key, this.cpu) : m.lookup(c.key, this.cpu);
       c.after = v ? v.bytes.slice() : null;
     }
     this.mapChanges = [];
