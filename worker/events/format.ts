@@ -42,6 +42,19 @@
 // the element size for arrays), strings for char arrays, or { "hex": "…" } for the field's raw bytes.
 //   { "function": "vfs_read", "ctx": { "rbx": "0x10", "eflags": 582 } }
 // A sock_ops "scenario" event builds its contexts as it runs, so it takes no overrides (list callbacks instead).
+//
+// The task behind the event (any type, optional; files without them read as before):
+//   "cgroup": "/system.slice/nginx.service"   the cgroup v2 path of the current task (or, for a packet, of
+//                the socket's owner): what bpf_get_current_cgroup_id, bpf_current_task_under_cgroup and
+//                bpf_skb_under_cgroup see (worker/maps/cgroup_array.ts). Absolute, "/" is the root; default "/".
+//   "stack": ["tcp_v4_rcv", "ip_local_deliver_finish+0x7c", "0xffffffff81a2b3c0"]
+//                the kernel call stack, innermost frame first: addresses, or kernel function names with an
+//                optional +offset (a name stands for bpfplay's simulated address of that function, the one a
+//                kprobe on it has in rip: worker/events/kprobe.ts functionAddress). Or an object with the
+//                kernel and user stacks: { "kernel": [ … ], "user": [ "0x5555555551a9", … ] } (user frames are
+//                addresses only). What bpf_get_stackid and bpf_get_stack record (worker/maps/stack_trace.ts);
+//                without it the stack is simulated from the probed address. At most 127 frames per stack
+//                (kernel.perf_event_max_stack's default).
 
 import { err, type Diagnostic } from '../util/diag';
 import { buildPacket, type PacketSpec } from '../packets/build';
@@ -50,7 +63,7 @@ import { buildSample } from '../packets/samples';
 import { PROG_TYPE_NAMES, PROG_TYPES, type ProgTypeName } from '../progtypes/table';
 import { PT_REGS_NAMES, type PtRegName } from '../progtypes/ctx';
 import type { AttachMeta } from '../progtypes/attach';
-import { buildPerfEventData, buildPtRegs, KPROBE_CATALOGUE } from './kprobe';
+import { buildPerfEventData, buildPtRegs, functionAddress, KPROBE_CATALOGUE } from './kprobe';
 import { buildSkSkbCtx, buildSockCreateCtx, buildSockOpsCtx, newSocket, SOCK_OPS, SOCK_OPS_SCENARIOS, TCP_STATES, type SimSocket, type SockOpsEvent } from './sockets';
 import { parseIPv4, parseIPv6 } from '../packets/addr';
 import { buildTracepointRecord, tracepointInfo, type TraceValue } from './tracepoint';
@@ -65,10 +78,20 @@ export function memoryRegions(memory: readonly MemoryBlob[]): RegionSpec[] {
   return memory.map((m, i) => ({ name: `mem${i}`, kind: 'mem' as const, base: m.addr, bytes: m.bytes.slice(), readable: true, writable: false }));
 }
 
-/** One thing to run the program on. */
-export type MaterializedEvent =
+/** The simulated call stacks of an event, innermost frame first (what worker/maps/stack_trace.ts reads). */
+export interface EventStack { kernel?: bigint[]; user?: bigint[] }
+
+/** The task an event runs in: its cgroup v2 path and call stacks (the helper context's `cgroup`, `stack`). */
+export interface EventTask { cgroup?: string; stack?: EventStack }
+
+/** kernel.perf_event_max_stack's default (sysctl_perf_event_max_stack, PERF_MAX_STACK_DEPTH). */
+export const MAX_STACK_FRAMES = 127;
+
+/** One thing to run the program on (with the event's task, when the file gives one). */
+export type MaterializedEvent = (
   | { kind: 'packet'; frame: Uint8Array; ctxIn?: Uint8Array; meta?: AttachMeta; label: string; source?: number }
-  | { kind: 'ctx'; ctx: Uint8Array; label: string; sockOps?: { event: SockOpsEvent; socket: SimSocket }; stream?: { socket: number; data: Uint8Array }; source?: number };
+  | { kind: 'ctx'; ctx: Uint8Array; label: string; sockOps?: { event: SockOpsEvent; socket: SimSocket }; stream?: { socket: number; data: Uint8Array }; source?: number }
+) & { task?: EventTask };
 
 export interface EventsFile {
   version: number;
@@ -317,6 +340,8 @@ export function materializeEvents(file: EventsFile): { events: MaterializedEvent
     // Which event of the file each context came from (a sock_ops scenario or a sample gives several).
     for (let k = start; k < out.length; k++) out[k]!.source = i;
     const e = raw as Record<string, unknown> | null;
+    const task = typeof e === 'object' && e !== null ? taskOf(e, `events[${i}]`, bad) : undefined;
+    if (task) for (let k = start; k < out.length; k++) out[k]!.task = task;
     if (PACKET_TYPES.has(file.type) || typeof e !== 'object' || e === null || e.ctx === undefined) return;
     applyCtxOverrides(file.type, e, out.slice(start), `events[${i}].ctx`, bad, num);
   });
@@ -458,4 +483,52 @@ function regsOf(v: unknown, path: string, bad: (p: string, m: string) => void, n
     else r[k as PtRegName] = num(`${path}.${k}`, x) ?? 0n;
   }
   return r;
+}
+
+/**
+ * An event's "cgroup" and "stack" (see the module comment), or undefined when it gives neither. Bad values
+ * are reported at `path.cgroup` / `path.stack[k]` and left out.
+ */
+function taskOf(e: Record<string, unknown>, path: string, bad: (p: string, m: string) => void): EventTask | undefined {
+  const task: EventTask = {};
+  if (e.cgroup !== undefined) {
+    const c = e.cgroup;
+    if (typeof c !== 'string' || !c.startsWith('/')) bad(`${path}.cgroup`, `must be an absolute cgroup v2 path such as "/system.slice/nginx.service", got ${JSON.stringify(c)}`);
+    else if (c.split('/').some((x) => x === '..')) bad(`${path}.cgroup`, `".." is not allowed in a cgroup path (${JSON.stringify(c)})`);
+    else task.cgroup = c;
+  }
+  if (e.stack !== undefined) {
+    const s = e.stack;
+    const frames = (v: unknown, at: string, kernel: boolean): bigint[] | undefined => {
+      if (!Array.isArray(v)) {
+        bad(at, `must be a list of ${kernel ? 'addresses or kernel function names' : 'addresses'}, innermost frame first`);
+        return undefined;
+      }
+      if (v.length > MAX_STACK_FRAMES) bad(at, `has ${v.length} frames; at most ${MAX_STACK_FRAMES} (kernel.perf_event_max_stack)`);
+      const out: bigint[] = [];
+      v.slice(0, MAX_STACK_FRAMES).forEach((x, k) => {
+        // a number, or a string of digits ("0xffffffff81a2b3c0"); any other string is a function name
+        const a = typeof x === 'number' || (typeof x === 'string' && /^(0x[0-9a-f]+|\d+)$/i.test(x.trim())) ? parseNumber(x) : null;
+        if (a !== null) {
+          out.push(BigInt.asUintN(64, a));
+          return;
+        }
+        const m = kernel && typeof x === 'string' ? /^([A-Za-z_][\w.$]*)(?:\+(0x[0-9a-f]+|\d+))?$/i.exec(x.trim()) : null;
+        if (!m) bad(`${at}[${k}]`, `${JSON.stringify(x)} is not ${kernel ? 'an address or a kernel function name (name or name+0x1c)' : 'an address'}`);
+        else out.push(BigInt.asUintN(64, functionAddress(m[1]!) + (m[2] ? BigInt(m[2]) : 0n)));
+      });
+      return out;
+    };
+    if (Array.isArray(s)) {
+      const kernel = frames(s, `${path}.stack`, true);
+      if (kernel) task.stack = { kernel };
+    } else if (typeof s === 'object' && s !== null) {
+      const o = s as Record<string, unknown>;
+      for (const k of Object.keys(o)) if (k !== 'kernel' && k !== 'user') bad(`${path}.stack.${k}`, 'a stack object has only "kernel" and "user" lists');
+      const kernel = o.kernel !== undefined ? frames(o.kernel, `${path}.stack.kernel`, true) : undefined;
+      const user = o.user !== undefined ? frames(o.user, `${path}.stack.user`, false) : undefined;
+      if (kernel || user) task.stack = { ...(kernel ? { kernel } : {}), ...(user ? { user } : {}) };
+    } else bad(`${path}.stack`, 'must be a list of frames or { "kernel": [ … ], "user": [ … ] }');
+  }
+  return task.cgroup !== undefined || task.stack !== undefined ? task : undefined;
 }

@@ -2,7 +2,9 @@
 // packet types, a BPF_PROG_TEST_RUN-style or attach-view packet run), the VM runs the program on it with
 // the maps persisting from one event to the next as in the kernel, and each result carries the return
 // value, its verdict name, outputs and what changed (sock_ops replies and callback flags, cgroup_sock
-// fields written, sk_skb verdicts). It does not parse the file (format.ts) nor print anything.
+// fields written, sk_skb verdicts). An event's task (its cgroup v2 path and call stacks, format.ts
+// EventTask) goes into the helper context as `cgroup` and `stack`, where worker/maps/cgroup_array.ts and
+// stack_trace.ts read them. It does not parse the file (format.ts) nor print anything.
 
 import type { Program } from '../isa/program';
 import type { MapImpl } from '../maps/types';
@@ -13,11 +15,13 @@ import '../maps/sockmap';
 import type { RedirectTarget } from '../maps/xdp_targets';
 import { err, type Diagnostic } from '../util/diag';
 import { CTX_BASE, PACKET_BASE, runFast, type RegionSpec } from '../vm/index';
-import { createMaps, runAttached, runTestRun } from '../progtypes/run';
+import { createMaps, runAttached, runTestRun, vmEnvFor, type PacketRunResult, type RunOptions } from '../progtypes/run';
+import { prepareAttachView } from '../progtypes/attach';
+import { finishTestRun, prepareTestRun } from '../progtypes/testrun';
 import { PROG_TYPES, streamParserVerdict, verdictName, type ProgTypeName } from '../progtypes/table';
 import type { TestRunType } from '../progtypes/testrun';
 import { enterPercpuRun } from '../maps/percpu';
-import { materializeEvents, type EventsFile, type MaterializedEvent } from './format';
+import { materializeEvents, type EventsFile, type EventTask, type MaterializedEvent } from './format';
 import { driveSockOps, setsockoptNames, SOCK_OP_NAMES, type SockOpsStep } from './sockets';
 
 export interface EventResult {
@@ -43,6 +47,27 @@ export interface EventsRunResult { results: EventResult[]; maps: MapImpl[]; diag
 export interface EventsRunOptions { seed?: number; cpu?: number; budget?: number; attachType?: number; streamParser?: boolean; maps?: MapImpl[] }
 
 const PACKET_TYPES = new Set<ProgTypeName>(['socket_filter', 'sched_cls', 'sched_act', 'xdp', 'cgroup_skb', 'lwt_in', 'lwt_out', 'lwt_xmit']);
+
+/** The helper-context fields of an event's task: `cgroup` (a path) and `stack` ({ kernel?, user? }). */
+function taskCtx(task: EventTask | undefined): { cgroup?: string; stack?: EventTask['stack'] } {
+  if (!task) return {};
+  return { ...(task.cgroup !== undefined ? { cgroup: task.cgroup } : {}), ...(task.stack ? { stack: task.stack } : {}) };
+}
+
+/**
+ * A packet event with a task: prepared as runTestRun / runAttached prepare it (progtypes/run.ts), with the
+ * task's fields added to the prepared setup, which is the helper context of packet runs.
+ */
+function runPacketWithTask(program: Program, type: TestRunType, ev: Extract<MaterializedEvent, { kind: 'packet' }>, attachType: number | undefined, opts: RunOptions & { maps: MapImpl[] }): PacketRunResult {
+  const prep = ev.meta ? prepareAttachView(type, ev.frame, ev.meta) : prepareTestRun({ type, dataIn: ev.frame, ctxIn: ev.ctxIn, attachType });
+  if (!prep.setup) return { output: null, run: null, setup: null, diagnostics: prep.diagnostics, ...(prep.errno !== undefined ? { errno: prep.errno } : {}) };
+  const setup = Object.assign(prep.setup, taskCtx(ev.task));
+  enterPercpuRun(opts.maps, opts.cpu ?? 0, true);
+  const run = runFast(vmEnvFor(program, setup, opts, opts.maps));
+  enterPercpuRun(opts.maps, opts.cpu ?? 0, false);
+  const diagnostics: Diagnostic[] = run.fault ? [err(`program faulted: ${run.fault.message}`, { insn: run.fault.insn }, 'run.fault')] : [];
+  return { output: finishTestRun(setup, run.retval), run, setup, diagnostics };
+}
 
 export function runEvents(program: Program, file: EventsFile, opts: EventsRunOptions = {}): EventsRunResult {
   const diagnostics: Diagnostic[] = [];
@@ -82,7 +107,7 @@ export function runEvents(program: Program, file: EventsFile, opts: EventsRunOpt
     const runs: { fault: string | null; outputs: OutputEvent[]; log: string[]; ctx: Uint8Array }[] = [];
     // The connection is played by SockOpsSim (sockets.ts): replies and options change later callbacks.
     const steps = driveSockOps(pendingSockOps.map((e) => (e.kind === 'ctx' && e.sockOps ? e.sockOps.event : { op: 0 })), sock, (ctx, s) => {
-      const helperCtx = { sockOps: { cbFlags: s.cbFlags, sockopts: (s.sockopts ??= {}), fullsock: true, log: [] as string[], socketIndex: 0 } };
+      const helperCtx = { ...taskCtx(first.task), sockOps: { cbFlags: s.cbFlags, sockopts: (s.sockopts ??= {}), fullsock: true, log: [] as string[], socketIndex: 0 } };
       const r = runCtx(ctx, [], helperCtx);
       runs.push({ fault: r.fault?.message ?? null, outputs: r.outputs, log: helperCtx.sockOps.log, ctx });
       return { retval: r.retval, ctxAfter: ctx, setNames: setsockoptNames(helperCtx.sockOps.log) };
@@ -114,9 +139,11 @@ export function runEvents(program: Program, file: EventsFile, opts: EventsRunOpt
     if (ev.kind === 'packet') {
       if (!PACKET_TYPES.has(type)) continue;
       const t = type as TestRunType;
-      const r = ev.meta
-        ? runAttached(program, t, ev.frame, ev.meta, { ...base, maps })
-        : runTestRun(program, { type: t, dataIn: ev.frame, ctxIn: ev.ctxIn, attachType: opts.attachType }, { ...base, maps });
+      const r = ev.task
+        ? runPacketWithTask(program, t, ev, opts.attachType, { ...base, maps })
+        : ev.meta
+          ? runAttached(program, t, ev.frame, ev.meta, { ...base, maps })
+          : runTestRun(program, { type: t, dataIn: ev.frame, ctxIn: ev.ctxIn, attachType: opts.attachType }, { ...base, maps });
       if (!r.output) {
         diagnostics.push(...r.diagnostics.map((d) => err(`${ev.label}: ${d.message}`, d.loc, d.code)));
         continue;
@@ -146,6 +173,7 @@ export function runEvents(program: Program, file: EventsFile, opts: EventsRunOpt
       ptrFields = [{ off: 76, size: 4, target: 'packet' }, { off: 80, size: 4, target: 'packet_end' }];
     }
     if (type === 'sock_ops' && ev.sockOps) helperCtx = { sockOps: { cbFlags: ev.sockOps.socket.cbFlags, sockopts: {}, fullsock: true, log: [], socketIndex: 0 } };
+    if (ev.task) helperCtx = { ...(helperCtx as object), ...taskCtx(ev.task) };
     const r = runCtx(ctx, extra, helperCtx, ptrFields);
     const redir = type === 'sk_skb' && r.retval === 1 ? skSkb.redirect : null;
     results.push({
