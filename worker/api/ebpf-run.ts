@@ -11,7 +11,7 @@
 
 import { decodeSlots, type Insn } from '../isa/insn';
 import type { Program } from '../isa/program';
-import { prepareAttachView } from '../progtypes/attach';
+import { prepareAttachView, type AttachMeta } from '../progtypes/attach';
 import { vmEnvFor } from '../progtypes/run';
 import { TEST_RUN_TYPES, type TestRunSetup, type TestRunType } from '../progtypes/testrun';
 import { PROG_TYPE_NAMES, PROG_TYPES, verdictName, type ProgTypeName } from '../progtypes/table';
@@ -73,9 +73,9 @@ export function eventEnv(program: Program, progType: string, ctx: Uint8Array, da
 }
 
 /** The VM environment for one packet at the program type's attach point, or an error message. */
-export function packetEnv(program: Program, progType: string, frame: Uint8Array, budget: number, maps?: MapImpl[], extras: RunExtras = {}): PacketEnv | string {
+export function packetEnv(program: Program, progType: string, frame: Uint8Array, budget: number, maps?: MapImpl[], extras: RunExtras = {}, meta?: AttachMeta): PacketEnv | string {
   if (!isPacketType(progType)) return `${progType} programs run on events, not packets: choose events for this program type`;
-  const r = prepareAttachView(progType, frame);
+  const r = prepareAttachView(progType, frame, meta);
   if (!r.setup) return r.diagnostics.map((d) => formatDiagnostic(d)).join('; ') || 'cannot build the context';
   const s = r.setup;
   const p = s.packet;
@@ -107,13 +107,15 @@ export interface RunInput {
   kind: 'packet' | 'ctx';
   bytes: Uint8Array;
   data: Uint8Array | null;
+  /** Packets: where the program is attached (direction, ifindex, …). */
+  meta?: AttachMeta;
 }
 
 function envFor(program: Program, progType: string, input: RunInput, budget: number, maps?: MapImpl[], extras: RunExtras = {}): PacketEnv | string {
   // Each run gets its own copy: programs may write the packet or the context.
   return input.kind === 'ctx'
     ? eventEnv(program, progType, input.bytes.slice(), input.data ? input.data.slice() : null, budget, maps, extras)
-    : packetEnv(program, progType, input.bytes, budget, maps, extras);
+    : packetEnv(program, progType, input.bytes, budget, maps, extras, input.meta);
 }
 
 /** One packet or event on the fast path. Maps persist between runs when `maps` is given. `onCtx`

@@ -53,7 +53,8 @@ import { mapViews, openDebug, progArrayNote, runPacket, type ProgramSet, type Ru
 import { assembleLlvm } from '../asm/llvm/assemble';
 import { progTypeForSection, streamParserVerdict } from '../progtypes/table';
 import { cloneSocket, setsockoptNames, SockOpsSim, sockOpsReplyEffect, type SimSocket, type SockOpsEvent, type SockOpsSimState } from '../events/sockets';
-import { materializeEvents, memoryRegions, parseEventsFile } from '../events/format';
+import { materializeEvents, memoryRegions, notRoutedReason, parseEventsFile } from '../events/format';
+import type { AttachMeta } from '../progtypes/attach';
 import { buildSockOpsCtx } from '../events/sockets';
 import { NAMED, type EventsFile } from '../events/format';
 import { ARG_REGS, KPROBE_CATALOGUE } from '../events/kprobe';
@@ -660,6 +661,17 @@ interface Prepared {
   sockOps: { ev: SockOpsInput; before: Record<string, Uint8Array>; sim: SockOpsSim } | null;
   /** Set when the kernel would not call the program at all (a sock_ops callback whose flag is off). */
   notCalled: { why: string; op: string; timeMs: number; connection: string } | null;
+  /** LWT: why the packet does not reach the program (its destination is outside the route), or absent. */
+  notRouted?: string;
+}
+
+/** The attach point of a packet as the engine uses it (only well-formed values; the route is kept as text). */
+function attachMeta(v: NonNullable<PacketInput['meta']>): AttachMeta & { route?: string } {
+  const m: AttachMeta & { route?: string } = {};
+  if (v.direction === 'ingress' || v.direction === 'egress') m.direction = v.direction;
+  if (Number.isInteger(v.ifindex) && v.ifindex! > 0 && v.ifindex! < 2 ** 31) m.ifindex = v.ifindex;
+  if (typeof v.route === 'string' && v.route.trim()) m.route = v.route;
+  return m;
 }
 
 function opName(op: number): string {
@@ -690,7 +702,8 @@ function prepareInput(i: number, st: RunState): Prepared {
     const helperCtx = { sockOps: { cbFlags: ctxU32(input.bytes, 84), sockopts: {}, fullsock: ctxU32(input.bytes, 72) === 1, log: [] as string[], socketIndex: 0 } };
     return { input, helperCtx, sockOps: null, notCalled: null };
   }
-  return { input, helperCtx: undefined, sockOps: null, notCalled: null };
+  const notRouted = input.kind === 'packet' ? notRoutedReason(session.progType, input.bytes, input.meta) : null;
+  return { input, helperCtx: undefined, sockOps: null, notCalled: null, ...(notRouted ? { notRouted } : {}) };
 }
 
 /** The stepping session of a callback the kernel does not call: no steps, one frame saying why. */
@@ -700,6 +713,17 @@ function notCalledSession(packet: number, n: NonNullable<Prepared['notCalled']>,
     explain: `${n.op} is ${n.why}; the connection moves on: ${n.connection}`,
     regs: [], stack: [], maps: mapViews(maps, new Map(), names), access: [], packetBytes: null, output: [],
     done: true, retval: null, verdict: 'not called', fault: null, prog: 0, progName: names[0], tailCalls: 0, callDepth: 0,
+  };
+  return { packet, total: 0, firstStep: 0, lineAt: () => null, frame: () => frame };
+}
+
+/** The stepping session of an LWT packet outside the program's route: no steps, one frame saying why. */
+function notRoutedSession(packet: number, why: string, maps: MapImpl[], names: string[]): DebugSession {
+  const frame: StepFrame = {
+    packet, step: 0, total: 0, firstStep: 0, recordLimit: null, pc: null, line: null, insnText: '',
+    explain: `The packet is ${why}: the kernel routes it elsewhere and the program never sees it.`,
+    regs: [], stack: [], maps: mapViews(maps, new Map(), names), access: [], packetBytes: null, output: [],
+    done: true, retval: null, verdict: why, fault: null, prog: 0, progName: names[0], tailCalls: 0, callDepth: 0,
   };
   return { packet, total: 0, firstStep: 0, lineAt: () => null, frame: () => frame };
 }
@@ -866,6 +890,7 @@ function execInput(i: number, st: RunState): PacketVerdict {
       sockOps: { timeMs: n.timeMs, op: n.op, delivered: false, retval: null, reply: null, effect: n.why, connection: n.connection, helperLog: [] },
     };
   }
+  if (prep.notRouted) return { index: i, retval: '0', verdict: prep.notRouted, verdictClass: 'other', keptLen: null, insns: 0, fault: null };
   let outcome: PacketVerdict['sockOps'];
   const v = runPacket(i, set.programs[0]!, session.progType, prep.input, session.maxInsns, st.maps, { programs: set.programs, helperCtx: prep.helperCtx, regions: eventRegions() }, (ctxAfter, retval, faulted) => {
     if (session.progType !== 'sock_ops') return;
@@ -901,7 +926,7 @@ function packetCtxView(progType: ProgTypeName, index: number): CtxView | null {
   if (!set || !input) return null;
   const st = stateBefore(index);
   if (typeof st === 'string') return null;
-  const pe = packetEnv(set.programs[0]!, progType, input.bytes, session.maxInsns, st.maps, { programs: set.programs });
+  const pe = packetEnv(set.programs[0]!, progType, input.bytes, session.maxInsns, st.maps, { programs: set.programs }, input.meta);
   if (typeof pe === 'string') return null;
   const before = pe.setup.ctx.slice();
   const r = runFast(pe.env);
@@ -1222,7 +1247,7 @@ export const engine = {
   },
 
   setInputs(inputs: { packets: PacketInput[]; maps: Record<string, MapEntryView[]>; maxInsns: number }): void {
-    session.packets = inputs.packets.map((p) => ({ kind: p.kind ?? 'packet', bytes: hexToBytes(p.hex), data: p.data ? hexToBytes(p.data) : null }));
+    session.packets = inputs.packets.map((p) => ({ kind: p.kind ?? 'packet', bytes: hexToBytes(p.hex), data: p.data ? hexToBytes(p.data) : null, ...(p.meta ? { meta: attachMeta(p.meta) } : {}) }));
     session.sockOps = inputs.packets.map((p) => p.sockOps ?? null);
     session.sockets = inputs.packets.map((p) => p.socket ?? 0);
     session.runSet = null;
@@ -1339,6 +1364,10 @@ export const engine = {
       // The kernel does not call the program here: nothing to step, one frame that says why.
       if (prep.notCalled) {
         session.debug = notCalledSession(packet, prep.notCalled, st.maps, set.names);
+        return { total: 0, firstStep: 0, error: null, marks: [] };
+      }
+      if (prep.notRouted) {
+        session.debug = notRoutedSession(packet, prep.notRouted, st.maps, set.names);
         return { total: 0, firstStep: 0, error: null, marks: [] };
       }
       const d = openDebug(packet, set, session.progType, prep.input, Math.min(session.maxInsns, DEBUG_RECORD_LIMIT), verifierStateAt, st.maps, prep.helperCtx, eventRegions());

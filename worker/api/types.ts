@@ -104,6 +104,17 @@ export interface PacketInput {
   sockOps?: { group: number; event: SockOpsEvent; socket: SimSocket };
   /** sk_skb messages: the socket (index in the events file's list) the data arrives on. */
   socket?: number;
+  /** Packet types: where the program is attached (the events file's per-packet "meta"). */
+  meta?: AttachView;
+}
+
+/** Where a packet program is attached (worker/progtypes/attach.ts AttachMeta, as plain data): tc and
+ * cgroup_skb direction, the device's ifindex, and for LWT the route (`ip route add <prefix> encap bpf …`):
+ * a packet whose destination is outside the route's prefix does not reach the program. */
+export interface AttachView {
+  direction?: 'ingress' | 'egress';
+  ifindex?: number;
+  route?: string;
 }
 
 /** The outcome of one packet (or event) through the program. */

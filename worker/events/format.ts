@@ -32,6 +32,9 @@
 //                { "sample": "tcp-handshake" } (every frame of a sample), { "hex": "…" }, or
 //                { "spec": { "layers": [ … ] } } (worker/packets/build.ts), each optionally with
 //                "ctx": "<hex ctx_in>" and "meta": { "direction": "egress", "ifindex": 2, … } (attach view)
+//                lwt_* meta may name the route the program is attached to: "route": "10.0.0.0/8" (or the whole
+//                "ip route add 10.0.0.0/8 encap bpf out obj p.o dev eth0"); a packet whose destination is outside
+//                the prefix is not routed through the program: it is left out, with a warning.
 //   cgroup_sock events may also give the values the socket already has: "boundDevIf", "mark", "priority".
 //
 // Context overrides (non-packet types, optional): any event may carry "ctx": { "<field>": value, … }, applied
@@ -56,7 +59,7 @@
 //                without it the stack is simulated from the probed address. At most 127 frames per stack
 //                (kernel.perf_event_max_stack's default).
 
-import { err, type Diagnostic } from '../util/diag';
+import { err, warn, type Diagnostic } from '../util/diag';
 import { buildPacket, type PacketSpec } from '../packets/build';
 import { bytesToHex, parseHex, utf8Encode } from '../packets/hex';
 import { buildSample } from '../packets/samples';
@@ -76,6 +79,59 @@ export interface MemoryBlob { addr: bigint; bytes: Uint8Array }
 /** The file's memory blobs as read-only VM regions at their addresses (what bpf_probe_read_* reads). */
 export function memoryRegions(memory: readonly MemoryBlob[]): RegionSpec[] {
   return memory.map((m, i) => ({ name: `mem${i}`, kind: 'mem' as const, base: m.addr, bytes: m.bytes.slice(), readable: true, writable: false }));
+}
+
+/** An LWT route's destination prefix (`ip route add <prefix> encap bpf in|out|xmit … dev …`). */
+export interface LwtRoute { family: 4 | 6; addr: Uint8Array; len: number; text: string }
+
+/** The destination prefix of a route, given alone ("10.0.0.0/8", "2001:db8::/32", "default", "192.0.2.1")
+ * or as the whole `ip route add …` command; a message when it has none or it is malformed. */
+export function parseLwtRoute(text: string): LwtRoute | string {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  let w = words;
+  if (w[0] === 'ip') w = w.slice(1);
+  if (w[0] === 'route' || w[0] === 'r') w = w.slice(1);
+  if (w[0] === 'add' || w[0] === 'replace' || w[0] === 'change') w = w.slice(1);
+  if (w[0] === 'to') w = w.slice(1);
+  const pfx = w[0];
+  if (!pfx) return 'a route needs a destination prefix, e.g. 10.0.0.0/8';
+  if (pfx === 'default') return { family: 4, addr: new Uint8Array(4), len: 0, text: pfx };
+  const [a, l] = pfx.split('/');
+  const v4 = parseIPv4(a ?? '');
+  const bytes = v4 ?? parseIPv6(a ?? '');
+  if (!bytes) return `${JSON.stringify(pfx)} is not an IPv4 or IPv6 prefix`;
+  const max = bytes.length * 8;
+  const len = l === undefined ? max : /^\d{1,3}$/.test(l) ? Number(l) : NaN;
+  if (!(len >= 0 && len <= max)) return `prefix length of ${JSON.stringify(pfx)} must be 0..${max}`;
+  return { family: v4 ? 4 : 6, addr: bytes, len, text: pfx };
+}
+
+/** Whether a packet (an Ethernet frame, or from the IP header when `l3`) has its destination inside the
+ * route's prefix (fib lookup of the destination: the longest prefix here is the only route). */
+export function routeMatches(route: LwtRoute, frame: Uint8Array, l3 = false): boolean {
+  let ip = 0;
+  if (!l3) {
+    if (frame.length < 14) return false;
+    const et = (frame[12]! << 8) | frame[13]!;
+    if (et !== (route.family === 4 ? 0x0800 : 0x86dd)) return false;
+    ip = 14;
+  } else if (frame.length < 1 || frame[0]! >> 4 !== route.family) return false;
+  const off = ip + (route.family === 4 ? 16 : 24);
+  const n = route.addr.length;
+  if (frame.length < off + n) return false;
+  for (let bit = 0; bit < route.len; bit++) {
+    const k = bit >> 3, m = 0x80 >> (bit & 7);
+    if ((frame[off + k]! & m) !== (route.addr[k]! & m)) return false;
+  }
+  return true;
+}
+
+/** Why an LWT program does not see this packet (its destination is outside the route), or null. */
+export function notRoutedReason(type: string, frame: Uint8Array, meta: { route?: unknown; frameStartsAt?: string } | undefined): string | null {
+  if (!type.startsWith('lwt_') || typeof meta?.route !== 'string' || !meta.route.trim()) return null;
+  const r = parseLwtRoute(meta.route);
+  if (typeof r === 'string') return `route: ${r}`;
+  return routeMatches(r, frame, meta.frameStartsAt === 'l3') ? null : `not routed through this program (destination outside ${r.text})`;
 }
 
 /** The simulated call stacks of an event, innermost frame first (what worker/maps/stack_trace.ts reads). */
@@ -246,18 +302,27 @@ export function materializeEvents(file: EventsFile): { events: MaterializedEvent
     if (PACKET_TYPES.has(file.type)) {
       const ctxIn = typeof e.ctx === 'string' ? parseHex(e.ctx).bytes : undefined;
       const meta = typeof e.meta === 'object' && e.meta ? (e.meta as AttachMeta) : undefined;
+      const route = (meta as { route?: unknown } | undefined)?.route;
+      if (route !== undefined && (typeof route !== 'string' || typeof parseLwtRoute(route) === 'string'))
+        return bad(`${p}.meta.route`, typeof route === 'string' ? (parseLwtRoute(route) as string) : 'must be a string');
+      // An LWT packet outside the route's prefix never reaches the program (lwtunnel only runs on its route).
+      const push = (frame: Uint8Array, label: string) => {
+        const why = notRoutedReason(file.type, frame, meta);
+        if (why) d.push(warn(`${p}: ${label}: ${why}`, {}, 'events.not-routed'));
+        else out.push({ kind: 'packet', frame, ctxIn, meta, label });
+      };
       if (typeof e.sample === 'string') {
         const s = buildSample(e.sample);
         if (!s) return bad(`${p}.sample`, `unknown sample ${JSON.stringify(e.sample)}`);
-        s.frames.forEach((f, k) => out.push({ kind: 'packet', frame: f, ctxIn, meta, label: `${e.sample} #${k + 1}` }));
+        s.frames.forEach((f, k) => push(f, `${e.sample} #${k + 1}`));
       } else if (typeof e.hex === 'string') {
         const h = parseHex(e.hex);
         if (h.diagnostics.length) return bad(`${p}.hex`, h.diagnostics[0].message);
-        out.push({ kind: 'packet', frame: h.bytes, ctxIn, meta, label: `packet ${i + 1}` });
+        push(h.bytes, `packet ${i + 1}`);
       } else if (typeof e.spec === 'object' && e.spec) {
         const b = buildPacket(e.spec as PacketSpec);
         if (!b.bytes) return b.diagnostics.forEach((x) => bad(`${p}.spec`, x.message));
-        out.push({ kind: 'packet', frame: b.bytes, ctxIn, meta, label: `packet ${i + 1}` });
+        push(b.bytes, `packet ${i + 1}`);
       } else bad(p, 'a packet event needs "sample", "hex" or "spec"');
       return;
     }
