@@ -3,7 +3,10 @@
 // cb_flags_set stores the flags the kernel keeps in tcp_sk(sk)->bpf_sock_ops_cb_flags (and returns the
 // bits it does not know); setsockopt records options, with the checks of sol_tcp_sockopt /
 // sol_socket_sockopt for the common ones (TCP_CONGESTION names, TCP_BPF_IW, TCP_BPF_SNDCWND_CLAMP,
-// SO_MARK, SO_PRIORITY, TCP_NODELAY …), so their effect is visible; getsockopt reads them back.
+// SO_MARK, SO_PRIORITY, SO_MAX_PACING_RATE, TCP_SAVE_SYN, TCP_NODELAY …), so their effect is visible;
+// getsockopt reads them back. Integer options of sol_socket_sockopt / sol_tcp_sockopt's fixed-size list
+// need optlen == sizeof(int) exactly (-EINVAL otherwise); TCP_SAVE_SYN takes 0, 1 or 2
+// (do_tcp_setsockopt); SO_MAX_PACING_RATE takes any u32, ~0U meaning unlimited (sk_setsockopt).
 
 import { errno, registerHelper, type HelperEnv, type HelperResult } from './types';
 
@@ -15,8 +18,12 @@ const OPTS: Record<string, string> = {
   '6/1': 'TCP_NODELAY', '6/2': 'TCP_MAXSEG', '6/13': 'TCP_CONGESTION', '6/14': 'TCP_MAXSEG', '6/1001': 'TCP_BPF_IW', '6/1002': 'TCP_BPF_SNDCWND_CLAMP',
   '6/1003': 'TCP_BPF_DELACK_MAX', '6/1004': 'TCP_BPF_RTO_MIN', '6/1005': 'TCP_BPF_SYN', '6/1006': 'TCP_BPF_SYN_IP', '6/1007': 'TCP_BPF_SYN_MAC',
   '6/4': 'TCP_KEEPIDLE', '6/5': 'TCP_KEEPINTVL', '6/6': 'TCP_KEEPCNT', '6/3': 'TCP_CORK', '6/18': 'TCP_USER_TIMEOUT', '6/37': 'TCP_NOTSENT_LOWAT',
-  '0/1': 'IP_TOS', '41/67': 'IPV6_TCLASS',
+  '0/1': 'IP_TOS', '41/67': 'IPV6_TCLASS', '1/47': 'SO_MAX_PACING_RATE', '6/27': 'TCP_SAVE_SYN',
 };
+/** Options whose value must be exactly one int (the `*optlen != sizeof(int)` lists of net/core/filter.c). */
+const EXACT_INT = new Set(['SO_MAX_PACING_RATE', 'TCP_SAVE_SYN']);
+/** What getsockopt reads before any setsockopt: sk_max_pacing_rate starts at ~0UL (no limit). */
+const DEFAULTS: Record<string, Uint8Array> = { SO_MAX_PACING_RATE: Uint8Array.of(0xff, 0xff, 0xff, 0xff) };
 export const CONGESTION_CONTROLS = ['cubic', 'reno', 'bbr', 'dctcp'];
 
 export interface SockOpsHelperCtx { sockOps: { cbFlags: number; sockopts: Record<string, Uint8Array>; fullsock: boolean; log: string[] } }
@@ -58,7 +65,11 @@ registerHelper({
     if (name === 'TCP_CONGESTION') {
       const text = String.fromCharCode(...v).split('\0')[0]!;
       if (!CONGESTION_CONTROLS.includes(text)) return errno(ENOENT);
-    } else if (v.length < 4) return errno(EINVAL);
+    } else if (v.length < 4 || (EXACT_INT.has(name) && v.length !== 4)) return errno(EINVAL);
+    if (name === 'TCP_SAVE_SYN') {
+      const val = new DataView(v.buffer, v.byteOffset).getInt32(0, true);
+      if (val < 0 || val > 2) return errno(EINVAL); // 0 off, 1 from the IP header, 2 from the Ethernet header
+    }
     s.sockopts[name] = v.slice();
     s.log.push(`bpf_setsockopt(${name}, ${name === 'TCP_CONGESTION' ? JSON.stringify(String.fromCharCode(...v).split('\0')[0]) : new DataView(v.buffer, v.byteOffset).getInt32(0, true)})`);
     return 0n;
@@ -77,7 +88,11 @@ registerHelper({
       return z === true ? errno(ENOTSUPP) : { fault: z };
     }
     const out = new Uint8Array(n);
-    const v = s.sockopts[name] ?? (name === 'TCP_CONGESTION' ? Uint8Array.from([...'cubic'].map((c) => c.charCodeAt(0))) : new Uint8Array(4));
+    if (EXACT_INT.has(name) && n !== 4) {
+      const z = env.write(optval, new Uint8Array(n));
+      return z === true ? errno(EINVAL) : { fault: z };
+    }
+    const v = s.sockopts[name] ?? DEFAULTS[name] ?? (name === 'TCP_CONGESTION' ? Uint8Array.from([...'cubic'].map((c) => c.charCodeAt(0))) : new Uint8Array(4));
     out.set(v.subarray(0, n));
     const w = env.write(optval, out);
     return w === true ? 0n : { fault: w };
