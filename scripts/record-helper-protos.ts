@@ -1,12 +1,18 @@
 // Kernel-differential probes of helper prototypes: for every (program type, allowed helper) pair, small
 // programs that call the helper with its argument registers uninitialised, all zero, all the context
-// pointer, well typed, and (for some pairs) one argument of the wrong kind (NULL, a scalar, the context,
-// a stack pointer, a zero / variable / too large size, uninitialised stack, a map value, a map of another
-// type, a non-GPL licence). `helperProbes()` is the corpus (also read by worker/verifier/protos-kdiff.test.ts);
-// run as a script it loads every probe into the running kernel with `bpftool prog load` (the route of
+// pointer, well typed, and under a non-GPL licence; for callbacks, bodies that return a bad value, read
+// their arguments or call helpers. For each helper (in up to two program types) one argument of the
+// wrong kind: NULL, a scalar, the context (also at an offset), a stack pointer, a zero / variable /
+// unbounded / negative / too large size, uninitialised stack, an out-of-stack key, a packet range too
+// short, a map value, every map type for a map argument; and the call's effects: caller-saved registers,
+// the result without and with a NULL check, leaked and twice-released references, packet pointers after
+// a packet-moving helper, dynptrs never made / of the other kind / unaligned / made twice.
+// `helperProbes()` is the corpus (also read by worker/verifier/protos-kdiff.test.ts); run as a script it
+// loads every probe into the running kernel with `bpftool prog load` (the route of
 // scripts/record-verifier-goldens.ts, whose log parser it reuses) and writes
 // testdata/verifier/kernel-protos.jsonl (verdict, failing instruction, last log message).
-// Needs root and bpftool; re-runnable: `npx tsx scripts/record-helper-protos.ts`.
+// Needs root and bpftool; re-runnable: `npx tsx scripts/record-helper-protos.ts [id-substring]` (a
+// substring records only matching probes, into partial-protos-<substring>.jsonl).
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -491,7 +497,7 @@ function main(): void {
     out.push(JSON.stringify(loadProbe(p, release)));
     if (++n % 500 === 0) console.error(`${n}/${probes.length}`);
   }
-  const file = path.resolve(import.meta.dirname, '../testdata/verifier', only ? `kernel-protos-${only}.jsonl` : 'kernel-protos.jsonl');
+  const file = path.resolve(import.meta.dirname, '../testdata/verifier', only ? `partial-protos-${only}.jsonl` : 'kernel-protos.jsonl');
   writeFileSync(file, out.join('\n') + '\n');
   console.error(`wrote ${out.length} verdicts to ${file}`);
 }
