@@ -19,6 +19,7 @@ import { createMaps, runAttached, runTestRun, vmEnvFor, type PacketRunResult, ty
 import { prepareAttachView } from '../progtypes/attach';
 import { finishTestRun, prepareTestRun } from '../progtypes/testrun';
 import { PROG_TYPES, streamParserVerdict, verdictName, type ProgTypeName } from '../progtypes/table';
+import { ctxConvFields } from '../progtypes/ctx';
 import type { TestRunType } from '../progtypes/testrun';
 import { enterPercpuRun } from '../maps/percpu';
 import { materializeEvents, type EventsFile, type EventTask, type MaterializedEvent } from './format';
@@ -86,12 +87,15 @@ export function runEvents(program: Program, file: EventsFile, opts: EventsRunOpt
   const memRegions: RegionSpec[] = file.memory.map((m, i) => ({ name: `mem${i}`, kind: 'mem' as const, base: m.addr, bytes: m.bytes.slice(), readable: true, writable: false }));
   const base = { seed: opts.seed, cpu: opts.cpu, budget: opts.budget };
 
+  // fields the kernel rewrites to a narrower one (__sk_buff narrow reads, bpf_sock.rx_queue_mapping), as
+  // progtypes/run.ts's vmRegions declares them for test runs
+  const convFields = ctxConvFields(PROG_TYPES[type].ctx);
   const runCtx = (ctx: Uint8Array, extraRegions: RegionSpec[], helperCtx: unknown, ptrFields?: RegionSpec['ptrFields']) => {
     enterPercpuRun(maps!, opts.cpu ?? 0, true);
     const writable = PROG_TYPES[type].ctx.fields.some((f) => f.write.length > 0);
     const r = runFast({
       program, maps, ...base, ctx: helperCtx, ctxRegion: 'ctx',
-      regions: [{ name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: ctx, readable: true, writable, ptrFields }, ...memRegions, ...extraRegions],
+      regions: [{ name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: ctx, readable: true, writable, ptrFields, convFields }, ...memRegions, ...extraRegions],
     });
     enterPercpuRun(maps!, opts.cpu ?? 0, false);
     return r;
