@@ -257,7 +257,13 @@ class Verifier {
     const only = this.scratchAll ? undefined : this.scratched;
     const txt = stateStr(st, this.maps, only);
     const k = this.insnLine;
-    if (k >= 0 && k === this.logLines.length - 1 && !this.logOpen) this.logLines[k] = `${this.logLines[k]!.padEnd(37)} ; ${txt}`;
+    if (k >= 0 && k === this.logLines.length - 1 && !this.logOpen) {
+      // bpf_vlog_alignment: the ';' goes at round_up(max(pos + 4, 40), 8) - 2, pos counting the newline.
+      const line = this.logLines[k]!;
+      const pos = line.length + 1;
+      const width = Math.ceil(Math.max(pos + 4, 40) / 8) * 8 - pos - 1;
+      this.logLines[k] = `${line}${' '.repeat(Math.max(1, width))}; ${txt}`;
+    }
     else this.log(`${idx}: ${txt}`);
     this.scratchAll = false;
     this.scratched.clear();
@@ -1315,17 +1321,17 @@ class Verifier {
     if (src.type !== 'SCALAR_VALUE' && !(op === 'xchg' || op === 'cmpxchg')) {
       // the kernel requires a scalar for arithmetic atomics
     }
-    this.checkMemAccess(st, i.dst, i.off, i.size, 'read', -1, false);
+    // check_atomic_rmw: the fetched register gets what a load from the same place gives (a spilled
+    // register's value on the stack), then the write makes the memory unknown.
+    const loaded = this.checkMemAccess(st, i.dst, i.off, i.size, 'read', -1, false);
     this.checkMemAccess(st, i.dst, i.off, i.size, 'write', -1, false, null, null);
-    if (op === 'cmpxchg') {
-      const r = unknownScalar();
-      if (i.size < 8) coerceToSize(r.s, i.size);
-      this.setReg(st, 0, r);
-    } else if (op.startsWith('fetch_') || op === 'xchg') {
-      const r = unknownScalar();
-      if (i.size < 8) coerceToSize(r.s, i.size);
-      this.setReg(st, i.src, r);
-    }
+    const fetched = (): Reg => {
+      const r = loaded ? copyReg(loaded) : unknownScalar();
+      if (r.type === 'SCALAR_VALUE' && i.size < 8) coerceToSize(r.s, i.size);
+      return r;
+    };
+    if (op === 'cmpxchg') this.setReg(st, 0, fetched());
+    else if (op.startsWith('fetch_') || op === 'xchg') this.setReg(st, i.src, fetched());
   }
 
   /**
@@ -1846,10 +1852,10 @@ class Verifier {
     const meta: HelperMeta = { id, name, pktAccess: !!proto?.pktAccess, mapIdx: -1, refObjId: 0, releaseRegno: 0, constKey: null, memSize: 0, subprog: -1 };
     for (let a = 0; a < specs.length; a++) this.checkFuncArg(st, a, specs, meta);
     const m = this.maps[meta.mapIdx];
-    // record_func_map: a map the program may only read.
-    // record_func_map (its message has no newline in the kernel, so the log runs it into the next line)
+    // record_func_map: tail calls need a prog_array (the kernel's message has no newline, so its log runs
+    // it into the next line), and a map the program may only read takes no writes (dev_map_init_map gives
+    // devmaps BPF_F_RDONLY_PROG: lookups point straight at the device's ifindex).
     if (id === 12 && m && m.type !== 'prog_array') this.fail(idx, M.tailCallMap());
-    // (dev_map_init_map gives devmaps BPF_F_RDONLY_PROG: lookups point straight at the device's ifindex.)
     const rdonlyProg = m && ((m.flags & BPF_F_RDONLY_PROG) || m.type === 'devmap' || m.type === 'devmap_hash');
     if (rdonlyProg && (id === 2 || id === 3 || id === 87 || id === 88)) this.fail(idx, M.writeIntoMapForbidden());
     if (meta.releaseRegno) {
@@ -2739,6 +2745,7 @@ function touchedRegs(i: Insn): Set<number> {
     case 'st': s.add(i.dst); if (i.dst === 10 && i.off < 0) s.add(100 + ((-i.off - 1) >> 3)); break;
     case 'stx': s.add(i.dst); s.add(i.src); if (i.dst === 10 && i.off < 0) s.add(100 + ((-i.off - 1) >> 3)); break;
     case 'call': s.add(0); break;
+    case 'atomic': s.add(i.dst); s.add(i.src); if ((i.op as string) === 'cmpxchg') s.add(0); break;
     default: break;
   }
   return s;
