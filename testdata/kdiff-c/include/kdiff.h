@@ -281,8 +281,8 @@ PROG(g_ringbuf)
 	return RET(1);
 }
 
-/* ---- map behaviours where bpfplay is known to differ (testdata/kdiff/pertype-known.txt): each program
- * shows one, and the map-heavy generator (worker/kdiff/pertype-gen.ts) avoids it ---- */
+/* ---- map edge behaviours this corpus found bpfplay getting wrong (since fixed in worker/maps): each
+ * program shows one on its own; the map-heavy generator (worker/kdiff/pertype-gen.ts) mixes them in ---- */
 
 /* pop/peek on an empty queue or stack: the kernel zeroes the value buffer (__queue_map_get). */
 struct { __uint(type, BPF_MAP_TYPE_QUEUE); __type(value, __u64); __uint(max_entries, 2); } m_qe SEC(".maps");
