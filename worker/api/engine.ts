@@ -378,7 +378,7 @@ function programName(p: Program, fallback: string): string {
  * section (other than .text, whose functions are sub-programs) assembled on its own. Sections the
  * assembler refuses as programs (data, errors) are left out; their errors stay with that section.
  */
-function loadPrograms(source: string, main: Program, syntax: 'llvm' | 'ubpf'): { programs: Program[]; loaded: string[] } {
+export function loadPrograms(source: string, main: Program, syntax: 'llvm' | 'ubpf'): { programs: Program[]; loaded: string[] } {
   const programs = [main];
   const loaded: string[] = [];
   if (syntax !== 'llvm' || main.section === undefined) return { programs, loaded };
@@ -394,7 +394,7 @@ function loadPrograms(source: string, main: Program, syntax: 'llvm' | 'ubpf'): {
 
 /** prog_array contents implied by section names: program k of section `…/N` in slot N of the first
  * prog_array (samples/bpf's bpf_load.c put `socket/N`, `kprobe/N` … programs there the same way). */
-function progArrayDefaults(programs: Program[], progType: string, warn: (p: Program, message: string) => void): Record<string, MapEntryView[]> {
+export function progArrayDefaults(programs: Program[], progType: string, warn: (p: Program, message: string) => void): Record<string, MapEntryView[]> {
   const pa = programs[0]!.maps.find((m) => m.type === 'prog_array');
   if (!pa) return {};
   const le = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff].map((x) => x.toString(16).padStart(2, '0')).join('');
