@@ -39,7 +39,7 @@ test('an exercise turns green when solved', async ({ page }) => {
 test('hovers document helpers and instructions; the Maps panel follows the steps', async ({ page }) => {
   await openApp(page, './#example/tc-count-protocols');
   await page.locator('.monaco-editor .view-line span span', { hasText: /^bpf_map_lookup_elem$/ }).first().hover();
-  await expect(page.locator('.monaco-hover').filter({ hasText: 'Look up key' })).toBeVisible();
+  await expect(page.locator('.monaco-hover').filter({ hasText: 'Look up the element for key' })).toBeVisible();
   await page.getByRole('button', { name: 'Run to breakpoint' }).click();
   await expect(page.getByRole('region', { name: 'Maps' })).toContainText('08 00 00 00');
   await shot(page, 'maps');
