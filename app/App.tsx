@@ -14,6 +14,7 @@ import { Verifier } from './panels/Verifier';
 import { Output } from './panels/Output';
 import { Disasm } from './panels/Disasm';
 import { ProgramTabs } from './components/ProgramTabs';
+import { AttachForm } from './events/AttachForm';
 import type { DialectChoice } from '../worker/api/types';
 
 const Editor = lazy(() => import('./editor/Editor'));
@@ -124,6 +125,7 @@ export function App() {
   const isClassic = useStore((s) => s.dialect === 'cbpf' || (s.dialect === 'auto' && s.build?.dialect === 'cbpf'));
   // pcap-filter expressions compile to socket filters, not to seccomp filters.
   const classicOnlyType = useStore((s) => s.progTypes.find((t) => t.name === s.progType)?.classicOnly ?? false);
+  const packetBased = useStore((s) => s.progTypes.find((t) => t.name === s.progType)?.packetBased ?? true);
 
   const onShare = useCallback(() => {
     const link = useStore.getState().shareLink();
@@ -198,6 +200,7 @@ export function App() {
             <span className="ed-title">Source</span>
             <ProgramTabs />
             {isClassic && !classicOnlyType ? <FilterBox /> : null}
+            {!isClassic && packetBased ? <AttachForm /> : null}
             <label className="check"><input type="checkbox" checked={showDisasm} onChange={(e) => setShowDisasm(e.target.checked)} /> disassembly</label>
             {showDisasm ? <label className="check"><input type="checkbox" checked={showBytes} onChange={(e) => setShowBytes(e.target.checked)} /> bytes</label> : null}
           </div>

@@ -1,8 +1,11 @@
 // Journeys: the event editors and the context-structure view. For kprobe, tracepoint, sock_ops,
 // cgroup_sock and sk_skb: open the type's example, change an event through its form (never the JSON),
 // apply, and see the run change; edit a field in the context view and see the program's result change;
-// an invalid value shows the engine's located error and keeps what was typed.
+// an invalid value shows the engine's located error and keeps what was typed. A memory blob that a kprobe
+// argument points at is read by bpf_probe_read_user_str in the browser run; an LWT route's prefix decides
+// which packets reach the program.
 import type { Page } from '@playwright/test';
+import { encodePermalink } from '../app/permalink/codec';
 import { expect, openApp, reg, shot, test } from './fixtures';
 
 const packets = (page: Page) => page.getByRole('region', { name: 'Packets' });
@@ -261,4 +264,76 @@ test('packet types: the attach-point context, folded and read-only', async ({ pa
   await expect(ctx(page).getByRole('row', { name: /^data\b/ })).toContainText('ptr');
   await expect(ctx(page).getByRole('textbox')).toHaveCount(0);
   await shot(page, 'events-packet-ctx');
+});
+
+// bpf_probe_read_user_str(buf, 32, PT_REGS_PARM2(ctx)); bpf_trace_printk("%s\n", buf)
+const PRINT_FILENAME = `.license "GPL"
+	r3 = *(u64 *)(r1 + 104)
+	r1 = r10
+	r1 += -32
+	r2 = 32
+	call bpf_probe_read_user_str
+	r1 = 0x0a7325 ll
+	*(u64 *)(r10 - 40) = r1
+	r1 = r10
+	r1 += -40
+	r2 = 4
+	r3 = r10
+	r3 += -32
+	call bpf_trace_printk
+	r0 = 0
+	exit
+`;
+
+test('kprobe: a memory blob the filename argument points at is read in the browser run', async ({ page }) => {
+  const events = JSON.stringify({
+    version: 1, type: 'kprobe', memory: [{ addr: '0x7ffd1000', text: '/etc/passwd' }],
+    events: [{ function: 'do_sys_openat2', args: [-100, '0x7ffd1000', 0] }],
+  }, null, 2);
+  await openApp(page, `./${encodePermalink({ source: PRINT_FILENAME, dialect: 'llvm', progType: 'kprobe', events })}`);
+  const output = page.getByRole('region', { name: 'Output' });
+  await row(page, 0).click();
+  await page.getByRole('button', { name: 'Run to breakpoint' }).click();
+  await expect(output).toContainText('/etc/passwd');
+  await openEditor(page);
+  await expect(editor(page)).toContainText('here and in cli run --events');
+  await editor(page).getByLabel('Memory 1 text').fill('/tmp/notes.txt');
+  await apply(page);
+  await row(page, 0).click();
+  await page.getByRole('button', { name: 'Run to breakpoint' }).click();
+  await expect(output).toContainText('/tmp/notes.txt');
+  await expect(output).not.toContainText('/etc/passwd');
+});
+
+test('lwt: the route prefix decides which packets reach the program; the link keeps it', async ({ page, browser }) => {
+  await openApp(page, './#example/lwt-drop-udp');
+  const query = row(page, 8); // UDP 53000 > 53, to 198.51.100.20
+  const reply = row(page, 9); // UDP 53 > 53000, to 192.0.2.10
+  await expect(query).toContainText('UDP 53000 > 53');
+  await expect(query).toContainText('BPF_DROP');
+  await expect(reply).toContainText('BPF_DROP');
+  const form = page.getByRole('group', { name: 'Attach point' });
+  await expect(form.getByLabel('Route command')).toHaveText('ip route add default encap bpf out obj prog.o dev eth0');
+  await form.getByLabel('Route prefix').fill('198.51.100.0/24');
+  await expect(form.getByLabel('Route command')).toContainText('ip route add 198.51.100.0/24 encap bpf out');
+  await expect(reply).toContainText('not routed through this program');
+  await expect(query).toContainText('BPF_DROP');
+  await form.getByLabel('Route prefix').fill('192.0.2.0/24');
+  await expect(query).toContainText('not routed through this program');
+  await expect(reply).toContainText('BPF_DROP');
+  await shot(page, 'lwt-route');
+
+  await page.getByRole('button', { name: 'Share' }).click();
+  const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+  const ctx2 = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const fresh = await ctx2.newPage();
+  const errors: string[] = [];
+  fresh.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await fresh.goto(link);
+  await expect(fresh.getByTestId('editor')).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+  await expect(fresh.getByRole('group', { name: 'Attach point' }).getByLabel('Route prefix')).toHaveValue('192.0.2.0/24');
+  await expect(row(fresh, 8)).toContainText('not routed through this program');
+  await expect(row(fresh, 9)).toContainText('BPF_DROP');
+  expect(errors).toEqual([]);
+  await ctx2.close();
 });

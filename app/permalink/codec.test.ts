@@ -65,6 +65,17 @@ describe('permalink codec', () => {
     expect(bad).toEqual({ kind: 'experiment', exp: { source: 'exit' }, problems: ['unpriv'] });
   });
 
+  it('carries the attach point (direction, ifindex, LWT route) only when set; drops a malformed one', () => {
+    const d = defaultExperiment('seed');
+    const attach = { direction: 'egress' as const, ifindex: 7, route: '198.51.100.0/24' };
+    const fields = diffFromDefaults({ ...d, progType: 'lwt_out', attach }, d);
+    expect(fields).toEqual({ progType: 'lwt_out', attach });
+    expect(decodePermalink(encodePermalink(fields))).toEqual({ kind: 'experiment', exp: fields, problems: [] });
+    const enc = (x: unknown) => decodePermalink(`#v1/${toBase64Url(deflateSync(strToU8(JSON.stringify({ source: 'exit', attach: x }))))}`);
+    for (const bad of [{ direction: 'sideways' }, { ifindex: -1 }, { ifindex: 1.5 }, { route: 5 }, { other: 1 }, [1], 'x'])
+      expect(enc(bad)).toEqual({ kind: 'experiment', exp: { source: 'exit' }, problems: ['attach'] });
+  });
+
   it('opens #example links', () => {
     expect(decodePermalink('#example/seed-headers')).toEqual({ kind: 'example', id: 'seed-headers' });
     expect(decodePermalink('')).toEqual({ kind: 'none' });

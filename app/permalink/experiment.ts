@@ -1,6 +1,6 @@
 // The experiment: everything a user sets up that a permalink or a draft must carry (the inputs),
 // with its defaults. Derived things (builds, runs, verdicts) are never stored; they are recomputed.
-import type { DialectChoice, MapEntryView, PacketInput } from '../../worker/api/types';
+import type { AttachView, DialectChoice, MapEntryView, PacketInput } from '../../worker/api/types';
 
 export interface Experiment {
   source: string;
@@ -19,6 +19,9 @@ export interface Experiment {
   example: string | null;
   /** Verify as an unprivileged user (the kernel's stricter rules without CAP_BPF/CAP_PERFMON). */
   unpriv: boolean;
+  /** Packet types: where the program is attached, the events file's per-packet "meta" (direction,
+   * ifindex, LWT route) applied to every packet; {} = the type's default attach point. */
+  attach: AttachView;
 }
 
 export const DEFAULT_EXAMPLE_ID = 'seed-headers';
@@ -26,7 +29,7 @@ export const DEFAULT_EXAMPLE_ID = 'seed-headers';
 export function defaultExperiment(seedSource: string): Experiment {
   return {
     source: seedSource, dialect: 'auto', progType: 'socket_filter', packets: null, events: null, maps: {}, breakpoints: [],
-    cursor: { packet: 0, step: 0 }, example: DEFAULT_EXAMPLE_ID, unpriv: false,
+    cursor: { packet: 0, step: 0 }, example: DEFAULT_EXAMPLE_ID, unpriv: false, attach: {},
   };
 }
 
@@ -98,6 +101,15 @@ export function sanitizeExperiment(x: unknown): { exp: Partial<Experiment>; prob
     if (x.example === null || (typeof x.example === 'string' && /^[\w-]{1,80}$/.test(x.example))) exp.example = x.example as string | null;
     else problems.push('example');
   }
+  if ('attach' in x) {
+    const a = x.attach;
+    const ok = isObj(a) && Object.keys(a).every((k) => ['direction', 'ifindex', 'route'].includes(k)) &&
+      (a.direction === undefined || a.direction === 'ingress' || a.direction === 'egress') &&
+      (a.ifindex === undefined || (Number.isInteger(a.ifindex) && (a.ifindex as number) > 0 && (a.ifindex as number) < 2 ** 31)) &&
+      (a.route === undefined || (typeof a.route === 'string' && a.route.length <= 300));
+    if (ok) exp.attach = { ...(a.direction !== undefined ? { direction: a.direction as 'ingress' | 'egress' } : {}), ...(a.ifindex !== undefined ? { ifindex: a.ifindex as number } : {}), ...(a.route !== undefined ? { route: a.route as string } : {}) };
+    else problems.push('attach');
+  }
   if ('unpriv' in x) {
     if (typeof x.unpriv === 'boolean') exp.unpriv = x.unpriv;
     else problems.push('unpriv');
@@ -118,5 +130,6 @@ export function diffFromDefaults(e: Experiment, d: Experiment): Partial<Experime
   if (e.cursor.packet !== 0 || e.cursor.step !== 0) out.cursor = e.cursor;
   if (e.example !== d.example) out.example = e.example;
   if (e.unpriv !== d.unpriv) out.unpriv = e.unpriv;
+  if (Object.keys(e.attach).length) out.attach = e.attach;
   return out;
 }

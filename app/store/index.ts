@@ -3,7 +3,7 @@
 // engine worker through slice actions and is recomputed from the inputs when needed — so a worker
 // restart (watchdog) replays the inputs and nothing is lost. Components never call the engine.
 import { create } from 'zustand';
-import type { PacketForm, BuildResult, DialectChoice, ExampleMeta, MapEntryView, PacketDetail, PacketInput, PacketVerdict, ProgTypeView, RunProgress, StepFrame, VerifierReport, Capabilities } from '../../worker/api/types';
+import type { AttachView, PacketForm, BuildResult, DialectChoice, ExampleMeta, MapEntryView, PacketDetail, PacketInput, PacketVerdict, ProgTypeView, RunProgress, StepFrame, VerifierReport, Capabilities } from '../../worker/api/types';
 import { call, onEngineRestart, proxy, WatchdogError } from '../engine/client';
 import { defaultExperiment, DEFAULT_EXAMPLE_ID, diffFromDefaults, type Experiment } from '../permalink/experiment';
 import { encodePermalink } from '../permalink/codec';
@@ -78,6 +78,9 @@ export interface PacketsSlice {
   samples: PacketInput[];
   detail: PacketDetail | null;
   setPackets(p: PacketInput[] | null): void;
+  /** Where a packet program is attached (direction, ifindex, LWT route); {} = the type's default. */
+  attach: AttachView;
+  setAttach(a: AttachView): void;
   importCapture(name: string, bytes: Uint8Array): Promise<void>;
   addBuiltPacket(form: PacketForm): Promise<string | null>;
   addPastedPacket(text: string): Promise<string | null>;
@@ -171,7 +174,9 @@ export function selectInputs(s: Store): PacketInput[] {
 }
 
 function currentPackets(s: Store): PacketInput[] {
-  return selectInputs(s);
+  const list = selectInputs(s);
+  // every packet reaches the program at the one attach point the user set
+  return isPacketType(s) && Object.keys(s.attach).length ? list.map((p) => ({ ...p, meta: s.attach })) : list;
 }
 
 function scheduleRebuild(get: Get, ms = 250, inputsChanged = true): void {
@@ -225,7 +230,7 @@ const createSourceSlice = (set: Set, get: Get): SourceSlice => ({
     get().stop();
     set({
       source: ex.source, dialect: ex.meta.dialect, progType: ex.meta.type, example: id, breakpoints: [],
-      cursor: { packet: 0, step: 0 }, packets: null, events: null, mapOverrides: {}, galleryOpen: false,
+      cursor: { packet: 0, step: 0 }, packets: null, events: null, mapOverrides: {}, attach: {}, galleryOpen: false,
     });
     await get().rebuild();
     return true;
@@ -461,6 +466,11 @@ const createPacketsSlice = (set: Set, get: Get): PacketsSlice => ({
     set({ packets, summaries: {}, cursor: { packet: 0, step: 0 } });
     scheduleRebuild(get, 0);
   },
+  attach: {},
+  setAttach(attach) {
+    set({ attach });
+    scheduleRebuild(get);
+  },
   async addPastedPacket(text) {
     const r = await call('reading pasted bytes', (e) => e.parsePacketHex(text));
     if (!r.packet) return r.error;
@@ -548,7 +558,7 @@ const createUiSlice = (set: Set, get: Get): UiSlice => ({
     set({
       examples, progTypes, caps, samples, embed, message,
       source: exp.source, dialect: exp.dialect, progType: exp.progType, packets: exp.packets, events: exp.events, mapOverrides: exp.maps,
-      breakpoints: exp.breakpoints, cursor: exp.cursor, example: exp.example, unpriv: exp.unpriv, ready: true,
+      breakpoints: exp.breakpoints, cursor: exp.cursor, example: exp.example, unpriv: exp.unpriv, attach: exp.attach, ready: true,
     });
     await get().rebuild();
   },
@@ -556,7 +566,7 @@ const createUiSlice = (set: Set, get: Get): UiSlice => ({
     const s = get();
     return {
       source: s.source, dialect: s.dialect, progType: s.progType, packets: s.packets, events: s.events, maps: s.mapOverrides,
-      breakpoints: s.breakpoints, cursor: s.cursor, example: s.example, unpriv: s.unpriv,
+      breakpoints: s.breakpoints, cursor: s.cursor, example: s.example, unpriv: s.unpriv, attach: s.attach,
     };
   },
   shareLink() {
@@ -590,7 +600,7 @@ let saveTimer: ReturnType<typeof setTimeout> | null = null;
 useStore.subscribe((s, prev) => {
   if (!s.ready || s.embed) return;
   if (s.source === prev.source && s.dialect === prev.dialect && s.progType === prev.progType && s.packets === prev.packets && s.events === prev.events &&
-    s.mapOverrides === prev.mapOverrides && s.breakpoints === prev.breakpoints && s.cursor === prev.cursor && s.unpriv === prev.unpriv) return;
+    s.mapOverrides === prev.mapOverrides && s.breakpoints === prev.breakpoints && s.cursor === prev.cursor && s.unpriv === prev.unpriv && s.attach === prev.attach) return;
   if (saveTimer) clearTimeout(saveTimer);
   saveTimer = setTimeout(() => {
     const exp = useStore.getState().experiment();
