@@ -30,9 +30,9 @@ import {
   isPointer, newFrame, notInit, ptrReg, regStr, regTypeStr, stateStr, stateView, unknownScalar,
   type Frame, type HistEntry, type LinkedReg, type Reg, type StateView, type VState,
 } from './state';
-import { computeLiveRegs, computeScc, liveRegsListing } from './liveness';
+import { computeLiveRegs, computeLiveStack, computeScc, liveRegsListing } from './liveness';
 import { Backtrack, collectLinkedRegs, frameStateStr, markAllScalarsImprecise, markChainPrecision, propagatePrecision, type PrecisionEnv } from './precision';
-import { cleanDeadRegs, frameInsnIdx, statesEqual, statesMaybeLooping, widenImpreciseScalars, type CompareEnv } from './prune';
+import { cleanDeadRegs, cleanDeadSlots, frameInsnIdx, statesEqual, statesMaybeLooping, widenImpreciseScalars, type CompareEnv } from './prune';
 import { helperPrecisionPlan } from './helper-precision';
 
 export const BPF_COMPLEXITY_LIMIT_INSNS = 1_000_000;
@@ -140,6 +140,8 @@ class Verifier {
   private readonly forceCheckpoint: Uint8Array;
   /** live_regs_before per instruction (liveness.ts). */
   private liveIn: Uint16Array;
+  /** Stack slots live before each instruction (liveness.ts computeLiveStack), null when unknown. */
+  private liveStack: BigUint64Array | null = null;
   /** SCC number per instruction, 0 outside loops. */
   private scc: Uint32Array = new Uint32Array(0);
   /** The jump-history entry of the current instruction (env->cur_hist_ent). */
@@ -495,6 +497,7 @@ class Verifier {
     const slots = this.program.slots;
     this.scc = computeScc(slots);
     this.liveIn = computeLiveRegs(slots);
+    this.liveStack = computeLiveStack(slots);
     if (this.logLevel > 1) {
       for (const l of liveRegsListing(slots, this.liveIn, this.scc, (pc) => {
         const i = this.insns[pc];
@@ -775,6 +778,7 @@ class Verifier {
     for (const s of list) {
       if (s.branches || this.cleaned.has(s) || !this.sameCallsites(s, st) || this.incompleteReadMarks(s)) continue;
       cleanDeadRegs(s, this.liveIn);
+      if (this.liveStack && s.frames.length === 1) cleanDeadSlots(s.frames[0]!, this.liveStack[s.insnIdx] ?? ~0n);
       this.cleaned.add(s);
     }
     const statesCnt = list.length;

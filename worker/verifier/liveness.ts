@@ -191,3 +191,75 @@ export function liveRegsListing(slots: readonly Slot[], live: Uint16Array, scc: 
   }
   return out;
 }
+
+/**
+ * A static stand-in for 6.18's live stack slot analysis (kernel/bpf/liveness.c) in the case it can decide
+ * without the walk: every stack access is r10 + constant. For each instruction, bit spi is set when
+ * the slot fp-8*(spi+1) may be read before being fully rewritten on some path from it. Returns null
+ * (every slot counts as live) when r10 escapes into another register, memory or a call, since the
+ * stack could then be reached through a pointer.
+ */
+export function computeLiveStack(slots: readonly Slot[]): BigUint64Array | null {
+  const n = slots.length;
+  const use = new BigUint64Array(n);
+  const def = new BigUint64Array(n);
+  const spanMask = (off: number, size: number): bigint => {
+    let m = 0n;
+    for (let b = off; b < off + size; b++) if (b < 0 && b >= -512) m |= 1n << BigInt((-b - 1) >> 3);
+    return m;
+  };
+  const succ: number[][] = [];
+  for (let pc = 0; pc < n; pc++) {
+    const s = slots[pc]!;
+    const cls = s.opcode & 7;
+    const mode = s.opcode & 0xe0;
+    const size = [4, 2, 1, 8][(s.opcode >> 3) & 3]!;
+    succ.push(insnSuccessors(slots, pc).filter((t) => t >= 0 && t < n));
+    if (isLdImm64(s)) {
+      if (s.dst === 10) return null;
+      succ.push([]);
+      pc++;
+      continue;
+    }
+    const srcX = (s.opcode & 0x08) !== 0;
+    if (cls === 1) {
+      if (s.dst === 10) return null;
+      if (s.src === 10) use[pc] = spanMask(s.off, size);
+      continue;
+    }
+    if (cls === 2 || cls === 3) {
+      if (cls === 3 && s.src === 10) return null; // the frame pointer stored somewhere
+      if (s.dst !== 10) continue;
+      if (cls === 3 && mode === 0xc0) {
+        use[pc] = spanMask(s.off, size); // atomics read and write
+        continue;
+      }
+      const m = spanMask(s.off, size);
+      if (size === 8 && s.off % 8 === 0) def[pc] = m; // a full-slot write kills the old content
+      continue;
+    }
+    if (cls === 4 || cls === 7) {
+      if (s.dst === 10 || (srcX && s.src === 10)) return null;
+      continue;
+    }
+    if (cls === 5 || cls === 6) {
+      if ((s.opcode & 0xf0) !== 0x80 && (s.dst === 10 || (srcX && s.src === 10))) return null;
+      continue;
+    }
+  }
+  const live = new BigUint64Array(n);
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let pc = n - 1; pc >= 0; pc--) {
+      let out = 0n;
+      for (const t of succ[pc]!) out |= live[t]!;
+      const inn = use[pc]! | (out & ~def[pc]!);
+      if (inn !== live[pc]) {
+        live[pc] = inn;
+        changed = true;
+      }
+    }
+  }
+  return live;
+}

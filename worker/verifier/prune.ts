@@ -257,4 +257,14 @@ export function cleanDeadRegs(st: VState, live: Uint16Array): void {
   }
 }
 
+/** clean_func_state for the stack: a slot no path reads any more is forgotten (STACK_INVALID). */
+export function cleanDeadSlots(f: Frame, live: bigint): void {
+  for (let spi = 0; spi < 64; spi++) {
+    if (live & (1n << BigInt(spi))) continue;
+    const base = MAX_BPF_STACK - (spi + 1) * 8;
+    for (let j = 0; j < 8; j++) f.slots[base + j] = STACK_INVALID;
+    f.spills[spi] = null;
+  }
+}
+
 void isPktPointer;

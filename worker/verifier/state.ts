@@ -290,6 +290,13 @@ export function stackStr(f: Frame, maps: readonly MapDef[]): string[] {
       out.push(`fp${off}=${regStr(sp, maps, f.frameno)}`);
       continue;
     }
+    if (sp && f.slots[base] === STACK_SPILL) {
+      // A narrow spill: the other bytes' types, then the spilled value (`fp-64=???????1`).
+      let t = '';
+      for (let j = 7; j >= 0; j--) if (f.slots[base + j] !== STACK_SPILL) t += SLOT_CHAR[f.slots[base + j]!];
+      out.push(`fp${off}=${t}${regStr(sp, maps, f.frameno)}`);
+      continue;
+    }
     let t = '';
     for (let j = 7; j >= 0; j--) t += SLOT_CHAR[f.slots[base + j]!];
     out.push(`fp${off}=${t}`);
