@@ -926,14 +926,16 @@ function packetCtxView(progType: ProgTypeName, index: number): CtxView | null {
   if (!set || !input) return null;
   const st = stateBefore(index);
   if (typeof st === 'string') return null;
+  const notRouted = notRoutedReason(progType, input.bytes, input.meta);
   const pe = packetEnv(set.programs[0]!, progType, input.bytes, session.maxInsns, st.maps, { programs: set.programs }, input.meta);
   if (typeof pe === 'string') return null;
   const before = pe.setup.ctx.slice();
-  const r = runFast(pe.env);
-  const rows = ctxRows(progType, {}, before, pe.setup.ctx);
+  // An LWT packet outside the route never reaches the program: the context it would get, not run.
+  const r = notRouted ? null : runFast(pe.env);
+  const rows = ctxRows(progType, {}, before, r ? pe.setup.ctx : null);
   return {
-    struct: rows.struct, size: before.length, event: null, editable: false, ran: true,
-    fault: r.fault ? `insn ${r.fault.insn}: ${r.fault.message}` : null, fields: rows.fields,
+    struct: rows.struct, size: before.length, event: null, editable: false, ran: r !== null,
+    fault: notRouted ?? (r?.fault ? `insn ${r.fault.insn}: ${r.fault.message}` : null), fields: rows.fields,
   };
 }
 

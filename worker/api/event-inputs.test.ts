@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { engine } from './engine';
 import { materializeEvents, parseEventsFile, parseLwtRoute, routeMatches } from '../events/format';
+import { runEvents } from '../events/run';
+import { assemble } from '../asm/index';
 import type { PacketInput } from './types';
 
 // bpf_probe_read_user_str(buf, 32, PT_REGS_PARM2(ctx)); bpf_trace_printk("%s\n", buf)
@@ -147,5 +149,33 @@ describe('LWT routes', () => {
     expect(m.diagnostics.every((d) => d.severity === 'warning' && /not routed through this program/.test(d.message))).toBe(true);
     const bad = materializeEvents(parseEventsFile(JSON.stringify({ version: 1, type: 'lwt_out', events: [{ sample: 'dns-udp', meta: { route: '10.0.0.0/40' } }] })).file!);
     expect(bad.diagnostics.map((d) => d.message)).toEqual(['events[0].meta.route: prefix length of "10.0.0.0/40" must be 0..32']);
+  });
+});
+
+const TC_META = 'r2 = *(u32 *)(r1 + 4)\nr3 = *(u32 *)(r1 + 40)\nr3 <<= 8\nr2 |= r3\nr0 = r2\nexit\n'; // pkt_type | ifindex << 8
+
+describe('browser and cli run --events agree', () => {
+  const cases: { type: 'lwt_out' | 'sched_cls'; source: string; meta: NonNullable<PacketInput['meta']> }[] = [
+    { type: 'lwt_out', source: LWT.source, meta: { route: '198.51.100.0/24' } },
+    { type: 'lwt_out', source: LWT.source, meta: { route: '192.0.2.10' } },
+    // tc: pkt_type and ifindex as the program reads them at ingress and at egress
+    { type: 'sched_cls', source: TC_META, meta: { direction: 'egress', ifindex: 5 } },
+    { type: 'sched_cls', source: TC_META, meta: { ifindex: 3 } },
+  ];
+  it.each(cases.map((c) => [c.type, JSON.stringify(c.meta), c] as const))('%s attached with %s', (_t, _m, { type, source, meta }) => {
+    const samples = engine.samplePackets();
+    expect(engine.build({ source, dialect: 'llvm', progType: type }).ok).toBe(true);
+    engine.setInputs({ packets: samples.map((p) => ({ ...p, meta })), maps: {}, maxInsns: 1_000_000 });
+    const browser = engine.runPackets(0, samples.length).map((v) => (v.verdict.startsWith('not routed') ? 'not routed' : v.verdict === 'not run' ? 'not run' : v.retval));
+    const asm = assemble(source, { syntax: 'llvm' });
+    const file = parseEventsFile(JSON.stringify({ version: 1, type, events: samples.map((p) => ({ hex: p.hex, meta })) })).file!;
+    const cli = runEvents(asm.program!, file);
+    // The CLI leaves out packets that are not routed (a warning names each) and those it cannot run (an error).
+    const ran = new Map(cli.results.map((r) => [r.label, String(r.retval)]));
+    const expected = samples.map((_, i) => ran.get(`packet ${i + 1}`)
+      ?? (cli.diagnostics.some((d) => d.severity === 'error' && d.message.startsWith(`packet ${i + 1}:`)) ? 'not run' : 'not routed'));
+    expect(browser).toEqual(expected);
+    expect(cli.diagnostics.filter((d) => d.severity === 'warning').length).toBe(expected.filter((x) => x === 'not routed').length);
+    expect(new Set(browser).size).toBeGreaterThan(1);
   });
 });
