@@ -1,6 +1,8 @@
 // Loading a program for the CLI: assembly text (either eBPF dialect), classic BPF in any input form,
 // raw instruction bytes, or an ELF object. The kind comes from the file name, or is sniffed from
-// the bytes for standard input. Errors are located diagnostics; nothing throws.
+// the bytes for standard input. Errors are located diagnostics; nothing throws. An eBPF load also lists
+// every program of the source or object (`programs`, the chosen one first), which `cli run` gives the VM
+// so tail calls reach them, as the UI does (worker/api/engine.ts loadPrograms).
 
 import { assemble, type Syntax } from '../asm/index';
 import { detectCbpf } from '../cbpf/index';
@@ -9,9 +11,10 @@ import { readElf } from '../elf/read';
 import { decodeSlots } from '../isa/insn';
 import { programFromBytes, type Program } from '../isa/program';
 import { err, type Diagnostic } from '../util/diag';
+import { loadPrograms } from '../api/engine';
 
 export type Loaded =
-  | { kind: 'ebpf'; program: Program; diagnostics: Diagnostic[] }
+  | { kind: 'ebpf'; program: Program; diagnostics: Diagnostic[]; /** Every program of the file, `program` first. */ programs?: Program[] }
   | { kind: 'cbpf'; classic: ClassicProgram; diagnostics: Diagnostic[] }
   | { kind: 'error'; diagnostics: Diagnostic[]; usage?: boolean };
 
@@ -56,7 +59,8 @@ export function loadProgram(name: string, bytes: Uint8Array, opts: LoadOptions =
         kind: 'error', usage: true,
         diagnostics: [err(`the object has several programs; pick one with --section (${chosen.map((p) => p.section).join(', ')})`, { file }, 'cli.section')],
       };
-    return { kind: 'ebpf', program: chosen[0]!, diagnostics: diags.filter((d) => d.severity !== 'error') };
+    const main = chosen[0]!;
+    return { kind: 'ebpf', program: main, programs: [main, ...r.programs.filter((p) => p !== main)], diagnostics: diags.filter((d) => d.severity !== 'error') };
   }
   if (ext === 'bin' || (name === '-' && looksBinary(bytes))) {
     if (opts.classicBytes) {
@@ -87,5 +91,9 @@ export function loadProgram(name: string, bytes: Uint8Array, opts: LoadOptions =
   const r = assemble(text, { syntax: opts.syntax ?? 'auto' });
   const diags = r.diagnostics.map((d) => ({ ...d, loc: { ...d.loc, file } }));
   if (!r.program || diags.some((d) => d.severity === 'error')) return { kind: 'error', diagnostics: diags };
-  return { kind: 'ebpf', program: r.program, diagnostics: diags };
+  // The other code sections of an LLVM-dialect source, each assembled on its own (the assembler's warning
+  // that it ignored them is dropped for those it could load).
+  const { programs, loaded } = loadPrograms(text, r.program, r.syntax);
+  const kept = diags.filter((d) => !(d.code === 'asm.section' && loaded.some((n) => d.message.startsWith(`section ${n} ignored`))));
+  return { kind: 'ebpf', program: r.program, programs, diagnostics: kept };
 }

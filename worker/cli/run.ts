@@ -4,6 +4,9 @@
 // (the reported retval and data_out are those after the last run), and reports the mean time per run.
 // Classic BPF runs as a socket filter attached to an AF_PACKET socket (the kernel cannot test-run
 // classic programs): the result is the filter's return value and the trimmed packet.
+// Every program of the source or object is loaded (worker/api/engine.ts loadPrograms; an object's other
+// programs beside the --section one), and a prog_array's slots are filled from section names as the UI
+// does (progArrayDefaults: a program of section `…/N` in slot N), so tail calls reach their targets.
 
 import { flag, intFlag, parseHex, toHex, type ParsedArgs } from './args';
 import { EXIT_OK, EXIT_PROGRAM, EXIT_USAGE, loadFileArg, reportDiagnostics, usageError, type Command, type Io } from './common';
@@ -19,6 +22,7 @@ import { enterPercpuRun, PERCPU } from '../maps/percpu';
 import { PROG_TYPE_NAMES, type ProgTypeName } from '../progtypes/table';
 import { finishTestRun, prepareTestRun, TEST_RUN_TYPES, type TestRunType } from '../progtypes/testrun';
 import { createRunner } from '../vm/index';
+import { progArrayDefaults } from '../api/engine';
 import type { Diagnostic } from '../util/diag';
 
 export interface RunResultJson {
@@ -43,8 +47,23 @@ function now(): number {
 }
 
 
-/** Runs an eBPF program over the packets; returns results, or diagnostics when a run cannot even start. */
-export function runEbpf(program: Program, type: TestRunType, inp: RunInputs): { results: RunResultJson[]; maps: MapImpl[] } | { diagnostics: Diagnostic[] } {
+/**
+ * The programs a run gives the VM: `programs[0]` (the entry) with each prog_array that has no initial
+ * contents filled from the section names, then the others. Messages say which programs stay out of a slot.
+ */
+export function programSet(programs: readonly Program[], type: string): { programs: Program[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const defaults = progArrayDefaults([...programs], type, (p, message) => warnings.push(message));
+  const main = programs[0]!;
+  const first = { ...main, maps: main.maps.map((m) => (m.initial || !defaults[m.name] ? m : { ...m, initial: defaults[m.name] })) };
+  return { programs: [first, ...programs.slice(1)], warnings };
+}
+
+/**
+ * Runs an eBPF program over the packets; returns results, or diagnostics when a run cannot even start.
+ * `programs` (index 0 = `program`) are what tail calls may reach; prog_array values index it.
+ */
+export function runEbpf(program: Program, type: TestRunType, inp: RunInputs, programs?: Program[]): { results: RunResultJson[]; maps: MapImpl[] } | { diagnostics: Diagnostic[] } {
   const made = createMaps(program);
   if (!made.maps) return { diagnostics: made.diagnostics };
   const impls = made.maps;
@@ -56,7 +75,7 @@ export function runEbpf(program: Program, type: TestRunType, inp: RunInputs): { 
     // One runner per packet: the kernel's repeat loop re-runs the program on the same context, with
     // memory and maps carrying over, and reports the last run.
     enterPercpuRun(impls, 0, true);
-    const made = createRunner(vmEnvFor(program, setup, { budget: inp.budget }, impls));
+    const made = createRunner(vmEnvFor(program, setup, { budget: inp.budget, programs }, impls));
     if (!made.runner) return { diagnostics: made.diagnostics };
     let run = made.runner.run();
     const t0 = now();
@@ -180,8 +199,10 @@ export const runCmd: Command = {
       const savedCpus = PERCPU.nrCpus;
       if (cpus !== undefined) PERCPU.nrCpus = cpus;
       let r: ReturnType<typeof runEbpf>;
+      const set = programSet(l.programs ?? [l.program], type);
+      if (!json) for (const w of set.warnings) io.stderr(`warning: ${w}\n`);
       try {
-        r = runEbpf(l.program, type as ProgTypeName as TestRunType, inputs);
+        r = runEbpf(set.programs[0]!, type as ProgTypeName as TestRunType, inputs, set.programs);
       } finally {
         PERCPU.nrCpus = savedCpus;
       }
@@ -220,7 +241,9 @@ function runEventsFile(args: ParsedArgs, io: Io, type: ProgTypeName, path: strin
   if ('badUsage' in l) return usageError(io, l.badUsage, json);
   if (l.kind === 'error') return reportDiagnostics(io, l.diagnostics, json, l.usage ? EXIT_USAGE : EXIT_PROGRAM);
   if (l.kind === 'cbpf') return usageError(io, 'classic BPF runs on packets (--data/--pcap), not events', json);
-  const r = runEvents(l.program, parsed.file, { budget: budget ?? 1_000_000 });
+  const set = programSet(l.programs ?? [l.program], type);
+  if (!json) for (const w of set.warnings) io.stderr(`warning: ${w}\n`);
+  const r = runEvents(set.programs[0]!, parsed.file, { budget: budget ?? 1_000_000, programs: set.programs });
   if (r.diagnostics.some((d) => d.severity === 'error')) return reportDiagnostics(io, r.diagnostics, json);
   const results = r.results.map((e) => ({
     label: e.label,

@@ -45,7 +45,8 @@ export interface EventResult {
 
 export interface EventsRunResult { results: EventResult[]; maps: MapImpl[]; diagnostics: Diagnostic[] }
 
-export interface EventsRunOptions { seed?: number; cpu?: number; budget?: number; attachType?: number; streamParser?: boolean; maps?: MapImpl[] }
+/** `programs`: what tail calls may reach (index 0 = the program run), as the VM's VmEnv.programs. */
+export interface EventsRunOptions { seed?: number; cpu?: number; budget?: number; attachType?: number; streamParser?: boolean; maps?: MapImpl[]; programs?: Program[] }
 
 const PACKET_TYPES = new Set<ProgTypeName>(['socket_filter', 'sched_cls', 'sched_act', 'xdp', 'cgroup_skb', 'lwt_in', 'lwt_out', 'lwt_xmit']);
 
@@ -85,7 +86,7 @@ export function runEvents(program: Program, file: EventsFile, opts: EventsRunOpt
   const name = (r: number) => (type === 'sk_skb' && opts.streamParser ? streamParserVerdict(r) : verdictName(type, r));
   // memory blobs become readable regions for bpf_probe_read_*
   const memRegions: RegionSpec[] = file.memory.map((m, i) => ({ name: `mem${i}`, kind: 'mem' as const, base: m.addr, bytes: m.bytes.slice(), readable: true, writable: false }));
-  const base = { seed: opts.seed, cpu: opts.cpu, budget: opts.budget };
+  const base = { seed: opts.seed, cpu: opts.cpu, budget: opts.budget, programs: opts.programs };
 
   // fields the kernel rewrites to a narrower one (__sk_buff narrow reads, bpf_sock.rx_queue_mapping), as
   // progtypes/run.ts's vmRegions declares them for test runs
