@@ -264,6 +264,12 @@ test('packet types: the attach-point context, folded and read-only', async ({ pa
   await expect(ctx(page).getByRole('row', { name: /^data\b/ })).toContainText('ptr');
   await expect(ctx(page).getByRole('textbox')).toHaveCount(0);
   await shot(page, 'events-packet-ctx');
+  // the attach form: tc egress on ifindex 7 is what the __sk_buff then says
+  const form = page.getByRole('group', { name: 'Attach point' });
+  await form.getByLabel('Attach direction').selectOption('egress');
+  await form.getByLabel('Attach ifindex').fill('7');
+  await expect(ctx(page).getByRole('row', { name: /^ifindex/ })).toContainText('0x7');
+  await expect(ctx(page).getByRole('row', { name: /^pkt_type/ })).toContainText('0x4');
 });
 
 // bpf_probe_read_user_str(buf, 32, PT_REGS_PARM2(ctx)); bpf_trace_printk("%s\n", buf)
