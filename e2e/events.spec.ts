@@ -319,9 +319,9 @@ test('lwt: the route prefix decides which packets reach the program; the link ke
   await expect(query).toContainText('BPF_DROP');
   await expect(reply).toContainText('BPF_DROP');
   const form = page.getByRole('group', { name: 'Attach point' });
-  await expect(form.getByLabel('Route command')).toHaveText('ip route add default encap bpf out obj prog.o dev eth0');
+  await expect(page.getByTestId('route-command')).toHaveText('ip route add default encap bpf out obj prog.o dev eth0');
   await form.getByLabel('Route prefix').fill('198.51.100.0/24');
-  await expect(form.getByLabel('Route command')).toContainText('ip route add 198.51.100.0/24 encap bpf out');
+  await expect(page.getByTestId('route-command')).toContainText('ip route add 198.51.100.0/24 encap bpf out');
   await expect(reply).toContainText('not routed through this program');
   await expect(query).toContainText('BPF_DROP');
   await form.getByLabel('Route prefix').fill('192.0.2.0/24');

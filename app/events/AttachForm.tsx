@@ -61,7 +61,7 @@ export function AttachForm() {
                 put({ route: e.target.value.trim() || undefined });
               }} />
           </label>
-          <code className="dim" aria-label="Route command">ip route add {route.trim() || 'default'} encap bpf {hook} obj prog.o dev eth0</code>
+          <code className="dim" data-testid="route-command" title="The route this program is attached to, as iproute2 writes it">ip route add {route.trim() || 'default'} encap bpf {hook} obj prog.o dev eth0</code>
         </>
       ) : null}
     </div>
