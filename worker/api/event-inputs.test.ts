@@ -99,6 +99,10 @@ describe('LWT routes', () => {
     expect(routeMatches(r('198.51.100.0/24'), frame.subarray(14), true)).toBe(true);
     expect(routeMatches(r('::/0'), frame)).toBe(false);
     expect(routeMatches(r('0.0.0.0/0'), frame)).toBe(true);
+    // a VLAN-tagged frame: the destination after the tag
+    const tagged = hex(engine.samplePackets().find((p) => p.name.startsWith('vlan 100'))!.hex);
+    expect(routeMatches(r('198.51.100.20/32'), tagged)).toBe(true);
+    expect(routeMatches(r('192.0.2.10/32'), tagged)).toBe(false);
   });
 
   it('the browser engine: packets outside the route are not routed through the program; the rest get verdicts', () => {

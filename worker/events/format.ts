@@ -111,10 +111,13 @@ export function parseLwtRoute(text: string): LwtRoute | string {
 export function routeMatches(route: LwtRoute, frame: Uint8Array, l3 = false): boolean {
   let ip = 0;
   if (!l3) {
-    if (frame.length < 14) return false;
-    const et = (frame[12]! << 8) | frame[13]!;
+    // skip up to two VLAN tags (802.1Q / 802.1ad): the route lookup sees the packet after them
+    let at = 12;
+    while (at + 2 <= frame.length && at < 20 && [0x8100, 0x88a8].includes((frame[at]! << 8) | frame[at + 1]!)) at += 4;
+    if (at + 2 > frame.length) return false;
+    const et = (frame[at]! << 8) | frame[at + 1]!;
     if (et !== (route.family === 4 ? 0x0800 : 0x86dd)) return false;
-    ip = 14;
+    ip = at + 2;
   } else if (frame.length < 1 || frame[0]! >> 4 !== route.family) return false;
   const off = ip + (route.family === 4 ? 16 : 24);
   const n = route.addr.length;
