@@ -52,7 +52,8 @@ function ProgTypeBar() {
         <details className="ptdesc">
           <summary aria-label="About this program type" title="About this program type">?</summary>
           <p><strong>{info.title}</strong><br />{info.description}
-            {!info.packetBased && info.name !== 'seccomp' ? <><br /><span className="dim">Its events are edited with “Edit events…” in the Packets panel; the Context table there shows the selected event's context struct, with editable values.</span></> : null}</p>
+            {!info.packetBased && info.name !== 'seccomp' ? <><br /><span className="dim">Its events are edited with “Edit events…” in the Packets panel; the Context table there shows the selected event's context struct, with editable values.</span></> : null}
+            {info.packetBased && info.name !== 'seccomp' ? <><br /><span className="dim">Where it is attached (direction, ifindex{info.name.startsWith('lwt_') ? ', the route' : ''}) is set above the source.</span></> : null}</p>
           {info.verdicts.length ? <p className="dim">Verdicts: {info.verdicts.map((v) => `${v.value} = ${v.name}`).join(', ')}</p> : null}
         </details>
       ) : null}

@@ -26,6 +26,10 @@
 // Stepping any input is exact: runPackets keeps checkpoints of what carries between inputs (the maps, the
 // sock_ops connection) every `snapEvery` inputs (chosen so they fit CHECKPOINT_BUDGET bytes), and
 // debugOpen(i) restores the nearest one and re-runs the inputs in between on the fast path.
+// Event inputs read the events file's memory blobs (kept by eventInputs) as read-only regions for
+// bpf_probe_read_*; packet inputs carry their attach point (PacketInput.meta: direction, ifindex, an LWT
+// route), and an LWT packet whose destination is outside the route is not run ("not routed through this
+// program"), as worker/events/format.ts leaves it out of an events file for `cli run --events`.
 // sock_ops scenario callbacks are played on a simulated connection (worker/events/sockets.ts SockOpsSim):
 // each verdict carries the reply, its effect on the connection and the connection after it.
 // sk_skb sources with both an `sk_skb/stream_parser` and an `sk_skb/stream_verdict` section run as the
