@@ -1,8 +1,13 @@
 // bpf_setsockopt / bpf_getsockopt on the simulated sock_ops socket: the option rules of
 // net/core/filter.c (sol_socket_sockopt, sol_tcp_sockopt) and do_tcp_setsockopt / sk_setsockopt,
 // Linux 6.18, for SO_MAX_PACING_RATE and TCP_SAVE_SYN beside a few existing options. The helpers run
-// against a byte-addressed scratch memory standing in for the program's stack.
+// against a byte-addressed scratch memory standing in for the program's stack; the last test runs a
+// program over a played connection (worker/events) to see the options applied. sockops-kernel.test.ts
+// compares the same calls with the kernel.
 import { describe, expect, it } from 'vitest';
+import { assemble } from '../asm/index';
+import { parseEventsFile } from '../events/format';
+import { runEvents } from '../events/run';
 import './sockops';
 import { errno, getHelper, type HelperEnv, type HelperResult } from './types';
 import type { SockOpsHelperCtx } from './sockops';
@@ -86,5 +91,33 @@ describe('bpf_getsockopt reads the options back', () => {
 
   it('a wrong optlen is -EINVAL and the buffer is zeroed (_bpf_getsockopt clears it on error)', () => {
     expect(harness().get(1, 47, 8)).toEqual({ r: EINVAL, out: [0, 0, 0, 0, 0, 0, 0, 0] });
+  });
+});
+
+describe('the options take effect on the simulated connection (worker/events run)', () => {
+  it('SO_MAX_PACING_RATE and TCP_SAVE_SYN set at ACTIVE_ESTABLISHED_CB show in that callback\'s effect', () => {
+    const src = [
+      '\tr6 = r1',
+      '\tr2 = *(u32 *)(r6 + 0)',
+      '\tif r2 != 4 goto out',
+      '\tr1 = 125000',
+      '\t*(u32 *)(r10 - 4) = r1',
+      '\tr1 = r6', '\tr2 = 1', '\tr3 = 47', '\tr4 = r10', '\tr4 += -4', '\tr5 = 4',
+      '\tcall bpf_setsockopt',
+      '\tr1 = 1',
+      '\t*(u32 *)(r10 - 4) = r1',
+      '\tr1 = r6', '\tr2 = 6', '\tr3 = 27', '\tr4 = r10', '\tr4 += -4', '\tr5 = 4',
+      '\tcall bpf_setsockopt',
+      'out:', '\tr0 = 1', '\texit',
+    ].join('\n');
+    const a = assemble(src, { syntax: 'llvm' });
+    expect(a.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const file = parseEventsFile(JSON.stringify({ type: 'sock_ops', events: [{ scenario: 'active-peer-closes' }] })).file!;
+    const r = runEvents(a.program!, file);
+    expect(r.diagnostics).toEqual([]);
+    const est = r.results.find((x) => x.sockOps?.event.op === 4)!;
+    expect(est.sockOps!.helperLog).toEqual(['bpf_setsockopt(SO_MAX_PACING_RATE, 125000)', 'bpf_setsockopt(TCP_SAVE_SYN, 1)']);
+    expect(est.verdict).toMatch(/pacing rate at most 125000 B\/s/);
+    expect(est.verdict).toMatch(/the SYN is saved/);
   });
 });
