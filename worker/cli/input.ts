@@ -91,9 +91,8 @@ export function loadProgram(name: string, bytes: Uint8Array, opts: LoadOptions =
   const r = assemble(text, { syntax: opts.syntax ?? 'auto' });
   const diags = r.diagnostics.map((d) => ({ ...d, loc: { ...d.loc, file } }));
   if (!r.program || diags.some((d) => d.severity === 'error')) return { kind: 'error', diagnostics: diags };
-  // The other code sections of an LLVM-dialect source, each assembled on its own (the assembler's warning
-  // that it ignored them is dropped for those it could load).
-  const { programs, loaded } = loadPrograms(text, r.program, r.syntax);
-  const kept = diags.filter((d) => !(d.code === 'asm.section' && loaded.some((n) => d.message.startsWith(`section ${n} ignored`))));
-  return { kind: 'ebpf', program: r.program, programs, diagnostics: kept };
+  // The other code sections of an LLVM-dialect source, each assembled on its own. The assembler's warning
+  // that it ignored them stays: commands other than `run` use only the first program.
+  const { programs } = loadPrograms(text, r.program, r.syntax);
+  return { kind: 'ebpf', program: r.program, programs, diagnostics: diags };
 }
