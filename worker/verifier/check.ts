@@ -5,8 +5,10 @@
 // map value, ringbuf memory, sockets), jumps (check_cond_jmp_op, is_branch_taken, reg_set_min_max,
 // try_match_pkt_pointers, mark_ptr_or_null_regs), helper calls (check_helper_call), bpf-to-bpf calls,
 // reference tracking, exit (check_return_code) and state pruning (is_state_visited, states_equal).
-// Follows kernel/bpf/verifier.c of Linux 6.18. It does not do precision/read-mark liveness (it uses a
-// static register liveness instead), BTF, kfuncs, iterators, dynptrs, spin locks or timers.
+// Follows kernel/bpf/verifier.c of Linux 6.18, with precision tracking (precision.ts), the 6.18 state
+// comparison (prune.ts) and the static analyses run before the walk (liveness.ts). It does not do BTF,
+// kfuncs, iterators, dynptrs, spin locks or timers, nor 6.18's walk-time live stack slot analysis
+// (a static one covers programs that reach the stack only through r10).
 
 import type { Insn, InsnOf } from '../isa/insn';
 import { decodeOne } from '../isa/insn';

@@ -50,7 +50,7 @@ describe('kernel-differential corpus', () => {
 });
 
 /** Measured once with the verifier of commit cb6d05a (no precision tracking) against the same kernel-stats.jsonl. */
-const PROCESSED_BEFORE = 'see the report of that commit';
+const PROCESSED_BEFORE = '3435/3617 = 94.97% of the programs its corpus had, 42 may_goto/loop programs rejected as too large';
 
 /** A short explanation of a disagreement, from what differs. */
 function reason(k: string, b: string): string {
