@@ -4,6 +4,7 @@
 // an invalid value shows the engine's located error and keeps what was typed. A memory blob that a kprobe
 // argument points at is read by bpf_probe_read_user_str in the browser run; an LWT route's prefix decides
 // which packets reach the program.
+import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { encodePermalink } from '../app/permalink/codec';
 import { expect, openApp, reg, shot, test } from './fixtures';
@@ -328,6 +329,12 @@ test('lwt: the route prefix decides which packets reach the program; the link ke
   await expect(query).toContainText('not routed through this program');
   await expect(reply).toContainText('BPF_DROP');
   await shot(page, 'lwt-route');
+  // the same packets and route as an events file for `cli run --events`
+  const [download] = await Promise.all([page.waitForEvent('download'), form.getByRole('button', { name: 'Events file' }).click()]);
+  const saved = JSON.parse(await readFile(await download.path(), 'utf8')) as { type: string; events: { meta?: { route?: string } }[] };
+  expect(saved.type).toBe('lwt_out');
+  expect(saved.events.length).toBeGreaterThan(9);
+  expect(saved.events.every((e) => e.meta?.route === '192.0.2.0/24')).toBe(true);
 
   await page.getByRole('button', { name: 'Share' }).click();
   const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();

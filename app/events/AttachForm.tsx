@@ -3,10 +3,12 @@
 // and kept in permalinks and drafts as `attach`). tc and cgroup_skb: ingress or egress; every packet type:
 // the device's ifindex; LWT: the route (`ip route add <prefix> encap bpf in|out|xmit … dev …`) — a packet
 // whose destination is outside the prefix is "not routed through this program" (the engine says so instead
-// of a verdict). It does not validate the prefix itself: the engine reports a bad one in the verdicts.
+// of a verdict). "Events file" saves the packets with this attach point for `cli run --events`.
+// It does not validate the prefix itself: the engine reports a bad one in the verdicts.
 import { useEffect, useState } from 'react';
 import type { AttachView } from '../../worker/api/types';
-import { useStore } from '../store';
+import { selectInputs, useStore } from '../store';
+import { packetsAsEventsFile } from './model';
 
 const BOTH_WAYS = new Set(['sched_cls', 'sched_act', 'cgroup_skb']);
 const LWT_HOOK: Record<string, string> = { lwt_in: 'in', lwt_out: 'out', lwt_xmit: 'xmit' };
@@ -64,6 +66,14 @@ export function AttachForm() {
           <code className="dim" data-testid="route-command" title="The route this program is attached to, as iproute2 writes it">ip route add {route.trim() || 'default'} encap bpf {hook} obj prog.o dev eth0</code>
         </>
       ) : null}
+      <button type="button" title="Save these packets with this attach point as an events file, for `cli run --events`" onClick={() => {
+        const s = useStore.getState();
+        const text = packetsAsEventsFile(s.progType, selectInputs(s), s.attach);
+        const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+        const a = document.createElement('a');
+        a.href = url; a.download = `bpfplay-${s.progType}-events.json`; a.click();
+        setTimeout(() => URL.revokeObjectURL(url), 1000);
+      }}>Events file</button>
     </div>
   );
 }

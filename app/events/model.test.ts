@@ -3,8 +3,11 @@
 // context bytes at the field's offset (the engine's ctx view reads them back).
 import { describe, expect, it } from 'vitest';
 import { engine } from '../../worker/api/engine';
+import { assemble } from '../../worker/asm/index';
+import { parseEventsFile } from '../../worker/events/format';
+import { runEvents } from '../../worker/events/run';
 import {
-  applyCtxEdit, ctxFieldHome, duplicateEvent, eventSummary, insertEvent, isObj, moveEvent, newEvent, numValue, parseDoc, removeEvent, serializeDoc, setIn,
+  applyCtxEdit, ctxFieldHome, duplicateEvent, eventSummary, insertEvent, isObj, moveEvent, newEvent, numValue, packetsAsEventsFile, parseDoc, removeEvent, serializeDoc, setIn,
   traceFieldOk, traceFieldText, traceFieldValue,
   type EventObj, type EventsDoc,
 } from './model';
@@ -163,5 +166,26 @@ describe('the engine ctx view', () => {
       expect(r.error, sc.id).toBeNull();
       expect(r.inputs.length, sc.id).toBe(sc.ops.length);
     }
+  });
+});
+
+describe('packets as an events file (for cli run --events)', () => {
+  it('the CLI runs what the browser ran: same packets, same attach point, same return values', () => {
+    const src = engine.example('lwt-drop-udp')!.source;
+    const samples = engine.samplePackets();
+    const attach = { route: '198.51.100.0/24' };
+    engine.build({ source: src, dialect: 'llvm', progType: 'lwt_out' });
+    engine.setInputs({ packets: samples.map((p) => ({ ...p, meta: attach })), maps: {}, maxInsns: 1_000_000 });
+    const browser = engine.runPackets(0, samples.length);
+    const text = packetsAsEventsFile('lwt_out', samples, attach);
+    const parsed = parseEventsFile(text);
+    expect(parsed.diagnostics).toEqual([]);
+    const cli = runEvents(assemble(src, { syntax: 'llvm' }).program!, parsed.file!);
+    const ran = browser.filter((v) => !v.verdict.startsWith('not routed') && v.verdict !== 'not run');
+    expect(cli.results.map((r) => [r.label, String(r.retval)])).toEqual(ran.map((v) => [`packet ${v.index + 1}`, v.retval]));
+    expect(ran.length).toBeLessThan(samples.length);
+  });
+  it('leaves meta out when the attach point is the default', () => {
+    expect(JSON.parse(packetsAsEventsFile('xdp', [{ hex: '00' }], {}))).toEqual({ version: 1, type: 'xdp', events: [{ hex: '00' }] });
   });
 });

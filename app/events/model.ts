@@ -4,7 +4,7 @@
 // tracepoint fields to fields, sock_ops socket fields to socket…, anything else to the "ctx" override map).
 // Pure functions over JSON values: they never validate numbers (the engine does, with located errors) and
 // keep whatever the user typed, so an invalid value survives until it is fixed. No React, no engine calls.
-import type { EventCatalogue } from '../../worker/api/types';
+import type { AttachView, EventCatalogue } from '../../worker/api/types';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type EventObj = { [k: string]: Json };
@@ -252,4 +252,15 @@ export function applyCtxEdit(type: string, e: EventObj, field: string, text: str
   }
   if (type === 'sock_ops' && home[0] === 'args' && !Array.isArray(e.args)) ev = { ...ev, args: [] };
   return setIn(ev, home, isText ? text : numValue(text));
+}
+
+/** A packet program's inputs as an events file for `cli run --events`: every packet by its bytes, each with
+ * the attach point the browser uses (the per-packet "meta"), so the CLI sees what the browser ran. */
+export function packetsAsEventsFile(type: string, packets: readonly { hex: string }[], attach: AttachView): string {
+  const meta: EventObj = {};
+  if (attach.direction) meta.direction = attach.direction;
+  if (attach.ifindex !== undefined) meta.ifindex = attach.ifindex;
+  if (attach.route) meta.route = attach.route;
+  const has = Object.keys(meta).length > 0;
+  return serializeDoc({ version: 1, type, events: packets.map((p): Json => (has ? { hex: p.hex, meta } : { hex: p.hex })) });
 }
