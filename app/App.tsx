@@ -53,7 +53,7 @@ function ProgTypeBar() {
           <summary aria-label="About this program type" title="About this program type">?</summary>
           <p><strong>{info.title}</strong><br />{info.description}
             {!info.packetBased && info.name !== 'seccomp' ? <><br /><span className="dim">Its events are edited with “Edit events…” in the Packets panel; the Context table there shows the selected event's context struct, with editable values.</span></> : null}
-            {info.packetBased && info.name !== 'seccomp' ? <><br /><span className="dim">Where it is attached (direction, ifindex{info.name.startsWith('lwt_') ? ', the route' : ''}) is set above the source.</span></> : null}</p>
+            {info.packetBased && info.name !== 'seccomp' ? <><br /><span className="dim">Where it is attached (direction, ifindex{info.name.startsWith('lwt_') ? ', the route' : ''}) is set in the bar above the source.</span></> : null}</p>
           {info.verdicts.length ? <p className="dim">Verdicts: {info.verdicts.map((v) => `${v.value} = ${v.name}`).join(', ')}</p> : null}
         </details>
       ) : null}
@@ -201,10 +201,10 @@ export function App() {
             <span className="ed-title">Source</span>
             <ProgramTabs />
             {isClassic && !classicOnlyType ? <FilterBox /> : null}
-            {!isClassic && packetBased ? <AttachForm /> : null}
             <label className="check"><input type="checkbox" checked={showDisasm} onChange={(e) => setShowDisasm(e.target.checked)} /> disassembly</label>
             {showDisasm ? <label className="check"><input type="checkbox" checked={showBytes} onChange={(e) => setShowBytes(e.target.checked)} /> bytes</label> : null}
           </div>
+          {!isClassic && packetBased ? <div className="ed-tabs"><AttachForm /></div> : null}
           <div className={`ed-split${showDisasm ? ' with-disasm' : ''}`}>
             <Suspense fallback={<div className="editor-host loading">Loading editor…</div>}>
               <Editor />
