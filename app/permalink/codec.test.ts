@@ -76,6 +76,14 @@ describe('permalink codec', () => {
       expect(enc(bad)).toEqual({ kind: 'experiment', exp: { source: 'exit' }, problems: ['attach'] });
   });
 
+  it('keeps decoding a frozen v1 link with the unprivileged mode and an attach point', () => {
+    const frozen = '#v1/FYtJCoMwFIavIv9a0pcO0AZ6iy6FIho1IEl4vjgg3t24_YYdU0jcWBgwFd-CNVXerk4qjxKRQ__b4mXHRf4hSYbJR3YzjHCyJWqRuhlgdnDWV6k_b_XSShMput2f-XCd861dYR7HcQI';
+    expect(decodePermalink(frozen)).toEqual({
+      kind: 'experiment', problems: [],
+      exp: { source: 'r0 = r10\nexit\n', progType: 'lwt_out', unpriv: true, attach: { route: '198.51.100.0/24', ifindex: 3 } },
+    });
+  });
+
   it('opens #example links', () => {
     expect(decodePermalink('#example/seed-headers')).toEqual({ kind: 'example', id: 'seed-headers' });
     expect(decodePermalink('')).toEqual({ kind: 'none' });
