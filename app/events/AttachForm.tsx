@@ -8,9 +8,8 @@
 import { useEffect, useState } from 'react';
 import type { AttachView } from '../../worker/api/types';
 import { selectInputs, useStore } from '../store';
-import { packetsAsEventsFile } from './model';
+import { BOTH_WAYS_TYPES, packetsAsEventsFile } from './model';
 
-const BOTH_WAYS = new Set(['sched_cls', 'sched_act', 'cgroup_skb']);
 const LWT_HOOK: Record<string, string> = { lwt_in: 'in', lwt_out: 'out', lwt_xmit: 'xmit' };
 
 /** `attach` without the keys set to undefined (so a default attach point stays `{}`). */
@@ -36,7 +35,7 @@ export function AttachForm() {
   return (
     <div className="attach-form" role="group" aria-label="Attach point" style={{ display: 'flex', alignItems: 'center', gap: 6, flexWrap: 'wrap' }}>
       <span className="dim">attached</span>
-      {BOTH_WAYS.has(progType) ? (
+      {BOTH_WAYS_TYPES.includes(progType) ? (
         <select aria-label="Attach direction" value={attach.direction ?? 'ingress'} onChange={(e) => put({ direction: e.target.value === 'egress' ? 'egress' : undefined })}
           title={progType === 'cgroup_skb' ? 'cgroup_skb/ingress sees packets a socket of the cgroup receives, egress those it sends' : 'tc ingress (clsact) sees received frames, egress frames being sent'}>
           <option value="ingress">ingress</option>

@@ -7,7 +7,7 @@ import { assemble } from '../../worker/asm/index';
 import { parseEventsFile } from '../../worker/events/format';
 import { runEvents } from '../../worker/events/run';
 import {
-  applyCtxEdit, ctxFieldHome, duplicateEvent, eventSummary, insertEvent, isObj, moveEvent, newEvent, numValue, packetsAsEventsFile, parseDoc, removeEvent, serializeDoc, setIn,
+  applyCtxEdit, attachFor, ctxFieldHome, duplicateEvent, eventSummary, insertEvent, isObj, moveEvent, newEvent, numValue, packetsAsEventsFile, parseDoc, removeEvent, serializeDoc, setIn,
   traceFieldOk, traceFieldText, traceFieldValue,
   type EventObj, type EventsDoc,
 } from './model';
@@ -184,6 +184,13 @@ describe('packets as an events file (for cli run --events)', () => {
     const ran = browser.filter((v) => !v.verdict.startsWith('not routed') && v.verdict !== 'not run');
     expect(cli.results.map((r) => [r.label, String(r.retval)])).toEqual(ran.map((v) => [`packet ${v.index + 1}`, v.retval]));
     expect(ran.length).toBeLessThan(samples.length);
+  });
+  it('uses only what applies to the type: a direction for tc/cgroup_skb, a route for LWT', () => {
+    const a = { direction: 'egress' as const, ifindex: 4, route: '10.0.0.0/8' };
+    expect(attachFor('sched_cls', a)).toEqual({ direction: 'egress', ifindex: 4 });
+    expect(attachFor('lwt_in', a)).toEqual({ ifindex: 4, route: '10.0.0.0/8' });
+    expect(attachFor('xdp', a)).toEqual({ ifindex: 4 });
+    expect(JSON.parse(packetsAsEventsFile('xdp', [{ hex: '00' }], a)).events).toEqual([{ hex: '00', meta: { ifindex: 4 } }]);
   });
   it('leaves meta out when the attach point is the default', () => {
     expect(JSON.parse(packetsAsEventsFile('xdp', [{ hex: '00' }], {}))).toEqual({ version: 1, type: 'xdp', events: [{ hex: '00' }] });

@@ -254,13 +254,27 @@ export function applyCtxEdit(type: string, e: EventObj, field: string, text: str
   return setIn(ev, home, isText ? text : numValue(text));
 }
 
+/** Program types attached at ingress or at egress (tc clsact, cgroup_skb). */
+export const BOTH_WAYS_TYPES: readonly string[] = ['sched_cls', 'sched_act', 'cgroup_skb'];
+
+/** The part of the attach settings that applies to a program type: a direction only where the type has
+ * both, a route only for LWT (settings made for another type are kept but not used). */
+export function attachFor(type: string, attach: AttachView): AttachView {
+  const out: AttachView = {};
+  if (attach.direction && BOTH_WAYS_TYPES.includes(type)) out.direction = attach.direction;
+  if (attach.ifindex !== undefined) out.ifindex = attach.ifindex;
+  if (attach.route && type.startsWith('lwt_')) out.route = attach.route;
+  return out;
+}
+
 /** A packet program's inputs as an events file for `cli run --events`: every packet by its bytes, each with
  * the attach point the browser uses (the per-packet "meta"), so the CLI sees what the browser ran. */
 export function packetsAsEventsFile(type: string, packets: readonly { hex: string }[], attach: AttachView): string {
+  const a = attachFor(type, attach);
   const meta: EventObj = {};
-  if (attach.direction) meta.direction = attach.direction;
-  if (attach.ifindex !== undefined) meta.ifindex = attach.ifindex;
-  if (attach.route) meta.route = attach.route;
+  if (a.direction) meta.direction = a.direction;
+  if (a.ifindex !== undefined) meta.ifindex = a.ifindex;
+  if (a.route) meta.route = a.route;
   const has = Object.keys(meta).length > 0;
   return serializeDoc({ version: 1, type, events: packets.map((p): Json => (has ? { hex: p.hex, meta } : { hex: p.hex })) });
 }

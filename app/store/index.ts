@@ -9,6 +9,7 @@ import { defaultExperiment, DEFAULT_EXAMPLE_ID, diffFromDefaults, type Experimen
 import { encodePermalink } from '../permalink/codec';
 import { saveDraft } from '../permalink/drafts';
 import { createEventsSlice, type EventsSlice } from '../events/slice';
+import { attachFor } from '../events/model';
 import { createProgramsSlice, followPrograms, type ProgramsSlice } from '../components/programs-slice';
 
 export type NumFormat = 'hex' | 'dec' | 'signed';
@@ -176,7 +177,8 @@ export function selectInputs(s: Store): PacketInput[] {
 function currentPackets(s: Store): PacketInput[] {
   const list = selectInputs(s);
   // every packet reaches the program at the one attach point the user set
-  return isPacketType(s) && Object.keys(s.attach).length ? list.map((p) => ({ ...p, meta: s.attach })) : list;
+  const meta = attachFor(s.progType, s.attach);
+  return isPacketType(s) && Object.keys(meta).length ? list.map((p) => ({ ...p, meta })) : list;
 }
 
 function scheduleRebuild(get: Get, ms = 250, inputsChanged = true): void {
