@@ -222,13 +222,15 @@ export function Packets() {
   const progType = useStore((s) => s.progType);
   const [editing, setEditing] = useState(false);
   const counts = useMemo(() => {
-    let keep = 0, drop = 0, fault = 0;
+    // 'other' (not routed through an LWT program, a verdict that neither passes nor drops) is its own count.
+    let keep = 0, drop = 0, fault = 0, other = 0;
     for (const v of verdicts) {
       if (v.verdictClass === 'drop') drop++;
       else if (v.verdictClass === 'fault') fault++;
+      else if (v.verdictClass === 'other') other++;
       else keep++;
     }
-    return { keep, drop, fault };
+    return { keep, drop, fault, other };
   }, [verdicts]);
   const tools = !packetBased ? (
     <>
@@ -260,7 +262,7 @@ export function Packets() {
   );
   return (
     <Panel name="Packets" className="p-packets" tools={tools}
-      title={verdicts.length ? (packetBased ? `${counts.keep} kept · ${counts.drop} dropped` : `${verdicts.length} events run`) + (counts.fault ? ` · ${counts.fault} faulted` : '') : undefined}>
+      title={verdicts.length ? (packetBased ? `${counts.keep} kept · ${counts.drop} dropped` + (counts.other ? ` · ${counts.other} other` : '') : `${verdicts.length} events run`) + (counts.fault ? ` · ${counts.fault} faulted` : '') : undefined}>
       {progress ? (
         <div className="progress" role="status">
           <progress max={progress.total} value={progress.done} aria-label="Run progress" /> {progress.done}/{progress.total}
