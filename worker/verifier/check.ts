@@ -982,9 +982,21 @@ class Verifier {
         const r = cur(st).regs[i.dst]!;
         if (this.ptrLeak(r)) this.fail(idx, `R${i.dst} pointer arithmetic prohibited`);
         const out = unknownScalar();
-        if (i.op === 'le' && i.bits < 64 && r.type === 'SCALAR_VALUE') {
+        if (r.type === 'SCALAR_VALUE' && i.op === 'le') {
+          // to_le on a little-endian machine: a truncation (or nothing for 64 bits).
           out.s = { ...r.s };
-          coerceToSize(out.s, i.bits / 8);
+          if (i.bits < 64) coerceToSize(out.s, i.bits / 8);
+        } else if (r.type === 'SCALAR_VALUE') {
+          // scalar_byte_swap: the tnum's bytes are swapped; the bounds are rebuilt from it.
+          const nb = i.bits / 8;
+          const swap = (v: bigint): bigint => {
+            let o = 0n;
+            for (let b = 0; b < nb; b++) o |= ((v >> BigInt(8 * b)) & 0xffn) << BigInt(8 * (nb - 1 - b));
+            return o;
+          };
+          out.s = scalarUnknown();
+          out.s.varOff = { value: swap(r.s.varOff.value), mask: swap(r.s.varOff.mask) };
+          regBoundsSync(out.s);
         } else if (i.bits < 64) {
           out.s = scalarUnknown();
           coerceToSize(out.s, i.bits / 8);
@@ -1097,6 +1109,12 @@ class Verifier {
         return;
       }
       const out = { ...unknownScalar(), s: { ...src.s } };
+      // A value that fits in 32 bits stays linked to its source (assign_scalar_id_before_mov).
+      if (fls(src.s.umax) <= 32) {
+        if (src.addConst) { src.id = 0; src.off = 0; src.addConst = false; }
+        if (!src.id && !isConst(src.s)) src.id = ++this.idGen;
+        out.id = src.id;
+      }
       zext32To64(out.s);
       regBoundsSync(out.s);
       this.setReg(st, i.dst, out);
