@@ -66,8 +66,12 @@ export function fmtRegMask(m: number): string {
 
 /** bpf_fmt_stack_mask: `-8,-16`. */
 export function fmtStackMask(m: bigint): string {
+  if (m === 0n) return '';
   const out: string[] = [];
-  for (let i = 0; i < 64; i++) if (m & (1n << BigInt(i))) out.push(`${-(i + 1) * 8}`);
+  for (let half = 0; half < 2; half++) {
+    const w = Number((m >> BigInt(32 * half)) & 0xffffffffn);
+    for (let i = 0; w && i < 32; i++) if (w & (1 << i)) out.push(`${-(32 * half + i + 1) * 8}`);
+  }
   return out.join(',');
 }
 
