@@ -14,6 +14,7 @@ step "pcap files from tcpdump";              bash scripts/record-pcap-goldens.sh
 step "tracefs/kernel catalogues";            node worker/events/record-kernel-catalogue.mjs
 step "helpers allowed per program type";    node worker/progtypes/kernel-probe/record-helpers.mjs
 step "kernel verifier verdicts";             bash scripts/record-verifier-goldens.sh
+step "kernel verifier stats and level-2 logs"; npx tsx scripts/record-verifier-goldens.stats.ts
 step "kernel verifier, unprivileged user";   npx tsx scripts/record-unpriv-goldens.ts
 step "helper prototype probes";              npx tsx scripts/record-helper-protos.ts
 step "examples index";                       node scripts/gen-examples-index.mjs
