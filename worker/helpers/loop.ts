@@ -37,7 +37,8 @@ registerHelper({
     if (!m.impl.valuesAccessible) return errno(EINVAL); // no map_for_each_callback for this map type
     let n = 0;
     for (let key = m.impl.getNextKey(null); key; key = m.impl.getNextKey(key)) {
-      const v = m.impl.lookup(key, env.cpu);
+      // bpf_for_each_hash_elem reads elements directly: no LRU reference bit is set (peek, not lookup)
+      const v = m.impl.peek ? m.impl.peek(key, env.cpu) : m.impl.lookup(key, env.cpu);
       if (!v) continue;
       n++;
       const r = env.callFunction(fn, [mapPtr, env.mapKeyAddr(m.index, key), env.mapValueAddr(m.index, v.slot), cbCtx, 0n]);
