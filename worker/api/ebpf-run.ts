@@ -13,6 +13,7 @@ import { decodeSlots, type Insn } from '../isa/insn';
 import type { Program } from '../isa/program';
 import { prepareAttachView, type AttachMeta } from '../progtypes/attach';
 import { vmEnvFor } from '../progtypes/run';
+import { ctxConvFields } from '../progtypes/ctx';
 import { TEST_RUN_TYPES, type TestRunSetup, type TestRunType } from '../progtypes/testrun';
 import { PROG_TYPE_NAMES, PROG_TYPES, verdictName, type ProgTypeName } from '../progtypes/table';
 import { createVm, runFast, CTX_BASE, PACKET_BASE, type RegionSpec, type StepRecord, type Vm, type VmEnv } from '../vm/index';
@@ -64,7 +65,9 @@ export function eventEnv(program: Program, progType: string, ctx: Uint8Array, da
     if (d) ptrFields.push({ off: d.off, size: d.size, target: 'packet' });
     if (e) ptrFields.push({ off: e.off, size: e.size, target: 'packet_end' });
   }
-  const regions: RegionSpec[] = [{ name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: ctx, writable: true, ptrFields }];
+  // converted fields (__sk_buff narrow reads, bpf_sock.rx_queue_mapping) as convert_ctx_access loads them
+  const convFields = layout ? ctxConvFields(layout) : undefined;
+  const regions: RegionSpec[] = [{ name: 'ctx', kind: 'ctx', base: CTX_BASE, bytes: ctx, writable: true, ptrFields, convFields }];
   if (data) regions.push({ name: 'packet', kind: 'packet', base: PACKET_BASE, bytes: packet, writable: true });
   if (extras.regions) regions.push(...extras.regions);
   const env: VmEnv = { program, programs: extras.programs, regions, ctxRegion: 'ctx', budget, maps, ctx: extras.helperCtx };
