@@ -15,14 +15,12 @@ import '../maps/sockmap';
 import type { RedirectTarget } from '../maps/xdp_targets';
 import { err, type Diagnostic } from '../util/diag';
 import { CTX_BASE, PACKET_BASE, runFast, type RegionSpec } from '../vm/index';
-import { createMaps, runAttached, runTestRun, vmEnvFor, type PacketRunResult, type RunOptions } from '../progtypes/run';
-import { prepareAttachView } from '../progtypes/attach';
-import { finishTestRun, prepareTestRun } from '../progtypes/testrun';
+import { createMaps, runAttached, runTestRun } from '../progtypes/run';
 import { PROG_TYPES, streamParserVerdict, verdictName, type ProgTypeName } from '../progtypes/table';
 import { ctxConvFields } from '../progtypes/ctx';
 import type { TestRunType } from '../progtypes/testrun';
 import { enterPercpuRun } from '../maps/percpu';
-import { materializeEvents, type EventsFile, type EventTask, type MaterializedEvent } from './format';
+import { materializeEvents, memoryRegions, type EventsFile, type EventTask, type MaterializedEvent } from './format';
 import { driveSockOps, setsockoptNames, SOCK_OP_NAMES, type SockOpsStep } from './sockets';
 
 export interface EventResult {
@@ -56,21 +54,6 @@ function taskCtx(task: EventTask | undefined): { cgroup?: string; stack?: EventT
   return { ...(task.cgroup !== undefined ? { cgroup: task.cgroup } : {}), ...(task.stack ? { stack: task.stack } : {}) };
 }
 
-/**
- * A packet event with a task: prepared as runTestRun / runAttached prepare it (progtypes/run.ts), with the
- * task's fields added to the prepared setup, which is the helper context of packet runs.
- */
-function runPacketWithTask(program: Program, type: TestRunType, ev: Extract<MaterializedEvent, { kind: 'packet' }>, attachType: number | undefined, opts: RunOptions & { maps: MapImpl[] }): PacketRunResult {
-  const prep = ev.meta ? prepareAttachView(type, ev.frame, ev.meta) : prepareTestRun({ type, dataIn: ev.frame, ctxIn: ev.ctxIn, attachType });
-  if (!prep.setup) return { output: null, run: null, setup: null, diagnostics: prep.diagnostics, ...(prep.errno !== undefined ? { errno: prep.errno } : {}) };
-  const setup = Object.assign(prep.setup, taskCtx(ev.task));
-  enterPercpuRun(opts.maps, opts.cpu ?? 0, true);
-  const run = runFast(vmEnvFor(program, setup, opts, opts.maps));
-  enterPercpuRun(opts.maps, opts.cpu ?? 0, false);
-  const diagnostics: Diagnostic[] = run.fault ? [err(`program faulted: ${run.fault.message}`, { insn: run.fault.insn }, 'run.fault')] : [];
-  return { output: finishTestRun(setup, run.retval), run, setup, diagnostics };
-}
-
 export function runEvents(program: Program, file: EventsFile, opts: EventsRunOptions = {}): EventsRunResult {
   const diagnostics: Diagnostic[] = [];
   const mat = materializeEvents(file);
@@ -85,7 +68,7 @@ export function runEvents(program: Program, file: EventsFile, opts: EventsRunOpt
   const type = file.type;
   const name = (r: number) => (type === 'sk_skb' && opts.streamParser ? streamParserVerdict(r) : verdictName(type, r));
   // memory blobs become readable regions for bpf_probe_read_*
-  const memRegions: RegionSpec[] = file.memory.map((m, i) => ({ name: `mem${i}`, kind: 'mem' as const, base: m.addr, bytes: m.bytes.slice(), readable: true, writable: false }));
+  const memRegions = memoryRegions(file.memory);
   const base = { seed: opts.seed, cpu: opts.cpu, budget: opts.budget, programs: opts.programs };
 
   // fields the kernel rewrites to a narrower one (__sk_buff narrow reads, bpf_sock.rx_queue_mapping), as
@@ -144,11 +127,10 @@ export function runEvents(program: Program, file: EventsFile, opts: EventsRunOpt
     if (ev.kind === 'packet') {
       if (!PACKET_TYPES.has(type)) continue;
       const t = type as TestRunType;
-      const r = ev.task
-        ? runPacketWithTask(program, t, ev, opts.attachType, { ...base, maps })
-        : ev.meta
-          ? runAttached(program, t, ev.frame, ev.meta, { ...base, maps })
-          : runTestRun(program, { type: t, dataIn: ev.frame, ctxIn: ev.ctxIn, attachType: opts.attachType }, { ...base, maps });
+      const ro = { ...base, maps, ...(ev.task ? { helperCtx: taskCtx(ev.task) } : {}) };
+      const r = ev.meta
+        ? runAttached(program, t, ev.frame, ev.meta, ro)
+        : runTestRun(program, { type: t, dataIn: ev.frame, ctxIn: ev.ctxIn, attachType: opts.attachType }, ro);
       if (!r.output) {
         diagnostics.push(...r.diagnostics.map((d) => err(`${ev.label}: ${d.message}`, d.loc, d.code)));
         continue;

@@ -16,7 +16,7 @@ import '../maps/lpm_trie';
 import '../maps/perf_event_array';
 import '../maps/xdp_targets';
 import { enterPercpuRun } from '../maps/percpu';
-import { createMap } from '../maps/types';
+import { createMapSet } from '../maps/types';
 import { prepareAttachView, type AttachMeta } from './attach';
 import { bpfSockLayout, ctxConvFields } from './ctx';
 import { PROG_TYPES } from './table';
@@ -67,6 +67,9 @@ export interface RunOptions {
   budget?: number;
   cpu?: number;
   startTimeNs?: bigint;
+  /** Extra helper-context fields for this run (an event's task: `cgroup`, `stack`), added to the prepared setup,
+   * which is what helpers see as `env.ctx` in packet runs. */
+  helperCtx?: Record<string, unknown>;
 }
 
 export interface PacketRunResult {
@@ -80,14 +83,8 @@ export interface PacketRunResult {
 
 /** Builds the maps of a program (the CLI keeps them across packets, as the kernel does). */
 export function createMaps(program: Program): { maps: MapImpl[] | null; diagnostics: Diagnostic[] } {
-  const maps: MapImpl[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const def of program.maps) {
-    const m = createMap(def);
-    if ('severity' in m) diagnostics.push(m);
-    else maps.push(m);
-  }
-  return { maps: diagnostics.length ? null : maps, diagnostics };
+  // createMapSet: array/hash-of-maps initial slots may name other maps of the program
+  return createMapSet(program.maps);
 }
 
 function runSetup(program: Program, setup: TestRunSetup, opts: RunOptions): PacketRunResult {
@@ -97,6 +94,7 @@ function runSetup(program: Program, setup: TestRunSetup, opts: RunOptions): Pack
     if (!c.maps) return { output: null, run: null, setup, diagnostics: c.diagnostics };
     maps = c.maps;
   }
+  if (opts.helperCtx) Object.assign(setup, opts.helperCtx);
   enterPercpuRun(maps, opts.cpu ?? 0, true);
   const run = runFast(vmEnvFor(program, setup, opts, maps));
   enterPercpuRun(maps, opts.cpu ?? 0, false);
