@@ -81,6 +81,8 @@ export function packetEnv(program: Program, progType: string, frame: Uint8Array,
   const r = prepareAttachView(progType, frame, meta);
   if (!r.setup) return r.diagnostics.map((d) => formatDiagnostic(d)).join('; ') || 'cannot build the context';
   const s = r.setup;
+  // the event's task (cgroup, stacks): packet runs' helpers see the prepared setup as their context
+  if (extras.helperCtx) Object.assign(s, extras.helperCtx);
   const p = s.packet;
   const packet = p.buf.subarray(p.data, p.dataEnd);
   const env = vmEnvFor(program, s, { budget, programs: extras.programs }, maps);

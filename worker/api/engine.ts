@@ -57,7 +57,7 @@ import { mapViews, openDebug, progArrayNote, runPacket, type ProgramSet, type Ru
 import { assembleLlvm } from '../asm/llvm/assemble';
 import { progTypeForSection, streamParserVerdict } from '../progtypes/table';
 import { cloneSocket, setsockoptNames, SockOpsSim, sockOpsReplyEffect, type SimSocket, type SockOpsEvent, type SockOpsSimState } from '../events/sockets';
-import { materializeEvents, memoryRegions, notRoutedReason, parseEventsFile } from '../events/format';
+import { materializeEvents, memoryRegions, notRoutedReason, parseEventsFile, type EventTask } from '../events/format';
 import type { AttachMeta } from '../progtypes/attach';
 import { buildSockOpsCtx } from '../events/sockets';
 import { NAMED, type EventsFile } from '../events/format';
@@ -238,6 +238,8 @@ interface Session {
   sockets: number[];
   /** The events file's memory blobs (kept by eventInputs) as read-only regions for bpf_probe_read_*. */
   memory: RegionSpec[];
+  /** Per input: the event's task as helpers see it (`env.ctx.cgroup`, `env.ctx.stack`), or null. */
+  tasks: (EventTask | null)[];
   names: string[];
   maps: Record<string, MapEntryView[]>;
   maxInsns: number;
@@ -246,7 +248,7 @@ interface Session {
 
 const session: Session = {
   progType: 'socket_filter', built: { kind: 'none' }, run: null, ranTo: 0, checkpoints: new Map(), snapEvery: 16, runSet: null,
-  packets: [], sockOps: [], sockets: [], memory: [], names: [], maps: {}, maxInsns: 1_000_000, debug: null,
+  packets: [], sockOps: [], sockets: [], memory: [], tasks: [], names: [], maps: {}, maxInsns: 1_000_000, debug: null,
 };
 
 function fmtHex(v: number): string {
@@ -682,8 +684,39 @@ function opName(op: number): string {
   return SOCK_OP_NAMES[op] ?? `op ${op}`;
 }
 
-/** Moves the run state to input `i` and says what the program gets (the input, the helpers' context). */
+/** Moves the run state to input `i` and says what the program gets (the input, the helpers' context, with the
+ * event's task merged in). */
 function prepareInput(i: number, st: RunState): Prepared {
+  const p = prepareInputOnly(i, st);
+  const task = session.tasks[i];
+  if (!task || p.notCalled) return p;
+  return { ...p, helperCtx: { ...(p.helperCtx as object | undefined), ...task } };
+}
+
+/** An event's task as plain JSON (hex stack frames) for the UI, and back. */
+function taskDto(t: EventTask): NonNullable<PacketInput['task']> {
+  const hex = (a: bigint[] | undefined) => a?.map((v) => `0x${v.toString(16)}`);
+  return { ...(t.cgroup !== undefined ? { cgroup: t.cgroup } : {}), ...(t.stack ? { stack: { ...(t.stack.kernel ? { kernel: hex(t.stack.kernel) } : {}), ...(t.stack.user ? { user: hex(t.stack.user) } : {}) } } : {}) };
+}
+
+function taskFromDto(t: NonNullable<PacketInput['task']>): EventTask | null {
+  const big = (a: unknown): bigint[] | undefined => {
+    if (!Array.isArray(a)) return undefined;
+    const out: bigint[] = [];
+    for (const v of a) {
+      if (typeof v !== 'string' || !/^0x[0-9a-f]{1,16}$/i.test(v)) return undefined;
+      out.push(BigInt(v));
+    }
+    return out;
+  };
+  const task: EventTask = {};
+  if (typeof t.cgroup === 'string' && t.cgroup.startsWith('/')) task.cgroup = t.cgroup;
+  const k = big(t.stack?.kernel), u = big(t.stack?.user);
+  if (k || u) task.stack = { ...(k ? { kernel: k } : {}), ...(u ? { user: u } : {}) };
+  return task.cgroup !== undefined || task.stack ? task : null;
+}
+
+function prepareInputOnly(i: number, st: RunState): Prepared {
   const input = session.packets[i]!;
   const so = session.sockOps[i] ?? null;
   if (session.progType === 'sock_ops' && so) {
@@ -1183,8 +1216,9 @@ export const engine = {
     // the socket as it was before its first callback.
     const groups = new Map<SimSocket, { group: number; initial: SimSocket }>();
     for (const ev of m.events) {
+      const task = ev.task ? taskDto(ev.task) : undefined;
       if (ev.kind === 'packet') {
-        inputs.push({ name: ev.label, hex: bytesToHex(ev.frame) });
+        inputs.push({ name: ev.label, hex: bytesToHex(ev.frame), ...(task ? { task } : {}) });
         continue;
       }
       let ctx = ev.ctx;
@@ -1202,6 +1236,7 @@ export const engine = {
       inputs.push({
         name: ev.sockOps?.event.note ? `${ev.label} — ${ev.sockOps.event.note}` : ev.label, hex: bytesToHex(ctx), kind: 'ctx',
         data: ev.stream ? bytesToHex(ev.stream.data) : undefined, event: ev.source, ...(sockOps ? { sockOps } : {}), ...(ev.stream ? { socket: ev.stream.socket } : {}),
+        ...(task ? { task } : {}),
       });
     }
     const error = m.diagnostics.length ? m.diagnostics.map((d) => formatDiagnostic(d)).join('; ') : null;
@@ -1255,6 +1290,7 @@ export const engine = {
   setInputs(inputs: { packets: PacketInput[]; maps: Record<string, MapEntryView[]>; maxInsns: number }): void {
     session.packets = inputs.packets.map((p) => ({ kind: p.kind ?? 'packet', bytes: hexToBytes(p.hex), data: p.data ? hexToBytes(p.data) : null, ...(p.meta ? { meta: attachMeta(p.meta) } : {}) }));
     session.sockOps = inputs.packets.map((p) => p.sockOps ?? null);
+    session.tasks = inputs.packets.map((p) => (p.task ? taskFromDto(p.task) : null));
     session.sockets = inputs.packets.map((p) => p.socket ?? 0);
     session.runSet = null;
     session.run = null;

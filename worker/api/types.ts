@@ -106,6 +106,9 @@ export interface PacketInput {
   socket?: number;
   /** Packet types: where the program is attached (the events file's per-packet "meta"). */
   meta?: AttachView;
+  /** The event's task (events file "cgroup"/"stack"): what bpf_get_current_cgroup_id, bpf_skb_under_cgroup,
+   * bpf_get_stackid/get_stack see. Stack frames as hex addresses (plain JSON for drafts and links). */
+  task?: { cgroup?: string; stack?: { kernel?: string[]; user?: string[] } };
 }
 
 /** Where a packet program is attached (worker/progtypes/attach.ts AttachMeta, as plain data): tc and
