@@ -20,7 +20,7 @@ export const verifyCmd: Command = {
     if ('badUsage' in l) return usageError(io, l.badUsage, json);
     if (l.kind === 'error') return reportDiagnostics(io, l.diagnostics, json, l.usage ? EXIT_USAGE : EXIT_PROGRAM);
     if (l.kind === 'cbpf') return usageError(io, 'verify takes eBPF; classic BPF is checked by bpf_check_classic (cli run checks it)', json);
-    const r = verify(l.program, { progType: type, unpriv: args.bools.has('--unpriv'), logLevel: Number(ll) as 0 | 1 | 2, statesPerInsn: 0 });
+    const r = verify(l.program, { progType: type, unpriv: args.bools.has('--unpriv'), logLevel: Number(ll) as 0 | 1 | 2, statesPerInsn: 0, clock: () => performance.now() * 1000 });
     if (json) io.stdout(JSON.stringify(reportJson(r)) + '\n');
     else {
       if (r.log) io.stdout(r.log.endsWith('\n') ? r.log : r.log + '\n');
