@@ -94,6 +94,11 @@ test('keyboard: F10 steps, Shift+F10 steps back, F7 moves to the next packet; Ru
   await page.keyboard.press('F10');
   await page.keyboard.press('Shift+F10');
   await expect.poll(() => stepPos(page)).toMatch(/^step 1\//);
+  // quick presses while a step is still being fetched are not lost: each counts from the step on its way
+  await page.keyboard.press('F10');
+  await page.keyboard.press('F10');
+  await page.keyboard.press('F10');
+  await expect.poll(() => stepPos(page)).toMatch(/^step 4\//);
   await page.keyboard.press('F7');
   await expect(page.getByTestId('packet-1')).toHaveAttribute('aria-selected', 'true');
   await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '30/s' });

@@ -122,6 +122,9 @@ type Get = () => Store;
 /** Sequence numbers so a stale engine answer never overwrites a newer one. */
 let buildSeq = 0;
 let frameSeq = 0;
+/** The step a frame fetch is under way for: relative moves (F10 pressed twice quickly) count from it, not from
+ * the frame still shown, so no key press is lost. */
+let pendingStep: number | null = null;
 let runCancel = { cancelled: false };
 let playTimer: ReturnType<typeof setTimeout> | null = null;
 let rebuildTimer: ReturnType<typeof setTimeout> | null = null;
@@ -315,6 +318,7 @@ async function openPacket(set: Set, get: Get, packet: number, step: number): Pro
   }
   const p = Math.max(0, Math.min(packet, n - 1));
   const seq = ++frameSeq;
+  pendingStep = null; // a relative step now counts from the packet opened
   newSession();
   const info = await call('recording the run', (e) => e.debugOpen(p), 8000);
   if (seq !== frameSeq) return;
@@ -353,24 +357,29 @@ const createRunSlice = (set: Set, get: Get): RunSlice => ({
     const seq = ++frameSeq;
     const cached = frameCache.get(target);
     if (cached) {
+      pendingStep = null;
       frameCache.clear();
       set({ frame: cached, cursor: { packet: cached.packet, step: cached.step } });
       prefetchNext(get);
       return;
     }
+    pendingStep = target;
     try {
       const frame = await call('fetching a step', (e) => e.frame(target));
-      if (seq !== frameSeq || !frame) return;
+      if (seq !== frameSeq) return;
+      pendingStep = null;
+      if (!frame) return;
       frameCache.clear();
       set({ frame, cursor: { packet: frame.packet, step: frame.step } });
       prefetchNext(get);
     } catch (e) {
+      if (seq === frameSeq) pendingStep = null;
       set({ runError: errText(e) });
     }
   },
   async stepBy(delta) {
     const f = get().frame;
-    if (f) await get().stepTo(f.step + delta);
+    if (f) await get().stepTo((pendingStep ?? f.step) + delta);
   },
   async reset() {
     get().stop();
