@@ -25,27 +25,11 @@ import { PROG_TYPES } from '../progtypes/table';
 import type { TestRunType } from '../progtypes/testrun';
 import { kernelOracle, which } from '../testing/kernel';
 import { HZ, INITIAL_JIFFIES, TAI_OFFSET_NS } from './time';
+import { probeRunner, hex, I, EXIT, MOV, MOVR, ADDK } from '../testing/probe';
 
 const cc = which('clang-19') ?? which('gcc');
 const oracle = kernelOracle();
-let bin: string | null = null;
-function probe(lines: string[]): string[] {
-  if (!bin) {
-    bin = join(mkdtempSync(join(tmpdir(), 'bpfplay-morehelpers-')), 'probe');
-    execFileSync(cc!, ['-O1', '-o', bin, join(__dirname, '../progtypes/kernel-probe/probe.c')]);
-  }
-  return spawnSync(bin, { input: lines.join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 26 }).stdout.trim().split('\n');
-}
-const hex = (b: Uint8Array | null | undefined) => (b && b.length ? Buffer.from(b).toString('hex') : '-');
-const I = (code: number, dst: number, src: number, off: number, imm: number): Buffer => {
-  const b = Buffer.alloc(8);
-  b[0] = code; b[1] = dst | (src << 4); b.writeInt16LE(off, 2); b.writeInt32LE(imm | 0, 4);
-  return b;
-};
-const EXIT = I(0x95, 0, 0, 0, 0);
-const MOV = (d: number, k: number) => I(0xb7, d, 0, 0, k);
-const MOVR = (d: number, s: number) => I(0xbf, d, s, 0, 0);
-const ADDK = (d: number, k: number) => I(0x07, d, 0, 0, k);
+const probe = probeRunner('morehelpers');
 const ADDR = (d: number, s: number) => I(0x0f, d, s, 0, 0);
 const MULK = (d: number, k: number) => I(0x27, d, 0, 0, k);
 const RSH = (d: number, k: number) => I(0x77, d, 0, 0, k);

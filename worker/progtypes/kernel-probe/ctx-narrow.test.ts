@@ -20,23 +20,11 @@ import { bpfSockLayout, ctxAccess, type CtxLayout } from '../ctx';
 import { runTestRun } from '../run';
 import { PROG_TYPES } from '../table';
 import type { TestRunType } from '../testrun';
+import { probeRunner, hex, I } from '../../testing/probe';
 
 const cc = which('clang-19') ?? which('gcc');
 const oracle = kernelOracle();
-let bin: string | null = null;
-function probe(lines: string[]): string[] {
-  if (!bin) {
-    bin = join(mkdtempSync(join(tmpdir(), 'bpfplay-ctxnarrow-')), 'probe');
-    execFileSync(cc!, ['-O1', '-o', bin, join(__dirname, 'probe.c')]);
-  }
-  return spawnSync(bin, { input: lines.join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 26 }).stdout.trim().split('\n');
-}
-const hex = (b: Uint8Array | null | undefined) => (b && b.length ? Buffer.from(b).toString('hex') : '-');
-const I = (code: number, dst: number, src: number, off: number, imm: number): Buffer => {
-  const b = Buffer.alloc(8);
-  b[0] = code; b[1] = dst | (src << 4); b.writeInt16LE(off, 2); b.writeInt32LE(imm | 0, 4);
-  return b;
-};
+const probe = probeRunner('ctxnarrow');
 const SZ: Record<number, number> = { 1: 0x10, 2: 0x08, 4: 0x00, 8: 0x18 };
 const LDX = (size: number, dst: number, src: number, off: number) => I(0x61 | SZ[size]!, dst, src, off, 0);
 const STX = (size: number, dst: number, src: number, off: number) => I(0x63 | SZ[size]!, dst, src, off, 0);
